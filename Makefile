@@ -1,0 +1,61 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make run    install, create the SQLite database, load demo data, serve on :5000
+#   make test   install the test tools (and Debian's chromium if missing), run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app meetup
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PO     := $(wildcard meetup/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test install install-dev browser translations i18n-extract db
+
+run: install translations db
+	$(FLASK) demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-dev translations browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[postgres,serve]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+db: install
+	$(FLASK) db upgrade
+
+translations: $(MO)
+
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile -q -i $< -o $@
+
+# After changing user-facing strings: refresh the catalogue, then translate
+# the new entries in meetup/translations/ja/LC_MESSAGES/messages.po.
+i18n-extract: install-dev
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o meetup/translations/messages.pot meetup templates
+	$(BIN)/pybabel update -q -i meetup/translations/messages.pot -d meetup/translations \
+		--no-fuzzy-matching --ignore-obsolete
+
+# Debian's chromium drives the browser tests; Playwright never downloads one.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests (apt-get)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "ERROR: chromium is not installed and apt-get could not install it; the browser tests cannot run." >&2; \
+		exit 1; }

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, log-in, profiles, private contact details, languages."""

@@ -1,0 +1,81 @@
+"""Users and their private contact details."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetup.extensions import db
+from meetup.timeutil import utcnow
+
+EMAIL_MAX = 254
+NAME_MAX = 80
+INTRO_MAX = 1000
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("language IN ('en', 'ja')", name="language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored normalised (see services.normalise_email); NULL once deleted.
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    industry: Mapped[str] = mapped_column(String(40))
+    industry_other: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    # None: follow the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(2))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of every session and remember cookie; rotating it logs out all
+    # other sessions, including cookies copied before the change.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    contacts: Mapped["ContactDetails | None"] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class ContactDetails(db.Model):
+    """Ways to reach a user, each shown only to mutual matches and only if opted in."""
+
+    __tablename__ = "contact_details"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    email_shared: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_shared: Mapped[bool] = mapped_column(default=False)
+    line_id: Mapped[str] = mapped_column(String(60), default="")
+    line_id_shared: Mapped[bool] = mapped_column(default=False)
+    website: Mapped[str] = mapped_column(String(300), default="")
+    website_shared: Mapped[bool] = mapped_column(default=False)
+    other: Mapped[str] = mapped_column(String(500), default="")
+    other_shared: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(back_populates="contacts")
+
+    FIELDS = ("email", "phone", "line_id", "website", "other")
+
+    def shared_with_matches(self) -> dict[str, str]:
+        """The filled-in fields this user opted to show to matches."""
+        return {f: getattr(self, f) for f in self.FIELDS if getattr(self, f + "_shared") and getattr(self, f)}

@@ -1,0 +1,171 @@
+"""Account operations: each one a transaction that either happens whole or
+raises a DomainError and changes nothing."""
+
+import hmac
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from meetup.accounts.industries import CATALOGUE, OTHER
+from meetup.accounts.models import ContactDetails, User, new_session_token
+from meetup.errors import DomainError
+from meetup.extensions import db
+from meetup.timeutil import utcnow
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+# Checked against when the account does not exist, so a failed log-in takes
+# the same time whether or not the address is registered.
+_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+
+
+class EmailTakenError(DomainError):
+    pass
+
+
+class WrongPasswordError(DomainError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    """One spelling per address: trimmed and case-folded."""
+    return email.strip().lower()
+
+
+def _hash(password: str) -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def _check_password_rules(password: str) -> None:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise DomainError(
+            _l("Passwords are %(min)d to %(max)d characters long.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+            field="password",
+        )
+
+
+def _check_industry(industry: str) -> None:
+    if industry not in CATALOGUE:
+        raise DomainError(_l("Choose an industry or profession from the list."), field="industry")
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def sign_up(
+    *, email: str, password: str, display_name: str, industry: str,
+    industry_other: str = "", introduction: str = "", language: str | None = None,
+) -> User:
+    _check_password_rules(password)
+    _check_industry(industry)
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise EmailTakenError(_l("An account with this email address already exists."), field="email")
+    user = User(
+        email=email,
+        password_hash=_hash(password),
+        display_name=display_name.strip(),
+        industry=industry,
+        industry_other=industry_other.strip() if industry == OTHER else "",
+        introduction=introduction.strip(),
+        language=language,
+        contacts=ContactDetails(),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def update_profile(user: User, *, display_name: str, industry: str, industry_other: str,
+                   introduction: str, language: str | None) -> None:
+    _check_industry(industry)
+    user.display_name = display_name.strip()
+    user.industry = industry
+    user.industry_other = industry_other.strip() if industry == OTHER else ""
+    user.introduction = introduction.strip()
+    user.language = language
+    db.session.commit()
+
+
+def update_contacts(user: User, values: dict[str, object]) -> None:
+    """Set each contact field and its 'show to my matches' switch."""
+    contacts = user.contacts or ContactDetails(user=user)
+    for name in ContactDetails.FIELDS:
+        setattr(contacts, name, str(values.get(name) or "").strip())
+        setattr(contacts, name + "_shared", bool(values.get(name + "_shared")))
+    db.session.add(contacts)
+    db.session.commit()
+
+
+def set_language(user: User, language: str | None) -> None:
+    user.language = language
+    db.session.commit()
+
+
+def _check_current_password(user: User, password: str) -> None:
+    if not check_password_hash(user.password_hash, password):
+        raise WrongPasswordError(_l("That is not your current password."), field="current_password")
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """Set a new password and end every other session of this user."""
+    _check_current_password(user, current_password)
+    _check_password_rules(new_password)
+    user.password_hash = _hash(new_password)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def delete_account(user: User, *, password: str) -> None:
+    """Remove the person's data; the row stays so shared history keeps its shape."""
+    _check_current_password(user, password)
+    user.email = None
+    user.password_hash = "!"  # matches no password
+    user.display_name = ""
+    user.industry = OTHER
+    user.industry_other = ""
+    user.introduction = ""
+    user.language = None
+    user.session_token = new_session_token()
+    user.deleted_at = utcnow()
+    if user.contacts is not None:
+        db.session.delete(user.contacts)
+    db.session.commit()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id must carry the user's current session token."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def make_admin(email: str) -> User:
+    user = find_by_email(email)
+    if user is None:
+        raise DomainError(_l("No account with the email address %(email)s.", email=normalise_email(email)))
+    user.is_admin = True
+    db.session.commit()
+    return user
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0

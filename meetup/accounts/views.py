@@ -1,0 +1,156 @@
+"""Account pages: sign up, log in and out, profile, contact details, password,
+deletion and the language switch."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from meetup.accounts import services
+from meetup.accounts.forms import (
+    ContactsForm, DeleteAccountForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
+)
+from meetup.accounts.industries import industry_name
+from meetup.errors import DomainError
+from meetup.extensions import limiter
+from meetup.web import apply_error, no_store, safe_next_url
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    # A successful log-in redirects; only failures count against the limits.
+    return response.status_code != 302
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(
+                email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data, industry=form.industry.data,
+                industry_other=form.industry_other.data, introduction=form.introduction.data,
+                language=form.language.data or session.get("language"),
+            )
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
+               key_func=_login_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        form.password.errors.append(_("That email and password do not match an account."))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return render_template("accounts/profile.html", user=current_user,
+                           industry=industry_name(current_user.industry, current_user.industry_other))
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.language.data = current_user.language or ""
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, display_name=form.display_name.data, industry=form.industry.data,
+                industry_other=form.industry_other.data, introduction=form.introduction.data,
+                language=form.language.data or None,
+            )
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/edit_profile.html", form=form)
+
+
+@bp.route("/profile/contacts", methods=["GET", "POST"])
+@login_required
+def contacts():
+    form = ContactsForm(obj=current_user.contacts)
+    if form.validate_on_submit():
+        services.update_contacts(current_user, form.data)
+        flash(_("Your contact details are saved."), "success")
+        return redirect(url_for("accounts.contacts"))
+    return no_store(render_template("accounts/contacts.html", form=form))
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.new_password.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            # This session carries on under the new token; all others end.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(_("Your password is changed. You are logged out everywhere else."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, password=form.password.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            logout_user()
+            flash(_("Your account and your personal data are deleted."), "info")
+            return redirect(url_for("main.index"))
+    return render_template("accounts/delete.html", form=form)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            services.set_language(current_user, form.language.data)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))

@@ -1,0 +1,104 @@
+"""The application factory: configuration, extensions, blueprints, commands
+and error pages, assembled in one place."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from meetup import config as config_module
+from meetup.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. ``config`` is a config name, a config class or a mapping
+    of overrides on top of the environment's config class."""
+    app = Flask(
+        "meetup",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    _load_config(app, config)
+    _init_database(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_commands(app)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    return app
+
+
+def _load_config(app: Flask, config) -> None:
+    overrides = {}
+    if isinstance(config, dict):
+        # flaskr's test_config: overrides on top of the testing config.
+        overrides = config
+        config = "testing" if config.get("TESTING") else None
+    cls = config if isinstance(config, type) else config_module.select(config)
+    app.config.from_object(cls)
+    app.config.update(overrides)
+    if cls is config_module.ProductionConfig and not app.config.get("SECRET_KEY"):
+        cls.check()
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "meetup.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _init_database(app: Flask) -> None:
+    import meetup.models  # noqa: F401  (register every table on the metadata)
+    from meetup.database import configure_sqlite
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _init_extensions(app: Flask) -> None:
+    from meetup.accounts.services import load_session_user
+    from meetup.web import add_security_headers, select_locale
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+    app.after_request(add_security_headers)
+
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def _register_blueprints(app: Flask) -> None:
+    from meetup.accounts.views import bp as accounts_bp
+    from meetup.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from meetup.web import handle_http_error, handle_unexpected_error
+
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def _register_commands(app: Flask) -> None:
+    from meetup.commands import register
+
+    register(app)

@@ -1,0 +1,30 @@
+"""Command-line entry points: ``flask --app meetup <command>``."""
+
+import click
+from flask import Flask
+
+from meetup.errors import DomainError
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("demo")
+    def demo_command():
+        """Load demo data (idempotent) and print the demo log-ins."""
+        from meetup.demo import DEMO_PASSWORD, load_demo
+
+        logins = load_demo()
+        click.echo(f"Demo data ready. Every demo account's password is: {DEMO_PASSWORD}")
+        for role, email, name in logins:
+            click.echo(f"  {role:<7} {email:<32} {name}")
+
+    @app.cli.command("make-admin")
+    @click.argument("email")
+    def make_admin_command(email):
+        """Make the account with EMAIL a site admin."""
+        from meetup.accounts.services import make_admin
+
+        try:
+            user = make_admin(email)
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from None
+        click.echo(f"{user.email} is now a site admin.")

@@ -1,0 +1,62 @@
+"""Demo data: a host and a community of members, loaded idempotently."""
+
+from meetup.accounts import services as accounts
+from meetup.accounts.models import User
+
+DEMO_PASSWORD = "meetup-demo"
+
+HOST = ("host@example.com", "山本 恵美 (Emi Yamamoto)", "sme-consultant",
+        "Runs the monthly Shibuya professionals' mixer. Ask me about small-business support.")
+
+# (email, display name, industry code, introduction)
+MEMBERS = [
+    ("aiko.tanaka@example.com", "田中 愛子", "tax-accountant", "税理士です。中小企業の顧問をしています。"),
+    ("kenji.sato@example.com", "佐藤 健二", "lawyer", "企業法務が専門の弁護士です。"),
+    ("yuki.suzuki@example.com", "鈴木 由紀", "judicial-scrivener", "相続と登記を扱う司法書士です。"),
+    ("hiroshi.takahashi@example.com", "高橋 浩", "administrative-scrivener", "ビザ申請が得意な行政書士です。"),
+    ("mika.watanabe@example.com", "渡辺 美香", "labour-consultant", "社労士として働き方改革を支援しています。"),
+    ("takeshi.ito@example.com", "伊藤 剛", "patent-attorney", "スタートアップの特許を担当する弁理士です。"),
+    ("naoko.nakamura@example.com", "中村 直子", "cpa", "監査法人出身の公認会計士です。"),
+    ("daisuke.kobayashi@example.com", "小林 大輔", "real-estate-appraiser", "不動産鑑定士。古民家が好きです。"),
+    ("sakura.kato@example.com", "加藤 さくら", "design", "UIデザイナー。地方の小さなお店のブランドづくりも。"),
+    ("ryo.yoshida@example.com", "吉田 亮", "it", "バックエンドエンジニアです。"),
+    ("emi.yamada@example.com", "山田 絵美", "education", "中学校の英語教師です。"),
+    ("shota.sasaki@example.com", "佐々木 翔太", "restaurant", "中目黒で小さな定食屋をやっています。"),
+    ("mai.yamaguchi@example.com", "山口 舞", "healthcare", "看護師。医療と地域をつなぎたい。"),
+    ("kazuki.matsumoto@example.com", "松本 和樹", "construction", "工務店の二代目です。"),
+    ("ayaka.inoue@example.com", "井上 彩花", "marketing", "BtoBマーケティングを担当しています。"),
+    ("tomoya.kimura@example.com", "木村 智也", "finance", "地方銀行で融資を担当しています。"),
+    ("haruka.hayashi@example.com", "林 遥", "hr", "人事として採用と育成に関わっています。"),
+    ("yuta.shimizu@example.com", "清水 雄太", "logistics", "物流倉庫の現場改善をしています。"),
+    ("nanami.yamazaki@example.com", "山崎 七海", "care", "介護事業所を経営しています。"),
+    ("sho.mori@example.com", "森 翔", "agriculture", "千葉で有機野菜を育てています。"),
+    ("emma.clarke@example.com", "Emma Clarke", "education", "English teacher from Leeds, in Tokyo for six years."),
+    ("lucas.martin@example.com", "Lucas Martin", "it", "Product manager at a Tokyo fintech."),
+    ("priya.nair@example.com", "Priya Nair", "research", "Materials scientist at a university lab."),
+    ("daniel.kim@example.com", "Daniel Kim", "hospitality", "Runs a guesthouse in Asakusa."),
+    ("sofia.rossi@example.com", "Sofia Rossi", "design", "Architect and illustrator."),
+    ("james.okafor@example.com", "James Okafor", "consulting", "Supply-chain consultant."),
+    ("chen.wei@example.com", "陳 偉 (Chen Wei)", "manufacturing", "Quality engineer at an auto-parts maker."),
+    ("anna.schmidt@example.com", "Anna Schmidt", "media", "Freelance journalist writing about Japanese crafts."),
+    ("miguel.santos@example.com", "Miguel Santos", "retail", "Imports Portuguese food to Japan."),
+    ("olivia.brown@example.com", "Olivia Brown", "nonprofit", "Works for a refugee-support NPO."),
+]
+
+
+def _ensure_user(email: str, name: str, industry: str, introduction: str) -> User:
+    user = accounts.find_by_email(email)
+    if user is None:
+        user = accounts.sign_up(email=email, password=DEMO_PASSWORD, display_name=name,
+                                industry=industry, introduction=introduction)
+    return user
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Create whatever demo data is missing; return (role, email, name) log-ins."""
+    logins = []
+    host = _ensure_user(*HOST)
+    logins.append(("host", host.email, host.display_name))
+    for entry in MEMBERS:
+        member = _ensure_user(*entry)
+        logins.append(("member", member.email, member.display_name))
+    return logins

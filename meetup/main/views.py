@@ -1,0 +1,10 @@
+"""The front page."""
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("main/index.html")

@@ -1,0 +1,199 @@
+"""Shared fixtures: the app on a migrated database, a rollback per test,
+a client, an ``auth`` helper and small factories.
+
+The suite runs on a temporary SQLite file, or on PostgreSQL when
+MEETUP_TEST_DATABASE_URL is set (CI does both).
+"""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+
+from meetup import create_app
+from meetup.accounts import services as accounts
+from meetup.extensions import db, limiter
+
+PASSWORD = "correct horse battery"
+
+
+def pytest_report_header(config):
+    url = os.environ.get("MEETUP_TEST_DATABASE_URL")
+    return f"database: {'PostgreSQL ' + url if url else 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("MEETUP_TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def reset_schema(engine: sa.Engine) -> None:
+    """Drop everything, so each run starts from the migrations alone."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            existing = sa.MetaData()
+            existing.reflect(connection)
+            existing.drop_all(connection)
+
+
+@pytest.fixture(scope="session")
+def base_app(database_url):
+    """One app for the whole run, on a database built by the migrations."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = RequestScopedClient
+    with app.app_context():
+        reset_schema(db.engine)
+        upgrade()
+    return app
+
+
+def delete_all_rows() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+class RequestScopedClient(FlaskClient):
+    """Each request gets its own app context, as in production: its own ``g``
+    (so the logged-in user is not carried over) and its own session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session, pinned to the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def app(base_app):
+    """The app inside an app context; everything a test writes is rolled back."""
+    with base_app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        real_session = db.session
+        # Services commit; within the test those commits release savepoints.
+        db.session = db._make_scoped_session({
+            "bind": connection,
+            "class_": _ConnectionBoundSession,
+            "join_transaction_mode": "create_savepoint",
+        })
+        try:
+            yield base_app
+        finally:
+            db.session.remove()
+            db.session = real_session
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def committing_app(base_app):
+    """The app with real commits (for other connections, threads and servers);
+    every row is deleted afterwards."""
+    with base_app.app_context():
+        try:
+            yield base_app
+        finally:
+            db.session.remove()
+            delete_all_rows()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(base_app):
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path="/") -> str:
+    """A CSRF token as a browser would have it: read from a rendered form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Auth:
+    """Log in and out through the real forms, as a person would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email="member@example.com", password=PASSWORD, remember=False, follow=False):
+        data = {"email": email, "password": password, "csrf_token": csrf_token(self.client, "/login")}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/login", data=data, follow_redirects=follow)
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: a signed-up user (password PASSWORD)."""
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, display_name=None, industry="it", **fields):
+        n = next(counter)
+        return accounts.sign_up(
+            email=email or f"member{n}@example.com",
+            password=fields.pop("password", PASSWORD),
+            display_name=display_name or f"Member {n}",
+            industry=industry,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user(email="member@example.com", display_name="Aiko Tanaka", industry="tax-accountant")
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements run inside it."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
