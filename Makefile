@@ -40,14 +40,14 @@ db: install
 translations: $(MO)
 
 %.mo: %.po | $(BIN)/python
-	$(BIN)/pybabel compile -q -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 # After changing user-facing strings: refresh the catalogue, then translate
 # the new entries in meetup/translations/ja/LC_MESSAGES/messages.po.
 i18n-extract: install-dev
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		-o meetup/translations/messages.pot meetup templates
-	$(BIN)/pybabel update -q -i meetup/translations/messages.pot -d meetup/translations \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o meetup/translations/messages.pot .
+	$(BIN)/pybabel update -i meetup/translations/messages.pot -d meetup/translations \
 		--no-fuzzy-matching --ignore-obsolete
 
 # Debian's chromium drives the browser tests; Playwright never downloads one.

@@ -5,7 +5,7 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, render_template, request, session
+from flask import current_app, flash, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -28,6 +28,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def select_locale() -> str:
     """The user's setting, else this browser's choice, else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line, mail worker: callers force a locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:

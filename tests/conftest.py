@@ -54,7 +54,26 @@ def base_app(database_url):
     with app.app_context():
         reset_schema(db.engine)
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app():
+    """Factory for extra apps (other configs); their connections are closed after."""
+    apps = []
+
+    def make(config=None):
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 def delete_all_rows() -> None:

@@ -3,51 +3,49 @@
 import pytest
 import sqlalchemy as sa
 
-from meetup import create_app
 from meetup.config import ConfigError, normalise_database_url
 from meetup.extensions import db
 
 
-def test_default_database_is_a_sqlite_file_under_instance(monkeypatch):
+def test_default_database_is_a_sqlite_file_under_instance(make_app, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("MEETUP_ENV", raising=False)
-    app = create_app()
+    app = make_app()
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     assert uri.startswith("sqlite:///") and uri.endswith("instance/meetup.sqlite3")
 
 
-def test_database_url_selects_postgresql_with_psycopg3(monkeypatch):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgres://u@db.example/meetup"})
+def test_database_url_selects_postgresql_with_psycopg3(make_app):
+    app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgres://u@db.example/meetup"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/meetup"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+def test_production_refuses_to_start_without_a_secret_key(make_app, monkeypatch):
     from meetup import config
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", None)
     with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
-        create_app("production")
+        make_app("production")
 
 
-def test_production_cookies_are_secure(monkeypatch):
+def test_production_cookies_are_secure(make_app, monkeypatch):
     from meetup import config
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 32)
     monkeypatch.setattr(config.ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
-    app = create_app("production")
+    app = make_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/wal.sqlite3"})
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app, tmp_path):
+    app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/wal.sqlite3"})
     with app.app_context():
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        db.engine.dispose()
 
 
 def test_the_test_database_is_the_one_configured(app, database_url):
