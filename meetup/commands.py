@@ -17,6 +17,23 @@ def register(app: Flask) -> None:
         for role, email, name in logins:
             click.echo(f"  {role:<7} {email:<32} {name}")
 
+    @app.cli.command("send-mail")
+    @click.option("--every", type=click.IntRange(min=1), default=None,
+                  help="Keep running, sending every SECONDS (for a worker service).")
+    def send_mail_command(every):
+        """Send pending mail from the outbox through SMTP."""
+        import time
+
+        from meetup.mail.sender import send_pending
+
+        while True:
+            sent, failed = send_pending()
+            if sent or failed or every is None:
+                click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
+            if every is None:
+                return
+            time.sleep(every)
+
     @app.cli.command("make-admin")
     @click.argument("email")
     def make_admin_command(email):

@@ -197,6 +197,42 @@ def user(make_user):
     return make_user(email="member@example.com", display_name="Aiko Tanaka", industry="tax-accountant")
 
 
+class SMTPRecorder:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server(base_app):
+    """A real SMTP server on a free loopback port; the app sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = SMTPRecorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = {key: base_app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    base_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        yield recorder
+    finally:
+        base_app.config.update(saved)
+        controller.stop()
+
+
 @pytest.fixture
 def count_queries(app):
     """Context manager counting the SQL statements run inside it."""
