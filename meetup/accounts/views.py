@@ -2,6 +2,7 @@
 deletion and the language switch."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,13 +32,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = SignupForm()
+    if request.method == "GET":
+        # Mail goes out in the account's language: start from the one in use.
+        form.language.data = str(get_locale())
     if form.validate_on_submit():
         try:
             user = services.sign_up(
                 email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, industry=form.industry.data,
                 industry_other=form.industry_other.data, introduction=form.introduction.data,
-                language=form.language.data or session.get("language"),
+                language=form.language.data or None,
             )
         except DomainError as error:
             apply_error(form, error)

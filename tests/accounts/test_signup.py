@@ -92,3 +92,8 @@ def test_signup_form_lists_professions_in_japanese(client):
     body = client.get("/signup", headers={"Accept-Language": "ja"}).get_data(as_text=True)
     for name in ("税理士", "司法書士", "行政書士", "社会保険労務士", "弁理士", "弁護士"):
         assert name in body
+
+
+def test_signup_starts_from_the_language_in_use(client):
+    page = client.get("/signup", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<option selected value="ja">' in page or 'value="ja" selected' in page
