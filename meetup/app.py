@@ -85,10 +85,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from meetup.accounts.views import bp as accounts_bp
+    from meetup.events.views import bp as events_bp
     from meetup.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(events_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -7,6 +7,10 @@ from meetup.errors import DomainError
 
 
 def register(app: Flask) -> None:
+    from meetup.events.commands import register as register_event_commands
+
+    register_event_commands(app)
+
     @app.cli.command("demo")
     def demo_command():
         """Load demo data (idempotent) and print the demo log-ins."""

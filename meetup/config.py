@@ -50,6 +50,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "meetup <no-reply@meetup.localhost>")
+    # Where links in mail point when no request is being served (the
+    # send-reminders command); inside a request the request's own host is used.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     # Number of proxies in front of the app whose X-Forwarded-* headers count.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

@@ -9,8 +9,10 @@ BEGIN statements so that a service can ask for ``BEGIN IMMEDIATE``.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+
+from meetup.extensions import db
 
 _begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
 
@@ -43,3 +45,32 @@ def immediate_begin():
         yield
     finally:
         _begin_immediate.reset(token)
+
+
+# Test-only switch: the concurrency tests' control run turns row locks off to
+# prove that, without them, simultaneous registrations do overbook. Never
+# change it anywhere else.
+ROW_LOCKS_ENABLED = True
+
+
+def lock_row(model, id):
+    """Begin a new transaction that first takes the write lock on one row,
+    and return that row freshly loaded (None if it does not exist).
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the row, so every other locker of
+    it waits until this transaction ends. SQLite: ``BEGIN IMMEDIATE``, the
+    database-wide write lock, taken before anything is read. Either way the
+    caller counts only after the lock, and counts what others committed.
+    """
+    session = db.session()  # the current request's (or thread's) Session
+    if session.in_transaction():
+        # Reads made earlier in the request (loading the page's objects) hold
+        # a snapshot; by contract nothing is pending, so end it and start
+        # the locked transaction afresh.
+        session.commit()
+    statement = select(model).where(model.id == id).execution_options(populate_existing=True)
+    if not ROW_LOCKS_ENABLED:
+        return session.scalars(statement).one_or_none()
+    with immediate_begin():
+        # SQLite ignores FOR UPDATE; its lock came with BEGIN IMMEDIATE.
+        return session.scalars(statement.with_for_update(of=model)).one_or_none()

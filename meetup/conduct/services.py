@@ -1,0 +1,75 @@
+"""Which code of conduct applies, and recording that someone accepted it.
+
+Callers own the transaction: ``acknowledge`` only adds to the session, so the
+acknowledgement is committed with the registration it belongs to.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
+from meetup.errors import DomainError
+from meetup.extensions import db
+
+
+class ConductNotAcknowledgedError(DomainError):
+    pass
+
+
+NEEDS_ACKNOWLEDGEMENT = _l("Please read the code of conduct and tick the box to accept it.")
+
+
+def current_code() -> CodeOfConduct:
+    """The newest platform version (the migration seeds version 1)."""
+    code = db.session.scalar(select(CodeOfConduct).order_by(CodeOfConduct.version.desc()).limit(1))
+    if code is None:
+        raise RuntimeError("No code of conduct in the database; run the migrations.")
+    return code
+
+
+def current_terms(event) -> tuple[int, int]:
+    """What accepting the code means for this event: (platform version, event revision)."""
+    return current_code().version, event.conduct_revision
+
+
+def has_acknowledged_current(user_id: int, event) -> bool:
+    version, revision = current_terms(event)
+    return db.session.scalar(select(ConductAcknowledgement.id).where(
+        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event.id,
+        ConductAcknowledgement.platform_version == version,
+        ConductAcknowledgement.event_revision == revision,
+    ).limit(1)) is not None
+
+
+def acknowledged_user_ids(event, user_ids) -> set[int]:
+    """Of these people, those who accepted the current terms (one query)."""
+    version, revision = current_terms(event)
+    return set(db.session.scalars(select(ConductAcknowledgement.user_id).where(
+        ConductAcknowledgement.event_id == event.id, ConductAcknowledgement.user_id.in_(list(user_ids)),
+        ConductAcknowledgement.platform_version == version,
+        ConductAcknowledgement.event_revision == revision,
+    )))
+
+
+def acknowledge(user_id: int, event, *, accepted: bool, now) -> ConductAcknowledgement | None:
+    """Record acceptance of the current terms (in the caller's transaction).
+
+    Refuses if the person did not tick the box. Accepting the same terms
+    twice keeps the first record."""
+    if not accepted:
+        raise ConductNotAcknowledgedError(NEEDS_ACKNOWLEDGEMENT, field="acknowledge")
+    if has_acknowledged_current(user_id, event):
+        return None
+    version, revision = current_terms(event)
+    record = ConductAcknowledgement(user_id=user_id, event_id=event.id, platform_version=version,
+                                    event_revision=revision, acknowledged_at=now)
+    db.session.add(record)
+    return record
+
+
+def publish_version(*, text_en: str, text_ja: str, now) -> CodeOfConduct:
+    """Add a new platform version; every registered attendee must accept it again."""
+    code = CodeOfConduct(version=current_code().version + 1, text_en=text_en, text_ja=text_ja, created_at=now)
+    db.session.add(code)
+    db.session.commit()
+    return code

@@ -1,0 +1,128 @@
+"""Event forms: they check shape only (present, a number, not too long);
+the rules (dates, sizes, capacity, goals) live in the services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
+    TextAreaField, URLField, widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from meetup.events import goals, timezones
+from meetup.events.models import (
+    CONDUCT_EXTRA_MAX, DESCRIPTION_MAX, INTRO_MAX, THEME_MAX, TITLE_MAX, URL_MAX, VENUE_MAX,
+)
+from meetup.events.services.events import EventDetails
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _at_most(limit):
+    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
+
+
+def _whole_number(label, **kwargs):
+    return IntegerField(label, invalid_value_message=_l("Enter a whole number."), **kwargs)
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input, refusing garbage in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date and time.")) from None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (works without JavaScript)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _when(label, required=True):
+    checks = [InputRequired(_l("Enter a date and time."))] if required else [Optional()]
+    return LocalDateTimeField(label, format=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S"], validators=checks)
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
+    theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
+    description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
+    timezone = SelectField(_l("Time zone"), choices=[(zone, zone) for zone in timezones.CHOICES],
+                           default=timezones.DEFAULT, validate_choice=False)
+    starts_at = _when(_l("Starts"))
+    ends_at = _when(_l("Ends"))
+    registration_deadline = _when(_l("Registration deadline"), required=False)
+    venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
+    online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
+    capacity = _whole_number(_l("Capacity"), default=30,
+                             validators=[InputRequired(_l("Enter a whole number."))])
+    table_size = _whole_number(_l("People per table"), default=5, validators=[Optional()])
+    table_count = _whole_number(_l("Or a fixed number of tables"), validators=[Optional()])
+    rounds = _whole_number(_l("Rounds"), default=3, validators=[InputRequired(_l("Enter a whole number."))])
+    goals = CheckboxesField(_l("Goals attendees may pick"), choices=lambda: list(goals.CATALOGUE.items()),
+                            default=list(goals.CATALOGUE), validate_choice=False)
+    custom_goals = TextAreaField(_l("Goals of your own (one per line)"), validators=[_at_most(400)])
+    meet_again_days = _whole_number(_l("Meet-again window (days)"), default=3,
+                                    validators=[InputRequired(_l("Enter a whole number."))])
+    conduct_extra = TextAreaField(_l("Extra lines for this event's code of conduct"),
+                                  validators=[_at_most(CONDUCT_EXTRA_MAX)])
+
+
+class RegistrationForm(FlaskForm):
+    goals = CheckboxesField(_l("Your goals for the evening (pick 1 to 3)"), choices=[], validate_choice=False)
+    intro = StringField(_l("One line for your tablemates: today I would like to…"),
+                        validators=[_at_most(INTRO_MAX)])
+    acknowledge = BooleanField(_l("I have read the code of conduct and will follow it."))
+
+    def offer(self, event):
+        """The checkboxes are the goals this event offers, in its order."""
+        self.goals.choices = [(code, goals.goal_name(code, event.custom_goals)) for code in event.goals]
+        return self
+
+
+class AcknowledgeForm(FlaskForm):
+    acknowledge = BooleanField(_l("I have read the code of conduct and will follow it."))
+
+
+class CheckInSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search; it changes nothing
+
+    q = SearchField(_l("Name"), validators=[_at_most(80)])
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def event_details(form: EventForm):
+    """The form's answers as the service takes them (times converted to UTC)."""
+    # An unknown zone is refused by the service; convert with the default meanwhile.
+    zone = form.timezone.data if form.timezone.data in timezones.CHOICES else timezones.DEFAULT
+    catalogue_goals = [code for code in form.goals.data or [] if not code.startswith(goals.CUSTOM_PREFIX)]
+    deadline = form.registration_deadline.data
+    return EventDetails(
+        title=form.title.data or "", theme=form.theme.data or "", description=form.description.data or "",
+        timezone=form.timezone.data, starts_at=timezones.to_utc(form.starts_at.data, zone),
+        ends_at=timezones.to_utc(form.ends_at.data, zone),
+        registration_deadline=timezones.to_utc(deadline, zone) if deadline else None,
+        venue=form.venue.data or "", online_url=form.online_url.data or "",
+        capacity=form.capacity.data, table_size=form.table_size.data, table_count=form.table_count.data,
+        rounds=form.rounds.data, meet_again_days=form.meet_again_days.data,
+        goals=catalogue_goals, custom_goals=_lines(form.custom_goals.data),
+        conduct_extra=form.conduct_extra.data or "",
+    )
+
+
+def fill_event_form(form: EventForm, event) -> None:
+    """Show a saved event in the form (made with obj=event), times in its zone."""
+    for name in ("starts_at", "ends_at", "registration_deadline"):
+        getattr(form, name).data = timezones.to_local(getattr(event, name), event.timezone).replace(tzinfo=None)
+    form.goals.data = [code for code in event.goals if code in goals.CATALOGUE]
+    labels = {goal["code"]: goal["label"] for goal in event.custom_goals}
+    form.custom_goals.data = "\n".join(labels[code] for code in event.goals if code in labels)

@@ -1,0 +1,140 @@
+"""Events, their monthly series, and registrations.
+
+Times are naive UTC; ``Event.timezone`` says how people see them. The
+database guards what must never break: one registration per person per
+event, known states, sane sizes, and check-in only for a confirmed seat.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetup.accounts.models import User
+from meetup.extensions import db
+from meetup.timeutil import utcnow
+
+TITLE_MAX = 120
+THEME_MAX = 60
+DESCRIPTION_MAX = 4000
+VENUE_MAX = 300
+URL_MAX = 500
+CONDUCT_EXTRA_MAX = 2000
+INTRO_MAX = 140
+TIMEZONE_MAX = 64
+
+DRAFT, PUBLISHED, CANCELLED, FINISHED = "draft", "published", "cancelled", "finished"
+CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
+
+
+class EventSeries(db.Model):
+    """Events repeated month after month by one host: the same community."""
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'published', 'cancelled', 'finished')", name="state"),
+        CheckConstraint("capacity >= 1", name="capacity"),
+        CheckConstraint("rounds BETWEEN 1 AND 6", name="rounds"),
+        CheckConstraint("table_size IS NULL OR table_size BETWEEN 4 AND 8", name="table_size"),
+        CheckConstraint("table_count IS NULL OR table_count >= 1", name="table_count"),
+        CheckConstraint("(table_size IS NULL) <> (table_count IS NULL)", name="one_table_rule"),
+        CheckConstraint("meet_again_days BETWEEN 1 AND 14", name="meet_again_days"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("registration_deadline <= starts_at", name="deadline_before_start"),
+        Index("ix_events_state_starts_at", "state", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default=DRAFT)
+
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    theme: Mapped[str] = mapped_column(String(THEME_MAX), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default="Asia/Tokyo")
+    registration_deadline: Mapped[datetime]
+    venue: Mapped[str] = mapped_column(String(VENUE_MAX), default="")
+    online_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+
+    capacity: Mapped[int]
+    # Exactly one of the two: a table size (the count follows from who
+    # comes) or a fixed number of tables (the size follows).
+    table_size: Mapped[int | None]
+    table_count: Mapped[int | None]
+    rounds: Mapped[int] = mapped_column(default=3)
+    meet_again_days: Mapped[int] = mapped_column(default=3)
+
+    # Codes offered, in the host's order: catalogue codes and custom-<n>.
+    goals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Every goal of the host's own ever defined here, [{"code", "label"}],
+    # kept when no longer offered so earlier registrations still read well.
+    custom_goals: Mapped[list[dict]] = mapped_column(JSON, default=list)
+
+    # Event-specific code-of-conduct lines; the revision goes up whenever
+    # they change, and attendees acknowledge (platform version, revision).
+    conduct_extra: Mapped[str] = mapped_column(Text, default="")
+    conduct_revision: Mapped[int] = mapped_column(default=0)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
+    series: Mapped[EventSeries | None] = relationship()
+
+    def managed_by(self, user) -> bool:
+        """The host and site admins run the event; nobody else sees its insides."""
+        return bool(user and user.is_authenticated and (user.id == self.host_id or user.is_admin))
+
+    def visible_to(self, user) -> bool:
+        return self.state != DRAFT or self.managed_by(user)
+
+    def custom_goal_codes(self) -> set[str]:
+        return {goal["code"] for goal in self.custom_goals}
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.state}>"
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status"),
+        CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
+        Index("ix_registrations_event_id_status", "event_id", "status", "queue_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    goals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    intro: Mapped[str] = mapped_column(String(INTRO_MAX), default="")
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # First come, first served: 1 + the event's highest number so far, taken
+    # under the event's lock, so it follows the order in which registrations
+    # (and renewals after a cancel) really went through, and a waitlist
+    # place only ever moves forward.
+    queue_number: Mapped[int]
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} event={self.event_id} user={self.user_id} {self.status}>"

@@ -1,0 +1,315 @@
+"""Read-side helpers for event pages, and what later steps (seating,
+meet-again) read about an evening's attendees.
+
+Each function loads what a page needs in a fixed number of queries, however
+many people registered.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from meetup.accounts.models import User
+from meetup.conduct.models import ConductAcknowledgement
+from meetup.conduct.services import acknowledged_user_ids, current_code
+from meetup.errors import NotFoundError
+from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.services.registration import closed_reason, registration_of, waitlist_position
+from meetup.extensions import db
+
+SEARCH_LIMIT = 20
+LIST_LIMIT = 100
+
+
+def visible_event(actor, event_id: int) -> Event:
+    """The event, if this person may know it exists (drafts: host and admins)."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.visible_to(actor):
+        raise NotFoundError(_l("There is no such event."))
+    return event
+
+
+def managed_event(actor, event_id: int) -> Event:
+    """The event, if this person runs it; everyone else gets 'not found'."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.managed_by(actor):
+        raise NotFoundError(_l("There is no such event."))
+    return event
+
+
+@dataclass
+class Counts:
+    confirmed: int = 0
+    waitlisted: int = 0
+    cancelled: int = 0
+    checked_in: int = 0
+
+
+def counts(event_id: int) -> Counts:
+    rows = db.session.execute(
+        select(Registration.status, func.count(), func.count(Registration.checked_in_at))
+        .where(Registration.event_id == event_id).group_by(Registration.status))
+    result = Counts()
+    for status, number, checked_in in rows:
+        setattr(result, status, number)
+        result.checked_in += checked_in
+    return result
+
+
+def _confirmed_counts():
+    return (select(Registration.event_id, func.count().label("confirmed"))
+            .where(Registration.status == CONFIRMED).group_by(Registration.event_id).subquery())
+
+
+@dataclass
+class EventPage:
+    """What the event page shows this reader."""
+
+    counts: Counts
+    capacity: int
+    registration: Registration | None
+    position: int | None
+    needs_acknowledgement: bool
+    manages: bool
+    closed_reason: object  # a lazy message, or None while registration is open
+    started: bool
+    over: bool
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.counts.confirmed)
+
+    @property
+    def registered(self) -> bool:
+        return self.registration is not None and self.registration.status != CANCELLED
+
+    @property
+    def shows_online_link(self) -> bool:
+        # The link is the door of an online room: only people with a seat
+        # (and the host) get it, so it cannot be passed around by anyone
+        # who merely looked at the page.
+        return self.manages or (self.registration is not None and self.registration.status == CONFIRMED)
+
+
+def event_page(event: Event, reader, now: datetime) -> EventPage:
+    mine = registration_of(reader.id, event.id) if reader.is_authenticated else None
+    needs_acknowledgement = bool(
+        mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
+        and event.id in unacknowledged_event_ids(reader.id, [event]))
+    return EventPage(
+        counts=counts(event.id), capacity=event.capacity, registration=mine,
+        position=waitlist_position(mine) if mine is not None else None,
+        needs_acknowledgement=needs_acknowledgement, manages=event.managed_by(reader),
+        closed_reason=closed_reason(event, now), started=event.starts_at <= now, over=event.ends_at <= now,
+    )
+
+
+@dataclass
+class EventCard:
+    event: Event
+    confirmed: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.event.capacity - self.confirmed)
+
+
+def upcoming_events(now: datetime, theme: str | None = None) -> list[EventCard]:
+    """Published events that have not started, soonest first (one query)."""
+    confirmed = _confirmed_counts()
+    statement = (
+        select(Event, func.coalesce(confirmed.c.confirmed, 0))
+        .outerjoin(confirmed, confirmed.c.event_id == Event.id)
+        .where(Event.state == PUBLISHED, Event.starts_at > now)
+        .order_by(Event.starts_at, Event.id).limit(LIST_LIMIT)
+    )
+    if theme:
+        statement = statement.where(Event.theme == theme)
+    return [EventCard(event, number) for event, number in db.session.execute(statement)]
+
+
+def upcoming_themes(now: datetime) -> list[str]:
+    return list(db.session.scalars(
+        select(Event.theme).where(Event.state == PUBLISHED, Event.starts_at > now, Event.theme != "")
+        .distinct().order_by(Event.theme)))
+
+
+def waitlist_positions(event_ids) -> dict[int, int]:
+    """Registration id → place in its event's waitlist (1 = next in line)."""
+    position = func.row_number().over(partition_by=Registration.event_id,
+                                      order_by=(Registration.queue_number, Registration.id))
+    ranked = (select(Registration.id, position.label("position"))
+              .where(Registration.event_id.in_(list(event_ids)), Registration.status == WAITLISTED).subquery())
+    return dict(db.session.execute(select(ranked.c.id, ranked.c.position)).all())
+
+
+def unacknowledged_event_ids(user_id: int, events) -> set[int]:
+    """Of these events, those whose current code of conduct the user has not accepted."""
+    events = list(events)
+    if not events:
+        return set()
+    version = current_code().version
+    accepted = set(db.session.execute(
+        select(ConductAcknowledgement.event_id, ConductAcknowledgement.event_revision).where(
+            ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.platform_version == version,
+            ConductAcknowledgement.event_id.in_([event.id for event in events]))).all())
+    return {event.id for event in events if (event.id, event.conduct_revision) not in accepted}
+
+
+@dataclass
+class MyRegistration:
+    registration: Registration
+    position: int | None
+    needs_acknowledgement: bool
+
+    @property
+    def event(self) -> Event:
+        return self.registration.event
+
+
+def my_registrations(user_id: int, now: datetime) -> tuple[list[MyRegistration], list[MyRegistration]]:
+    """(upcoming soonest first, past latest first) registrations of one person."""
+    registrations = list(db.session.scalars(
+        select(Registration).join(Registration.event).where(Registration.user_id == user_id, Event.state != DRAFT)
+        .options(joinedload(Registration.event)).order_by(Event.starts_at)))
+    events = [r.event for r in registrations]
+    positions = waitlist_positions([e.id for e in events])
+    unacknowledged = unacknowledged_event_ids(user_id, events)
+    rows = [MyRegistration(r, positions.get(r.id),
+                           r.status == CONFIRMED and r.event.state == PUBLISHED and r.event.id in unacknowledged)
+            for r in registrations]
+    upcoming = [row for row in rows if row.event.ends_at > now]
+    past = [row for row in reversed(rows) if row.event.ends_at <= now]
+    return upcoming, past
+
+
+def hosted_events(user_id: int) -> list[EventCard]:
+    """Every event this person hosts, latest first (one query)."""
+    confirmed = _confirmed_counts()
+    rows = db.session.execute(
+        select(Event, func.coalesce(confirmed.c.confirmed, 0))
+        .outerjoin(confirmed, confirmed.c.event_id == Event.id)
+        .where(Event.host_id == user_id).order_by(Event.starts_at.desc(), Event.id.desc()))
+    return [EventCard(event, number) for event, number in rows]
+
+
+_STATUS_ORDER = case({CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}, value=Registration.status)
+
+
+def attendee_list(event_id: int) -> list[Registration]:
+    """Everyone who registered, with their user: confirmed, then waitlisted in
+    queue order, then cancelled."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event_id)
+        .options(joinedload(Registration.user))
+        .order_by(_STATUS_ORDER, Registration.queue_number, Registration.id)))
+
+
+def search_attendees(event_id: int, text: str) -> list[Registration]:
+    """Confirmed and waitlisted people whose name contains the text (door search)."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(db.session.scalars(
+        select(Registration).join(Registration.user)
+        .where(Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)),
+               func.lower(User.display_name).contains(text.lower(), autoescape=True))
+        .options(joinedload(Registration.user))
+        .order_by(_STATUS_ORDER, User.display_name).limit(SEARCH_LIMIT)))
+
+
+def past_no_shows(user_ids, event: Event) -> dict[int, int]:
+    """User id → how often they held a confirmed seat at an earlier event and
+    did not come. Only events where the host used check-in count: without
+    check-in, nobody can tell who came."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return {}
+    used_checkin = select(Registration.event_id).where(Registration.checked_in_at.is_not(None))
+    rows = db.session.execute(
+        select(Registration.user_id, func.count()).join(Registration.event)
+        .where(Registration.user_id.in_(user_ids), Registration.status == CONFIRMED,
+               Registration.checked_in_at.is_(None), Event.state == PUBLISHED,
+               Event.ends_at <= event.starts_at, Event.id != event.id, Event.id.in_(used_checkin))
+        .group_by(Registration.user_id))
+    return dict(rows.all())
+
+
+def returning_user_ids(user_ids, event: Event) -> set[int]:
+    """Of these people, those checked in at some earlier event on the platform."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Registration.user_id).join(Registration.event)
+        .where(Registration.user_id.in_(user_ids), Registration.checked_in_at.is_not(None),
+               Event.starts_at < event.starts_at, Event.id != event.id).distinct()))
+
+
+@dataclass
+class Dashboard:
+    counts: Counts
+    registrations: list[Registration]
+    positions: dict[int, int]      # registration id → waitlist place
+    no_shows: dict[int, int]       # user id → past no-shows
+    acknowledged: set[int]         # user ids who accepted the current code of conduct
+
+
+def dashboard(event: Event) -> Dashboard:
+    """The host's view of an event in five queries, however many registered."""
+    registrations = attendee_list(event.id)
+    user_ids = [r.user_id for r in registrations]
+    return Dashboard(counts=counts(event.id), registrations=registrations,
+                     positions=waitlist_positions([event.id]), no_shows=past_no_shows(user_ids, event),
+                     acknowledged=acknowledged_user_ids(event, user_ids))
+
+
+@dataclass
+class Door:
+    counts: Counts
+    found: list[Registration]
+    no_shows: dict[int, int]
+    acknowledged: set[int]
+
+
+def door(event: Event, found: list[Registration]) -> Door:
+    """The check-in page: totals, and details only for the people searched for."""
+    user_ids = [r.user_id for r in found]
+    return Door(counts=counts(event.id), found=found, no_shows=past_no_shows(user_ids, event),
+                acknowledged=acknowledged_user_ids(event, user_ids) if user_ids else set())
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One person at an evening, as table grouping and meet-again need them."""
+
+    registration_id: int
+    user_id: int
+    display_name: str
+    industry: str          # catalogue code (see meetup.accounts.industries)
+    industry_other: str    # free text when industry == "other"
+    goals: tuple[str, ...]  # goal codes (see meetup.events.goals)
+    intro: str
+    checked_in: bool
+    first_time: bool       # never checked in at an earlier event on the platform
+
+
+def attendees(event: Event, *, checked_in_only: bool = True) -> list[Attendee]:
+    """The evening's people in three queries: those checked in (default), or
+    every confirmed seat (to plan tables before the doors open)."""
+    condition = [Registration.event_id == event.id, Registration.status == CONFIRMED]
+    if checked_in_only:
+        condition.append(Registration.checked_in_at.is_not(None))
+    registrations = list(db.session.scalars(
+        select(Registration).where(*condition).options(joinedload(Registration.user))
+        .order_by(Registration.queue_number, Registration.id)))
+    returning = returning_user_ids([r.user_id for r in registrations], event)
+    return [Attendee(
+        registration_id=r.id, user_id=r.user_id, display_name=r.user.display_name, industry=r.user.industry,
+        industry_other=r.user.industry_other, goals=tuple(r.goals), intro=r.intro,
+        checked_in=r.checked_in_at is not None, first_time=r.user_id not in returning,
+    ) for r in registrations]
+

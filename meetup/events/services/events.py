@@ -1,0 +1,285 @@
+"""Hosting: create, edit, publish, cancel and repeat an event."""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from meetup.errors import DomainError, NotFoundError
+from meetup.events import goals as goal_catalogue
+from meetup.events import timezones
+from meetup.events.models import (
+    CANCELLED, CONDUCT_EXTRA_MAX, CONFIRMED, DESCRIPTION_MAX, DRAFT, PUBLISHED, THEME_MAX, TITLE_MAX,
+    URL_MAX, VENUE_MAX, WAITLISTED, Event, EventSeries, Registration,
+)
+from meetup.events.notify import notify
+from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
+from meetup.events.services.registration import confirmed_count, fill_free_seats
+from meetup.extensions import db
+
+CAPACITY_MAX = 500
+TABLE_SIZE_MIN, TABLE_SIZE_MAX, TABLE_SIZE_DEFAULT = 4, 8, 5
+TABLE_COUNT_MAX = 100
+ROUNDS_MIN, ROUNDS_MAX, ROUNDS_DEFAULT = 1, 6, 3
+MEET_AGAIN_MIN, MEET_AGAIN_MAX, MEET_AGAIN_DEFAULT = 1, 14, 3
+LONGEST_EVENT = timedelta(hours=24)
+
+
+class EventClosedError(DomainError):
+    """The event is cancelled or over; it can no longer change."""
+
+
+@dataclass
+class EventDetails:
+    """Everything a host sets. Times are naive UTC (the form converts)."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    theme: str = ""
+    description: str = ""
+    timezone: str = timezones.DEFAULT
+    registration_deadline: datetime | None = None  # None: until the start
+    venue: str = ""
+    online_url: str = ""
+    table_size: int | None = TABLE_SIZE_DEFAULT
+    table_count: int | None = None  # set: a fixed number of tables instead of a size
+    rounds: int = ROUNDS_DEFAULT
+    meet_again_days: int = MEET_AGAIN_DEFAULT
+    goals: list[str] = field(default_factory=lambda: list(goal_catalogue.CATALOGUE))
+    custom_goals: list[str] = field(default_factory=list)  # labels of the host's own goals
+    conduct_extra: str = ""
+
+
+def _refuse(message, field=None):
+    raise DomainError(message, field=field)
+
+
+def _check_text(details: EventDetails) -> None:
+    details.title = details.title.strip()
+    if not details.title:
+        _refuse(_l("Give the event a title."), "title")
+    for name, limit in (("title", TITLE_MAX), ("theme", THEME_MAX), ("description", DESCRIPTION_MAX),
+                        ("venue", VENUE_MAX), ("online_url", URL_MAX), ("conduct_extra", CONDUCT_EXTRA_MAX)):
+        value = getattr(details, name).strip()
+        setattr(details, name, value)
+        if len(value) > limit:
+            _refuse(_l("At most %(max)d characters.", max=limit), name)
+    if details.online_url and not details.online_url.lower().startswith(("https://", "http://")):
+        _refuse(_l("Enter a full web address starting with https://."), "online_url")
+
+
+def _check_numbers(details: EventDetails) -> None:
+    if not 1 <= details.capacity <= CAPACITY_MAX:
+        _refuse(_l("Capacity is between 1 and %(max)d.", max=CAPACITY_MAX), "capacity")
+    if details.table_count is not None:
+        details.table_size = None
+        if not 1 <= details.table_count <= TABLE_COUNT_MAX:
+            _refuse(_l("The number of tables is between 1 and %(max)d.", max=TABLE_COUNT_MAX), "table_count")
+    elif details.table_size is None or not TABLE_SIZE_MIN <= details.table_size <= TABLE_SIZE_MAX:
+        _refuse(_l("Tables seat %(min)d to %(max)d people.", min=TABLE_SIZE_MIN, max=TABLE_SIZE_MAX), "table_size")
+    if not ROUNDS_MIN <= details.rounds <= ROUNDS_MAX:
+        _refuse(_l("An evening has %(min)d to %(max)d rounds.", min=ROUNDS_MIN, max=ROUNDS_MAX), "rounds")
+    if not MEET_AGAIN_MIN <= details.meet_again_days <= MEET_AGAIN_MAX:
+        _refuse(_l("The meet-again window is %(min)d to %(max)d days.", min=MEET_AGAIN_MIN, max=MEET_AGAIN_MAX),
+                "meet_again_days")
+
+
+def _check_goals(details: EventDetails) -> None:
+    unknown = [code for code in details.goals if code not in goal_catalogue.CATALOGUE]
+    if unknown:
+        _refuse(_l("Choose goals from the list."), "goals")
+    labels = [label.strip() for label in details.custom_goals if label.strip()]
+    if len(labels) > goal_catalogue.MAX_CUSTOM:
+        _refuse(_l("Add at most %(max)d goals of your own.", max=goal_catalogue.MAX_CUSTOM), "custom_goals")
+    if any(len(label) > goal_catalogue.CUSTOM_LABEL_MAX for label in labels):
+        _refuse(_l("Each goal is at most %(max)d characters.", max=goal_catalogue.CUSTOM_LABEL_MAX),
+                "custom_goals")
+    if len(set(labels)) != len(labels):
+        _refuse(_l("Each goal of your own must be different."), "custom_goals")
+    details.custom_goals = labels
+    details.goals = list(dict.fromkeys(details.goals))
+    if not details.goals and not labels:
+        _refuse(_l("Offer at least one goal."), "goals")
+
+
+def _check_times(details: EventDetails, now: datetime, *, dates_changed: bool) -> None:
+    if details.timezone not in timezones.CHOICES:
+        _refuse(_l("Choose a time zone from the list."), "timezone")
+    if details.registration_deadline is None:
+        details.registration_deadline = details.starts_at
+    if dates_changed and details.starts_at <= now:
+        _refuse(_l("The start must be in the future."), "starts_at")
+    if details.ends_at <= details.starts_at:
+        _refuse(_l("The end must be after the start."), "ends_at")
+    if details.ends_at - details.starts_at > LONGEST_EVENT:
+        _refuse(_l("An event lasts at most 24 hours."), "ends_at")
+    if details.registration_deadline > details.starts_at:
+        _refuse(_l("The registration deadline must be before the start."), "registration_deadline")
+    if dates_changed and details.registration_deadline <= now:
+        _refuse(_l("The registration deadline must be in the future."), "registration_deadline")
+
+
+def _check(details: EventDetails, now: datetime, *, dates_changed: bool = True) -> None:
+    _check_text(details)
+    _check_numbers(details)
+    _check_goals(details)
+    _check_times(details, now, dates_changed=dates_changed)
+
+
+def _offered_goals(event: Event, details: EventDetails) -> None:
+    """Offer the chosen catalogue goals and the host's own, keeping each own
+    goal's code for as long as its wording is unchanged."""
+    known = {goal["code"]: goal for goal in event.custom_goals or []}
+    by_label = {goal["label"]: goal["code"] for goal in known.values()}
+    custom = [dict(goal) for goal in known.values()]
+    codes = []
+    for label in details.custom_goals:
+        code = by_label.get(label)
+        if code is None:
+            # Codes are never reused: a registration that picked a since
+            # removed goal keeps meaning what it meant.
+            code = f"{goal_catalogue.CUSTOM_PREFIX}{len(custom) + 1}"
+            custom.append({"code": code, "label": label})
+        codes.append(code)
+    event.custom_goals = custom  # a new list, so the JSON column is saved
+    event.goals = [*details.goals, *codes]
+
+
+def _apply(event: Event, details: EventDetails) -> None:
+    for name in ("title", "theme", "description", "starts_at", "ends_at", "timezone", "registration_deadline",
+                 "venue", "online_url", "capacity", "table_size", "table_count", "rounds", "meet_again_days"):
+        setattr(event, name, getattr(details, name))
+    if details.conduct_extra != (event.conduct_extra or ""):
+        if event.id is not None:
+            # Attendees accepted the old wording; they must accept this one.
+            event.conduct_revision = (event.conduct_revision or 0) + 1
+        event.conduct_extra = details.conduct_extra
+    _offered_goals(event, details)
+
+
+def _check_manager(actor, event: Event) -> None:
+    if not event.managed_by(actor):
+        raise NotFoundError(EVENT_NOT_FOUND)
+
+
+def create_event(actor, details: EventDetails, *, now: datetime) -> Event:
+    """A new draft hosted by ``actor``; nobody else sees it until published."""
+    _check(details, now)
+    event = Event(host_id=actor.id, state=DRAFT, created_at=now, conduct_revision=0, custom_goals=[], goals=[])
+    _apply(event, details)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) -> Event:
+    """Save the host's changes. Capacity may not drop below the confirmed
+    seats; raising it promotes the waitlist at once, in this transaction."""
+    with locked_event(event_id) as event:
+        _check_manager(actor, event)
+        if event.state == CANCELLED:
+            raise EventClosedError(_l("This event is cancelled and can no longer be changed."))
+        dates_changed = (details.starts_at, details.ends_at, details.registration_deadline) != \
+            (event.starts_at, event.ends_at, event.registration_deadline)
+        if dates_changed and event.starts_at <= now:
+            raise EventClosedError(_l("This event has started; its times can no longer change."))
+        _check(details, now, dates_changed=dates_changed)
+        confirmed = confirmed_count(event.id)
+        if details.capacity < confirmed:
+            _refuse(_l("%(count)d people already have a confirmed seat; capacity cannot be lower.",
+                       count=confirmed), "capacity")
+        _apply(event, details)
+        fill_free_seats(event, now)
+        return event
+
+
+def publish_event(actor, event_id: int, *, now: datetime) -> Event:
+    with locked_event(event_id) as event:
+        _check_manager(actor, event)
+        if event.state != DRAFT:
+            raise EventClosedError(_l("Only a draft can be published."))
+        if event.starts_at <= now:
+            _refuse(_l("This event's start has passed. Change the date before publishing."))
+        if not event.venue and not event.online_url:
+            _refuse(_l("Add a venue or an online link before publishing."))
+        event.state = PUBLISHED
+        event.published_at = now
+        return event
+
+
+def cancel_event(actor, event_id: int, *, now: datetime) -> Event:
+    """Cancel the event and tell everyone with a seat or a waitlist place."""
+    with locked_event(event_id) as event:
+        _check_manager(actor, event)
+        if event.state == CANCELLED:
+            raise EventClosedError(_l("This event is already cancelled."))
+        if event.ends_at <= now:
+            raise EventClosedError(_l("This event is over and can no longer be cancelled."))
+        was_published = event.state == PUBLISHED
+        event.state = CANCELLED
+        event.cancelled_at = now
+        if was_published:
+            waiting = db.session.scalars(select(Registration).where(
+                Registration.event_id == event.id, Registration.status.in_((CONFIRMED, WAITLISTED)))
+                .options(joinedload(Registration.user)))
+            for registration in waiting:
+                notify(registration, "event-cancelled")
+        return event
+
+
+def same_weekday_next_month(local: datetime) -> datetime:
+    """The same weekday of the same week of the next month ("third Thursday"
+    → next month's third Thursday); a fifth weekday becomes the last one."""
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    nth = (local.day - 1) // 7  # 0 = first
+    first_weekday, days = calendar.monthrange(year, month)
+    day = 1 + (local.weekday() - first_weekday) % 7 + 7 * nth
+    while day > days:
+        day -= 7
+    return local.replace(year=year, month=month, day=day)
+
+
+def repeat_event(actor, event_id: int, *, now: datetime) -> Event:
+    """Draft the series' next evening with the same settings, on the same
+    weekday of the month after the series' latest event (and in the future)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFoundError(EVENT_NOT_FOUND)
+    _check_manager(actor, event)
+    if event.series_id is None:
+        event.series = EventSeries(host_id=event.host_id, created_at=now)
+        db.session.flush()
+    latest = db.session.scalar(select(Event).where(Event.series_id == event.series_id)
+                               .order_by(Event.starts_at.desc(), Event.id.desc()).limit(1))
+    zone = latest.timezone
+    start = timezones.to_local(latest.starts_at, zone).replace(tzinfo=None)
+    while True:
+        start = same_weekday_next_month(start)
+        if timezones.to_utc(start, zone) > now:
+            break
+    starts_at = timezones.to_utc(start, zone)
+    new = Event(
+        host_id=event.host_id, series_id=event.series_id, state=DRAFT, created_at=now,
+        title=latest.title, theme=latest.theme, description=latest.description, timezone=zone,
+        starts_at=starts_at, ends_at=starts_at + (latest.ends_at - latest.starts_at),
+        registration_deadline=starts_at - (latest.starts_at - latest.registration_deadline),
+        venue=latest.venue, online_url=latest.online_url, capacity=latest.capacity,
+        table_size=latest.table_size, table_count=latest.table_count, rounds=latest.rounds,
+        meet_again_days=latest.meet_again_days, goals=list(latest.goals),
+        custom_goals=[dict(goal) for goal in latest.custom_goals],
+        conduct_extra=latest.conduct_extra, conduct_revision=0,
+    )
+    if new.registration_deadline <= now:
+        new.registration_deadline = starts_at
+    db.session.add(new)
+    db.session.commit()
+    return new
+
+
+def hosted_event_count(user_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Event).where(Event.host_id == user_id)) or 0

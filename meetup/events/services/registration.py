@@ -1,0 +1,159 @@
+"""Registration: seats up to capacity, then a first-come waitlist that moves
+up the moment a seat frees.
+
+Every function that changes who holds a seat runs inside ``locked_event``:
+the event's lock is taken before anything is counted, so two requests can
+never both see the last free seat.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from meetup.conduct import services as conduct
+from meetup.errors import DomainError
+from meetup.events import goals as goal_catalogue
+from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.notify import notify
+from meetup.events.services.locking import locked_event
+from meetup.extensions import db
+
+
+class RegistrationClosedError(DomainError):
+    pass
+
+
+class AlreadyRegisteredError(DomainError):
+    pass
+
+
+class NotRegisteredError(DomainError):
+    pass
+
+
+def confirmed_count(event_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.status == CONFIRMED)) or 0
+
+
+def registration_of(user_id: int, event_id: int) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event_id, Registration.user_id == user_id))
+
+
+def closed_reason(event: Event, now: datetime):
+    """Why registration is closed right now, or None while it is open."""
+    if event.state == CANCELLED:
+        return _l("This event is cancelled.")
+    if event.state != PUBLISHED:
+        return _l("Registration has not opened yet.")
+    if now >= event.starts_at:
+        return _l("This event has already started.")
+    if now >= event.registration_deadline:
+        return _l("Registration for this event has closed.")
+    return None
+
+
+def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str], str]:
+    goals = list(dict.fromkeys(goals))
+    if not goal_catalogue.MIN_PICKS <= len(goals) <= goal_catalogue.MAX_PICKS:
+        raise DomainError(_l("Pick %(min)d to %(max)d goals for the evening.", min=goal_catalogue.MIN_PICKS,
+                             max=goal_catalogue.MAX_PICKS), field="goals")
+    if any(code not in event.goals for code in goals):
+        raise DomainError(_l("Pick goals from those this event offers."), field="goals")
+    intro = intro.strip()
+    if len(intro) > INTRO_MAX:
+        raise DomainError(_l("At most %(max)d characters.", max=INTRO_MAX), field="intro")
+    return goals, intro
+
+
+def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged: bool,
+             now: datetime) -> Registration:
+    """A seat if one is free, else the end of the waitlist; mail either way.
+
+    Registering again after cancelling reuses the row (one per person and
+    event) and joins the end of the queue like anyone new."""
+    with locked_event(event_id) as event:
+        reason = closed_reason(event, now)
+        if reason is not None:
+            raise RegistrationClosedError(reason)
+        registration = registration_of(actor.id, event.id)
+        if registration is not None and registration.status != CANCELLED:
+            raise AlreadyRegisteredError(_l("You are already registered for this event."))
+        goals, intro = _check_choices(event, goals, intro)
+        conduct.acknowledge(actor.id, event, accepted=acknowledged, now=now)
+        seat_free = confirmed_count(event.id) < event.capacity
+        queue_number = 1 + (db.session.scalar(select(func.max(Registration.queue_number))
+                                              .where(Registration.event_id == event.id)) or 0)
+        if registration is None:
+            registration = Registration(event_id=event.id, user_id=actor.id)
+            db.session.add(registration)
+        registration.status = CONFIRMED if seat_free else WAITLISTED
+        registration.goals, registration.intro = goals, intro
+        registration.registered_at, registration.queue_number = now, queue_number
+        registration.confirmed_at = now if seat_free else None
+        registration.cancelled_at = registration.checked_in_at = registration.reminder_sent_at = None
+        db.session.flush()
+        if seat_free:
+            notify(registration, "registration-confirmed")
+        else:
+            notify(registration, "registration-waitlisted", position=waitlist_position(registration))
+        return registration
+
+
+def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
+    """Give up one's seat or waitlist place; a freed seat goes to the first
+    person waiting, in this same transaction."""
+    with locked_event(event_id) as event:
+        registration = registration_of(actor.id, event.id)
+        if registration is None or registration.status == CANCELLED:
+            raise NotRegisteredError(_l("You are not registered for this event."))
+        if now >= event.starts_at:
+            raise RegistrationClosedError(_l("This event has already started; it is too late to cancel."))
+        had_seat = registration.status == CONFIRMED
+        registration.status = CANCELLED
+        registration.cancelled_at = now
+        registration.confirmed_at = None
+        if had_seat:
+            fill_free_seats(event, now)
+        return registration
+
+
+def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
+    """Promote waitlisted people, first come first served, into free seats.
+
+    Only call inside ``locked_event``: the count must not move underneath."""
+    if event.state not in (PUBLISHED,) or now >= event.starts_at:
+        return []
+    free = event.capacity - confirmed_count(event.id)
+    if free <= 0:
+        return []
+    promoted = list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+        .order_by(Registration.queue_number, Registration.id).limit(free)))
+    for registration in promoted:
+        registration.status = CONFIRMED
+        registration.confirmed_at = now
+        notify(registration, "registration-promoted")
+    return promoted
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None if not on the waitlist."""
+    if registration.status != WAITLISTED:
+        return None
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id, Registration.status == WAITLISTED,
+        Registration.queue_number < registration.queue_number,
+    )) or 0
+    return ahead + 1
+
+
+def acknowledge_conduct(actor, event_id: int, *, accepted: bool, now: datetime) -> None:
+    """Accept the event's current code of conduct after it changed."""
+    with locked_event(event_id) as event:
+        registration = registration_of(actor.id, event.id)
+        if registration is None or registration.status == CANCELLED:
+            raise NotRegisteredError(_l("You are not registered for this event."))
+        conduct.acknowledge(actor.id, event, accepted=accepted, now=now)

@@ -1,0 +1,156 @@
+"""What the host sees: create and edit, publish, cancel, repeat, the
+dashboard with its CSV export, and door check-in. Everyone but the host and
+site admins gets 404 here."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from meetup.conduct import services as conduct
+from meetup.errors import DomainError, NotFoundError
+from meetup.events import export, queries
+from meetup.events.forms import CheckInSearchForm, EventForm, event_details, fill_event_form
+from meetup.events.services import checkin
+from meetup.events.services import events as hosting
+from meetup.events.views import bp
+from meetup.timeutil import utcnow
+from meetup.web import apply_error, no_store
+
+
+def managed_or_404(event_id: int):
+    try:
+        return queries.managed_event(current_user, event_id)
+    except NotFoundError:
+        abort(404)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = hosting.create_event(_me(), event_details(form), now=utcnow())
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Your draft is saved. Only you can see it until you publish it."), "success")
+            return redirect(url_for("events.dashboard", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None, code=conduct.current_code())
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = managed_or_404(event_id)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        fill_event_form(form, event)
+    if form.validate_on_submit():
+        try:
+            hosting.update_event(_me(), event.id, event_details(form), now=utcnow())
+        except NotFoundError:
+            abort(404)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("events.dashboard", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event, code=conduct.current_code())
+
+
+def _act(event_id: int, operation, done_message: str, to="events.dashboard"):
+    """Run one POST-only host action and go back to the dashboard."""
+    managed_or_404(event_id)
+    try:
+        result = operation(_me(), event_id, now=utcnow())
+    except NotFoundError:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("events.dashboard", event_id=event_id))
+    flash(done_message, "success")
+    return redirect(url_for(to, event_id=result.id))
+
+
+@bp.post("/<int:event_id>/publish")
+@login_required
+def publish(event_id: int):
+    return _act(event_id, hosting.publish_event, _("Published. People can now register."))
+
+
+@bp.post("/<int:event_id>/cancel")
+@login_required
+def cancel(event_id: int):
+    return _act(event_id, hosting.cancel_event,
+                _("The event is cancelled. Everyone registered is being told by mail."))
+
+
+@bp.post("/<int:event_id>/repeat")
+@login_required
+def repeat(event_id: int):
+    return _act(event_id, hosting.repeat_event,
+                _("Next month's event is drafted with the same settings. Check the date, then publish it."),
+                to="events.edit")
+
+
+@bp.get("/<int:event_id>/dashboard")
+@login_required
+def dashboard(event_id: int):
+    event = managed_or_404(event_id)
+    board = queries.dashboard(event)
+    return no_store(render_template("events/dashboard.html", event=event, board=board,
+                                    code=conduct.current_code(), now=utcnow()))
+
+
+@bp.get("/<int:event_id>/attendees.csv")
+@login_required
+def export_csv(event_id: int):
+    event = managed_or_404(event_id)
+    board = queries.dashboard(event)
+    body = export.attendees_csv(event, board.registrations, board.positions, board.no_shows)
+    return no_store((body, 200, {"Content-Type": "text/csv; charset=utf-8",
+                                 "Content-Disposition": f'attachment; filename="attendees-{event.id}.csv"'}))
+
+
+@bp.get("/<int:event_id>/check-in")
+@login_required
+def check_in_page(event_id: int):
+    event = managed_or_404(event_id)
+    form = CheckInSearchForm(request.args)
+    query = form.q.data.strip() if form.validate() and form.q.data else ""
+    found = queries.search_attendees(event.id, query) if query else []
+    door = queries.door(event, found)
+    return no_store(render_template("events/checkin.html", event=event, form=form, query=query, door=door))
+
+
+def _door_action(event_id: int, registration_id: int, operation, done_message):
+    managed_or_404(event_id)
+    back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
+    try:
+        registration = operation(_me(), event_id, registration_id, now=utcnow())
+    except NotFoundError:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(done_message(registration.user.display_name), "success")
+    return redirect(back)
+
+
+@bp.post("/<int:event_id>/check-in/<int:registration_id>")
+@login_required
+def check_in(event_id: int, registration_id: int):
+    return _door_action(event_id, registration_id, checkin.check_in,
+                        lambda name: _("%(name)s is checked in.", name=name))
+
+
+@bp.post("/<int:event_id>/check-in/<int:registration_id>/undo")
+@login_required
+def undo_check_in(event_id: int, registration_id: int):
+    return _door_action(event_id, registration_id, checkin.undo_check_in,
+                        lambda name: _("Check-in undone for %(name)s.", name=name))

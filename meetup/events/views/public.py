@@ -1,0 +1,123 @@
+"""What attendees see: upcoming events, an event's page and calendar file,
+registering, cancelling, re-accepting the code of conduct, and My events."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from meetup.conduct import services as conduct
+from meetup.errors import DomainError, NotFoundError
+from meetup.events import ics, queries
+from meetup.events.forms import AcknowledgeForm, RegistrationForm
+from meetup.events.models import CONFIRMED, THEME_MAX, WAITLISTED
+from meetup.events.services import registration as registrations
+from meetup.events.views import bp
+from meetup.timeutil import utcnow
+from meetup.web import apply_error, safe_next_url
+
+
+def visible_or_404(event_id: int):
+    try:
+        return queries.visible_event(current_user, event_id)
+    except NotFoundError:
+        abort(404)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+def index():
+    theme = request.args.get("theme", "").strip()[:THEME_MAX]
+    now = utcnow()
+    return render_template("events/index.html", cards=queries.upcoming_events(now, theme or None),
+                           themes=queries.upcoming_themes(now), theme=theme)
+
+
+@bp.get("/<int:event_id>")
+def show(event_id: int):
+    event = visible_or_404(event_id)
+    page = queries.event_page(event, current_user, utcnow())
+    return render_template("events/show.html", event=event, page=page, code=conduct.current_code(),
+                           acknowledge_form=AcknowledgeForm())
+
+
+@bp.get("/<int:event_id>/event.ics")
+def calendar_file(event_id: int):
+    event = visible_or_404(event_id)
+    page = queries.event_page(event, current_user, utcnow())
+    body = ics.event_calendar(event, url_for("events.show", event_id=event.id, _external=True),
+                              with_online_link=page.shows_online_link)
+    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="event-{event.id}.ics"'}
+
+
+@bp.route("/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id: int):
+    event = visible_or_404(event_id)
+    mine = registrations.registration_of(current_user.id, event.id)
+    if mine is not None and mine.status != "cancelled":
+        flash(_("You are already registered for this event."), "info")
+        return redirect(url_for("events.show", event_id=event.id))
+    form = RegistrationForm().offer(event)
+    if form.validate_on_submit():
+        try:
+            registration = registrations.register(
+                _me(), event.id, goals=form.goals.data or [], intro=form.intro.data or "",
+                acknowledged=form.acknowledge.data, now=utcnow())
+        except NotFoundError:
+            abort(404)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            if registration.status == CONFIRMED:
+                flash(_("You are registered. Your seat is confirmed."), "success")
+            else:
+                flash(_("The event is full: you are on the waitlist, number %(position)d. We will write to you "
+                        "if a seat frees up.", position=registrations.waitlist_position(registration)), "info")
+            return redirect(url_for("events.show", event_id=event.id))
+    page = queries.event_page(event, current_user, utcnow())
+    return render_template("events/register.html", event=event, form=form, code=conduct.current_code(),
+                           page=page, closed=page.closed_reason)
+
+
+@bp.post("/<int:event_id>/cancel-registration")
+@login_required
+def cancel_registration(event_id: int):
+    event = visible_or_404(event_id)
+    try:
+        registrations.cancel_registration(_me(), event.id, now=utcnow())
+    except NotFoundError:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Your registration is cancelled."), "info")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/acknowledge")
+@login_required
+def acknowledge(event_id: int):
+    event = visible_or_404(event_id)
+    form = AcknowledgeForm()  # CSRF is checked for every POST before this runs
+    try:
+        registrations.acknowledge_conduct(_me(), event.id, accepted=form.acknowledge.data, now=utcnow())
+    except NotFoundError:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Thank you. You have accepted the current code of conduct."), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    upcoming, past = queries.my_registrations(current_user.id, utcnow())
+    return render_template("events/mine.html", upcoming=upcoming, past=past,
+                           hosted=queries.hosted_events(current_user.id), now=utcnow(),
+                           acknowledge_form=AcknowledgeForm(), WAITLISTED=WAITLISTED)
