@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meetup.grouping.errors import SeatingError
+from meetup.grouping.explain import TableExplanation, explain_table
 from meetup.grouping.instance import Instance
 from meetup.grouping.scoring import Score
 
@@ -37,6 +38,10 @@ class Solution:
     @property
     def breakdown(self) -> dict[str, dict[str, int]]:
         return self.details.breakdown()
+
+    def explain(self, round_: int, table: int) -> TableExplanation:
+        """Who is at this table and why: mutual and familiar pairs, industries, first-timers…"""
+        return explain_table(self.instance, self.seating, round_, table)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from grouping_support import example
-from meetup.grouping import SeatingError, parse_instance
+from meetup.grouping import SeatingError, explain_table, parse_instance, score
 from meetup.grouping.scoring import check_seating, pair_value, pair_value_matrix, score_seating
 
 # a, b: lawyers and first-timers sharing the goal "learn", a mutual pair;
@@ -128,3 +128,25 @@ def test_check_seating_names_the_broken_rule(
 
 def test_valid_seating_passes_check() -> None:
     check_seating(parse_instance(FOUR), [[[A, B], [C, D]], [[A, C], [B, D]]])
+
+
+def test_public_score_takes_ids_and_checks_rules() -> None:
+    assert score(FOUR, {"rounds": [[["a", "c"], ["b", "d"]], [["a", "d"], ["b", "c"]]]}).total == 4
+    with pytest.raises(SeatingError, match="unknown person 'z'"):
+        score(FOUR, [[["a", "z"], ["b", "d"]], [["a", "d"], ["b", "c"]]])
+
+
+def test_table_explanation_lists_what_the_score_counts() -> None:
+    instance = parse_instance({**FOUR, "previous": [[["c", "d"], ["a", "b"]]]})
+    seating = [[[A, B], [C, D]], [[A, B], [C, D]]]
+    why = explain_table(instance, seating, 0, 0)
+    assert why.people == ("a", "b")
+    assert why.mutual_pairs == (("a", "b"),)
+    assert why.shared_goals == (("a", "b", ("learn",)),)
+    assert why.industries == {"law": 2} and why.same_industry_pairs == (("a", "b"),)
+    assert why.first_timers == ("a", "b")
+    assert why.repeated_pairs == (("a", "b"),)
+    assert why.moved == ("a", "b")
+    assert why.pair_points == pair_value(instance, A, B)
+    assert why.to_json()["familiar_pairs"] == []
+    assert explain_table(instance, [[[A, C], [B, D]], [[A, D], [B, C]]], 0, 0).familiar_pairs == (("a", "c", 1),)
