@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
     TextAreaField, URLField, widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from meetup.events import goals, timezones
@@ -52,7 +53,7 @@ class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
     theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
     description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
-    timezone = SelectField(_l("Time zone"), choices=[(zone, zone) for zone in timezones.CHOICES],
+    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(zone, zone) for zone in timezones.CHOICES],
                            default=timezones.DEFAULT, validate_choice=False)
     starts_at = _when(_l("Starts"))
     ends_at = _when(_l("Ends"))
@@ -64,7 +65,7 @@ class EventForm(FlaskForm):
     table_size = _whole_number(_l("People per table"), default=5, validators=[Optional()])
     table_count = _whole_number(_l("Or a fixed number of tables"), validators=[Optional()])
     rounds = _whole_number(_l("Rounds"), default=3, validators=[InputRequired(_l("Enter a whole number."))])
-    goals = CheckboxesField(_l("Goals attendees may pick"), choices=lambda: list(goals.CATALOGUE.items()),
+    goals = CheckboxesField(_l("Goals attendees may pick"), choices=lambda: [SelectChoice(code, name) for code, name in goals.CATALOGUE.items()],
                             default=list(goals.CATALOGUE), validate_choice=False)
     custom_goals = TextAreaField(_l("Goals of your own (one per line)"), validators=[_at_most(400)])
     meet_again_days = _whole_number(_l("Meet-again window (days)"), default=3,
@@ -81,7 +82,7 @@ class RegistrationForm(FlaskForm):
 
     def offer(self, event):
         """The checkboxes are the goals this event offers, in its order."""
-        self.goals.choices = [(code, goals.goal_name(code, event.custom_goals)) for code in event.goals]
+        self.goals.choices = [SelectChoice(code, goals.goal_name(code, event.custom_goals)) for code in event.goals]
         return self
 
 

@@ -1,0 +1,38 @@
+"""The day-before reminder: queued once per confirmed attendee."""
+
+from datetime import timedelta
+
+from meetup.events.services.reminders import queue_reminders
+from meetup.events.services.registration import cancel_registration
+from tests.events.helpers import mails
+
+
+def test_confirmed_attendees_of_events_within_a_day_get_one_reminder(make_event, make_user, sign_up_for, now):
+    soon = make_event(capacity=1, starts_at=now + timedelta(hours=20))
+    later = make_event(starts_at=now + timedelta(hours=30))
+    seated, waiting, gone, next_week = make_user(), make_user(), make_user(), make_user()
+    sign_up_for(soon, seated)
+    sign_up_for(soon, waiting)
+    sign_up_for(later, next_week)
+    sign_up_for(later, gone)
+    cancel_registration(gone, later.id, now=now)
+
+    assert queue_reminders(now=now) == 1
+    (reminder,) = mails("event-reminder")
+    assert reminder.recipient_id == seated.id
+    assert reminder.subject == "Reminder: Shibuya professionals' mixer"
+    assert "Shibuya Hikarie 8F" in reminder.body
+    assert f"http://127.0.0.1:5000/events/{soon.id}" in reminder.body  # BASE_URL outside a request
+
+    assert queue_reminders(now=now + timedelta(minutes=30)) == 0  # never twice
+    assert queue_reminders(now=now + timedelta(hours=7)) == 1  # the later event is now within a day
+    assert [m.recipient_id for m in mails("event-reminder")] == [seated.id, next_week.id]
+
+
+def test_send_reminders_command_queues_and_reports(app, make_event, user, sign_up_for, now):
+    event = make_event(starts_at=now + timedelta(hours=3))
+    sign_up_for(event, user)
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 reminder(s)." in result.output
+    assert len(mails("event-reminder", to=user)) == 1
