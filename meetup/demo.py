@@ -1,7 +1,18 @@
-"""Demo data: a host and a community of members, loaded idempotently."""
+"""Demo data: a host, a community of members and the host's next evening
+(published, full, with a waitlist) plus a draft, loaded idempotently."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.events.models import Event
+from meetup.events.services import events as hosting
+from meetup.events.services.registration import register
+from meetup.events.timezones import to_local, to_utc
+from meetup.extensions import db
+from meetup.timeutil import utcnow
 
 DEMO_PASSWORD = "meetup-demo"
 
@@ -51,12 +62,52 @@ def _ensure_user(email: str, name: str, industry: str, introduction: str) -> Use
     return user
 
 
+DEMO_EVENT_TITLE = "渋谷 士業・異業種交流会 (Shibuya professionals' mixer)"
+DEMO_CAPACITY = 24
+DEMO_GOALS = [("learn", "peers"), ("learn",), ("collaborate", "share-info"), ("practice-speaking", "learn"),
+              ("peers", "collaborate", "share-info")]
+DEMO_INTROS = ["他業種の集客方法を聞きたい", "Find someone to co-host a seminar with", "",
+               "一分間の自己紹介を練習したい", "Hear how other professions handle referrals"]
+
+
+def _demo_start(now: datetime) -> datetime:
+    """Two weeks from now, 19:00 in Tokyo."""
+    local = to_local(now + timedelta(days=14), "Asia/Tokyo").replace(tzinfo=None)
+    return to_utc(local.replace(hour=19, minute=0, second=0, microsecond=0), "Asia/Tokyo")
+
+
+def _ensure_demo_events(host: User, members: list[User]) -> None:
+    """The host's next mixer: every seat taken, four people waiting, and next
+    month's evening drafted. Created once; later runs leave it alone."""
+    exists = select(Event.id).where(Event.host_id == host.id, Event.title == DEMO_EVENT_TITLE)
+    if db.session.scalar(exists.limit(1)) is not None:
+        return
+    now = utcnow()
+    start = _demo_start(now)
+    event = hosting.create_event(host, hosting.EventDetails(
+        title=DEMO_EVENT_TITLE, theme="士業交流会", starts_at=start, ends_at=start + timedelta(hours=2, minutes=30),
+        capacity=DEMO_CAPACITY, venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
+        description="税理士・弁護士・司法書士から飲食店オーナーまで。5人テーブルで3ラウンド、毎月同じ顔ぶれと深く話せる会です。\n"
+                    "Professionals and every industry, five to a table, three rounds. The same community every month.",
+        goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+        conduct_extra="名刺交換は各ラウンドの最後にまとめて行います。\nBusiness cards are exchanged at the end of each round.",
+    ), now=now)
+    hosting.publish_event(host, event.id, now=now)
+    for n, member in enumerate(members[:DEMO_CAPACITY + 4]):
+        register(member, event.id, goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+                 intro=DEMO_INTROS[n % len(DEMO_INTROS)], acknowledged=True, now=now + timedelta(seconds=n))
+    hosting.repeat_event(host, event.id, now=now)
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Create whatever demo data is missing; return (role, email, name) log-ins."""
     logins = []
     host = _ensure_user(*HOST)
     logins.append(("host", host.email, host.display_name))
+    members = []
     for entry in MEMBERS:
         member = _ensure_user(*entry)
+        members.append(member)
         logins.append(("member", member.email, member.display_name))
+    _ensure_demo_events(host, members)
     return logins
