@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from meetup.errors import DomainError, NotFoundError
@@ -280,6 +280,3 @@ def repeat_event(actor, event_id: int, *, now: datetime) -> Event:
     db.session.commit()
     return new
 
-
-def hosted_event_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Event).where(Event.host_id == user_id)) or 0

@@ -9,7 +9,7 @@ from meetup.conduct import services as conduct
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
-from meetup.events.models import CONFIRMED, THEME_MAX, WAITLISTED
+from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX
 from meetup.events.services import registration as registrations
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
@@ -58,7 +58,7 @@ def calendar_file(event_id: int):
 def register(event_id: int):
     event = visible_or_404(event_id)
     mine = registrations.registration_of(current_user.id, event.id)
-    if mine is not None and mine.status != "cancelled":
+    if mine is not None and mine.status != CANCELLED:
         flash(_("You are already registered for this event."), "info")
         return redirect(url_for("events.show", event_id=event.id))
     form = RegistrationForm().offer(event)
@@ -119,5 +119,4 @@ def acknowledge(event_id: int):
 def mine():
     upcoming, past = queries.my_registrations(current_user.id, utcnow())
     return render_template("events/mine.html", upcoming=upcoming, past=past,
-                           hosted=queries.hosted_events(current_user.id), now=utcnow(),
-                           acknowledge_form=AcknowledgeForm(), WAITLISTED=WAITLISTED)
+                           hosted=queries.hosted_events(current_user.id), now=utcnow())
