@@ -54,6 +54,9 @@ class Config:
     # send-reminders command); inside a request the request's own host is used.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Seconds the table-grouping engine may search when a host forms tables.
+    GROUPING_TIME_LIMIT = float(os.environ.get("GROUPING_TIME_LIMIT", "2.0"))
+
     # Number of proxies in front of the app whose X-Forwarded-* headers count.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
@@ -68,6 +71,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("MEETUP_TEST_DATABASE_URL")
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast in tests, same code path
+    GROUPING_TIME_LIMIT = 0.5  # tests check rules and stability, not search quality
 
 
 class ProductionConfig(Config):

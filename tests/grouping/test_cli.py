@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from grouping_support import EXAMPLES
+from tests.grouping.grouping_support import EXAMPLES
 from meetup.grouping.__main__ import main
 
 TWELVE = str(EXAMPLES / "meetup-12-people-4-tables-2-rounds.json")

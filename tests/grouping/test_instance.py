@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from meetup.grouping import DEFAULT_WEIGHTS, InstanceError, load_instance, parse_instance
-from grouping_support import EXAMPLES, people
+from tests.grouping.grouping_support import EXAMPLES, people
 
 
 def base(**changes: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from grouping_support import example
+from tests.grouping.grouping_support import example
 from meetup.grouping import SeatingError, explain_table, parse_instance, score
 from meetup.grouping.scoring import check_seating, pair_value, pair_value_matrix, score_seating
 

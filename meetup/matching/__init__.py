@@ -1,0 +1,1 @@
+"""Meet again: private double opt-in after each event, matches, private notes."""

@@ -1,0 +1,124 @@
+"""An event as a grouping instance (FORMAT.md), built in a fixed number of
+queries however many people come.
+
+People are the checked-in attendees, or, before anyone is checked in, the
+confirmed ones (the seating is then provisional). History counts the earlier
+events each pair shared a table at, from published seatings anywhere on the
+platform; active matches make a pair ``mutual``. Blocks and reports make a
+pair ``forbidden``. One-sided meet-again choices are never read here.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from meetup.accounts.industries import OTHER
+from meetup.conduct.pairs import forbidden_pairs
+from meetup.errors import DomainError
+from meetup.events.models import Event
+from meetup.events.queries import Attendee, attendees
+from meetup.extensions import db
+from meetup.matching.models import mutual_pairs
+from meetup.seating.models import Encounter
+
+
+@dataclass
+class EventInstance:
+    instance: dict
+    attendees: dict[int, Attendee]
+    provisional: bool
+    # Pairs (low, high) of user ids with their history, for explanations.
+    mutual: set[frozenset[int]] = field(default_factory=set)
+    met: dict[frozenset[int], int] = field(default_factory=dict)
+
+
+def person_key(user_id: int) -> str:
+    return f"u{user_id}"
+
+
+def user_id_of(key: str) -> int:
+    return int(key[1:])
+
+
+def _industry_key(person: Attendee) -> str:
+    # Two people who both typed "Florist" under "other" share an industry.
+    if person.industry == OTHER:
+        other = person.industry_other.strip().casefold()
+        return "other:" + other if other else ""
+    return person.industry
+
+
+def load_attendees(event: Event) -> tuple[list[Attendee], bool]:
+    """The people to seat, and whether that is provisional (nobody checked in yet)."""
+    present = attendees(event, checked_in_only=True)
+    if present:
+        return present, False
+    return attendees(event, checked_in_only=False), True
+
+
+def _met_counts(event: Event, user_ids: list[int]) -> dict[frozenset[int], int]:
+    """Earlier events each pair shared a table at."""
+    rows = db.session.execute(
+        select(Encounter.user_low_id, Encounter.user_high_id, func.count(Encounter.event_id))
+        .where(Encounter.user_low_id.in_(user_ids), Encounter.user_high_id.in_(user_ids),
+               Encounter.event_id != event.id)
+        .group_by(Encounter.user_low_id, Encounter.user_high_id)
+    )
+    return {frozenset((a, b)): count for a, b, count in rows}
+
+
+def table_count_for(event: Event, people: int) -> int:
+    if event.table_count:
+        return event.table_count
+    return max(1, math.ceil(people / event.table_size))
+
+
+def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
+    """The instance for ``event``.
+
+    ``fixed``: (round, user_id, table) placements the host locked; those of
+    people no longer present, or out of range, are dropped. ``previous``:
+    previous[r][t] = user ids, for regrouping with few moves.
+    """
+    people, provisional = load_attendees(event)
+    if not people:
+        raise DomainError(_l("Nobody is checked in or confirmed yet, so there is no one to seat."))
+    user_ids = [person.user_id for person in people]
+    tables = table_count_for(event, len(user_ids))
+    if tables > len(user_ids):
+        raise DomainError(_l(
+            "There are %(people)d people for %(tables)d tables. Lower the number of tables or wait for more people.",
+            people=len(user_ids), tables=tables))
+
+    met = _met_counts(event, user_ids)
+    mutual = mutual_pairs(user_ids)
+    forbidden = forbidden_pairs(user_ids)
+    present = set(user_ids)
+    history = [
+        {"a": person_key(min(pair)), "b": person_key(max(pair)), "met": met.get(pair, 0), "mutual": pair in mutual}
+        for pair in sorted(set(met) | mutual, key=sorted)
+    ]
+    instance = {
+        "people": [
+            {"id": person_key(p.user_id), "industry": _industry_key(p), "goals": list(p.goals),
+             "first_time": p.first_time}
+            for p in people
+        ],
+        "rounds": event.rounds,
+        "table_count": tables,
+        "history": history,
+        "forbidden": [[person_key(a), person_key(b)] for a, b in sorted(sorted(pair) for pair in forbidden)],
+        "fixed": [
+            {"person": person_key(user_id), "round": round_, "table": table}
+            for round_, user_id, table in fixed
+            if user_id in present and 0 <= round_ < event.rounds and 0 <= table < tables
+        ],
+    }
+    if previous:
+        instance["previous"] = [
+            [[person_key(u) for u in table] for table in round_tables] for round_tables in previous[:event.rounds]
+        ]
+    return EventInstance(instance=instance, attendees={p.user_id: p for p in people},
+                         provisional=provisional, mutual=mutual, met=met)

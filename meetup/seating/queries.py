@@ -1,0 +1,172 @@
+"""What the seating pages show: tables with their people and a plain reason
+for each table, the host's overview, and an attendee's own tables.
+
+Explanations never single out a mutual match: the host sees reunions (people
+who sat together before) and, for the whole evening only, how many mutual
+pairs were reunited. One-sided choices are never read.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from sqlalchemy import func, select
+
+from meetup.accounts.models import User
+from meetup.events.models import CONFIRMED, Event, Registration
+from meetup.events.queries import Attendee
+from meetup.extensions import db
+from meetup.seating.instance import build_instance
+from meetup.seating.models import PUBLISHED, Encounter, Seat, Seating
+from meetup.seating.services import current_seatings, grid
+
+
+@dataclass
+class TableView:
+    number: int
+    name: str
+    people: list[Attendee]
+    locked: set[int]
+    reunions: list[tuple[Attendee, Attendee]]
+    industries: list[tuple[str, str]]  # (industry code, free text) present, in seat order
+    same_industry_pairs: int
+    first_timers: list[Attendee]
+    shared_goals: list[tuple[str, int]]  # goal code, people who share it (2 or more)
+
+
+@dataclass
+class RoundView:
+    number: int
+    tables: list[TableView]
+
+
+@dataclass
+class SeatingView:
+    seating: Seating
+    rounds: list[RoundView]
+    moves: list[tuple[int, Attendee | None, str, str]] = field(default_factory=list)
+
+
+def _table_view(seating: Seating, number: int, user_ids: list[int], people: dict[int, Attendee],
+                reunited: set[frozenset[int]], locked: set[int]) -> TableView:
+    present = [people[u] for u in user_ids if u in people]
+    industries: list[tuple[str, str]] = []
+    for p in present:
+        if (p.industry, p.industry_other) not in industries:
+            industries.append((p.industry, p.industry_other))
+    goals = Counter(goal for p in present for goal in p.goals)
+    return TableView(
+        number=number, name=seating.table_name(number), people=present, locked=locked,
+        reunions=[(a, b) for a, b in combinations(present, 2) if frozenset((a.user_id, b.user_id)) in reunited],
+        industries=industries,
+        same_industry_pairs=sum(1 for a, b in combinations(present, 2)
+                                if (a.industry, a.industry_other) == (b.industry, b.industry_other)),
+        first_timers=[p for p in present if p.first_time],
+        shared_goals=sorted(((g, n) for g, n in goals.items() if n >= 2), key=lambda item: (-item[1], item[0])),
+    )
+
+
+def seating_view(event: Event, seating: Seating) -> SeatingView:
+    """Every round and table of a seating, explained, in a fixed number of queries."""
+    built = build_instance(event)
+    people = dict(built.attendees)
+    seated = {seat.user_id for seat in seating.seats}
+    missing = seated - set(people)
+    if missing:
+        # Someone seated has since left (undone check-in, cancelled): still show who sits there.
+        for user in db.session.scalars(select(User).where(User.id.in_(missing))):
+            people[user.id] = Attendee(registration_id=0, user_id=user.id, display_name=user.display_name,
+                                       industry=user.industry, industry_other=user.industry_other, goals=(),
+                                       intro="", checked_in=False, first_time=False)
+    reunited = set(built.met) | built.mutual
+    locked_by_round: dict[int, set[int]] = {}
+    for seat in seating.seats:
+        if seat.locked:
+            locked_by_round.setdefault(seat.round, set()).add(seat.user_id)
+    rounds = [
+        RoundView(number=r, tables=[
+            _table_view(seating, t, table, people, reunited, locked_by_round.get(r, set()))
+            for t, table in enumerate(tables)])
+        for r, tables in enumerate(grid(seating))
+    ]
+    moves = [(r, people.get(user_id), seating.table_name(src) if src >= 0 else "", seating.table_name(dst))
+             for r, user_id, src, dst in seating.moves]
+    return SeatingView(seating=seating, rounds=rounds, moves=moves)
+
+
+def host_overview(event: Event) -> tuple[SeatingView | None, Seating | None]:
+    """(the seating the host works on, explained; the published one, if any)."""
+    draft, published = current_seatings(event.id)
+    working = draft or published
+    return (seating_view(event, working) if working else None), published
+
+
+@dataclass
+class Tablemate:
+    attendee: Attendee
+    met_at: tuple[str, object] | None  # (event title, starts_at) of the latest earlier table shared
+
+
+@dataclass
+class MyRound:
+    number: int
+    table_name: str
+    tablemates: list[Tablemate]
+
+
+def published_seating(event_id: int) -> Seating | None:
+    return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
+
+
+def is_registered(user_id: int, event_id: int) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.user_id == user_id,
+        Registration.status == CONFIRMED)) > 0
+
+
+def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[str, object]]:
+    """For each other person, the latest earlier event where they shared a table with ``user_id``."""
+    if not others:
+        return {}
+    rows = db.session.execute(
+        select(Encounter.user_low_id, Encounter.user_high_id, Event.title, Event.starts_at)
+        .join(Event, Event.id == Encounter.event_id)
+        .where(((Encounter.user_low_id == user_id) & Encounter.user_high_id.in_(others))
+               | ((Encounter.user_high_id == user_id) & Encounter.user_low_id.in_(others)),
+               Encounter.event_id != event.id, Event.starts_at < event.starts_at)
+        .order_by(Event.starts_at))
+    met: dict[int, tuple[str, object]] = {}
+    for low, high, title, starts_at in rows:
+        met[high if low == user_id else low] = (title, starts_at)  # later rows overwrite: the latest wins
+    return met
+
+
+def my_tables(user: User, event: Event) -> list[MyRound] | None:
+    """This person's tables at the published seating, or None if nothing is published for them."""
+    seating = published_seating(event.id)
+    if seating is None:
+        return None
+    mine = {seat.round: seat.table_no for seat in seating.seats if seat.user_id == user.id}
+    if not mine:
+        return None
+    tables = grid(seating)
+    mates = {u for r, t in mine.items() for u in tables[r][t] if u != user.id}
+    people = _attendees_by_id(event, mates)
+    met = _last_met(user.id, mates, event)
+    return [
+        MyRound(number=r, table_name=seating.table_name(t),
+                tablemates=[Tablemate(people[u], met.get(u)) for u in tables[r][t] if u != user.id and u in people])
+        for r, t in sorted(mine.items())
+    ]
+
+
+def _attendees_by_id(event: Event, user_ids: set[int]) -> dict[int, Attendee]:
+    rows = db.session.execute(
+        select(Registration, User).join(User, User.id == Registration.user_id)
+        .where(Registration.event_id == event.id, Registration.user_id.in_(user_ids)))
+    return {
+        user.id: Attendee(registration_id=r.id, user_id=user.id, display_name=user.display_name,
+                          industry=user.industry, industry_other=user.industry_other, goals=tuple(r.goals),
+                          intro=r.intro, checked_in=r.checked_in_at is not None, first_time=False)
+        for r, user in rows
+    }

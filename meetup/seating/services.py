@@ -1,0 +1,283 @@
+"""Seating operations for the host: form tables, regroup, move, swap, lock,
+name tables, publish.
+
+Each takes the acting user and the event id, checks the actor runs the event,
+and changes the database in one transaction that holds the event's lock. The
+engine runs before that transaction (it searches for seconds); only its
+answer is written under the lock, so two host tabs never leave two drafts or
+two published versions. Edits always apply to the draft: editing after
+publishing first copies the published seating into a new draft, so the
+published version stays what attendees were shown until the next publish.
+"""
+
+from collections import Counter
+from itertools import combinations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, insert, select
+
+from meetup.conduct.pairs import is_forbidden
+from meetup.errors import DomainError, NotFoundError
+from meetup.events.models import Event
+from meetup.events.queries import managed_event
+from meetup.events.services.locking import locked_event
+from meetup.extensions import db
+from meetup.grouping import InfeasibleError, parse_instance, solve
+from meetup.grouping.scoring import score_seating
+from meetup.seating.instance import build_instance, person_key, user_id_of
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
+
+TABLE_NAME_MAX = 30
+
+
+class SeatingConflictError(DomainError):
+    """A host's edit would break a hard rule of seating."""
+
+
+def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
+    """(draft, published) for the event; either may be None."""
+    rows = db.session.scalars(
+        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((DRAFT, PUBLISHED))))
+    by_status = {s.status: s for s in rows}
+    return by_status.get(DRAFT), by_status.get(PUBLISHED)
+
+
+def grid(seating: Seating) -> list[list[list[int]]]:
+    """rounds → tables → user ids."""
+    rounds = [[[] for _ in range(seating.table_count)] for _ in range(seating.rounds)]
+    for seat in seating.seats:
+        rounds[seat.round][seat.table_no].append(seat.user_id)
+    return rounds
+
+
+def _next_version(event_id: int) -> int:
+    return (db.session.scalar(select(func.max(Seating.version)).where(Seating.event_id == event_id)) or 0) + 1
+
+
+def _insert_seats(seating_id: int, rows) -> None:
+    """rows: (round, table_no, user_id, locked)."""
+    rows = [{"seating_id": seating_id, "round": r, "table_no": t, "user_id": u, "locked": locked}
+            for r, t, u, locked in rows]
+    if rows:
+        db.session.execute(insert(Seat), rows)
+
+
+def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) -> Seating:
+    built = build_instance(event, fixed=fixed, previous=previous)
+    try:
+        solution = solve(built.instance, time_limit=current_app.config["GROUPING_TIME_LIMIT"], seed=seed)
+    except InfeasibleError:
+        raise DomainError(_l(
+            "These people cannot be seated without putting two who must be kept apart at one table. "
+            "Add a table, or unlock someone.")) from None
+    rounds = [[[user_id_of(key) for key in table] for table in tables] for tables in solution.rounds]
+    locked = {(r, user_id) for r, user_id, _ in fixed}
+    moves = _moves(previous, rounds) if previous else []
+    with locked_event(event.id):
+        draft, published = current_seatings(event.id)
+        names = (draft or published).table_names if (draft or published) else []
+        version = _next_version(event.id)  # before the old draft goes: versions only grow
+        if draft is not None:
+            db.session.delete(draft)
+            db.session.flush()
+        seating = Seating(event_id=event.id, version=version, status=DRAFT,
+                          provisional=built.provisional, rounds=len(rounds), table_count=len(rounds[0]),
+                          table_names=list(names), score=solution.score, breakdown=solution.breakdown,
+                          moves=moves, created_by_id=actor.id)
+        db.session.add(seating)
+        db.session.flush()
+        _insert_seats(seating.id, ((r, t, u, (r, u) in locked)
+                                   for r, tables in enumerate(rounds) for t, table in enumerate(tables)
+                                   for u in table))
+    return seating
+
+
+def _locked_placements(seating: Seating | None) -> list[tuple[int, int, int]]:
+    if seating is None:
+        return []
+    return [(seat.round, seat.user_id, seat.table_no) for seat in seating.seats if seat.locked]
+
+
+def form_tables(actor, event_id: int) -> Seating:
+    """Seat everyone present as a new draft; people the host locked stay put."""
+    event = managed_event(actor, event_id)
+    draft, published = current_seatings(event_id)
+    return _solve_and_store(actor, event, fixed=_locked_placements(draft or published), seed=event.id)
+
+
+def regroup(actor, event_id: int) -> Seating:
+    """Re-seat after late arrivals or no-shows, moving only people it pays to move."""
+    event = managed_event(actor, event_id)
+    draft, published = current_seatings(event_id)
+    base = draft or published
+    if base is None:
+        return _solve_and_store(actor, event, fixed=[], seed=event.id)
+    return _solve_and_store(actor, event, fixed=_locked_placements(base), previous=grid(base),
+                            seed=event.id + base.version)
+
+
+def _moves(before, after) -> list[list[int]]:
+    """[round, user_id, from_table, to_table] for everyone who changes table;
+    from_table is -1 for someone who was not seated before."""
+    moves = []
+    for r, tables in enumerate(after):
+        was = {u: t for t, table in enumerate(before[r]) for u in table} if r < len(before) else {}
+        for t, table in enumerate(tables):
+            for user_id in table:
+                if was.get(user_id, -1) != t:
+                    moves.append([r, user_id, was.get(user_id, -1), t])
+    return moves
+
+
+def _draft_for_edit(event: Event) -> Seating:
+    """Inside the event's lock: the draft, copying the published seating into one if needed."""
+    draft, published = current_seatings(event.id)
+    if draft is not None:
+        return draft
+    if published is None:
+        raise NotFoundError(_l("There is no seating yet. Form tables first."))
+    draft = Seating(event_id=event.id, version=_next_version(event.id), status=DRAFT,
+                    provisional=published.provisional, rounds=published.rounds,
+                    table_count=published.table_count, table_names=list(published.table_names),
+                    score=published.score, breakdown=dict(published.breakdown),
+                    created_by_id=published.created_by_id)
+    db.session.add(draft)
+    db.session.flush()
+    _insert_seats(draft.id, ((s.round, s.table_no, s.user_id, s.locked) for s in published.seats))
+    db.session.flush()
+    db.session.expire(draft)
+    return draft
+
+
+def _seat(seating: Seating, round_: int, user_id: int) -> Seat:
+    seat = db.session.get(Seat, (seating.id, round_, user_id))
+    if seat is None:
+        raise NotFoundError(_l("That person is not seated in that round."))
+    return seat
+
+
+def _tablemates(seating: Seating, round_: int, table_no: int) -> list[int]:
+    return list(db.session.scalars(select(Seat.user_id).where(
+        Seat.seating_id == seating.id, Seat.round == round_, Seat.table_no == table_no)))
+
+
+def _refuse_kept_apart(user_id: int, others) -> None:
+    if any(is_forbidden(user_id, other) for other in others):
+        # Never say why: a block is private and a report is confidential.
+        raise SeatingConflictError(_l("These two cannot share a table."))
+
+
+def swap_people(actor, event_id: int, round_: int, user_a: int, user_b: int) -> Seating:
+    """Exchange two people's tables in one round; table sizes stay as they are."""
+    managed_event(actor, event_id)
+    with locked_event(event_id) as event:
+        seating = _draft_for_edit(event)
+        seat_a, seat_b = _seat(seating, round_, user_a), _seat(seating, round_, user_b)
+        table_a, table_b = seat_a.table_no, seat_b.table_no
+        if table_a == table_b:
+            raise SeatingConflictError(_l("Those two already sit at the same table."))
+        _refuse_kept_apart(user_a, [u for u in _tablemates(seating, round_, table_b) if u != user_b])
+        _refuse_kept_apart(user_b, [u for u in _tablemates(seating, round_, table_a) if u != user_a])
+        _reseat(seating, round_, {user_a: table_b, user_b: table_a})
+    return seating
+
+
+def move_person(actor, event_id: int, round_: int, user_id: int, table_no: int) -> Seating:
+    """Move one person to another table, if the tables stay balanced."""
+    managed_event(actor, event_id)
+    with locked_event(event_id) as event:
+        seating = _draft_for_edit(event)
+        if not 0 <= table_no < seating.table_count:
+            raise SeatingConflictError(_l("There is no such table."))
+        seat = _seat(seating, round_, user_id)
+        if seat.table_no == table_no:
+            return seating
+        sizes = Counter(db.session.scalars(select(Seat.table_no).where(
+            Seat.seating_id == seating.id, Seat.round == round_)))
+        sizes[seat.table_no] -= 1
+        sizes[table_no] += 1
+        counts = [sizes[t] for t in range(seating.table_count)]
+        if max(counts) - min(counts) > 1:
+            raise SeatingConflictError(_l(
+                "That would make the tables uneven. Swap this person with someone at that table instead."))
+        _refuse_kept_apart(user_id, _tablemates(seating, round_, table_no))
+        _reseat(seating, round_, {user_id: table_no})
+    return seating
+
+
+def _reseat(seating: Seating, round_: int, new_tables: dict[int, int]) -> None:
+    """New tables for some people in one round. Seats are deleted and inserted
+    again, not updated, so the database's kept-apart check never sees a
+    half-done swap."""
+    locked = dict(db.session.execute(select(Seat.user_id, Seat.locked).where(
+        Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables))).all())
+    db.session.execute(delete(Seat).where(
+        Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables)))
+    _insert_seats(seating.id, ((round_, t, u, locked.get(u, False)) for u, t in new_tables.items()))
+    db.session.flush()
+    db.session.expire(seating)
+    _rescore(seating)
+
+
+def _rescore(seating: Seating) -> None:
+    """The stored score after a manual edit, by the engine's own scoring."""
+    built = build_instance(db.session.get(Event, seating.event_id))
+    instance = parse_instance(built.instance)
+    rounds = grid(seating)
+    if any(person_key(u) not in instance.index for tables in rounds for table in tables for u in table):
+        return  # someone left since: the score is refreshed by the next regroup
+    score = score_seating(instance, [[[instance.index[person_key(u)] for u in table] for table in tables]
+                                     for tables in rounds])
+    seating.score = score.total
+    seating.breakdown = score.breakdown()
+
+
+def set_lock(actor, event_id: int, round_: int, user_id: int, locked: bool) -> Seating:
+    managed_event(actor, event_id)
+    with locked_event(event_id) as event:
+        seating = _draft_for_edit(event)
+        _seat(seating, round_, user_id).locked = locked
+    return seating
+
+
+def rename_tables(actor, event_id: int, names: list[str]) -> Seating:
+    managed_event(actor, event_id)
+    cleaned = [name.strip() for name in names]
+    if any(len(name) > TABLE_NAME_MAX for name in cleaned):
+        raise DomainError(_l("Table names are at most %(max)d characters.", max=TABLE_NAME_MAX))
+    with locked_event(event_id) as event:
+        seating = _draft_for_edit(event)
+        seating.table_names = cleaned[:seating.table_count]
+    return seating
+
+
+def publish(actor, event_id: int, *, now) -> Seating:
+    """Show the draft to attendees; it becomes the event's encounters."""
+    managed_event(actor, event_id)
+    with locked_event(event_id) as event:
+        draft, published = current_seatings(event.id)
+        if draft is None:
+            raise DomainError(_l("There are no changes to publish."))
+        if published is not None:
+            published.status = SUPERSEDED
+            published.superseded_at = now
+            db.session.flush()
+        draft.status = PUBLISHED
+        draft.published_at = now
+        _record_encounters(event.id, draft)
+    return draft
+
+
+def _record_encounters(event_id: int, seating: Seating) -> None:
+    together: Counter[tuple[int, int]] = Counter()
+    for tables in grid(seating):
+        for table in tables:
+            for a, b in combinations(sorted(table), 2):
+                together[(a, b)] += 1
+    db.session.execute(delete(Encounter).where(Encounter.event_id == event_id))
+    if together:
+        db.session.execute(insert(Encounter), [
+            {"event_id": event_id, "user_low_id": a, "user_high_id": b, "rounds": k}
+            for (a, b), k in together.items()
+        ])

@@ -1,0 +1,162 @@
+"""Seating pages: the host's tables (form, edit, publish, projector, cards)
+and an attendee's "My tables"."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from meetup.errors import DomainError, NotFoundError
+from meetup.events.queries import managed_event, visible_event
+from meetup.seating import queries, services
+from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
+from meetup.timeutil import utcnow
+from meetup.web import no_store
+
+bp = Blueprint("seating", __name__, url_prefix="/events/<int:event_id>")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _managed_or_404(event_id: int):
+    try:
+        return managed_event(current_user, event_id)
+    except NotFoundError:
+        abort(404)
+
+
+def _back(event_id: int, round_: int | None = None):
+    anchor = f"round-{round_ + 1}" if round_ is not None else None
+    return redirect(url_for("seating.tables", event_id=event_id, _anchor=anchor))
+
+
+def _run(event_id: int, operation, done_message: str | None, *args, round_: int | None = None, **kwargs):
+    """Call one seating service for the host and come back to the tables."""
+    _managed_or_404(event_id)
+    try:
+        operation(_me(), event_id, *args, **kwargs)
+    except NotFoundError as error:
+        flash(error.message, "error")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        if done_message:
+            flash(done_message, "success")
+    return _back(event_id, round_)
+
+
+@bp.get("/tables")
+@login_required
+def tables(event_id: int):
+    event = _managed_or_404(event_id)
+    view, published = queries.host_overview(event)
+    return no_store(render_template("seating/tables.html", event=event, view=view, published=published))
+
+
+@bp.post("/tables/form")
+@login_required
+def form_tables(event_id: int):
+    return _run(event_id, services.form_tables, _("Tables are formed. Check them, then publish."))
+
+
+@bp.post("/tables/regroup")
+@login_required
+def regroup(event_id: int):
+    return _run(event_id, services.regroup, _("Regrouped. The people who move are listed below."))
+
+
+@bp.post("/tables/publish")
+@login_required
+def publish(event_id: int):
+    return _run(event_id, services.publish, _("Published. Attendees can now see their tables."), now=utcnow())
+
+
+def _invalid(form) -> bool:
+    if form.validate_on_submit():
+        return False
+    flash(_("That change could not be made: choose a person and a table."), "error")
+    return True
+
+
+@bp.post("/tables/swap")
+@login_required
+def swap(event_id: int):
+    _managed_or_404(event_id)
+    form = SwapForm()
+    if _invalid(form):
+        return _back(event_id)
+    return _run(event_id, services.swap_people, _("Swapped."), form.round.data, form.user_a.data,
+                form.user_b.data, round_=form.round.data)
+
+
+@bp.post("/tables/move")
+@login_required
+def move(event_id: int):
+    _managed_or_404(event_id)
+    form = MoveForm()
+    if _invalid(form):
+        return _back(event_id)
+    return _run(event_id, services.move_person, _("Moved."), form.round.data, form.user_id.data,
+                form.table.data, round_=form.round.data)
+
+
+@bp.post("/tables/lock")
+@login_required
+def lock(event_id: int):
+    _managed_or_404(event_id)
+    form = LockForm()
+    if _invalid(form):
+        return _back(event_id)
+    return _run(event_id, services.set_lock, None, form.round.data, form.user_id.data, form.locked.data,
+                round_=form.round.data)
+
+
+@bp.post("/tables/names")
+@login_required
+def names(event_id: int):
+    _managed_or_404(event_id)
+    form = TableNamesForm()
+    if not form.validate_on_submit():
+        flash(_("Table names are at most %(max)d characters.", max=services.TABLE_NAME_MAX), "error")
+        return _back(event_id)
+    return _run(event_id, services.rename_tables, _("Table names saved."), form.names.data)
+
+
+def _shown_seating(event_id: int):
+    """What the room sees: the draft while the host prepares, else the published seating."""
+    event = _managed_or_404(event_id)
+    view, published = queries.host_overview(event)
+    if view is None:
+        abort(404)
+    return event, view
+
+
+@bp.get("/tables/projector")
+@login_required
+def projector(event_id: int):
+    event, view = _shown_seating(event_id)
+    number = request.args.get("round", default=1, type=int) or 1
+    number = min(max(number, 1), len(view.rounds))
+    return no_store(render_template("seating/projector.html", event=event, view=view,
+                                    round=view.rounds[number - 1]))
+
+
+@bp.get("/tables/cards")
+@login_required
+def cards(event_id: int):
+    event, view = _shown_seating(event_id)
+    return no_store(render_template("seating/cards.html", event=event, view=view))
+
+
+@bp.get("/my-tables")
+@login_required
+def my_tables(event_id: int):
+    try:
+        event = visible_event(current_user, event_id)
+    except NotFoundError:
+        abort(404)
+    if not queries.is_registered(current_user.id, event.id):
+        abort(404)
+    rounds = queries.my_tables(_me(), event)
+    return no_store(render_template("seating/mine.html", event=event, rounds=rounds))

@@ -1,0 +1,123 @@
+"""The seating pages through the test client: who may see what, and what they show."""
+
+import re
+from datetime import timedelta
+
+from meetup.conduct.pairs import Block
+from meetup.extensions import db
+from meetup.seating import services
+from tests.conftest import csrf_token
+
+
+def post(client, path, page, **data):
+    data["csrf_token"] = csrf_token(client, page)
+    return client.post(path, data=data)
+
+
+def test_host_forms_tables_and_sees_every_table_explained(client, auth, evening, host):
+    event, users = evening(people=9, rounds=2)
+    auth.login(email="host@example.com")
+    page = f"/events/{event.id}/tables"
+    assert "No tables yet" in client.get(page).get_data(as_text=True)
+    response = post(client, f"/events/{event.id}/tables/form", page)
+    assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "Tables are formed" in html
+    assert html.count('class="table-card"') == 2 * 3  # two rounds of three tables
+    assert "industries" in html and "Shared goals:" in html
+    assert "Draft, not yet shown to attendees." in html
+    for user in users:
+        assert html.count(user.display_name) >= 2
+
+
+def test_only_the_host_reaches_the_seating_pages(client, auth, evening, make_user):
+    event, users = evening(people=8)
+    paths = [f"/events/{event.id}/tables", f"/events/{event.id}/tables/projector", f"/events/{event.id}/tables/cards"]
+    for path in paths:
+        assert client.get(path).status_code == 302  # anonymous: log in first
+    make_user(email="other@example.com")
+    auth.login(email="other@example.com")
+    for path in paths:
+        assert client.get(path).status_code == 404
+    assert client.post(f"/events/{event.id}/tables/form",
+                       data={"csrf_token": csrf_token(client, "/")}).status_code == 404
+
+
+def test_a_refused_swap_says_only_that_the_two_cannot_share_a_table(client, auth, evening, host):
+    event, users = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    [table_a, table_b] = services.grid(seating)[0]
+    db.session.add(Block(blocker_id=table_b[1], blocked_id=table_a[0]))
+    db.session.commit()
+    auth.login(email="host@example.com")
+    page = f"/events/{event.id}/tables"
+    post(client, f"/events/{event.id}/tables/swap", page, round=0, user_a=table_a[0], user_b=table_b[0])
+    html = client.get(page).get_data(as_text=True)
+    assert "These two cannot share a table." in html
+    assert "block" not in html.lower().replace("display: block", "")
+
+
+def test_bad_swap_input_is_a_message_not_an_error(client, auth, evening, host):
+    event, _ = evening(people=8, rounds=1)
+    services.form_tables(host, event.id)
+    auth.login(email="host@example.com")
+    page = f"/events/{event.id}/tables"
+    for data in ({"round": "x", "user_a": "1", "user_b": "2"}, {"round": 0}, {"round": 0, "user_a": 999999, "user_b": 1}):
+        response = post(client, f"/events/{event.id}/tables/swap", page, **data)
+        assert response.status_code == 302
+    assert client.get(page).status_code == 200
+
+
+def test_projector_shows_one_round_with_a_switcher_and_cards_print_every_table(client, auth, evening, host):
+    event, users = evening(people=8, rounds=3)
+    services.form_tables(host, event.id)
+    services.rename_tables(host, event.id, ["Fuji", "Aso"])
+    auth.login(email="host@example.com")
+    html = client.get(f"/events/{event.id}/tables/projector?round=2").get_data(as_text=True)
+    assert "Round 2" in html and "Fuji" in html and "Aso" in html
+    assert len(re.findall(r'href="[^"]*projector\?round=\d"', html)) == 3
+    cards = client.get(f"/events/{event.id}/tables/cards").get_data(as_text=True)
+    assert cards.count('class="table-print-card"') == 3 * 2
+
+
+def test_attendees_see_their_tables_only_once_published(client, auth, evening, host, now):
+    event, users = evening(people=8, rounds=2)
+    services.form_tables(host, event.id)
+    me = users[0]
+    auth.login(email=me.email)
+    page = f"/events/{event.id}/my-tables"
+    assert "not published yet" in client.get(page).get_data(as_text=True)
+    services.publish(host, event.id, now=now)
+    html = client.get(page).get_data(as_text=True)
+    assert "Round 1" in html and "Round 2" in html
+    seating = services.current_seatings(event.id)[1]
+    mine = next(table for table in services.grid(seating)[0] if me.id in table)
+    for user in users:
+        if user.id in mine and user.id != me.id:
+            assert user.display_name in html
+
+
+def test_people_not_registered_cannot_see_an_events_tables(client, auth, evening, host, make_user, now):
+    event, users = evening(people=8, rounds=1)
+    services.form_tables(host, event.id)
+    services.publish(host, event.id, now=now)
+    make_user(email="stranger@example.com")
+    auth.login(email="stranger@example.com")
+    assert client.get(f"/events/{event.id}/my-tables").status_code == 404
+
+
+def test_my_tables_marks_people_met_at_an_earlier_event(client, auth, evening, host, now):
+    first, users = evening(people=4, rounds=1)
+    services.form_tables(host, first.id)
+    services.publish(host, first.id, now=now)
+    # That evening is a month ago now.
+    first.starts_at = now - timedelta(days=30)
+    first.ends_at = now - timedelta(days=30) + timedelta(hours=2)
+    first.registration_deadline = first.starts_at
+    db.session.commit()
+    second, _ = evening(users=users, rounds=1)
+    services.form_tables(host, second.id)
+    services.publish(host, second.id, now=now)
+    auth.login(email=users[0].email)
+    html = client.get(f"/events/{second.id}/my-tables").get_data(as_text=True)
+    assert html.count("You met at Shibuya professionals&#39; mixer") == 3

@@ -1,0 +1,168 @@
+"""The host's seating operations, against the database."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from meetup.conduct.pairs import Block
+from meetup.errors import DomainError, NotFoundError
+from meetup.events.services.checkin import check_in
+from meetup.extensions import db
+from meetup.seating import services
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
+
+
+def tables_in(seating, round_=0):
+    return services.grid(seating)[round_]
+
+
+def table_of(seating, round_, user_id):
+    return next(t for t, table in enumerate(tables_in(seating, round_)) if user_id in table)
+
+
+def test_form_tables_seats_everyone_once_per_round_at_balanced_tables(evening, host):
+    event, users = evening(people=14, rounds=3)
+    seating = services.form_tables(host, event.id)
+    assert seating.status == DRAFT and not seating.provisional
+    assert (seating.rounds, seating.table_count) == (3, 4)
+    for round_ in range(3):
+        tables = tables_in(seating, round_)
+        assert sorted(u for table in tables for u in table) == sorted(u.id for u in users)
+        assert sorted(len(table) for table in tables) == [3, 3, 4, 4]
+    assert seating.breakdown["repeats"]["count"] == 0
+
+
+def test_only_the_host_may_form_tables(evening, make_user):
+    event, _ = evening(people=8)
+    with pytest.raises(NotFoundError):
+        services.form_tables(make_user(), event.id)
+
+
+def test_a_blocked_pair_is_never_seated_together(evening, host):
+    event, users = evening(people=8, rounds=3)
+    db.session.add(Block(blocker_id=users[0].id, blocked_id=users[4].id))
+    db.session.commit()
+    seating = services.form_tables(host, event.id)
+    for round_ in range(3):
+        assert table_of(seating, round_, users[0].id) != table_of(seating, round_, users[4].id)
+
+
+def test_swapping_two_people_exchanges_their_tables_and_rescores(evening, host):
+    event, users = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    a = tables_in(seating)[0][0]
+    b = tables_in(seating)[1][0]
+    services.swap_people(host, event.id, 0, a, b)
+    db.session.expire_all()
+    draft, _ = services.current_seatings(event.id)
+    assert table_of(draft, 0, a) == 1 and table_of(draft, 0, b) == 0
+    assert draft.breakdown["repeats"]["count"] == 0
+
+
+def test_a_swap_that_seats_a_kept_apart_pair_together_is_refused_without_saying_why(evening, host):
+    event, users = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    [table_a, table_b] = tables_in(seating)
+    a, neighbour_of_b = table_a[0], table_b[1]
+    db.session.add(Block(blocker_id=neighbour_of_b, blocked_id=a))
+    db.session.commit()
+    with pytest.raises(services.SeatingConflictError, match="These two cannot share a table."):
+        services.swap_people(host, event.id, 0, a, table_b[0])
+    db.session.expire_all()
+    assert table_of(services.current_seatings(event.id)[0], 0, a) == 0
+
+
+def test_a_move_that_unbalances_the_tables_is_refused(evening, host):
+    event, users = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    person = tables_in(seating)[0][0]
+    with pytest.raises(services.SeatingConflictError, match="uneven"):
+        services.move_person(host, event.id, 0, person, 1)
+
+
+def test_locked_people_stay_at_their_table_when_tables_are_formed_again(evening, host):
+    event, users = evening(people=12, rounds=2)
+    seating = services.form_tables(host, event.id)
+    person = users[5].id
+    original = table_of(seating, 1, person)
+    other_table = (original + 1) % seating.table_count
+    swap_with = tables_in(seating, 1)[other_table][0]
+    services.swap_people(host, event.id, 1, person, swap_with)
+    services.set_lock(host, event.id, 1, person, True)
+    again = services.form_tables(host, event.id)
+    assert table_of(again, 1, person) == other_table
+    assert db.session.get(Seat, (again.id, 1, person)).locked
+
+
+def test_regrouping_after_a_late_arrival_moves_few_people(evening, make_user, sign_up_for, host, now):
+    event, users = evening(people=11, rounds=2)
+    before = services.form_tables(host, event.id)
+    late = sign_up_for(event, make_user(display_name="Late arrival"))
+    check_in(host, event.id, late.id, now=now)
+    after = services.regroup(host, event.id)
+    movers = {user_id for _, user_id, _, _ in after.moves if user_id != late.user_id}
+    assert len(movers) <= 2
+    assert any(user_id == late.user_id for _, user_id, _, _ in after.moves)
+    assert after.version == before.version + 1
+
+
+def test_publishing_records_encounters_and_keeps_what_attendees_were_shown(evening, host, now):
+    event, users = evening(people=8, rounds=1)
+    services.form_tables(host, event.id)
+    first = services.publish(host, event.id, now=now)
+    shown = services.grid(first)
+    encounters = db.session.scalars(select(Encounter).where(Encounter.event_id == event.id)).all()
+    assert len(encounters) == 2 * 6  # two tables of four: six pairs each
+
+    [table_a, table_b] = shown[0]
+    services.swap_people(host, event.id, 0, table_a[0], table_b[0])
+    db.session.expire_all()
+    assert db.session.get(Seating, first.id).status == PUBLISHED
+    assert services.grid(db.session.get(Seating, first.id)) == shown  # the edit went to a draft
+
+    second = services.publish(host, event.id, now=now)
+    db.session.expire_all()
+    assert db.session.get(Seating, first.id).status == SUPERSEDED
+    assert services.grid(db.session.get(Seating, first.id)) == shown
+    assert db.session.get(Seating, second.id).status == PUBLISHED
+    pairs = {(e.user_low_id, e.user_high_id) for e in
+             db.session.scalars(select(Encounter).where(Encounter.event_id == event.id))}
+    assert (min(table_a[0], table_b[1]), max(table_a[0], table_b[1])) in pairs
+
+
+def test_publishing_without_changes_is_refused(evening, host, now):
+    event, _ = evening(people=8, rounds=1)
+    services.form_tables(host, event.id)
+    services.publish(host, event.id, now=now)
+    with pytest.raises(DomainError, match="no changes to publish"):
+        services.publish(host, event.id, now=now)
+
+
+def test_the_database_refuses_a_seat_next_to_a_blocked_person(evening, host):
+    event, users = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    [table_a, table_b] = tables_in(seating)
+    db.session.add(Block(blocker_id=table_a[0], blocked_id=table_b[0]))
+    db.session.commit()
+    with pytest.raises(sa.exc.DatabaseError):
+        with db.session.begin_nested():
+            db.session.execute(sa.update(Seat).where(
+                Seat.seating_id == seating.id, Seat.user_id == table_a[0]).values(table_no=1))
+
+
+def test_the_database_refuses_one_person_at_two_tables_in_a_round(evening, host):
+    event, users = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(Seat(seating_id=seating.id, round=0, table_no=1, user_id=users[0].id))
+            db.session.flush()
+
+
+def test_table_names_default_to_letters_and_can_be_renamed(evening, host):
+    event, _ = evening(people=8, rounds=1)
+    seating = services.form_tables(host, event.id)
+    assert [seating.table_name(t) for t in range(2)] == ["A", "B"]
+    services.rename_tables(host, event.id, ["富士", ""])
+    draft, _ = services.current_seatings(event.id)
+    assert [draft.table_name(t) for t in range(2)] == ["富士", "B"]
