@@ -1,5 +1,7 @@
-"""Demo data: a host, a community of members and the host's next evening
-(published, full, with a waitlist) plus a draft, loaded idempotently."""
+"""Demo data, loaded idempotently: a host and a community of members; three
+past evenings with published tables (so people have met before) and a few
+mutual matches; tonight's mixer, ready for door check-in and forming tables;
+the host's next evening (published, full, with a waitlist) plus a draft."""
 
 from datetime import datetime, timedelta
 
@@ -9,9 +11,12 @@ from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
+from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc
 from meetup.extensions import db
+from meetup.matching.models import Match
+from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 
 DEMO_PASSWORD = "meetup-demo"
@@ -99,6 +104,71 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
     hosting.repeat_event(host, event.id, now=now)
 
 
+PAST_TITLE = "渋谷 士業・異業種交流会 {month}月 (Shibuya mixer, {month}/{year})"
+TONIGHT_TITLE = "今夜の交流会 (Tonight's mixer)"
+# Members of the community who came to each past evening (indices into MEMBERS).
+PAST_ATTENDANCE = [range(0, 16), range(4, 20), range(0, 8)]
+# How many pairs of tablemates chose each other after the latest past evening.
+DEMO_MATCHES = 3
+
+
+def _past_evening(host: User, members: list[User], months_ago: int, attendees, now: datetime) -> Event:
+    """An evening that happened: everyone checked in, tables published.
+    Made through the services with the clock set back, as it happened then."""
+    then = now - timedelta(days=30 * months_ago + 7)
+    start = _demo_start(then) - timedelta(days=7)
+    local = to_local(start, "Asia/Tokyo")
+    event = hosting.create_event(host, hosting.EventDetails(
+        title=PAST_TITLE.format(month=local.month, year=local.year), theme="士業交流会",
+        starts_at=start, ends_at=start + timedelta(hours=2, minutes=30), capacity=DEMO_CAPACITY,
+        venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F", table_size=4, rounds=2,
+        goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+    ), now=then)
+    hosting.publish_event(host, event.id, now=then)
+    for n in attendees:
+        registration = register(members[n], event.id, goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+                                intro=DEMO_INTROS[n % len(DEMO_INTROS)], acknowledged=True, now=then)
+        check_in(host, event.id, registration.id, now=start)
+    seating.form_tables(host, event.id)
+    seating.publish(host, event.id, now=start)
+    return event
+
+
+def _ensure_history(host: User, members: list[User]) -> None:
+    """Three past evenings of the community, and the matches they led to."""
+    if db.session.scalar(select(Event.id).where(Event.host_id == host.id, Event.ends_at < utcnow()).limit(1)):
+        return
+    now = utcnow()
+    latest = None
+    for months_ago, attendees in zip((3, 2, 1), PAST_ATTENDANCE):
+        latest = _past_evening(host, members, months_ago, attendees, now)
+    # The first two people at each of the first tables of its first round.
+    first_round = seating.grid(seating.current_seatings(latest.id)[1])[0]
+    for table in first_round[:DEMO_MATCHES]:
+        low, high = sorted(table[:2])
+        db.session.add(Match(user_low_id=low, user_high_id=high, event_id=latest.id,
+                             revealed_at=latest.ends_at + timedelta(days=latest.meet_again_days)))
+    db.session.commit()
+
+
+def _ensure_tonight(host: User, members: list[User]) -> None:
+    """Tonight's mixer, two hours from when the demo was loaded: the host can
+    check people in at the door and form tables."""
+    if db.session.scalar(select(Event.id).where(Event.host_id == host.id, Event.title == TONIGHT_TITLE).limit(1)):
+        return
+    now = utcnow()
+    start = (now + timedelta(hours=2)).replace(second=0, microsecond=0)
+    event = hosting.create_event(host, hosting.EventDetails(
+        title=TONIGHT_TITLE, theme="異業種交流会", starts_at=start, ends_at=start + timedelta(hours=2),
+        capacity=20, venue="東京都港区六本木6-10-1", table_size=4, rounds=3,
+        goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+    ), now=now)
+    hosting.publish_event(host, event.id, now=now)
+    for n in range(0, 18):
+        register(members[n], event.id, goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+                 intro=DEMO_INTROS[n % len(DEMO_INTROS)], acknowledged=True, now=now)
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Create whatever demo data is missing; return (role, email, name) log-ins."""
     logins = []
@@ -109,5 +179,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         member = _ensure_user(*entry)
         members.append(member)
         logins.append(("member", member.email, member.display_name))
+    _ensure_history(host, members)
+    _ensure_tonight(host, members)
     _ensure_demo_events(host, members)
     return logins

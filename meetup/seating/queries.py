@@ -33,6 +33,12 @@ class TableView:
     first_timers: list[Attendee]
     shared_goals: list[tuple[str, int]]  # goal code, people who share it (2 or more)
 
+    @property
+    def reunited_people(self) -> list[Attendee]:
+        """Everyone at the table who sat with someone here before, in seat order."""
+        ids = {p.user_id for pair in self.reunions for p in pair}
+        return [p for p in self.people if p.user_id in ids]
+
 
 @dataclass
 class RoundView:

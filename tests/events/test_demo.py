@@ -1,4 +1,5 @@
-"""Demo data includes a full upcoming event with a waitlist, and a draft."""
+"""Demo data: past evenings with published tables and matches, tonight's
+mixer, a full upcoming event with a waitlist, and a draft."""
 
 from sqlalchemy import func, select
 
@@ -7,15 +8,27 @@ from meetup.events.models import DRAFT, PUBLISHED, Event
 from meetup.extensions import db
 
 
-def test_demo_has_a_full_event_with_a_waitlist_and_a_draft_once(app):
+def test_demo_has_history_tonight_a_full_event_with_a_waitlist_and_a_draft_once(app):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
     events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
-    assert [e.state for e in events] == [PUBLISHED, DRAFT]
-    published, draft = events
+    assert [e.state for e in events] == [PUBLISHED] * 5 + [DRAFT]
+    *past, tonight, published, draft = events
     assert published.host.email == "host@example.com"
     counts = queries.counts(published.id)
     assert (counts.confirmed, counts.waitlisted) == (published.capacity, 4)
     assert draft.series_id == published.series_id is not None
-    assert db.session.scalar(select(func.count()).select_from(Event)) == 2
+    assert queries.counts(tonight.id).checked_in == 0 < queries.counts(tonight.id).confirmed
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 6
+
+
+def test_demo_past_evenings_give_tonights_people_history_and_matches(app):
+    from meetup.seating.instance import build_instance
+
+    app.test_cli_runner().invoke(args=["demo"])
+    tonight = db.session.scalar(select(Event).where(Event.title.like("今夜%")))
+    instance = build_instance(tonight).instance
+    assert any(h["mutual"] for h in instance["history"])
+    assert sum(h["met"] >= 1 for h in instance["history"]) >= 10
+    assert any(not p["first_time"] for p in instance["people"])

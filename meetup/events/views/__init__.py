@@ -19,6 +19,11 @@ def event_moment(moment, event) -> str:
     return timezones.format_moment(moment, event.timezone)
 
 
+@bp.app_template_filter("event_date")
+def event_date(moment, event) -> str:
+    return timezones.format_date(moment, event.timezone)
+
+
 @bp.app_template_filter("event_clock")
 def event_clock(moment, event) -> str:
     return timezones.format_clock(moment, event.timezone)

@@ -1,0 +1,104 @@
+"""The evening in Chromium, on the demo community: the host checks people in,
+forms tables that reunite and mix, swaps two people, regroups after a late
+arrival, publishes and shows the projector; an attendee finds their tables
+and who they met before on a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from meetup.demo import DEMO_PASSWORD, MEMBERS, load_demo
+from meetup.events.models import Event, Registration
+from meetup.events.services.checkin import check_in
+from meetup.extensions import db
+from meetup.seating import services
+from meetup.timeutil import utcnow
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base, email):
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_them(live_server, laptop, phone):
+    load_demo()
+    tonight = db.session.scalar(select(Event).where(Event.title.like("今夜%")))
+    host = tonight.host
+    registrations = db.session.scalars(select(Registration).where(Registration.event_id == tonight.id)
+                                       .order_by(Registration.id)).all()
+    # Most people arrived already; the host checks in the last two at the door.
+    for registration in registrations[:14]:
+        check_in(host, tonight.id, registration.id, now=utcnow())
+    db.session.remove()
+
+    page = phone
+    log_in(page, live_server, "host@example.com")
+    page.goto(f"{live_server}/events/{tonight.id}/check-in")
+    for name in (MEMBERS[14][1], MEMBERS[15][1]):
+        page.get_by_label("Find a name").fill(name.split()[0])
+        page.get_by_role("button", name="Search").click()
+        page.locator(".door-person", has_text=name).get_by_role("button", name="Mark present").click()
+        expect(page.get_by_text(f"{name} is checked in.")).to_be_visible()
+
+    page = laptop
+    log_in(page, live_server, "host@example.com")
+    page.goto(f"{live_server}/events/{tonight.id}/dashboard")
+    page.get_by_role("link", name="Tables", exact=True).click()
+    page.get_by_role("button", name="Form tables", exact=True).click()
+    expect(page.get_by_text("Tables are formed. Check them, then publish.")).to_be_visible()
+    round_one = page.locator("#round-1")
+    expect(round_one.locator(".table-card")).to_have_count(4)  # 16 people, tables of four
+    expect(round_one.get_by_text(re.compile(r"Met before \(\d+ pairs?\)")).first).to_be_visible()
+    expect(round_one.get_by_text(re.compile(r"\d industries")).first).to_be_visible()
+    screenshot(page, "laptop-seating-formed")
+
+    # Swap the first people of tables A and B in round 1, without JavaScript's help.
+    first_a = round_one.locator(".table-card").nth(0).locator(".person-name").first.inner_text()
+    first_b = round_one.locator(".table-card").nth(1).locator(".person-name").first.inner_text()
+    round_one.get_by_text("Swap or move people in round 1").click()
+    round_one.get_by_label("Swap", exact=True).select_option(label=first_a)
+    round_one.get_by_label("with", exact=True).select_option(label=first_b)
+    round_one.locator(".swap-form").get_by_role("button", name="Swap").click()
+    expect(page.get_by_text("Swapped.")).to_be_visible()
+    expect(page.locator("#round-1 .table-card").nth(1)).to_contain_text(first_a)
+
+    # A late arrival: regrouping moves only a few people.
+    late = registrations[16]
+    check_in(host, tonight.id, late.id, now=utcnow())
+    db.session.remove()
+    page.get_by_role("button", name="Regroup after arrivals").click()
+    expect(page.get_by_text("Regrouped. The people who move are listed below.")).to_be_visible()
+    moves = page.locator(".moves li")
+    assert 1 <= moves.count() <= 3 * 3  # the newcomer in each round, and a few to keep tables even
+    expect(page.locator(".moves")).to_contain_text(MEMBERS[16][1])
+
+    page.get_by_role("button", name="Publish to attendees").click()
+    expect(page.get_by_text("Published. Attendees can now see their tables.")).to_be_visible()
+
+    page.get_by_role("link", name="Projector").click()
+    expect(page.get_by_role("heading", name=re.compile("Round 1"))).to_be_visible()
+    page.get_by_role("link", name="2", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Round 2"))).to_be_visible()
+    expect(page.locator(".projector-table")).to_have_count(5)  # 17 people now: five tables
+    screenshot(page, "laptop-projector")
+
+    # An attendee who came to earlier evenings sees their tables and old faces.
+    page = phone
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server, MEMBERS[0][0])
+    page.goto(f"{live_server}/events/{tonight.id}")
+    page.get_by_role("link", name="My tables").click()
+    expect(page.get_by_role("heading", name="My tables")).to_be_visible()
+    expect(page.locator(".my-round")).to_have_count(3)
+    expect(page.get_by_text(re.compile("You met at 渋谷")).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "phone-my-tables")
+    published = services.current_seatings(tonight.id)[1]
+    assert published is not None and not published.provisional
