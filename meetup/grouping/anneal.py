@@ -49,7 +49,9 @@ def anneal(
     fixed = model.fixed
     uneven = model.large_count > 0
     members, table_of = seats.members, seats.table_of
-    swap_delta, move_delta = seats.swap_delta, seats.move_delta
+    move_delta, move_cost = seats.move_delta, seats.move_cost
+    value, meet, repeat = model.value, seats.meet, model.repeat
+    has_previous = any(p >= 0 for row in model.previous for p in row)
     apply_swap, apply_move = seats.apply_swap, seats.apply_move
     big = model.small + 1
     random_, randrange, exp = rng.random, rng.randrange, math.exp
@@ -86,9 +88,28 @@ def anneal(
                     continue
             else:
                 b = people[randrange(len(people))]
-            if row[a] == row[b]:
+            table_a, table_b = row[a], row[b]
+            if table_a == table_b:
                 continue
-            delta = swap_delta(r, a, b)
+            # swap delta, inlined (the hot spot): b replaces a at a's table and vice versa
+            value_a, value_b, meet_a, meet_b = value[a], value[b], meet[a], meet[b]
+            delta = 0
+            for x in members[r][table_a]:
+                if x != a:
+                    delta += value_b[x] - value_a[x]
+                    if meet_a[x] >= 2:
+                        delta -= repeat
+                    if meet_b[x]:
+                        delta += repeat
+            for y in members[r][table_b]:
+                if y != b:
+                    delta += value_a[y] - value_b[y]
+                    if meet_b[y] >= 2:
+                        delta -= repeat
+                    if meet_a[y]:
+                        delta += repeat
+            if has_previous:
+                delta += move_cost(r, a, table_a, table_b) + move_cost(r, b, table_b, table_a)
             is_swap = True
         if delta < 0:
             if delta < _HOPELESS or random_() >= exp(delta / temperature):

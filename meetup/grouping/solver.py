@@ -24,15 +24,17 @@ STEPS_PER_SECOND = 300_000
 # Full tabu steps cost about size² × rounds swap evaluations: only affordable on small events.
 _TABU_UP_TO = 8_000
 # Restarting a short anneal beats one long one on small instances; large ones get one long cycle.
-_STEPS_PER_CYCLE_PER_SEAT = 400
+_STEPS_PER_CYCLE_PER_SEAT = 4000
 _MIN_CYCLE = 20_000
 
 
-def solve(instance: Any, time_limit: float = 2.0, seed: int = 0) -> Solution:
+def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | None = None) -> Solution:
     """The best seating found for ``instance`` (a dict as in FORMAT.md, or an Instance).
 
-    Raises InstanceError for a malformed instance and InfeasibleError when no
-    seating satisfies the hard rules.
+    ``steps`` overrides the work budget derived from ``time_limit`` (which then
+    only guards against overrunning): the same seed and steps give the same
+    seating on any machine, however busy. Raises InstanceError for a malformed
+    instance and InfeasibleError when no seating satisfies the hard rules.
     """
     started = time.perf_counter()
     deadline = started + time_limit
@@ -44,7 +46,7 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0) -> Solution:
     score = seats.total()
     walk = Walk(best=seats.snapshot(), best_score=score)
 
-    budget = int(time_limit * STEPS_PER_SECOND)
+    budget = int(time_limit * STEPS_PER_SECOND) if steps is None else steps
     small = model.size * model.size * model.rounds <= _TABU_UP_TO
     # Annealing first: alone on large events, as a quick good start on small ones,
     # where steepest tabu steps over all swaps then do better.

@@ -17,8 +17,10 @@ from meetup.grouping.anneal import Walk
 from meetup.grouping.seats import Seats
 
 _HOPELESS = -(10**8)
-# Evaluating this many swaps here costs about one annealing step.
-_SWAPS_PER_STEP = 4
+# Work is counted in evaluated swaps and table-member visits, a deterministic stand-in for
+# time: this many cost about one annealing step; a scanned round costs _ROUND_OVERHEAD more.
+_SWAPS_PER_STEP = 25
+_ROUND_OVERHEAD = 200
 
 
 def tabu_search(
@@ -75,8 +77,11 @@ def tabu_search(
                     for b in others:
                         column[b] = _join_gain(model, members_a, table_a, value[b], meet[b], previous[b])
                     join_at[table_a] = column
-            # Work is counted in evaluated swaps, a deterministic stand-in for time.
-            walk.steps += (len(movers) * len(others) + len(others) * (1 + len(join_at))) // _SWAPS_PER_STEP
+            walk.steps += (
+                len(movers) * (len(others) + tables * model.small)
+                + len(others) * model.small * (1 + len(join_at))
+                + _ROUND_OVERHEAD
+            ) // _SWAPS_PER_STEP
             for a in movers:
                 table_a, leave_a, value_a, meet_a, previous_a = row[a], leave[a], value[a], meet[a], previous[a]
                 join_a = [_join_gain(model, tables_r[t], t, value_a, meet_a, previous_a) for t in range(tables)]

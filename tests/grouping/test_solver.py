@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grouping_support import example, people
+from tests.grouping.grouping_support import example, people
 from meetup.grouping import InfeasibleError, parse_instance, solve
 from meetup.grouping.construct import initial_seating
 from meetup.grouping.model import compile_model
@@ -33,11 +33,18 @@ def test_reaches_proven_optimum_of_examples(name: str, optimum: int) -> None:
 
 
 def test_same_seed_gives_same_seating() -> None:
+    # A step budget instead of the time-derived one: equal even on a busy machine.
     instance = example("meetup-30-people-6-tables-3-rounds")
-    first = solve(instance, time_limit=0.5, seed=7)
-    second = solve(instance, time_limit=0.5, seed=7)
+    first = solve(instance, time_limit=60, seed=7, steps=150_000)
+    second = solve(instance, time_limit=60, seed=7, steps=150_000)
     assert not first.out_of_time and not second.out_of_time
     assert first.rounds == second.rounds and first.score == second.score
+
+
+def test_time_limit_is_honoured() -> None:
+    solution = solve(example("meetup-120-people-24-tables-4-rounds"), time_limit=0.3, steps=10**9)
+    assert solution.out_of_time
+    assert solution.seconds < 1.0
 
 
 def test_solution_json_has_rounds_score_and_breakdown() -> None:
@@ -165,3 +172,4 @@ def test_every_answer_keeps_the_hard_rules_or_is_truly_infeasible(instance: dict
     else:
         check_seating(solution.instance, solution.seating)
         assert all(_round_is_possible(instance, r) for r in range(instance["rounds"]))
+
