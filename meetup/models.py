@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) sees them all."""
 
 from meetup.accounts.models import ContactDetails, User
+from meetup.conduct.actions import Ban, ModerationAction
 from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.conduct.pairs import Block, Report
 from meetup.events.models import Event, EventSeries, Registration
@@ -9,7 +10,7 @@ from meetup.matching.models import Match, MeetAgainChoice, Note, Reveal
 from meetup.seating.models import Encounter, Seat, Seating
 
 __all__ = [
-    "Block", "CodeOfConduct", "ConductAcknowledgement", "ContactDetails", "Encounter", "Event", "EventSeries",
-    "Match", "MeetAgainChoice", "Note", "OutboxMessage", "Registration", "Report", "Reveal", "Seat", "Seating",
-    "User",
+    "Ban", "Block", "CodeOfConduct", "ConductAcknowledgement", "ContactDetails", "Encounter", "Event", "EventSeries",
+    "Match", "MeetAgainChoice", "ModerationAction", "Note", "OutboxMessage", "Registration", "Report", "Reveal",
+    "Seat", "Seating", "User",
 ]

@@ -18,6 +18,8 @@ class CodeOfConduct(db.Model):
     text_en: Mapped[str] = mapped_column(Text)
     text_ja: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The site admin who published it (None for the version the migration seeds).
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     def text(self, language: str) -> str:
         return self.text_ja if language == "ja" else self.text_en

@@ -14,6 +14,8 @@ from meetup.extensions import db
 from meetup.timeutil import utcnow
 
 REPORT_CATEGORIES = ("selling", "mlm", "recruiting", "contact-pressure", "harassment", "other")
+# open until the host acts; then what the host last decided.
+OPEN, DISMISSED, WARNED, BANNED = "open", "dismissed", "warned", "banned"
 
 
 class Block(db.Model):
@@ -40,6 +42,7 @@ class Report(db.Model):
         CheckConstraint(
             "category IN ('selling', 'mlm', 'recruiting', 'contact-pressure', 'harassment', 'other')",
             name="category"),
+        CheckConstraint("status IN ('open', 'dismissed', 'warned', 'banned')", name="status"),
         Index("ix_reports_reported_id", "reported_id"),
     )
 
@@ -51,7 +54,7 @@ class Report(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     round: Mapped[int | None]
     table_no: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[str] = mapped_column(String(12), default=OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
