@@ -69,9 +69,16 @@ def _met_counts(event: Event, user_ids: list[int]) -> dict[frozenset[int], int]:
     return {frozenset((a, b)): count for a, b, count in rows}
 
 
-def table_count_for(event: Event, people: int) -> int:
+def table_count_for(event: Event, people: int, keep: int | None = None) -> int:
+    """Tables for ``people``: the host's fixed count, else enough tables of the
+    event's size. When regrouping, the current count stays while every table
+    is within one of the size, so a late arrival joins a table instead of
+    reshuffling the room."""
     if event.table_count:
         return event.table_count
+    if keep and keep <= people and event.table_size - 1 <= people // keep \
+            and math.ceil(people / keep) <= event.table_size + 1:
+        return keep
     return max(1, math.ceil(people / event.table_size))
 
 
@@ -86,7 +93,7 @@ def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
     if not people:
         raise DomainError(_l("Nobody is checked in or confirmed yet, so there is no one to seat."))
     user_ids = [person.user_id for person in people]
-    tables = table_count_for(event, len(user_ids))
+    tables = table_count_for(event, len(user_ids), keep=len(previous[0]) if previous else None)
     if tables > len(user_ids):
         raise DomainError(_l(
             "There are %(people)d people for %(tables)d tables. Lower the number of tables or wait for more people.",

@@ -166,3 +166,25 @@ def test_table_names_default_to_letters_and_can_be_renamed(evening, host):
     services.rename_tables(host, event.id, ["富士", ""])
     draft, _ = services.current_seatings(event.id)
     assert [draft.table_name(t) for t in range(2)] == ["富士", "B"]
+
+
+def test_a_late_arrival_joins_a_table_instead_of_adding_one(evening, make_user, sign_up_for, host, now):
+    event, users = evening(people=12, rounds=2)  # three tables of four
+    services.form_tables(host, event.id)
+    late = sign_up_for(event, make_user(display_name="Late arrival"))
+    check_in(host, event.id, late.id, now=now)
+    after = services.regroup(host, event.id)
+    assert after.table_count == 3
+    assert [user_id for _, user_id, _, _ in after.moves] == [late.user_id, late.user_id]
+
+
+def test_forming_tables_takes_the_same_number_of_queries_for_any_crowd(evening, host, count_queries):
+    small, _ = evening(people=8, rounds=2)
+    large, _ = evening(people=40, rounds=2)
+    counts = []
+    for event in (small, large):
+        db.session.expire_all()
+        with count_queries() as statements:
+            services.form_tables(host, event.id)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
