@@ -22,7 +22,7 @@ from meetup.grouping.tabu import tabu_search
 # leaving head room for the set-up and for slower machines.
 STEPS_PER_SECOND = 300_000
 # Full tabu steps cost about size² × rounds swap evaluations: only affordable on small events.
-_TABU_UP_TO = 8_000
+_TABU_UP_TO = 5_000
 # Restarting a short anneal beats one long one on small instances; large ones get one long cycle.
 _STEPS_PER_CYCLE_PER_SEAT = 4000
 _MIN_CYCLE = 20_000
@@ -51,7 +51,7 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
     # Annealing first: alone on large events, as a quick good start on small ones,
     # where steepest tabu steps over all swaps then do better.
     pure_repeats = _only_repeats_count(problem)
-    anneal_budget = budget // 5 if small or pure_repeats else budget * 9 // 10
+    anneal_budget = budget // 20 if small or pure_repeats else budget * 9 // 10
     _anneal_cycles(seats, walk, rng, anneal_budget, deadline, _temperatures(problem, pure_repeats))
     if walk.best_score < model.upper_bound and not walk.out_of_time and walk.steps < budget:
         seats = Seats(model, walk.best)
