@@ -207,14 +207,13 @@ def move_person(actor, event_id: int, round_: int, user_id: int, table_no: int) 
 
 
 def _reseat(seating: Seating, round_: int, new_tables: dict[int, int]) -> None:
-    """New tables for some people in one round. Seats are deleted and inserted
-    again, not updated, so the database's kept-apart check never sees a
-    half-done swap."""
-    locked = dict(db.session.execute(select(Seat.user_id, Seat.locked).where(
-        Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables))).all())
+    """New tables for some people in one round, locked there: the host put
+    them there on purpose, so forming tables again or regrouping keeps them.
+    Seats are deleted and inserted again, not updated, so the database's
+    kept-apart check never sees a half-done swap."""
     db.session.execute(delete(Seat).where(
         Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables)))
-    _insert_seats(seating.id, ((round_, t, u, locked.get(u, False)) for u, t in new_tables.items()))
+    _insert_seats(seating.id, ((round_, t, u, True) for u, t in new_tables.items()))
     db.session.flush()
     db.session.expire(seating)
     _rescore(seating)

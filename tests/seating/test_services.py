@@ -87,11 +87,12 @@ def test_locked_people_stay_at_their_table_when_tables_are_formed_again(evening,
     original = table_of(seating, 1, person)
     other_table = (original + 1) % seating.table_count
     swap_with = tables_in(seating, 1)[other_table][0]
-    services.swap_people(host, event.id, 1, person, swap_with)
-    services.set_lock(host, event.id, 1, person, True)
+    services.swap_people(host, event.id, 1, person, swap_with)  # a manual change locks both
+    services.set_lock(host, event.id, 1, swap_with, False)
     again = services.form_tables(host, event.id)
     assert table_of(again, 1, person) == other_table
     assert db.session.get(Seat, (again.id, 1, person)).locked
+    assert not db.session.get(Seat, (again.id, 1, swap_with)).locked
 
 
 def test_regrouping_after_a_late_arrival_moves_few_people(evening, make_user, sign_up_for, host, now):
