@@ -87,12 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from meetup.accounts.views import bp as accounts_bp
     from meetup.events.views import bp as events_bp
     from meetup.main.views import bp as main_bp
+    from meetup.matching.views import bp as matching_bp
     from meetup.seating.views import bp as seating_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(seating_bp)
+    app.register_blueprint(matching_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.queries import managed_event, visible_event
+from meetup.matching.queries import notes_about
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
 from meetup.timeutil import utcnow
@@ -159,4 +160,5 @@ def my_tables(event_id: int):
     if not queries.is_registered(current_user.id, event.id):
         abort(404)
     rounds = queries.my_tables(_me(), event)
-    return no_store(render_template("seating/mine.html", event=event, rounds=rounds))
+    notes = notes_about(current_user.id, {m.attendee.user_id for r in rounds or [] for m in r.tablemates})
+    return no_store(render_template("seating/mine.html", event=event, rounds=rounds, notes=notes))
