@@ -9,9 +9,11 @@ from meetup.errors import DomainError
 def register(app: Flask) -> None:
     from meetup.events.commands import register as register_event_commands
     from meetup.matching.commands import register as register_matching_commands
+    from meetup.ops.commands import register as register_ops_commands
 
     register_event_commands(app)
     register_matching_commands(app)
+    register_ops_commands(app)
 
     @app.cli.command("demo")
     def demo_command():
