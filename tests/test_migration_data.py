@@ -1,0 +1,87 @@
+"""Migrations on real databases: an empty one goes all the way up (and down),
+and one holding data at the previous revision reaches head without losing a row.
+
+Each test works on a scratch database of the suite's kind (SQLite file or a
+PostgreSQL database of its own), never on the suite's database.
+"""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask_migrate import downgrade, upgrade
+
+from meetup.extensions import db
+from tests.filler import fill
+from tests.scratch import scratch_database
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
+def previous_revision() -> str:
+    """The revision just before head, from the scripts (never hard-coded)."""
+    head = script_directory().get_revision(script_directory().get_current_head())
+    assert isinstance(head.down_revision, str), "head merges branches; pick which parent to test from"
+    return head.down_revision
+
+
+def schema_differences(connection) -> list:
+    return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+
+
+def user_tables(connection) -> set[str]:
+    return set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+def primary_keys(connection, metadata: sa.MetaData) -> dict[str, set[tuple]]:
+    found = {}
+    for table in metadata.sorted_tables:
+        if table.name != "alembic_version":
+            columns = list(table.primary_key.columns) or list(table.columns)
+            found[table.name] = set(connection.execute(sa.select(*columns)).all())
+    return found
+
+
+def test_an_empty_database_upgrades_to_head_and_back_down(make_app, database_url, tmp_path):
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:
+                assert schema_differences(connection) == []
+                assert user_tables(connection) == set(db.metadata.tables)
+            downgrade(revision="base")
+            with db.engine.connect() as connection:
+                assert user_tables(connection) == set()
+            upgrade()
+            with db.engine.connect() as connection:
+                assert schema_differences(connection) == []
+            db.engine.dispose()
+
+
+def test_data_at_the_previous_revision_survives_the_upgrade_to_head(make_app, database_url, tmp_path):
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision=previous_revision())
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                # The models' CHECKs stand for what the app wrote before they existed.
+                counts = fill(connection, old_schema, rules=db.metadata)
+            empty = sorted(name for name, count in counts.items() if name != "alembic_version" and count == 0)
+            assert empty == [], f"the filler could not put a row into {empty}"
+            with db.engine.connect() as connection:
+                before = primary_keys(connection, old_schema)
+
+            upgrade()
+
+            with db.engine.connect() as connection:
+                after = primary_keys(connection, old_schema)
+                assert schema_differences(connection) == []
+            db.engine.dispose()
+    lost = {table: before[table] - after[table] for table in before if before[table] - after[table]}
+    assert lost == {}
