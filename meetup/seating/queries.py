@@ -84,7 +84,7 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
             people[user.id] = Attendee(registration_id=0, user_id=user.id, display_name=user.display_name,
                                        industry=user.industry, industry_other=user.industry_other, goals=(),
                                        intro="", checked_in=False, first_time=False)
-    reunited = set(built.met) | built.mutual
+    reunited = set(built.met)  # never built.mutual: that would single out a match to the host
     locked_by_round: dict[int, set[int]] = {}
     for seat in seating.seats:
         if seat.locked:
