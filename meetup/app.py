@@ -85,6 +85,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from meetup.accounts.views import bp as accounts_bp
+    from meetup.admin.views import bp as admin_bp
+    from meetup.conduct.views import bp as conduct_bp
     from meetup.events.views import bp as events_bp
     from meetup.main.views import bp as main_bp
     from meetup.matching.views import bp as matching_bp
@@ -94,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(seating_bp)
+    app.register_blueprint(conduct_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(matching_bp)
 
 

@@ -43,6 +43,9 @@ class Config:
     # Failed log-ins per account and per address before a pause.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+    # Reports and blocks one account may send: plenty for real use, too few to harass with.
+    REPORT_LIMIT = os.environ.get("REPORT_LIMIT", "10 per day")
+    BLOCK_LIMIT = os.environ.get("BLOCK_LIMIT", "30 per day")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

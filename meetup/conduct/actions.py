@@ -7,12 +7,16 @@ database allows at most one active ban per host and person.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
 from meetup.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from meetup.accounts.models import User
 
 DISMISS, WARN, BAN, LIFT = "dismiss", "warn", "ban", "lift"
 NOTE_MAX = 500
@@ -30,6 +34,8 @@ class ModerationAction(db.Model):
     action: Mapped[str] = mapped_column(String(10))
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped["User"] = relationship()
 
 
 class Ban(db.Model):

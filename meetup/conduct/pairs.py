@@ -6,12 +6,17 @@ the other person why.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, or_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
 from meetup.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from meetup.accounts.models import User
+    from meetup.events.models import Event
 
 REPORT_CATEGORIES = ("selling", "mlm", "recruiting", "contact-pressure", "harassment", "other")
 # open until the host acts; then what the host last decided.
@@ -56,6 +61,10 @@ class Report(db.Model):
     table_no: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(12), default=OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped["Event"] = relationship()
+    reporter: Mapped["User"] = relationship(foreign_keys=[reporter_id])
+    reported: Mapped["User"] = relationship(foreign_keys=[reported_id])
 
 
 def forbidden_pairs(user_ids) -> set[frozenset[int]]:

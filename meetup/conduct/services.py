@@ -6,6 +6,7 @@ acknowledgement is committed with the registration it belongs to.
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.errors import DomainError
@@ -16,6 +17,7 @@ class ConductNotAcknowledgedError(DomainError):
     pass
 
 
+CODE_MAX = 20000
 NEEDS_ACKNOWLEDGEMENT = _l("Please read the code of conduct and tick the box to accept it.")
 
 
@@ -67,9 +69,27 @@ def acknowledge(user_id: int, event, *, accepted: bool, now) -> ConductAcknowled
     return record
 
 
-def publish_version(*, text_en: str, text_ja: str, now) -> CodeOfConduct:
-    """Add a new platform version; every registered attendee must accept it again."""
-    code = CodeOfConduct(version=current_code().version + 1, text_en=text_en, text_ja=text_ja, created_at=now)
-    db.session.add(code)
+def publish_version(actor=None, *, text_en: str, text_ja: str, now) -> CodeOfConduct:
+    """Add a new platform version; every registered attendee must accept it again
+    (check-in refuses until they do). ``actor`` is the site admin publishing it."""
+    text_en, text_ja = (text_en or "").strip(), (text_ja or "").strip()
+    if not text_en:
+        raise DomainError(_l("Write the code of conduct in English."), field="text_en")
+    if not text_ja:
+        raise DomainError(_l("Write the code of conduct in Japanese."), field="text_ja")
+    if len(text_en) > CODE_MAX or len(text_ja) > CODE_MAX:
+        raise DomainError(_l("At most %(max)d characters.", max=CODE_MAX))
+    current = current_code()
+    if (current.text_en, current.text_ja) == (text_en, text_ja):
+        raise DomainError(_l("Nothing changed: this is the current code of conduct."))
+    code = CodeOfConduct(version=current.version + 1, text_en=text_en, text_ja=text_ja, created_at=now,
+                         published_by_id=actor.id if actor is not None else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(code)
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(_l("Someone else has just published a new version. Reload the page and check it.")) \
+            from None
     db.session.commit()
     return code

@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from meetup.conduct import bans
 from meetup.conduct import services as conduct
 from meetup.errors import DomainError
 from meetup.events import goals as goal_catalogue
@@ -71,6 +72,7 @@ def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str
 def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged: bool,
              now: datetime) -> Registration:
     """A seat if one is free, else the end of the waitlist; mail either way.
+    Refused (politely) to someone the host banned from their events.
 
     Registering again after cancelling reuses the row (one per person and
     event) and joins the end of the queue like anyone new."""
@@ -78,6 +80,7 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         reason = closed_reason(event, now)
         if reason is not None:
             raise RegistrationClosedError(reason)
+        bans.refuse_if_banned(actor.id, event)
         registration = registration_of(actor.id, event.id)
         if registration is not None and registration.status != CANCELLED:
             raise AlreadyRegisteredError(_l("You are already registered for this event."))

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.conduct import bans
 from meetup.conduct import services as conduct
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import ics, queries
@@ -80,7 +81,7 @@ def register(event_id: int):
             return redirect(url_for("events.show", event_id=event.id))
     page = queries.event_page(event, current_user, utcnow())
     return render_template("events/register.html", event=event, form=form, code=conduct.current_code(),
-                           page=page, closed=page.closed_reason)
+                           page=page, closed=page.closed_reason or bans.refusal(current_user.id, event))
 
 
 @bp.post("/<int:event_id>/cancel-registration")

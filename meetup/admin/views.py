@@ -1,0 +1,62 @@
+"""Admin pages: the ``admin`` blueprint at /admin. Every request from
+anyone but a site admin gets 404, before anything is loaded."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from meetup.admin import queries
+from meetup.conduct import queue
+from meetup.conduct import services as conduct
+from meetup.conduct.forms import CodeOfConductForm
+from meetup.errors import DomainError
+from meetup.timeutil import utcnow
+from meetup.web import apply_error, no_store
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def admins_only():
+    if not (current_user.is_authenticated and current_user.is_admin):
+        abort(404)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("admin.reports"))
+
+
+@bp.get("/users")
+def users():
+    search = request.args.get("q", "")[:queries.SEARCH_MAX]
+    return no_store(render_template("admin/users.html", users=queries.users(search), search=search))
+
+
+@bp.get("/events")
+def events():
+    return no_store(render_template("admin/events.html", events=queries.events(), now=utcnow()))
+
+
+@bp.get("/reports")
+def reports():
+    return no_store(render_template("admin/reports.html", rows=queue.open_reports()))
+
+
+@bp.route("/code-of-conduct", methods=["GET", "POST"])
+def code_of_conduct():
+    current = conduct.current_code()
+    form = CodeOfConductForm()
+    if request.method == "GET":
+        form.text_en.data, form.text_ja.data = current.text_en, current.text_ja
+    if form.validate_on_submit():
+        try:
+            code = conduct.publish_version(current_user._get_current_object(), text_en=form.text_en.data,
+                                           text_ja=form.text_ja.data, now=utcnow())
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Version %(version)d is published. Attendees accept it again before their next check-in.",
+                    version=code.version), "success")
+            return redirect(url_for("admin.code_of_conduct"))
+    return no_store(render_template("admin/code.html", form=form, current=current))

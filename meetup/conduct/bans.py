@@ -1,0 +1,110 @@
+"""Bans from a host's events: refusing registration, and clearing the banned
+person out of the host's upcoming events.
+
+A ban takes the locks of every upcoming event of the host (in id order, the
+same order whoever bans), so a registration racing the ban either finishes
+first and is cancelled by it, or waits and is refused. Freed seats go to the
+waitlist through the registration service's own promotion.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from meetup.conduct.actions import Ban
+from meetup.database import ROW_LOCKS_ENABLED, immediate_begin
+from meetup.errors import DomainError
+from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
+from meetup.events.notify import external_url
+from meetup.extensions import db
+from meetup.mail import enqueue
+
+BANNED = _l("We are sorry, but the host of this event is not accepting registrations from you. "
+            "If you think this is a mistake, please contact the host.")
+
+
+class BannedError(DomainError):
+    """The person is banned from this host's events."""
+
+
+class AlreadyBannedError(DomainError):
+    pass
+
+
+def active_ban(host_id: int, user_id: int) -> Ban | None:
+    return db.session.scalar(select(Ban).where(Ban.host_id == host_id, Ban.user_id == user_id,
+                                               Ban.lifted_at.is_(None)))
+
+
+def refusal(user_id: int, event: Event):
+    """The polite refusal if this person may not register for the event, else None."""
+    return BANNED if active_ban(event.host_id, user_id) is not None else None
+
+
+def refuse_if_banned(user_id: int, event: Event) -> None:
+    """For the registration service, inside the event's lock."""
+    if active_ban(event.host_id, user_id) is not None:
+        raise BannedError(BANNED)
+
+
+def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:
+    """Start a transaction holding the locks of the host's events that have not started.
+
+    Like ``meetup.database.lock_row``: on PostgreSQL ``FOR UPDATE`` on each
+    row, on SQLite the database write lock taken at BEGIN."""
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    statement = (select(Event).where(Event.host_id == host_id, Event.starts_at > now).order_by(Event.id)
+                 .execution_options(populate_existing=True))
+    if not ROW_LOCKS_ENABLED:
+        return list(session.scalars(statement))
+    with immediate_begin():
+        return list(session.scalars(statement.with_for_update(of=Event)))
+
+
+def apply_ban(actor, host_id: int, user_id: int, *, report_id: int | None, events: list[Event],
+              now: datetime) -> tuple[Ban, list[Event]]:
+    """Inside ``lock_upcoming_events``: record the ban and cancel the person's
+    registrations for those events, promoting the waitlist. The caller commits.
+
+    Returns the ban and the events whose registration was cancelled."""
+    from meetup.events.services.registration import fill_free_seats  # registration imports this module
+
+    if host_id == user_id:
+        raise DomainError(_l("A host cannot be banned from their own events."))
+    if active_ban(host_id, user_id) is not None:
+        raise AlreadyBannedError(_l("This person is already banned from these events."))
+    ban = Ban(host_id=host_id, user_id=user_id, report_id=report_id, created_at=now, created_by_id=actor.id)
+    db.session.add(ban)
+    by_id = {event.id: event for event in events}
+    registrations = list(db.session.scalars(select(Registration).where(
+        Registration.user_id == user_id, Registration.event_id.in_(list(by_id)),
+        Registration.status != CANCELLED).order_by(Registration.event_id)))
+    cancelled = []
+    for registration in registrations:
+        had_seat = registration.status == CONFIRMED
+        registration.status = CANCELLED
+        registration.cancelled_at = now
+        registration.confirmed_at = registration.checked_in_at = None
+        event = by_id[registration.event_id]
+        cancelled.append(event)
+        if had_seat:
+            db.session.flush()
+            fill_free_seats(event, now)
+    db.session.flush()
+    return ban, cancelled
+
+
+def notify_banned(person, host, cancelled: list[Event]) -> None:
+    """Tell the person, politely and naming nobody, and list what was cancelled."""
+    enqueue(person, "conduct-banned", host=host, cancelled=cancelled,
+            events_url=external_url("events.index"))
+
+
+def lift(actor, ban: Ban, *, now: datetime) -> Ban:
+    """Stamp the ban lifted (the caller checks who may, and commits)."""
+    ban.lifted_at = now
+    ban.lifted_by_id = actor.id
+    return ban

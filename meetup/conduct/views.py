@@ -1,0 +1,151 @@
+"""Conduct pages: a person's card (report, block), My reports, Blocked
+people, and the host's report queue for an event."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from meetup.conduct import blocks, moderation, queries, queue, reports
+from meetup.conduct.forms import ModerationForm, ReportForm
+from meetup.errors import DomainError, NotFoundError
+from meetup.events.queries import managed_event
+from meetup.extensions import limiter
+from meetup.timeutil import utcnow
+from meetup.web import apply_error, no_store
+
+bp = Blueprint("conduct", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _per_account() -> str:
+    return f"account:{current_user.id}" if current_user.is_authenticated else "anonymous:" + get_remote_address()
+
+
+def _card_or_404(event_id: int, user_id: int) -> queries.PersonCard:
+    try:
+        return queries.person_card(_me(), event_id, user_id)
+    except NotFoundError:
+        abort(404)
+
+
+@bp.get("/events/<int:event_id>/people/<int:user_id>")
+@login_required
+def person(event_id: int, user_id: int):
+    card = _card_or_404(event_id, user_id)
+    return no_store(render_template("conduct/person.html", card=card, event=card.shared.event,
+                                    person=card.shared.person))
+
+
+@bp.route("/events/<int:event_id>/people/<int:user_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=_per_account)
+def report(event_id: int, user_id: int):
+    card = _card_or_404(event_id, user_id)
+    event = card.shared.event
+    if card.my_report is not None:
+        flash(_("You have already reported this person for this event. You can follow it under My reports."),
+              "info")
+        return redirect(url_for("conduct.my_reports"))
+    form = ReportForm().offer(event.rounds, card.table_names)
+    if form.validate_on_submit():
+        try:
+            reports.report(_me(), event.id, user_id, category=form.category.data,
+                           description=form.description.data, round_=form.round.data,
+                           table_no=form.table_no.data, now=utcnow())
+        except NotFoundError:
+            abort(404)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Thank you. Your report has gone to the host. %(name)s is not told who reported them.",
+                    name=card.shared.person.display_name), "success")
+            return redirect(url_for("conduct.my_reports"))
+    return no_store(render_template("conduct/report.html", card=card, event=event, person=card.shared.person,
+                                    form=form))
+
+
+@bp.post("/events/<int:event_id>/people/<int:user_id>/block")
+@login_required
+@limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
+def block(event_id: int, user_id: int):
+    try:
+        blocks.block(_me(), event_id, user_id, now=utcnow())
+    except NotFoundError:
+        abort(404)
+    flash(_("Blocked. You will not be seated together or matched again. They are not told."), "success")
+    return redirect(url_for("conduct.person", event_id=event_id, user_id=user_id))
+
+
+@bp.get("/conduct/blocked")
+@login_required
+def blocked():
+    return no_store(render_template("conduct/blocked.html", people=blocks.blocked_people(_me())))
+
+
+@bp.post("/conduct/blocked/<int:user_id>/unblock")
+@login_required
+@limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
+def unblock(user_id: int):
+    try:
+        blocks.unblock(_me(), user_id)
+    except NotFoundError:
+        abort(404)
+    flash(_("Unblocked. You may be seated together again; an ended match stays ended."), "info")
+    return redirect(url_for("conduct.blocked"))
+
+
+@bp.get("/conduct/reports")
+@login_required
+def my_reports():
+    return no_store(render_template("conduct/my_reports.html", rows=reports.my_reports(_me())))
+
+
+def _managed_or_404(event_id: int):
+    try:
+        return managed_event(current_user, event_id)
+    except NotFoundError:
+        abort(404)
+
+
+@bp.get("/events/<int:event_id>/reports")
+@login_required
+def queue_page(event_id: int):
+    event = _managed_or_404(event_id)
+    return no_store(render_template("conduct/queue.html", event=event, items=queue.event_queue(event),
+                                    table_names=queue.table_names(event)))
+
+
+ACTIONS = {
+    "dismiss": (moderation.dismiss, lambda: _("Report dismissed.")),
+    "warn": (moderation.warn, lambda: _("Warning sent. It quotes the code of conduct and names nobody.")),
+    "ban": (moderation.ban, lambda: _("Banned from your future events. Their upcoming registrations are cancelled "
+                                      "and the seats offered to the waitlist.")),
+    "lift": (moderation.lift_ban, lambda: _("Ban lifted. They may register for your events again.")),
+}
+
+
+@bp.post("/events/<int:event_id>/reports/<int:report_id>/<action>")
+@login_required
+def moderate(event_id: int, report_id: int, action: str):
+    _managed_or_404(event_id)
+    if action not in ACTIONS:
+        abort(404)
+    operation, done = ACTIONS[action]
+    form = ModerationForm()
+    if not form.validate_on_submit():
+        for error in form.note.errors:
+            flash(error, "error")
+    else:
+        try:
+            operation(_me(), event_id, report_id, note=form.note.data or "", now=utcnow())
+        except NotFoundError:
+            abort(404)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(done(), "success")
+    return redirect(url_for("conduct.queue_page", event_id=event_id, _anchor=f"report-{report_id}"))
