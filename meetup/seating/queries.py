@@ -17,7 +17,7 @@ from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.queries import Attendee
 from meetup.extensions import db
 from meetup.seating.instance import build_instance
-from meetup.seating.models import PUBLISHED, Encounter, Seat, Seating
+from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 from meetup.seating.services import current_seatings, grid
 
 
@@ -98,6 +98,19 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
     moves = [(r, people.get(user_id), seating.table_name(src) if src >= 0 else "", seating.table_name(dst))
              for r, user_id, src, dst in seating.moves]
     return SeatingView(seating=seating, rounds=rounds, moves=moves)
+
+
+def published_history(event_id: int) -> list[Seating]:
+    """Every version attendees were ever shown, newest first: the record kept
+    when a published seating is changed."""
+    return list(db.session.scalars(
+        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((PUBLISHED, SUPERSEDED)))
+        .order_by(Seating.version.desc())))
+
+
+def shown_version(event_id: int, version: int) -> Seating | None:
+    return db.session.scalar(select(Seating).where(
+        Seating.event_id == event_id, Seating.version == version, Seating.status.in_((PUBLISHED, SUPERSEDED))))
 
 
 def host_overview(event: Event) -> tuple[SeatingView | None, Seating | None]:

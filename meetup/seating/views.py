@@ -52,7 +52,20 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
 def tables(event_id: int):
     event = _managed_or_404(event_id)
     view, published = queries.host_overview(event)
-    return no_store(render_template("seating/tables.html", event=event, view=view, published=published))
+    return no_store(render_template("seating/tables.html", event=event, view=view, published=published,
+                                    history=queries.published_history(event.id)))
+
+
+@bp.get("/tables/versions/<int:version>")
+@login_required
+def version(event_id: int, version: int):
+    """A seating exactly as attendees were shown it, kept after later changes."""
+    event = _managed_or_404(event_id)
+    seating = queries.shown_version(event.id, version)
+    if seating is None:
+        abort(404)
+    return no_store(render_template("seating/version.html", event=event,
+                                    view=queries.seating_view(event, seating)))
 
 
 @bp.post("/tables/form")

@@ -121,3 +121,20 @@ def test_my_tables_marks_people_met_at_an_earlier_event(client, auth, evening, h
     auth.login(email=users[0].email)
     html = client.get(f"/events/{second.id}/my-tables").get_data(as_text=True)
     assert html.count("You met at Shibuya professionals&#39; mixer") == 3
+
+
+def test_every_version_attendees_were_shown_stays_viewable(client, auth, evening, host, now):
+    event, users = evening(people=8, rounds=1)
+    services.form_tables(host, event.id)
+    first = services.publish(host, event.id, now=now)
+    shown = services.grid(first)[0]
+    services.swap_people(host, event.id, 0, shown[0][0], shown[1][0])
+    services.publish(host, event.id, now=now)
+    auth.login(email="host@example.com")
+    html = client.get(f"/events/{event.id}/tables").get_data(as_text=True)
+    assert "What attendees were shown" in html and "Version 1" in html and "Version 2" in html
+    old = client.get(f"/events/{event.id}/tables/versions/1").get_data(as_text=True)
+    table_a = old.split("Table A")[1].split("Table B")[0]
+    names = {u.id: u.display_name for u in users}
+    assert all(names[u] in table_a for u in shown[0])
+    assert client.get(f"/events/{event.id}/tables/versions/9").status_code == 404
