@@ -1,0 +1,23 @@
+"""gunicorn settings for one app server: ``gunicorn -c deploy/gunicorn.conf.py wsgi:app``.
+
+Sized from benchmarks/LOAD.md: on a 2-core machine two sync workers per core
+is the sweet spot; threads help only while requests wait on PostgreSQL.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Each worker keeps its own SQLAlchemy pool (5 + 10 overflow): workers x 15
+# must stay under PostgreSQL's max_connections across all app servers.
+timeout = 30  # forming tables for a big evening takes a few seconds, never thirty
+graceful_timeout = 30
+keepalive = 5  # nginx keeps upstream connections open (see deploy/nginx/meetup.conf)
+max_requests = 2000  # recycle workers now and then; jitter keeps them from restarting together
+max_requests_jitter = 200
+accesslog = "-"  # to the journal; nginx keeps its own log too
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"  # only the local nginx; PROXY_COUNT=1 makes Flask trust it
