@@ -77,7 +77,9 @@ def _greedy_round(
                 candidates.append(previous[person])
         best_table = _best_table(model, person, previous[person], candidates, members, sizes, meet[person])
         if best_table < 0 and candidates is not open_tables:
-            best_table = _best_table(model, person, previous[person], open_tables, members, sizes, meet[person])
+            best_table = _best_table(
+                model, person, previous[person], open_tables, members, sizes, meet[person]
+            )
         if best_table < 0:
             return None
         seat(person, best_table)
@@ -113,8 +115,8 @@ def _count_pairs(model: Model, row: list[int], meet: list[list[int]]) -> None:
     members: list[list[int]] = [[] for _ in range(model.tables)]
     for person, table in enumerate(row):
         members[table].append(person)
-    for table in members:
-        for a in table:
-            for b in table:
+    for group in members:
+        for a in group:
+            for b in group:
                 if a != b:
                     meet[a][b] += 1

@@ -138,7 +138,7 @@ def _parse_people(raw: Any) -> tuple[Person, ...]:
         _require(isinstance(entry, Mapping), f"{where} must be an object")
         _reject_unknown_keys(entry, _PERSON_KEYS, where)
         person_id = entry.get("id")
-        _require(isinstance(person_id, str) and person_id, f"{where} needs an id (a non-empty string)")
+        _require(isinstance(person_id, str) and person_id != "", f"{where} needs an id (a non-empty string)")
         _require(person_id not in seen, f"{where}: id {person_id!r} appears twice")
         seen.add(person_id)
         where = f"person {person_id!r}"
@@ -260,7 +260,7 @@ def _int(value: Any, what: str, minimum: int | None = None) -> int:
         f"{what} must be an integer, got {value!r}",
     )
     _require(minimum is None or value >= minimum, f"{what} must be at least {minimum}, got {value}")
-    return value
+    return int(value)
 
 
 def _ids(pair: Sequence[int], index: Mapping[str, int]) -> str:

@@ -14,6 +14,7 @@ import random
 import time
 
 from meetup.grouping.anneal import Walk
+from meetup.grouping.model import Model
 from meetup.grouping.seats import Seats
 
 _HOPELESS = -(10**8)
@@ -33,11 +34,14 @@ def tabu_search(
     target: int,
     conflicts_only: bool,
 ) -> int:
-    """Search from ``seats`` until ``walk.steps`` reaches ``budget``; returns the score of ``seats`` at the end."""
+    """Search from ``seats`` until ``walk.steps`` reaches ``budget``.
+
+    Returns the score of ``seats`` at the end; the best seating is in ``walk``.
+    """
     model = seats.model
     n, tables, rounds = model.size, model.tables, model.rounds
     members, table_of, meet, value = seats.members, seats.table_of, seats.meet, model.value
-    repeat, fixed = model.repeat, model.fixed
+    repeat = model.repeat
     tabu: dict[tuple[int, int, int], int] = {}
     # Steps without a new best before a kick, and tabu tenures: tuned on the example instances.
     stable_limit = 20 + 2 * n
@@ -55,7 +59,7 @@ def tabu_search(
             break
         best_delta, best_moves = _HOPELESS, []
         for r in range(rounds):
-            row, tables_r, previous, fixed_r = table_of[r], members[r], model.previous[r], fixed[r]
+            row, tables_r, previous = table_of[r], members[r], model.previous[r]
             movers = [
                 a
                 for a in model.movable[r]
@@ -83,8 +87,16 @@ def tabu_search(
                 + _ROUND_OVERHEAD
             ) // _SWAPS_PER_STEP
             for a in movers:
-                table_a, leave_a, value_a, meet_a, previous_a = row[a], leave[a], value[a], meet[a], previous[a]
-                join_a = [_join_gain(model, tables_r[t], t, value_a, meet_a, previous_a) for t in range(tables)]
+                table_a, leave_a, value_a, meet_a, previous_a = (
+                    row[a],
+                    leave[a],
+                    value[a],
+                    meet[a],
+                    previous[a],
+                )
+                join_a = [
+                    _join_gain(model, tables_r[t], t, value_a, meet_a, previous_a) for t in range(tables)
+                ]
                 column_a = join_at[table_a]
                 for b in others:
                     table_b = row[b]
@@ -95,8 +107,7 @@ def tabu_search(
                     if delta < best_delta:
                         continue
                     if (
-                        tabu.get((r, a, table_b), -1) > iteration
-                        or tabu.get((r, b, table_a), -1) > iteration
+                        tabu.get((r, a, table_b), -1) > iteration or tabu.get((r, b, table_a), -1) > iteration
                     ) and score + delta <= walk.best_score:
                         continue
                     if delta > best_delta:
@@ -150,7 +161,15 @@ def _kick(seats: Seats, rng: random.Random, swaps: int) -> int:
     return change
 
 
-def _leave_gain(model, members: list[int], a: int, value_a: list[int], meet_a: list[int], previous_a: int, here: int) -> int:
+def _leave_gain(
+    model: Model,
+    members: list[int],
+    a: int,
+    value_a: list[int],
+    meet_a: list[int],
+    previous_a: int,
+    here: int,
+) -> int:
     gain = 0
     repeat = model.repeat
     for x in members:
@@ -161,7 +180,9 @@ def _leave_gain(model, members: list[int], a: int, value_a: list[int], meet_a: l
     return gain
 
 
-def _join_gain(model, members: list[int], table: int, value_a: list[int], meet_a: list[int], previous_a: int) -> int:
+def _join_gain(
+    model: Model, members: list[int], table: int, value_a: list[int], meet_a: list[int], previous_a: int
+) -> int:
     gain = model.move if 0 <= previous_a != table else 0
     repeat = model.repeat
     for y in members:

@@ -32,7 +32,9 @@ def test_score_names_the_broken_hard_rule(tmp_path: Path, capsys: pytest.Capture
     path = tmp_path / "solution.json"
     path.write_text(json.dumps({"rounds": [one_big_table, one_big_table], "score": 0}), encoding="utf-8")
     assert main(["score", TWELVE, str(path)]) == 2
-    assert capsys.readouterr().err == "error: hard rule 2 broken: round 0 table 0 seats 12 people, expected 3\n"
+    assert (
+        capsys.readouterr().err == "error: hard rule 2 broken: round 0 table 0 seats 12 people, expected 3\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,8 @@ def test_score_names_the_broken_hard_rule(tmp_path: Path, capsys: pytest.Capture
         ("{", "is not valid JSON"),
         ('{"people": [{"id": "a"}], "rounds": "2", "table_count": 1}', "rounds must be an integer"),
         (
-            '{"people": [{"id": "a"}, {"id": "b"}], "rounds": 1, "table_count": 1, "forbidden": [["a", "b"]]}',
+            '{"people": [{"id": "a"}, {"id": "b"}], "rounds": 1, "table_count": 1,'
+            ' "forbidden": [["a", "b"]]}',
             "cannot be separated",
         ),
     ],

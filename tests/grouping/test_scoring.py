@@ -149,4 +149,6 @@ def test_table_explanation_lists_what_the_score_counts() -> None:
     assert why.moved == ("a", "b")
     assert why.pair_points == pair_value(instance, A, B)
     assert why.to_json()["familiar_pairs"] == []
-    assert explain_table(instance, [[[A, C], [B, D]], [[A, D], [B, C]]], 0, 0).familiar_pairs == (("a", "c", 1),)
+    assert explain_table(instance, [[[A, C], [B, D]], [[A, D], [B, C]]], 0, 0).familiar_pairs == (
+        ("a", "c", 1),
+    )

@@ -126,7 +126,11 @@ def small_instances(draw: st.DrawFn) -> dict[str, Any]:
     fixed = draw(
         st.lists(
             st.fixed_dictionaries(
-                {"person": st.sampled_from(ids), "round": st.integers(0, rounds - 1), "table": st.integers(0, tables - 1)}
+                {
+                    "person": st.sampled_from(ids),
+                    "round": st.integers(0, rounds - 1),
+                    "table": st.integers(0, tables - 1),
+                }
             ),
             max_size=3,
             unique_by=lambda f: (f["person"], f["round"]),
@@ -134,7 +138,11 @@ def small_instances(draw: st.DrawFn) -> dict[str, Any]:
     )
     return {
         "people": [
-            {"id": i, "industry": draw(st.sampled_from(["", "law", "tax"])), "first_time": draw(st.booleans())}
+            {
+                "id": i,
+                "industry": draw(st.sampled_from(["", "law", "tax"])),
+                "first_time": draw(st.booleans()),
+            }
             for i in ids
         ],
         "rounds": rounds,
@@ -172,4 +180,3 @@ def test_every_answer_keeps_the_hard_rules_or_is_truly_infeasible(instance: dict
     else:
         check_seating(solution.instance, solution.seating)
         assert all(_round_is_possible(instance, r) for r in range(instance["rounds"]))
-
