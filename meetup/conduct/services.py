@@ -72,7 +72,8 @@ def acknowledge(user_id: int, event, *, accepted: bool, now) -> ConductAcknowled
 def publish_version(actor=None, *, text_en: str, text_ja: str, now) -> CodeOfConduct:
     """Add a new platform version; every registered attendee must accept it again
     (check-in refuses until they do). ``actor`` is the site admin publishing it."""
-    text_en, text_ja = (text_en or "").strip(), (text_ja or "").strip()
+    # Browsers send textarea lines as CRLF; the stored text uses LF.
+    text_en, text_ja = ((text or "").replace("\r\n", "\n").strip() for text in (text_en, text_ja))
     if not text_en:
         raise DomainError(_l("Write the code of conduct in English."), field="text_en")
     if not text_ja:
