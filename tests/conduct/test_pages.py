@@ -9,6 +9,9 @@ from sqlalchemy import select
 
 from meetup.conduct.pairs import Block, Report
 from meetup.extensions import db
+from meetup.matching.models import Match, ordered
+from meetup.seating.queries import published_seating
+from meetup.seating.services import grid
 from tests.conduct.conftest import post
 from tests.matching.conftest import shift_event
 
@@ -176,3 +179,18 @@ def test_a_banned_person_is_told_politely_before_and_after_filling_in_the_form(
     assert polite in client.get(path).get_data(as_text=True)
     response = post(client, path, f"/events/{later.id}", goals=["learn"], intro="", acknowledge="y")
     assert response.status_code == 200 and polite in response.get_data(as_text=True)
+
+
+def test_meet_again_matches_and_people_pages_link_to_the_card(after_evening, client_for, now):
+    event, users = after_evening
+    me = users[0]
+    seating = published_seating(event.id)
+    mate_id = next(u for tables in grid(seating) for table in tables if me.id in table for u in table if u != me.id)
+    low, high = ordered(me.id, mate_id)
+    db.session.add(Match(user_low_id=low, user_high_id=high, event_id=event.id, revealed_at=now))
+    db.session.commit()
+    client = client_for(me)
+    card = f'href="/events/{event.id}/people/{mate_id}"'
+    for page in (f"/events/{event.id}/meet-again", "/matches", "/people"):
+        assert card in client.get(page).get_data(as_text=True), page
+    assert client.get(f"/events/{event.id}/people/{mate_id}").status_code == 200
