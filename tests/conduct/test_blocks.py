@@ -1,6 +1,8 @@
 """Blocking through the service: private, idempotent, ends a match silently,
 keeps the pair apart at every later table."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,8 @@ from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.matching.models import Match, ordered
+from meetup.matching.services.choices import save_choices
+from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
 
 
@@ -102,3 +106,17 @@ def test_a_block_made_at_one_event_applies_at_the_next(evening, host, now, block
     for tables in seating.grid(result):
         for table in tables:
             assert not (users[0].id in table and users[1].id in table)
+
+
+def test_a_block_before_the_reveal_means_no_match_though_both_ticked(attended, block_person, now):
+    event, users = attended
+    me = users[0]
+    tables = seating.grid(seating.current_seatings(event.id)[1])
+    mate = next(u for t in tables for table in t if me.id in table for u in table if u != me.id)
+    during = now + timedelta(hours=2)
+    blocked = next(u for u in users if u.id == mate)
+    block_person(event, me, blocked)
+    save_choices(me, event.id, [mate], now=during)
+    save_choices(blocked, event.id, [me.id], now=during)  # accepted like any other choice
+    reveal_matches(event.id, now=now + timedelta(days=5))
+    assert db.session.scalar(select(Match)) is None
