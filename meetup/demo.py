@@ -1,7 +1,8 @@
-"""Demo data, loaded idempotently: a host and a community of members; three
-past evenings with published tables (so people have met before) and a few
-mutual matches; tonight's mixer, ready for door check-in and forming tables;
-the host's next evening (published, full, with a waitlist) plus a draft."""
+"""Demo data, loaded idempotently: a host and a community of members; four
+past evenings with published tables (so people have met before), the older
+ones with mutual matches revealed and last week's with its meet-again window
+still open; tonight's mixer, ready for door check-in and forming tables; the
+host's next evening (published, full, with a waitlist) plus a draft."""
 
 from datetime import datetime, timedelta
 
@@ -15,7 +16,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc
 from meetup.extensions import db
-from meetup.matching.models import Match
+from meetup.matching.services.choices import save_choices
+from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 
@@ -106,22 +108,24 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
 
 PAST_TITLE = "渋谷 士業・異業種交流会 {month}月 (Shibuya mixer, {month}/{year})"
 TONIGHT_TITLE = "今夜の交流会 (Tonight's mixer)"
-# Members of the community who came to each past evening (indices into MEMBERS).
-PAST_ATTENDANCE = [range(0, 16), range(4, 20), range(0, 8)]
-# How many pairs of tablemates chose each other after the latest past evening.
-DEMO_MATCHES = 3
+# Who came to each past evening (indices into MEMBERS), oldest first, and how
+# long ago it was. The last one was last week: its meet-again window is open.
+PAST_EVENINGS = [(90, range(0, 16)), (60, range(4, 20)), (30, range(0, 8)), (7, range(0, 12))]
+# Tablemates at each revealed evening who chose each other; one more chose
+# someone who did not choose back (and nobody will ever see that).
+DEMO_MUTUAL_TABLES = 3
 
 
-def _past_evening(host: User, members: list[User], months_ago: int, attendees, now: datetime) -> Event:
+def _past_evening(host: User, members: list[User], days_ago: int, attendees, now: datetime) -> Event:
     """An evening that happened: everyone checked in, tables published.
     Made through the services with the clock set back, as it happened then."""
-    then = now - timedelta(days=30 * months_ago + 7)
-    start = _demo_start(then) - timedelta(days=7)
+    start = _demo_start(now - timedelta(days=days_ago + 14))
+    then = start - timedelta(days=7)
     local = to_local(start, "Asia/Tokyo")
     event = hosting.create_event(host, hosting.EventDetails(
         title=PAST_TITLE.format(month=local.month, year=local.year), theme="士業交流会",
         starts_at=start, ends_at=start + timedelta(hours=2, minutes=30), capacity=DEMO_CAPACITY,
-        venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F", table_size=4, rounds=2,
+        venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F", table_size=4, rounds=2, meet_again_days=14,
         goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
     ), now=then)
     hosting.publish_event(host, event.id, now=then)
@@ -134,21 +138,30 @@ def _past_evening(host: User, members: list[User], months_ago: int, attendees, n
     return event
 
 
+def _choose_and_reveal(event: Event, users: dict[int, User]) -> None:
+    """After the evening: pairs of tablemates choose each other, one person
+    chooses without being chosen back, and the window closes."""
+    first_round = seating.grid(seating.current_seatings(event.id)[1])[0]
+    after = event.ends_at + timedelta(hours=12)
+    *mutual_tables, last_table = first_round
+    for table in mutual_tables[:DEMO_MUTUAL_TABLES]:
+        a, b = table[:2]
+        save_choices(users[a], event.id, [b], now=after)
+        save_choices(users[b], event.id, [a], now=after)
+    save_choices(users[last_table[0]], event.id, [last_table[1]], now=after)
+    reveal_matches(event.id, now=event.ends_at + timedelta(days=event.meet_again_days, minutes=1))
+
+
 def _ensure_history(host: User, members: list[User]) -> None:
-    """Three past evenings of the community, and the matches they led to."""
+    """Four past evenings of the community, and the matches the older ones led to."""
     if db.session.scalar(select(Event.id).where(Event.host_id == host.id, Event.ends_at < utcnow()).limit(1)):
         return
     now = utcnow()
-    latest = None
-    for months_ago, attendees in zip((3, 2, 1), PAST_ATTENDANCE):
-        latest = _past_evening(host, members, months_ago, attendees, now)
-    # The first two people at each of the first tables of its first round.
-    first_round = seating.grid(seating.current_seatings(latest.id)[1])[0]
-    for table in first_round[:DEMO_MATCHES]:
-        low, high = sorted(table[:2])
-        db.session.add(Match(user_low_id=low, user_high_id=high, event_id=latest.id,
-                             revealed_at=latest.ends_at + timedelta(days=latest.meet_again_days)))
-    db.session.commit()
+    users = {member.id: member for member in members}
+    for days_ago, attendees in PAST_EVENINGS:
+        event = _past_evening(host, members, days_ago, attendees, now)
+        if event.ends_at + timedelta(days=event.meet_again_days) < now:
+            _choose_and_reveal(event, users)
 
 
 def _ensure_tonight(host: User, members: list[User]) -> None:
