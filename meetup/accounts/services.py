@@ -116,14 +116,14 @@ def set_language(user: User, language: str | None) -> None:
     db.session.commit()
 
 
-def _check_current_password(user: User, password: str) -> None:
+def check_current_password(user: User, password: str) -> None:
     if not check_password_hash(user.password_hash, password):
         raise WrongPasswordError(_l("That is not your current password."), field="current_password")
 
 
 def change_password(user: User, *, current_password: str, new_password: str) -> None:
     """Set a new password and end every other session of this user."""
-    _check_current_password(user, current_password)
+    check_current_password(user, current_password)
     _check_password_rules(new_password)
     user.password_hash = _hash(new_password)
     user.session_token = new_session_token()
@@ -131,8 +131,9 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
 
 
 def delete_account(user: User, *, password: str) -> None:
-    """Remove the person's data; the row stays so shared history keeps its shape."""
-    _check_current_password(user, password)
+    """Scrub the account itself; the row stays so shared history keeps its
+    shape. Deleting a member's data in every domain is meetup.privacy's job."""
+    check_current_password(user, password)
     user.email = None
     user.password_hash = "!"  # matches no password
     user.display_name = ""

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from meetup import privacy
 from meetup.accounts import services
 from meetup.accounts.forms import (
     ContactsForm, DeleteAccountForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
@@ -13,6 +14,7 @@ from meetup.accounts.forms import (
 from meetup.accounts.industries import industry_name
 from meetup.errors import DomainError
 from meetup.extensions import limiter
+from meetup.timeutil import utcnow
 from meetup.web import apply_error, no_store, safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -140,7 +142,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, password=form.password.data)
+            privacy.delete_account(current_user._get_current_object(), password=form.password.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)
         else:
