@@ -61,7 +61,7 @@ def test_the_warning_is_in_the_reported_persons_language(reported, host, now):
     moderation.warn(host, event.id, report.id, now=now)
     [mail] = mails("conduct-warning")
     assert current_code().text_ja in mail.body and current_code().text_en not in mail.body
-    # (subject language asserted once translated)
+    assert "行動規範" in mail.subject
 
 
 def test_ban_refuses_registration_cancels_upcoming_seats_and_promotes_the_waitlist(
