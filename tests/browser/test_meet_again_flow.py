@@ -112,7 +112,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     shift(first, timedelta(hours=-2))  # the evening started an hour ago: the window is open
 
     choose(phone, base, first, "aiko", "Kenji Sato")
-    phone.locator("li.choice", has_text="Kenji Sato").get_by_role("link").click()
+    phone.locator("li.choice", has_text="Kenji Sato").get_by_role("link", name="Write a private note").click()
     phone.get_by_label("Private note").fill("Kenji: labour law for small shops. Ask about part-time contracts.")
     phone.get_by_role("button", name="Save note").click()
     expect(phone.get_by_text("Note saved. Only you can see it.")).to_be_visible()
