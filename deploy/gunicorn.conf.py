@@ -1,7 +1,8 @@
 """gunicorn settings for one app server: ``gunicorn -c deploy/gunicorn.conf.py wsgi:app``.
 
-Sized from benchmarks/LOAD.md: on a 2-core machine two sync workers per core
-is the sweet spot; threads help only while requests wait on PostgreSQL.
+Sized from benchmarks/LOAD.md: threaded workers beat sync ones on every page
+there (requests wait on PostgreSQL, and sync workers close every connection);
+two workers per core, each with a few threads.
 """
 
 import multiprocessing
@@ -10,7 +11,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Each worker keeps its own SQLAlchemy pool (5 + 10 overflow): workers x 15
 # must stay under PostgreSQL's max_connections across all app servers.
 timeout = 30  # forming tables for a big evening takes a few seconds, never thirty
