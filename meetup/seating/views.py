@@ -86,44 +86,32 @@ def publish(event_id: int):
     return _run(event_id, services.publish, _("Published. Attendees can now see their tables."), now=utcnow())
 
 
-def _invalid(form) -> bool:
-    if form.validate_on_submit():
-        return False
-    flash(_("That change could not be made: choose a person and a table."), "error")
-    return True
+def _edit(event_id: int, form, operation, done_message: str | None, *fields: str):
+    """One edit of the draft from a small form whose fields the service takes in order."""
+    _managed_or_404(event_id)
+    if not form.validate_on_submit():
+        flash(_("That change could not be made: choose a person and a table."), "error")
+        return _back(event_id)
+    return _run(event_id, operation, done_message, *(form[name].data for name in fields),
+                round_=form.round.data)
 
 
 @bp.post("/tables/swap")
 @login_required
 def swap(event_id: int):
-    _managed_or_404(event_id)
-    form = SwapForm()
-    if _invalid(form):
-        return _back(event_id)
-    return _run(event_id, services.swap_people, _("Swapped."), form.round.data, form.user_a.data,
-                form.user_b.data, round_=form.round.data)
+    return _edit(event_id, SwapForm(), services.swap_people, _("Swapped."), "round", "user_a", "user_b")
 
 
 @bp.post("/tables/move")
 @login_required
 def move(event_id: int):
-    _managed_or_404(event_id)
-    form = MoveForm()
-    if _invalid(form):
-        return _back(event_id)
-    return _run(event_id, services.move_person, _("Moved."), form.round.data, form.user_id.data,
-                form.table.data, round_=form.round.data)
+    return _edit(event_id, MoveForm(), services.move_person, _("Moved."), "round", "user_id", "table")
 
 
 @bp.post("/tables/lock")
 @login_required
 def lock(event_id: int):
-    _managed_or_404(event_id)
-    form = LockForm()
-    if _invalid(form):
-        return _back(event_id)
-    return _run(event_id, services.set_lock, None, form.round.data, form.user_id.data, form.locked.data,
-                round_=form.round.data)
+    return _edit(event_id, LockForm(), services.set_lock, None, "round", "user_id", "locked")
 
 
 @bp.post("/tables/names")
