@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from meetup.conduct.actions import Ban
-from meetup.database import ROW_LOCKS_ENABLED, immediate_begin
+from meetup import database
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
 from meetup.events.notify import external_url
@@ -58,9 +58,9 @@ def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:
         session.commit()
     statement = (select(Event).where(Event.host_id == host_id, Event.starts_at > now).order_by(Event.id)
                  .execution_options(populate_existing=True))
-    if not ROW_LOCKS_ENABLED:
+    if not database.ROW_LOCKS_ENABLED:  # read at call time: the concurrency tests' control run
         return list(session.scalars(statement))
-    with immediate_begin():
+    with database.immediate_begin():
         return list(session.scalars(statement.with_for_update(of=Event)))
 
 
