@@ -73,7 +73,7 @@ def _greedy_round(
             candidates = open_tables
         else:
             candidates = rng.sample(open_tables, _SAMPLED_TABLES)
-            if previous[person] >= 0 and model.capacity_ok(sizes, large, previous[person]):
+            if 0 <= previous[person] < model.tables and model.capacity_ok(sizes, large, previous[person]):
                 candidates.append(previous[person])
         best_table = _best_table(model, person, previous[person], candidates, members, sizes, meet[person])
         if best_table < 0 and candidates is not open_tables:

@@ -180,3 +180,16 @@ def test_every_answer_keeps_the_hard_rules_or_is_truly_infeasible(instance: dict
     else:
         check_seating(solution.instance, solution.seating)
         assert all(_round_is_possible(instance, r) for r in range(instance["rounds"]))
+
+
+@pytest.mark.parametrize(("size", "old_tables", "new_tables"), [(6, 3, 2), (210, 45, 42)])
+def test_regrouping_onto_fewer_tables_moves_the_people_of_removed_tables(
+    size: int, old_tables: int, new_tables: int
+) -> None:
+    ids = [f"p{i}" for i in range(size)]
+    previous = [[ids[t::old_tables] for t in range(old_tables)]]
+    instance = {"people": people(*ids), "rounds": 1, "table_count": new_tables, "previous": previous}
+    solution = solve(instance, time_limit=0.5, seed=2, steps=20_000)
+    check_seating(solution.instance, solution.seating)
+    removed = sum(len(table) for table in previous[0][new_tables:])
+    assert solution.breakdown["moves"]["count"] >= removed
