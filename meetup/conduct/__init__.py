@@ -1,2 +1,3 @@
-"""The code of conduct: the platform's versioned text and each attendee's
-acknowledgement of it (reports, blocks and bans join this domain later)."""
+"""The code of conduct in practice: the platform's versioned text and each
+attendee's acknowledgement, reports after an event, private blocks, the
+host's moderation (dismiss, warn, ban, lift) and bans from a host's events."""

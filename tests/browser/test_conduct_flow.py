@@ -107,6 +107,12 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     expect(phone.get_by_text("Your report has gone to the host.")).to_be_visible()
     expect(phone.get_by_text("Waiting for the host")).to_be_visible()
     both_sizes(phone, "conduct-my-reports")
+    phone.get_by_role("button", name="日本語").click()
+    expect(phone.get_by_text("主催者の確認待ち")).to_be_visible()
+    phone.goto(f"{base}/events/{event_id}/people/{people['ken']}")
+    expect(phone.get_by_text("主催者に報告")).to_be_visible()
+    both_sizes(phone, "conduct-person-card-ja")
+    phone.get_by_role("button", name="English").click()
 
     # The host reads it in the event's queue and sends a warning.
     log_in(laptop, base, "host")

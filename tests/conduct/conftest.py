@@ -5,9 +5,10 @@ import pytest
 
 from meetup.conduct import blocks, reports
 from meetup.seating import services as seating
-from tests.conftest import Auth, csrf_token
+from tests.conftest import csrf_token
 from tests.seating.conftest import INDUSTRIES, evening  # noqa: F401  (shared fixtures)
 from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401
+from tests.matching.conftest import client_for  # noqa: F401  (a client logged in as someone)
 
 
 @pytest.fixture
@@ -35,19 +36,6 @@ def file_report(now):
 def block_person(now):
     def make(event, blocker, blocked):
         return blocks.block(blocker, event.id, blocked.id, now=now)
-
-    return make
-
-
-@pytest.fixture
-def client_for(app):
-    """Factory: a fresh client logged in as ``user`` (password PASSWORD)."""
-
-    def make(user):
-        client = app.test_client()
-        response = Auth(client).login(email=user.email)
-        assert response.status_code == 302, "log-in failed"
-        return client
 
     return make
 

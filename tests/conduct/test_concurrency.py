@@ -19,17 +19,11 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.timeutil import utcnow
 from tests.events.helpers import event_details
-from tests.events.test_concurrency import POOL, simultaneously
+from tests.events.test_concurrency import crowd_app, simultaneously  # noqa: F401  (an app per thread pool)
 
 EVENTS = 4
 CAPACITY = 3
 ROUNDS = 3
-
-
-@pytest.fixture
-def race_app(make_app, database_url, committing_app):
-    return make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": POOL, "max_overflow": 0, "pool_timeout": 60}})
 
 
 def _setup(round_: int):
@@ -93,20 +87,20 @@ def _race(app, round_):
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_a_ban_racing_registrations_leaves_the_banned_person_no_seat(race_app, round_):
-    live, confirmed, errors = _race(race_app, round_)
+def test_a_ban_racing_registrations_leaves_the_banned_person_no_seat(crowd_app, round_):
+    live, confirmed, errors = _race(crowd_app, round_)
     assert errors == []
     assert live == 0
     # The seller's seats went to people waiting: every event full, never one too many.
     assert confirmed == [CAPACITY] * EVENTS
 
 
-def test_control_without_the_locks_the_same_race_breaks(race_app, monkeypatch):
+def test_control_without_the_locks_the_same_race_breaks(crowd_app, monkeypatch):
     """Proves the test above can fail: with row locks off, overbooking, a
     surviving registration or a failed transaction shows up."""
     monkeypatch.setattr(database, "ROW_LOCKS_ENABLED", False)
     for attempt in range(3):
-        live, confirmed, errors = _race(race_app, ROUNDS + attempt)
+        live, confirmed, errors = _race(crowd_app, ROUNDS + attempt)
         if live or any(number > CAPACITY for number in confirmed) or errors:
             return
     pytest.fail("without the locks the race never broke anything: the test above proves nothing")
