@@ -20,12 +20,20 @@ _ALL_TABLES_UP_TO = 40
 _SAMPLED_TABLES = 24
 
 
-def initial_seating(model: Model, names: Sequence[str], rng: random.Random) -> list[list[int]]:
-    """``table_of[r][p]`` for every round, satisfying every hard rule."""
+def initial_seating(
+    model: Model, names: Sequence[str], rng: random.Random, first: Sequence[list[int]] = ()
+) -> list[list[int]]:
+    """``table_of[r][p]`` for every round, satisfying every hard rule.
+
+    ``first`` are given valid rounds to start with (a design's); greedy seats the rest.
+    """
     check_obvious_conflicts(model, names)
     meet = [[0] * model.size for _ in range(model.size)]
     table_of: list[list[int]] = []
-    for r in range(model.rounds):
+    for row in first[: model.rounds]:
+        table_of.append(list(row))
+        _count_pairs(model, row, meet)
+    for r in range(len(table_of), model.rounds):
         row = _greedy_round(model, r, meet, rng, preset={})
         if row is None:
             row = _greedy_round(model, r, meet, rng, preset=separate(model, r, names))

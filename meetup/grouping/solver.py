@@ -11,8 +11,10 @@ from typing import Any
 
 from meetup.grouping.anneal import Walk, anneal
 from meetup.grouping.construct import initial_seating
+from meetup.grouping.design import design_rounds
+from meetup.grouping.golfer import golfer_search
 from meetup.grouping.instance import Instance, parse_instance
-from meetup.grouping.model import compile_model
+from meetup.grouping.model import Model, compile_model
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
 from meetup.grouping.solution import Solution
@@ -42,15 +44,21 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
     model = compile_model(problem)
     rng = random.Random(seed)
     names = [person.id for person in problem.people]
-    seats = Seats(model, initial_seating(model, names, rng))
+    budget = int(time_limit * STEPS_PER_SECOND) if steps is None else steps
+    pure_repeats = _only_repeats_count(problem)
+    golfers = pure_repeats and _plain(model)
+    first = design_rounds(model.size, model.tables, model.rounds, rng) if golfers else []
+    seats = Seats(model, initial_seating(model, names, rng, first))
     score = seats.total()
     walk = Walk(best=seats.snapshot(), best_score=score)
+    if golfers:
+        if score < model.upper_bound:
+            golfer_search(seats, walk, rng, budget, deadline)
+        return _solution(problem, model, walk, seed, time_limit, started)
 
-    budget = int(time_limit * STEPS_PER_SECOND) if steps is None else steps
     small = model.size * model.size * model.rounds <= _TABU_UP_TO
     # Annealing first: alone on large events, as a quick good start on small ones,
     # where steepest tabu steps over all swaps then do better.
-    pure_repeats = _only_repeats_count(problem)
     anneal_budget = budget // 20 if small or pure_repeats else budget * 9 // 10
     _anneal_cycles(seats, walk, rng, anneal_budget, deadline, _temperatures(problem, pure_repeats))
     if walk.best_score < model.upper_bound and not walk.out_of_time and walk.steps < budget:
@@ -65,7 +73,13 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
             model.upper_bound,
             conflicts_only=pure_repeats or not small,
         )
+    return _solution(problem, model, walk, seed, time_limit, started)
 
+
+def _solution(
+    problem: Instance, model: Model, walk: Walk, seed: int, time_limit: float, started: float
+) -> Solution:
+    """The best seating of ``walk``, checked against the hard rules and scored from scratch."""
     seating = Seats(model, walk.best).seating()
     check_seating(problem, seating)  # a broken seating here is a bug, never an answer
     details = score_seating(problem, seating)
@@ -103,6 +117,16 @@ def _anneal_cycles(
             seats = Seats(model, walk.best)
             score = walk.best_score
         anneal(seats, score, walk, rng, steps, start, end, deadline, model.upper_bound)
+
+
+def _plain(model: Model) -> bool:
+    """True when only repeats cost anything and nobody is fixed or kept apart: a social golfer problem."""
+    return (
+        model.repeat < 0
+        and not any(model.forbidden_with)
+        and all(t < 0 for row in model.fixed for t in row)
+        and not any(any(row) for row in model.value)
+    )
 
 
 def _only_repeats_count(problem: Instance) -> bool:

@@ -1,0 +1,43 @@
+"""Pure social-golfer instances: the design start, the repeat search, and their edge cases."""
+
+import random
+from itertools import combinations
+
+import pytest
+
+from tests.grouping.grouping_support import example, people
+from meetup.grouping import solve
+from meetup.grouping.design import design_rounds
+
+
+@pytest.mark.parametrize(
+    ("size", "tables", "expected"), [(32, 8, 9), (16, 4, 5), (15, 5, 5), (27, 9, 10), (40, 8, 8)]
+)
+def test_design_rounds_are_balanced_and_repeat_free(size: int, tables: int, expected: int) -> None:
+    rows = design_rounds(size, tables, 20, random.Random(0))
+    assert len(rows) == expected
+    met = set()
+    for row in rows:
+        assert sorted(row.count(t) for t in range(tables)) == [size // tables] * tables
+        for a, b in combinations(range(size), 2):
+            if row[a] == row[b]:
+                assert (a, b) not in met
+                met.add((a, b))
+
+
+@pytest.mark.parametrize(("size", "tables"), [(30, 6), (20, 4), (7, 3), (10, 1)])
+def test_no_design_when_sizes_do_not_fit(size: int, tables: int) -> None:
+    assert design_rounds(size, tables, 5, random.Random(0)) == []
+
+
+def test_32_golfers_over_9_rounds_never_meet_twice() -> None:
+    solution = solve(example("golfers-32-people-8-tables-9-rounds"), time_limit=2.0, seed=3)
+    assert solution.score == 0 and solution.proven_optimal
+
+
+def test_golfer_search_is_deterministic_and_stops_with_one_table() -> None:
+    instance = {"people": people(*"abcdefghijkl"), "rounds": 5, "table_count": 3}
+    first = solve(instance, time_limit=30, seed=5, steps=20_000)
+    assert first.rounds == solve(instance, time_limit=30, seed=5, steps=20_000).rounds
+    lonely = solve({"people": people(*"abcd"), "rounds": 3, "table_count": 1}, time_limit=5, steps=5_000)
+    assert lonely.breakdown["repeats"]["count"] == 12 and not lonely.out_of_time
