@@ -12,6 +12,7 @@ from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
+from meetup.conduct.reports import report
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc
@@ -25,6 +26,8 @@ DEMO_PASSWORD = "meetup-demo"
 
 HOST = ("host@example.com", "山本 恵美 (Emi Yamamoto)", "sme-consultant",
         "Runs the monthly Shibuya professionals' mixer. Ask me about small-business support.")
+
+ADMIN = ("admin@example.com", "運営 (Site admin)", "other", "Looks after the platform and its code of conduct.")
 
 # (email, display name, industry code, introduction)
 MEMBERS = [
@@ -162,6 +165,18 @@ def _ensure_history(host: User, members: list[User]) -> None:
         event = _past_evening(host, members, days_ago, attendees, now)
         if event.ends_at + timedelta(days=event.meet_again_days) < now:
             _choose_and_reveal(event, users)
+    _report_a_seller(event, users)
+
+
+def _report_a_seller(event: Event, users: dict[int, User]) -> None:
+    """Last week someone pitched insurance at a table: a tablemate reported
+    it, and the report waits in the host's queue."""
+    table = seating.grid(seating.current_seatings(event.id)[1])[0][-1]
+    reporter, seller = users[table[0]], users[table[1]]
+    report(reporter, event.id, seller.id, category="selling", round_=0, table_no=0,
+           description="名刺交換のあと、しつこく保険の勧誘をされました。\n"
+                       "After swapping cards he kept pushing an insurance product on me.",
+           now=event.ends_at + timedelta(hours=3))
 
 
 def _ensure_tonight(host: User, members: list[User]) -> None:
@@ -187,6 +202,10 @@ def load_demo() -> list[tuple[str, str, str]]:
     logins = []
     host = _ensure_user(*HOST)
     logins.append(("host", host.email, host.display_name))
+    admin = _ensure_user(*ADMIN)
+    if not admin.is_admin:
+        accounts.make_admin(admin.email)
+    logins.append(("admin", admin.email, admin.display_name))
     members = []
     for entry in MEMBERS:
         member = _ensure_user(*entry)

@@ -32,3 +32,13 @@ def test_demo_past_evenings_give_tonights_people_history_and_matches(app):
     assert any(h["mutual"] for h in instance["history"])
     assert sum(h["met"] >= 1 for h in instance["history"]) >= 10
     assert any(not p["first_time"] for p in instance["people"])
+
+
+def test_demo_has_a_site_admin_and_an_open_report_in_the_hosts_queue(app):
+    from meetup.accounts.models import User
+    from meetup.conduct.pairs import Report
+
+    app.test_cli_runner().invoke(args=["demo"])
+    assert db.session.scalar(select(User).where(User.email == "admin@example.com")).is_admin
+    [report] = db.session.scalars(select(Report)).all()
+    assert (report.category, report.status) == ("selling", "open")
