@@ -21,7 +21,7 @@ from meetup.extensions import db
 from meetup.mail.sender import send_pending
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
-from tests.browser.conftest import LAPTOP, PHONE, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.events.helpers import event_details
 
@@ -65,17 +65,6 @@ def evening_over(committing_app):
     return ids
 
 
-def log_in(page, base, who):
-    page.goto(base + "/")
-    if page.get_by_role("button", name="Log out").count():
-        page.get_by_role("button", name="Log out").click()
-        expect(page.get_by_text("You are logged out.")).to_be_visible()
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(PEOPLE[who][0])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
 
 def both_sizes(page, name):
     """Screenshot the current page on a laptop and on a phone; it must not scroll sideways."""
@@ -92,7 +81,7 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     people, event_id, next_month_id = evening_over
 
     # Aiko, on her phone, reports Ken from My tables.
-    log_in(phone, base, "aiko")
+    log_in(phone, base, PEOPLE["aiko"][0])
     phone.goto(f"{base}/events/{event_id}/my-tables")
     phone.get_by_role("link", name="Report or block Ken Seller").click()
     expect(phone.get_by_role("heading", name="Ken Seller")).to_be_visible()
@@ -115,7 +104,7 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     phone.get_by_role("button", name="English").click()
 
     # The host reads it in the event's queue and sends a warning.
-    log_in(laptop, base, "host")
+    log_in(laptop, base, PEOPLE["host"][0])
     laptop.goto(f"{base}/events/{event_id}/dashboard")
     laptop.get_by_role("link", name="Reports").click()
     expect(laptop.get_by_text("handed out insurance leaflets")).to_be_visible()
@@ -142,14 +131,14 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     both_sizes(laptop, "conduct-queue-after-ban")
 
     # Ken is refused, politely, at the host's next event.
-    log_in(phone, base, "ken")
+    log_in(phone, base, PEOPLE["ken"][0])
     phone.goto(f"{base}/events/{next_month_id}/register")
     expect(phone.get_by_text("the host of this event is not accepting registrations from you")).to_be_visible()
     expect(phone.get_by_role("button", name="Register")).to_have_count(0)
     both_sizes(phone, "conduct-banned-refusal")
 
     # Aiko blocks Daniel; next month both come, and the tables keep them apart.
-    log_in(phone, base, "aiko")
+    log_in(phone, base, PEOPLE["aiko"][0])
     phone.goto(f"{base}/events/{event_id}/people/{people['daniel']}")
     phone.get_by_role("button", name="Block Daniel Kim").click()
     expect(phone.get_by_text("They are not told.")).to_be_visible()
@@ -178,7 +167,7 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
 def test_admin_pages_on_a_phone_and_a_laptop(live_server, laptop, evening_over):
     base = live_server
     accounts.make_admin(PEOPLE["sakura"][0])
-    log_in(laptop, base, "sakura")
+    log_in(laptop, base, PEOPLE["sakura"][0])
     laptop.get_by_role("link", name="Admin").click()
     expect(laptop.get_by_role("heading", name="Open reports")).to_be_visible()
     both_sizes(laptop, "admin-reports")

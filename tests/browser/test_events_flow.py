@@ -14,7 +14,7 @@ from meetup.events.timezones import to_local
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.timeutil import utcnow
-from tests.browser.conftest import LAPTOP, PHONE, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, log_in, log_out, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -34,21 +34,10 @@ def people(committing_app):
             for key, (email, name, industry) in PEOPLE.items()}
 
 
-def log_in(page, base, who):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(PEOPLE[who][0])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_text("You are logged out.")).to_be_visible()
 
 
 def register(page, base, event_path, who, tick=True):
-    log_in(page, base, who)
+    log_in(page, base, PEOPLE[who][0])
     page.goto(base + event_path)
     page.locator(".register-box").get_by_role("link").first.click()
     page.get_by_label("Learn from other industries").check()
@@ -75,7 +64,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
         live_server, browser, laptop, phone, people, smtp_server):
     base = live_server
     host = laptop
-    log_in(host, base, "host")
+    log_in(host, base, PEOPLE["host"][0])
 
     # The host creates the evening (in two hours, so the door can open) and publishes it.
     start = to_local(utcnow() + timedelta(hours=2), "Asia/Tokyo").replace(second=0, microsecond=0)
@@ -121,7 +110,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     log_out(attendee)
 
     # Aiko cancels; Daniel gets her seat at once, and the mail says so.
-    log_in(attendee, base, "aiko")
+    log_in(attendee, base, PEOPLE["aiko"][0])
     attendee.goto(base + event_path)
     attendee.get_by_role("button", name="Cancel my registration").click()
     expect(attendee.get_by_text("Your registration is cancelled.")).to_be_visible()
@@ -135,7 +124,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     delivered = [m for m in smtp_server.messages if m["To"] == "daniel@example.com"]
     assert any(m["Subject"] == "A seat is yours: Shibuya professionals' mixer" for m in delivered)
 
-    log_in(attendee, base, "daniel")
+    log_in(attendee, base, PEOPLE["daniel"][0])
     attendee.goto(base + "/events/mine")
     expect(attendee.get_by_text("Seat confirmed")).to_be_visible()
     log_out(attendee)
@@ -148,7 +137,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     door = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
                                locale="en-GB").new_page()
     door.set_default_timeout(10_000)
-    log_in(door, base, "host")
+    log_in(door, base, PEOPLE["host"][0])
     door.goto(base + event_path + "/check-in")
     expect(door.get_by_text("0 of 3 checked in")).to_be_visible()
     expect(door.get_by_text("Kenji Sato")).to_have_count(0)  # nothing shown before a search
@@ -179,13 +168,13 @@ def test_event_pages_fit_a_phone_and_a_laptop(live_server, laptop, people):
     register_seat(people["kenji"], event.id, goals=["learn"], intro="Meet people outside law", acknowledged=True,
                   now=now)
     page = laptop
-    log_in(page, live_server, "aiko")
+    log_in(page, live_server, PEOPLE["aiko"][0])
     for path, name in ((f"/events/{event.id}", "event-page"), (f"/events/{event.id}/register", "register-form"),
                        ("/events/", "event-list"), ("/events/mine", "my-events")):
         page.goto(live_server + path)
         both_sizes(page, name)
         page.set_viewport_size(LAPTOP)
     log_out(page)
-    log_in(page, live_server, "host")
+    log_in(page, live_server, PEOPLE["host"][0])
     page.goto(live_server + "/events/new")
     both_sizes(page, "event-form")

@@ -20,7 +20,7 @@ from meetup.mail.models import OutboxMessage
 from meetup.seating import services as seating
 from meetup.seating.services import grid
 from meetup.timeutil import utcnow
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, log_out, screenshot
 from tests.conftest import PASSWORD
 from tests.events.helpers import event_details
 
@@ -79,20 +79,10 @@ def shift(event_id, delta):
     db.session.commit()
 
 
-def log_in(page, base, who):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(PEOPLE[who][0])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
 
 
 def choose(page, base, event_id, who, *names):
-    log_in(page, base, who)
+    log_in(page, base, PEOPLE[who][0])
     page.goto(base + "/events/mine")
     page.get_by_role("link", name="Meet again?").first.click()
     expect(page.get_by_role("heading", name="Meet again?")).to_be_visible()
@@ -136,7 +126,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     assert all(m["To"] not in ("sakura@example.com", "daniel@example.com")
                for m in smtp_server.messages if "meet again" in m["Subject"].lower())
 
-    log_in(phone, base, "aiko")
+    log_in(phone, base, PEOPLE["aiko"][0])
     phone.get_by_role("link", name="Matches").click()
     match = phone.locator("li.match", has_text="Kenji Sato")
     expect(match).to_contain_text(PHONES["kenji"])
@@ -145,14 +135,14 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     expect(phone.locator("li.match")).to_have_count(1)
     screenshot(phone, "phone-matches")
     log_out(phone)
-    log_in(laptop, base, "kenji")
+    log_in(laptop, base, PEOPLE["kenji"][0])
     laptop.get_by_role("link", name="Matches").click()
     expect(laptop.locator("li.match", has_text="Aiko Tanaka")).to_contain_text(PHONES["aiko"])
     screenshot(laptop, "laptop-matches")
     log_out(laptop)
 
     # Daniel: nothing anywhere says Sakura chose him.
-    log_in(laptop, base, "daniel")
+    log_in(laptop, base, PEOPLE["daniel"][0])
     for path in ("/matches", "/people", "/events/mine", f"/events/{first}", f"/events/{first}/meet-again",
                  f"/events/{first}/my-tables"):
         laptop.goto(base + path)
@@ -174,7 +164,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     aiko, kenji = people["aiko"].id, people["kenji"].id
     assert any(aiko in table and kenji in table for tables in grid(published) for table in tables)
     shift(second, timedelta(hours=-2))
-    log_in(phone, base, "aiko")
+    log_in(phone, base, PEOPLE["aiko"][0])
     phone.goto(base + f"/events/{second}/my-tables")
     expect(phone.locator(".tablemate", has_text="Kenji Sato").first.locator(".private-note")).to_contain_text(
         "part-time contracts")

@@ -15,16 +15,10 @@ from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.seating import services
 from meetup.timeutil import utcnow
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_them(live_server, laptop, phone):
@@ -38,7 +32,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
         check_in(host, event_id, registration_id, now=utcnow())
 
     page = phone
-    log_in(page, live_server, "host@example.com")
+    log_in(page, live_server, "host@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/events/{event_id}/check-in")
     for name in (MEMBERS[14][1], MEMBERS[15][1]):
         page.get_by_label("Find a name").fill(name.split()[0])
@@ -47,7 +41,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
         expect(page.get_by_text(f"{name} is checked in.")).to_be_visible()
 
     page = laptop
-    log_in(page, live_server, "host@example.com")
+    log_in(page, live_server, "host@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/events/{event_id}/dashboard")
     page.get_by_role("link", name="Tables", exact=True).click()
     page.get_by_role("button", name="Form tables", exact=True).click()
@@ -93,8 +87,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
 
     # An attendee who came to earlier evenings sees their tables and old faces.
     page = phone
-    page.get_by_role("button", name="Log out").click()
-    log_in(page, live_server, MEMBERS[0][0])
+    log_in(page, live_server, MEMBERS[0][0], DEMO_PASSWORD)
     page.goto(f"{live_server}/events/{event_id}")
     page.get_by_role("link", name="My tables").click()
     expect(page.get_by_role("heading", name="My tables")).to_be_visible()
@@ -113,7 +106,7 @@ def test_host_swaps_two_people_by_dragging_one_onto_the_other(live_server, lapto
     services.form_tables(event.host, event_id)
 
     page = laptop
-    log_in(page, live_server, "host@example.com")
+    log_in(page, live_server, "host@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/events/{event_id}/tables")
     tables = page.locator("#round-1 .table-card")
     dragged = tables.nth(0).locator(".person").first
