@@ -6,10 +6,11 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from meetup import config as config_module
+from meetup.errors import NotFoundError
 from meetup.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +106,7 @@ def _register_error_pages(app: Flask) -> None:
     from meetup.web import handle_http_error, handle_unexpected_error
 
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(NotFoundError, lambda error: handle_http_error(NotFound()))
     app.register_error_handler(Exception, handle_unexpected_error)
 
 

@@ -15,8 +15,15 @@ class DomainError(Exception):
         self.field = field  # the form field the message belongs to, if any
 
 
-class NotFoundError(DomainError):
-    """The object does not exist, or the actor may not know that it does."""
+class NotFoundError(Exception):
+    """The object does not exist, or the actor may not know that it does.
+
+    Not a DomainError on purpose: views never catch it; the app answers every
+    one with the same 404 page, so "not yours" and "not there" look alike."""
+
+    def __init__(self, message=None):
+        super().__init__(str(message or "not found"))
+        self.message = message
 
 
 class NotAllowedError(DomainError):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from meetup.conduct import blocks, moderation, queries, queue, reports
 from meetup.conduct.forms import ModerationForm, ReportForm
-from meetup.errors import DomainError, NotFoundError
+from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
@@ -25,17 +25,10 @@ def _per_account() -> str:
     return f"account:{current_user.id}" if current_user.is_authenticated else "anonymous:" + get_remote_address()
 
 
-def _card_or_404(event_id: int, user_id: int) -> queries.PersonCard:
-    try:
-        return queries.person_card(_me(), event_id, user_id)
-    except NotFoundError:
-        abort(404)
-
-
 @bp.get("/events/<int:event_id>/people/<int:user_id>")
 @login_required
 def person(event_id: int, user_id: int):
-    card = _card_or_404(event_id, user_id)
+    card = queries.person_card(_me(), event_id, user_id)
     return no_store(render_template("conduct/person.html", card=card, event=card.shared.event,
                                     person=card.shared.person))
 
@@ -44,7 +37,7 @@ def person(event_id: int, user_id: int):
 @login_required
 @limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=_per_account)
 def report(event_id: int, user_id: int):
-    card = _card_or_404(event_id, user_id)
+    card = queries.person_card(_me(), event_id, user_id)
     event = card.shared.event
     if card.my_report is not None:
         flash(_("You have already reported this person for this event. You can follow it under My reports."),
@@ -56,8 +49,6 @@ def report(event_id: int, user_id: int):
             reports.report(_me(), event.id, user_id, category=form.category.data,
                            description=form.description.data, round_=form.round.data,
                            table_no=form.table_no.data, now=utcnow())
-        except NotFoundError:
-            abort(404)
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -72,10 +63,7 @@ def report(event_id: int, user_id: int):
 @login_required
 @limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
 def block(event_id: int, user_id: int):
-    try:
-        blocks.block(_me(), event_id, user_id, now=utcnow())
-    except NotFoundError:
-        abort(404)
+    blocks.block(_me(), event_id, user_id, now=utcnow())
     flash(_("Blocked. You will not be seated together or matched again. They are not told."), "success")
     return redirect(url_for("conduct.person", event_id=event_id, user_id=user_id))
 
@@ -90,10 +78,7 @@ def blocked():
 @login_required
 @limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
 def unblock(user_id: int):
-    try:
-        blocks.unblock(_me(), user_id)
-    except NotFoundError:
-        abort(404)
+    blocks.unblock(_me(), user_id)
     flash(_("Unblocked. You may be seated together again; an ended match stays ended."), "info")
     return redirect(url_for("conduct.blocked"))
 
@@ -104,17 +89,10 @@ def my_reports():
     return no_store(render_template("conduct/my_reports.html", rows=reports.my_reports(_me())))
 
 
-def _managed_or_404(event_id: int):
-    try:
-        return managed_event(current_user, event_id)
-    except NotFoundError:
-        abort(404)
-
-
 @bp.get("/events/<int:event_id>/reports")
 @login_required
 def queue_page(event_id: int):
-    event = _managed_or_404(event_id)
+    event = managed_event(current_user, event_id)
     return no_store(render_template("conduct/queue.html", event=event, items=queue.event_queue(event),
                                     table_names=queue.table_names(event)))
 
@@ -131,7 +109,7 @@ ACTIONS = {
 @bp.post("/events/<int:event_id>/reports/<int:report_id>/<action>")
 @login_required
 def moderate(event_id: int, report_id: int, action: str):
-    _managed_or_404(event_id)
+    managed_event(current_user, event_id)
     if action not in ACTIONS:
         abort(404)
     operation, done = ACTIONS[action]
@@ -142,8 +120,6 @@ def moderate(event_id: int, report_id: int, action: str):
     else:
         try:
             operation(_me(), event_id, report_id, note=form.note.data or "", now=utcnow())
-        except NotFoundError:
-            abort(404)
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -5,11 +5,11 @@ Every page here shows the viewer's own private data, so every response is
 else gets the same 404 as for something that does not exist.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.errors import DomainError, NotFoundError
+from meetup.errors import DomainError
 from meetup.events.queries import visible_event
 from meetup.matching import queries, window
 from meetup.matching.forms import ChoicesForm, NoteForm
@@ -40,13 +40,10 @@ def matches_made(event) -> int | None:
 @login_required
 def meet_again(event_id: int):
     now = utcnow()
-    try:
-        event = visible_event(current_user, event_id)
-        if window.is_closed(event, now):
-            reveal_due_for(current_user.id, now=now)
-        page = queries.meet_again_page(_me(), event, now)
-    except NotFoundError:
-        abort(404)
+    event = visible_event(current_user, event_id)
+    if window.is_closed(event, now):
+        reveal_due_for(current_user.id, now=now)
+    page = queries.meet_again_page(_me(), event, now)
     return no_store(render_template("matching/meet_again.html", page=page, event=event, form=ChoicesForm()))
 
 
@@ -59,8 +56,6 @@ def save_choices(event_id: int):
         return redirect(url_for("matching.meet_again", event_id=event_id))
     try:
         choices.save_choices(_me(), event_id, form.chosen.data or [], now=utcnow())
-    except NotFoundError:
-        abort(404)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -80,10 +75,7 @@ def matches():
 @bp.post("/matches/<public_id>/end")
 @login_required
 def end_match(public_id: str):
-    try:
-        match_services.end_match(_me(), public_id, now=utcnow())
-    except NotFoundError:
-        abort(404)
+    match_services.end_match(_me(), public_id, now=utcnow())
     flash(_("The match has ended. Neither of you sees the other's contact details any more."), "info")
     return redirect(url_for("matching.matches"))
 
@@ -100,10 +92,7 @@ def people():
 @login_required
 def note(user_id: int):
     now = utcnow()
-    try:
-        person = queries.acquaintance(current_user.id, user_id, now)
-    except NotFoundError:
-        abort(404)
+    person = queries.acquaintance(current_user.id, user_id, now)
     form = NoteForm(obj=person.note)
     if request.method == "GET":
         form.event_id.data = request.args.get("event", type=int)
@@ -111,8 +100,6 @@ def note(user_id: int):
     if form.validate_on_submit():
         try:
             notes.save_note(_me(), user_id, form.text.data, event_id=form.event_id.data, now=now)
-        except NotFoundError:
-            abort(404)
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -124,9 +111,6 @@ def note(user_id: int):
 @bp.post("/notes/<public_id>/delete")
 @login_required
 def delete_note(public_id: str):
-    try:
-        notes.delete_note(_me(), public_id)
-    except NotFoundError:
-        abort(404)
+    notes.delete_note(_me(), public_id)
     flash(_("Note deleted."), "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("matching.people"))

@@ -17,7 +17,7 @@ from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.queries import Attendee
 from meetup.extensions import db
 from meetup.seating.instance import build_instance
-from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
+from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seating
 from meetup.seating.services import current_seatings, grid
 
 

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 
 from meetup.conduct.pairs import is_forbidden
-from meetup.errors import DomainError, NotFoundError
+from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import managed_event
 from meetup.events.services.locking import locked_event
@@ -136,7 +136,7 @@ def _draft_for_edit(event: Event) -> Seating:
     if draft is not None:
         return draft
     if published is None:
-        raise NotFoundError(_l("There is no seating yet. Form tables first."))
+        raise DomainError(_l("There is no seating yet. Form tables first."))
     draft = Seating(event_id=event.id, version=_next_version(event.id), status=DRAFT,
                     provisional=published.provisional, rounds=published.rounds,
                     table_count=published.table_count, table_names=list(published.table_names),
@@ -153,7 +153,7 @@ def _draft_for_edit(event: Event) -> Seating:
 def _seat(seating: Seating, round_: int, user_id: int) -> Seat:
     seat = db.session.get(Seat, (seating.id, round_, user_id))
     if seat is None:
-        raise NotFoundError(_l("That person is not seated in that round."))
+        raise DomainError(_l("That person is not seated in that round."))
     return seat
 
 

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.errors import DomainError, NotFoundError
+from meetup.errors import DomainError
 from meetup.events.queries import managed_event, visible_event
 from meetup.matching.queries import notes_about
 from meetup.seating import queries, services
@@ -20,13 +20,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def _managed_or_404(event_id: int):
-    try:
-        return managed_event(current_user, event_id)
-    except NotFoundError:
-        abort(404)
-
-
 def _back(event_id: int, round_: int | None = None):
     anchor = f"round-{round_ + 1}" if round_ is not None else None
     return redirect(url_for("seating.tables", event_id=event_id, _anchor=anchor))
@@ -34,11 +27,9 @@ def _back(event_id: int, round_: int | None = None):
 
 def _run(event_id: int, operation, done_message: str | None, *args, round_: int | None = None, **kwargs):
     """Call one seating service for the host and come back to the tables."""
-    _managed_or_404(event_id)
+    managed_event(current_user, event_id)
     try:
         operation(_me(), event_id, *args, **kwargs)
-    except NotFoundError as error:
-        flash(error.message, "error")
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -50,7 +41,7 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
 @bp.get("/tables")
 @login_required
 def tables(event_id: int):
-    event = _managed_or_404(event_id)
+    event = managed_event(current_user, event_id)
     view, published = queries.host_overview(event)
     return no_store(render_template("seating/tables.html", event=event, view=view, published=published,
                                     history=queries.published_history(event.id)))
@@ -60,7 +51,7 @@ def tables(event_id: int):
 @login_required
 def version(event_id: int, version: int):
     """A seating exactly as attendees were shown it, kept after later changes."""
-    event = _managed_or_404(event_id)
+    event = managed_event(current_user, event_id)
     seating = queries.shown_version(event.id, version)
     if seating is None:
         abort(404)
@@ -88,7 +79,7 @@ def publish(event_id: int):
 
 def _edit(event_id: int, form, operation, done_message: str | None, *fields: str):
     """One edit of the draft from a small form whose fields the service takes in order."""
-    _managed_or_404(event_id)
+    managed_event(current_user, event_id)
     if not form.validate_on_submit():
         flash(_("That change could not be made: choose a person and a table."), "error")
         return _back(event_id)
@@ -117,7 +108,7 @@ def lock(event_id: int):
 @bp.post("/tables/names")
 @login_required
 def names(event_id: int):
-    _managed_or_404(event_id)
+    managed_event(current_user, event_id)
     form = TableNamesForm()
     if not form.validate_on_submit():
         flash(_("Table names are at most %(max)d characters.", max=services.TABLE_NAME_MAX), "error")
@@ -127,7 +118,7 @@ def names(event_id: int):
 
 def _shown_seating(event_id: int):
     """What the room sees: the draft while the host prepares, else the published seating."""
-    event = _managed_or_404(event_id)
+    event = managed_event(current_user, event_id)
     view, published = queries.host_overview(event)
     if view is None:
         abort(404)
@@ -154,10 +145,7 @@ def cards(event_id: int):
 @bp.get("/my-tables")
 @login_required
 def my_tables(event_id: int):
-    try:
-        event = visible_event(current_user, event_id)
-    except NotFoundError:
-        abort(404)
+    event = visible_event(current_user, event_id)
     if not queries.is_registered(current_user.id, event.id):
         abort(404)
     rounds = queries.my_tables(_me(), event)

@@ -2,12 +2,12 @@
 dashboard with its CSV export, and door check-in. Everyone but the host and
 site admins gets 404 here."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.conduct import services as conduct
-from meetup.errors import DomainError, NotFoundError
+from meetup.errors import DomainError
 from meetup.events import export, queries
 from meetup.events.forms import CheckInSearchForm, EventForm, event_details, fill_event_form
 from meetup.events.services import checkin
@@ -15,13 +15,6 @@ from meetup.events.services import events as hosting
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, no_store
-
-
-def managed_or_404(event_id: int):
-    try:
-        return queries.managed_event(current_user, event_id)
-    except NotFoundError:
-        abort(404)
 
 
 def _me():
@@ -46,15 +39,13 @@ def create():
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
-    event = managed_or_404(event_id)
+    event = queries.managed_event(current_user, event_id)
     form = EventForm(obj=event)
     if request.method == "GET":
         fill_event_form(form, event)
     if form.validate_on_submit():
         try:
             hosting.update_event(_me(), event.id, event_details(form), now=utcnow())
-        except NotFoundError:
-            abort(404)
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -65,11 +56,9 @@ def edit(event_id: int):
 
 def _act(event_id: int, operation, done_message: str, to="events.dashboard"):
     """Run one POST-only host action and go back to the dashboard."""
-    managed_or_404(event_id)
+    queries.managed_event(current_user, event_id)
     try:
         result = operation(_me(), event_id, now=utcnow())
-    except NotFoundError:
-        abort(404)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("events.dashboard", event_id=event_id))
@@ -101,7 +90,7 @@ def repeat(event_id: int):
 @bp.get("/<int:event_id>/dashboard")
 @login_required
 def dashboard(event_id: int):
-    event = managed_or_404(event_id)
+    event = queries.managed_event(current_user, event_id)
     board = queries.dashboard(event)
     return no_store(render_template("events/dashboard.html", event=event, board=board,
                                     code=conduct.current_code(), now=utcnow()))
@@ -110,7 +99,7 @@ def dashboard(event_id: int):
 @bp.get("/<int:event_id>/attendees.csv")
 @login_required
 def export_csv(event_id: int):
-    event = managed_or_404(event_id)
+    event = queries.managed_event(current_user, event_id)
     board = queries.dashboard(event)
     body = export.attendees_csv(event, board.registrations, board.positions, board.no_shows)
     return no_store((body, 200, {"Content-Type": "text/csv; charset=utf-8",
@@ -120,7 +109,7 @@ def export_csv(event_id: int):
 @bp.get("/<int:event_id>/check-in")
 @login_required
 def check_in_page(event_id: int):
-    event = managed_or_404(event_id)
+    event = queries.managed_event(current_user, event_id)
     form = CheckInSearchForm(request.args)
     query = form.q.data.strip() if form.validate() and form.q.data else ""
     found = queries.search_attendees(event.id, query) if query else []
@@ -129,12 +118,10 @@ def check_in_page(event_id: int):
 
 
 def _door_action(event_id: int, registration_id: int, operation, done_message):
-    managed_or_404(event_id)
+    queries.managed_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
     try:
         registration = operation(_me(), event_id, registration_id, now=utcnow())
-    except NotFoundError:
-        abort(404)
     except DomainError as error:
         flash(error.message, "error")
     else:

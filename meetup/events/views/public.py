@@ -1,13 +1,13 @@
 """What attendees see: upcoming events, an event's page and calendar file,
 registering, cancelling, re-accepting the code of conduct, and My events."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.conduct import bans
 from meetup.conduct import services as conduct
-from meetup.errors import DomainError, NotFoundError
+from meetup.errors import DomainError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
 from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX
@@ -15,13 +15,6 @@ from meetup.events.services import registration as registrations
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, safe_next_url
-
-
-def visible_or_404(event_id: int):
-    try:
-        return queries.visible_event(current_user, event_id)
-    except NotFoundError:
-        abort(404)
 
 
 def _me():
@@ -38,7 +31,7 @@ def index():
 
 @bp.get("/<int:event_id>")
 def show(event_id: int):
-    event = visible_or_404(event_id)
+    event = queries.visible_event(current_user, event_id)
     page = queries.event_page(event, current_user, utcnow())
     return render_template("events/show.html", event=event, page=page, code=conduct.current_code(),
                            acknowledge_form=AcknowledgeForm())
@@ -46,7 +39,7 @@ def show(event_id: int):
 
 @bp.get("/<int:event_id>/event.ics")
 def calendar_file(event_id: int):
-    event = visible_or_404(event_id)
+    event = queries.visible_event(current_user, event_id)
     page = queries.event_page(event, current_user, utcnow())
     body = ics.event_calendar(event, url_for("events.show", event_id=event.id, _external=True),
                               with_online_link=page.shows_online_link)
@@ -57,7 +50,7 @@ def calendar_file(event_id: int):
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
-    event = visible_or_404(event_id)
+    event = queries.visible_event(current_user, event_id)
     mine = registrations.registration_of(current_user.id, event.id)
     if mine is not None and mine.status != CANCELLED:
         flash(_("You are already registered for this event."), "info")
@@ -68,8 +61,6 @@ def register(event_id: int):
             registration = registrations.register(
                 _me(), event.id, goals=form.goals.data or [], intro=form.intro.data or "",
                 acknowledged=form.acknowledge.data, now=utcnow())
-        except NotFoundError:
-            abort(404)
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -87,11 +78,9 @@ def register(event_id: int):
 @bp.post("/<int:event_id>/cancel-registration")
 @login_required
 def cancel_registration(event_id: int):
-    event = visible_or_404(event_id)
+    event = queries.visible_event(current_user, event_id)
     try:
         registrations.cancel_registration(_me(), event.id, now=utcnow())
-    except NotFoundError:
-        abort(404)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -102,12 +91,10 @@ def cancel_registration(event_id: int):
 @bp.post("/<int:event_id>/acknowledge")
 @login_required
 def acknowledge(event_id: int):
-    event = visible_or_404(event_id)
+    event = queries.visible_event(current_user, event_id)
     form = AcknowledgeForm()  # CSRF is checked for every POST before this runs
     try:
         registrations.acknowledge_conduct(_me(), event.id, accepted=form.acknowledge.data, now=utcnow())
-    except NotFoundError:
-        abort(404)
     except DomainError as error:
         flash(error.message, "error")
     else:
