@@ -3,6 +3,8 @@ and the small helpers views use to turn domain errors into messages."""
 
 import math
 import time
+from contextlib import contextmanager
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, has_request_context, render_template, request, session
@@ -44,6 +46,19 @@ def apply_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
+
+
+@contextmanager
+def refusal_flashed():
+    """Run one service call for a view: if the service refuses (DomainError),
+    the rest of the block is skipped and the refusal is flashed as an error.
+    ``outcome.refused`` tells the view which way it went."""
+    outcome = SimpleNamespace(refused=False)
+    try:
+        yield outcome
+    except DomainError as error:
+        flash(error.message, "error")
+        outcome.refused = True
 
 
 def no_store(response):

@@ -12,7 +12,7 @@ from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store
+from meetup.web import apply_error, no_store, refusal_flashed
 
 bp = Blueprint("conduct", __name__)
 
@@ -118,10 +118,7 @@ def moderate(event_id: int, report_id: int, action: str):
         for error in form.note.errors:
             flash(error, "error")
     else:
-        try:
+        with refusal_flashed():
             operation(_me(), event_id, report_id, note=form.note.data or "", now=utcnow())
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
             flash(done(), "success")
     return redirect(url_for("conduct.queue_page", event_id=event_id, _anchor=f"report-{report_id}"))

@@ -17,7 +17,7 @@ from meetup.matching.services import choices, notes
 from meetup.matching.services import matches as match_services
 from meetup.matching.services.reveal import reveal_due_for
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store, safe_next_url
+from meetup.web import apply_error, no_store, refusal_flashed, safe_next_url
 
 bp = Blueprint("matching", __name__)
 
@@ -54,11 +54,8 @@ def save_choices(event_id: int):
     if not form.validate_on_submit():
         flash(_("Those choices could not be saved. Reload the page and try again."), "error")
         return redirect(url_for("matching.meet_again", event_id=event_id))
-    try:
+    with refusal_flashed():
         choices.save_choices(_me(), event_id, form.chosen.data or [], now=utcnow())
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
         flash(_("Saved. Nobody is told anything now; when the window closes, only choices made by both "
                 "people become matches."), "success")
     return redirect(url_for("matching.meet_again", event_id=event_id))

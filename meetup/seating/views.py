@@ -5,13 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.errors import DomainError
 from meetup.events.queries import managed_event, visible_event
 from meetup.matching.queries import notes_about
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
 from meetup.timeutil import utcnow
-from meetup.web import no_store
+from meetup.web import no_store, refusal_flashed
 
 bp = Blueprint("seating", __name__, url_prefix="/events/<int:event_id>")
 
@@ -28,11 +27,8 @@ def _back(event_id: int, round_: int | None = None):
 def _run(event_id: int, operation, done_message: str | None, *args, round_: int | None = None, **kwargs):
     """Call one seating service for the host and come back to the tables."""
     managed_event(current_user, event_id)
-    try:
+    with refusal_flashed():
         operation(_me(), event_id, *args, **kwargs)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
         if done_message:
             flash(done_message, "success")
     return _back(event_id, round_)

@@ -90,3 +90,11 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
+
+
+def sign_up_people(people: dict[str, tuple[str, str, str]]) -> dict:
+    """Accounts for a test's cast: key → (email, display name, industry)."""
+    from meetup.accounts.services import sign_up
+
+    return {key: sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
+            for key, (email, name, industry) in people.items()}

@@ -21,7 +21,7 @@ from meetup.extensions import db
 from meetup.mail.sender import send_pending
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
-from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot, sign_up_people
 from tests.conftest import PASSWORD
 from tests.events.helpers import event_details
 
@@ -40,8 +40,7 @@ PEOPLE = {
 def evening_over(committing_app):
     """Last night's evening (one table of four, everyone checked in, tables
     published) and next month's event by the same host, both published."""
-    people = {key: accounts.sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
-              for key, (email, name, industry) in PEOPLE.items()}
+    people = sign_up_people(PEOPLE)
     host, now = people["host"], utcnow().replace(microsecond=0)
     event = hosting.create_event(host, event_details(now, title="Shibuya cross-industry mixer",
                                                      starts_at=now + timedelta(hours=1), table_size=4,

@@ -9,13 +9,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from meetup.accounts import services as accounts
 from meetup.events.timezones import to_local
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.timeutil import utcnow
-from tests.browser.conftest import LAPTOP, PHONE, log_in, log_out, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import LAPTOP, PHONE, log_in, log_out, screenshot, sign_up_people
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +28,7 @@ PEOPLE = {
 
 @pytest.fixture
 def people(committing_app):
-    return {key: accounts.sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
-            for key, (email, name, industry) in PEOPLE.items()}
+    return sign_up_people(PEOPLE)
 
 
 

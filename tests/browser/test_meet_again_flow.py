@@ -20,8 +20,7 @@ from meetup.mail.models import OutboxMessage
 from meetup.seating import services as seating
 from meetup.seating.services import grid
 from meetup.timeutil import utcnow
-from tests.browser.conftest import log_in, log_out, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, log_out, screenshot, sign_up_people
 from tests.events.helpers import event_details
 
 pytestmark = pytest.mark.browser
@@ -46,8 +45,7 @@ def _contacts(phone):
 
 @pytest.fixture
 def people(committing_app):
-    made = {key: accounts.sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
-            for key, (email, name, industry) in PEOPLE.items()}
+    made = sign_up_people(PEOPLE)
     for key, phone in PHONES.items():
         accounts.update_contacts(made[key], _contacts(phone))
     db.session.commit()

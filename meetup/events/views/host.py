@@ -14,7 +14,7 @@ from meetup.events.services import checkin
 from meetup.events.services import events as hosting
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store
+from meetup.web import apply_error, no_store, refusal_flashed
 
 
 def _me():
@@ -57,12 +57,11 @@ def edit(event_id: int):
 def _act(event_id: int, operation, done_message: str, to="events.dashboard"):
     """Run one POST-only host action and go back to the dashboard."""
     queries.managed_event(current_user, event_id)
-    try:
+    with refusal_flashed() as outcome:
         result = operation(_me(), event_id, now=utcnow())
-    except DomainError as error:
-        flash(error.message, "error")
+        flash(done_message, "success")
+    if outcome.refused:
         return redirect(url_for("events.dashboard", event_id=event_id))
-    flash(done_message, "success")
     return redirect(url_for(to, event_id=result.id))
 
 
@@ -120,11 +119,8 @@ def check_in_page(event_id: int):
 def _door_action(event_id: int, registration_id: int, operation, done_message):
     queries.managed_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
-    try:
+    with refusal_flashed():
         registration = operation(_me(), event_id, registration_id, now=utcnow())
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
         flash(done_message(registration.user.display_name), "success")
     return redirect(back)
 

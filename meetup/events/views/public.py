@@ -14,7 +14,7 @@ from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX
 from meetup.events.services import registration as registrations
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, safe_next_url
+from meetup.web import apply_error, refusal_flashed, safe_next_url
 
 
 def _me():
@@ -79,11 +79,8 @@ def register(event_id: int):
 @login_required
 def cancel_registration(event_id: int):
     event = queries.visible_event(current_user, event_id)
-    try:
+    with refusal_flashed():
         registrations.cancel_registration(_me(), event.id, now=utcnow())
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
         flash(_("Your registration is cancelled."), "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
 
@@ -93,11 +90,8 @@ def cancel_registration(event_id: int):
 def acknowledge(event_id: int):
     event = queries.visible_event(current_user, event_id)
     form = AcknowledgeForm()  # CSRF is checked for every POST before this runs
-    try:
+    with refusal_flashed():
         registrations.acknowledge_conduct(_me(), event.id, accepted=form.acknowledge.data, now=utcnow())
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
         flash(_("Thank you. You have accepted the current code of conduct."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
 
