@@ -7,7 +7,16 @@
 -- Each thread takes every n-th person, so no person is in two threads; a thread
 -- has far more people than connections, so a person's next request is sent
 -- only after their previous one has been answered.
+--   LOAD_THINK_MS  when > 0, every connection is a user who thinks 0.5x-1.5x that
+--                  long before each request (wrk's delay(); not counted in latency).
 local mode = os.getenv("LOAD_MODE")
+local think = tonumber(os.getenv("LOAD_THINK_MS") or "0")
+
+if think > 0 then
+  function delay()
+    return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+  end
+end
 local threads, created = {}, 0
 
 function setup(thread)
