@@ -46,9 +46,9 @@ translations: $(MO)
 # the new entries in meetup/translations/ja/LC_MESSAGES/messages.po.
 i18n-extract: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		-o meetup/translations/messages.pot .
+		--no-wrap -o meetup/translations/messages.pot .
 	$(BIN)/pybabel update -i meetup/translations/messages.pot -d meetup/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 
 # Debian's chromium drives the browser tests; Playwright never downloads one.
 browser:

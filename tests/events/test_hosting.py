@@ -144,6 +144,41 @@ def test_cancelling_tells_everyone_with_a_seat_or_a_waitlist_place(make_event, h
         hosting.cancel_event(host, event.id, now=now)
 
 
+def test_a_new_time_or_place_is_mailed_to_everyone_registered(make_event, host, make_user, sign_up_for, now):
+    from meetup.events.services.registration import cancel_registration
+
+    event = make_event(capacity=1, online_url="https://meet.example.com/room")
+    seated, waiting, gone = make_user(language="ja"), make_user(), make_user()
+    sign_up_for(event, gone)
+    cancel_registration(gone, event.id, now=now)
+    sign_up_for(event, seated)
+    sign_up_for(event, waiting)
+    later = event.starts_at + timedelta(days=1)
+    hosting.update_event(host, event.id, event_details(
+        now, capacity=1, online_url="https://meet.example.com/room", starts_at=later), now=now)
+
+    changed = {m.recipient_id: m for m in mails("event-changed")}
+    assert set(changed) == {seated.id, waiting.id}
+    assert "変更" in changed[seated.id].subject  # in the person's own language
+    assert "https://meet.example.com/room" in changed[seated.id].body  # the seat holder gets the link
+    assert "meet.example.com" not in changed[waiting.id].body and "waitlist" in changed[waiting.id].body
+    assert str(later.day) in changed[waiting.id].body
+
+    hosting.update_event(host, event.id, event_details(
+        now, capacity=1, online_url="https://meet.example.com/room", starts_at=later, venue="Ebisu 3F"), now=now)
+    assert len(mails("event-changed")) == 4, "a new venue is news too"
+    hosting.update_event(host, event.id, event_details(
+        now, capacity=1, online_url="https://meet.example.com/room", starts_at=later, venue="Ebisu 3F",
+        description="Now with name cards."), now=now)
+    assert len(mails("event-changed")) == 4, "a new description is not worth a mail"
+
+
+def test_changes_to_a_draft_mail_nobody(make_event, host, now):
+    draft = make_event(publish=False)
+    hosting.update_event(host, draft.id, event_details(now, starts_at=draft.starts_at + timedelta(days=2)), now=now)
+    assert mails("event-changed") == []
+
+
 @pytest.mark.parametrize("day, expected", [
     (datetime(2026, 11, 19, 19), datetime(2026, 12, 17, 19)),  # third Thursday
     (datetime(2026, 12, 3, 19), datetime(2027, 1, 7, 19)),     # first Thursday, over the new year

@@ -193,9 +193,26 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
         if details.capacity < confirmed:
             _refuse(_l("%(count)d people already have a confirmed seat; capacity cannot be lower.",
                        count=confirmed), "capacity")
+        whereabouts = _whereabouts(event)
         _apply(event, details)
         fill_free_seats(event, now)
+        if event.state == PUBLISHED and _whereabouts(event) != whereabouts:
+            _tell_everyone_registered(event, "event-changed")
         return event
+
+
+def _whereabouts(event: Event) -> tuple:
+    """What an attendee plans their evening around: when and where."""
+    return event.starts_at, event.ends_at, event.venue, event.online_url
+
+
+def _tell_everyone_registered(event: Event, template: str) -> None:
+    """Mail everyone with a seat or a waitlist place about ``event``."""
+    registered = db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_((CONFIRMED, WAITLISTED)))
+        .options(joinedload(Registration.user)))
+    for registration in registered:
+        notify(registration, template)
 
 
 def publish_event(actor, event_id: int, *, now: datetime) -> Event:
@@ -224,11 +241,7 @@ def cancel_event(actor, event_id: int, *, now: datetime) -> Event:
         event.state = CANCELLED
         event.cancelled_at = now
         if was_published:
-            waiting = db.session.scalars(select(Registration).where(
-                Registration.event_id == event.id, Registration.status.in_((CONFIRMED, WAITLISTED)))
-                .options(joinedload(Registration.user)))
-            for registration in waiting:
-                notify(registration, "event-cancelled")
+            _tell_everyone_registered(event, "event-cancelled")
         return event
 
 
