@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetup.accounts.models import User
 from meetup.conduct.actions import Ban
 from meetup import database
 from meetup.errors import DomainError
@@ -104,7 +105,9 @@ def notify_banned(person, host, cancelled: list[Event]) -> None:
 
 
 def lift(actor, ban: Ban, *, now: datetime) -> Ban:
-    """Stamp the ban lifted (the caller checks who may, and commits)."""
+    """Stamp the ban lifted and tell the person (the caller checks who may, and commits)."""
     ban.lifted_at = now
     ban.lifted_by_id = actor.id
+    person, host = db.session.get(User, ban.user_id), db.session.get(User, ban.host_id)
+    enqueue(person, "conduct-ban-lifted", host=host, events_url=external_url("events.index"))
     return ban

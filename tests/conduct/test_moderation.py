@@ -15,6 +15,7 @@ from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED
 from meetup.events.services.registration import register
 from meetup.extensions import db
+from meetup.mail.models import OutboxMessage
 from tests.events.helpers import mails, statuses
 
 
@@ -111,6 +112,9 @@ def test_a_second_ban_is_refused_and_lifting_lets_them_register_again(
     ban = db.session.scalar(select(Ban))
     assert (ban.lifted_at, ban.lifted_by_id) == (now + timedelta(days=1), host.id)
     assert [a for a, *_ in _log(report)] == ["ban", "lift"]
+    lifted = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "conduct-ban-lifted")).all()
+    assert [m.recipient_id for m in lifted] == [person.id]
+    assert host.display_name in lifted[0].body and "welcome" in lifted[0].body
     assert sign_up_for(make_event(title="Welcome back"), person).status == CONFIRMED
     with pytest.raises(moderation.ModerationError):
         moderation.lift_ban(host, event.id, report.id, now=now)
