@@ -66,7 +66,9 @@ def _insert_seats(seating_id: int, rows) -> None:
 def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) -> Seating:
     built = build_instance(event, fixed=fixed, previous=previous)
     try:
-        solution = solve(built.instance, time_limit=current_app.config["GROUPING_TIME_LIMIT"], seed=seed)
+        config = current_app.config
+        solution = solve(built.instance, time_limit=config["GROUPING_TIME_LIMIT"], seed=seed,
+                         steps=config["GROUPING_STEPS"])
     except InfeasibleError:
         raise DomainError(_l(
             "These people cannot be seated without putting two who must be kept apart at one table. "
