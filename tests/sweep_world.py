@@ -198,7 +198,9 @@ ROUTES = [
           why="the calendar file of a published event"),
     Route("accounts.login", PUBLIC, body=lambda w: {"email": w.emails["attendee"], "password": PASSWORD},
           why="log-in"),
-    Route("accounts.signup", PUBLIC, why="sign-up"),
+    Route("accounts.signup", PUBLIC, body=lambda w: {
+        "email": "newcomer-2@sweep.example", "password": "a long enough passphrase", "display_name": "Sweep new",
+        "industry": "it", "industry_other": "", "introduction": "", "language": ""}, why="sign-up"),
     Route("accounts.logout", PUBLIC, why="logging out is harmless for anyone"),
     Route("accounts.set_language", PUBLIC, body=lambda w: {"language": "ja"}, why="the language switch"),
 
