@@ -121,7 +121,7 @@ def _registrations_of(user_id):
     return db.session.scalars(sa.select(Registration).where(Registration.user_id == user_id)).all()
 
 
-def _registers_only_themselves(world, role, response, changes):
+def _registers_only_themselves(world, role, response, changes, client):
     """A member's POST registers them, and touches nobody else's registration."""
     assert response.status_code == 302
     (mine,) = [r for r in _registrations_of(world.users[role]) if r.event_id == world.upcoming]
@@ -134,8 +134,12 @@ def _as_registration(row):
     return db.session.get(Registration, row[0])
 
 
-def _refused_without_change(world, role, response, changes):
+def _refused_without_change(world, role, response, changes, client):
+    """Without a registration of their own there is nothing to act on: the
+    event page says so, and nothing changed."""
     assert response.status_code == 302 and changes == {}
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "You are not registered for this event." in page.get_data(as_text=True)
 
 
 MEMBER_BEHAVIOUR = {
@@ -165,7 +169,7 @@ def test_member_routes_act_only_for_the_member(app, world, route, role):
     else:
         changes.pop("outbox_messages", None)  # mail to the member themselves, if any
         changes.pop("conduct_acknowledgements", None)
-        post_check(world, role, response, changes)
+        post_check(world, role, response, changes, client)
 
 
 @pytest.mark.parametrize("route", [route for route in ROUTES if route.access == SELF],
