@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 
-from meetup.conduct.pairs import is_forbidden
+from meetup.conduct.pairs import forbidden_pairs, is_forbidden
 from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import managed_event
@@ -139,6 +139,7 @@ def _draft_for_edit(event: Event) -> Seating:
         return draft
     if published is None:
         raise DomainError(_l("There is no seating yet. Form tables first."))
+    _refuse_copying_kept_apart(published)
     draft = Seating(event_id=event.id, version=_next_version(event.id), status=DRAFT,
                     provisional=published.provisional, rounds=published.rounds,
                     table_count=published.table_count, table_names=list(published.table_names),
@@ -150,6 +151,18 @@ def _draft_for_edit(event: Event) -> Seating:
     db.session.flush()
     db.session.expire(draft)
     return draft
+
+
+def _refuse_copying_kept_apart(published: Seating) -> None:
+    """A block or report made after publishing can put a kept-apart pair at
+    one published table; a draft copied from it could never be stored."""
+    rounds = grid(published)
+    forbidden = forbidden_pairs({u for tables in rounds for table in tables for u in table})
+    if any(frozenset(pair) in forbidden for tables in rounds for table in tables for pair in combinations(table, 2)):
+        # Never say who or why: a block is private and a report is confidential.
+        raise SeatingConflictError(_l(
+            "Since these tables were published, two people at one table must be kept apart. "
+            "Regroup first: it moves as few people as possible. Then edit the new tables."))
 
 
 def _seat(seating: Seating, round_: int, user_id: int) -> Seat:

@@ -72,6 +72,30 @@ def test_a_swap_that_seats_a_kept_apart_pair_together_is_refused_without_saying_
     assert table_of(services.current_seatings(event.id)[0], 0, a) == 0
 
 
+def test_after_a_block_between_published_tablemates_edits_ask_to_regroup_first(evening, host, now):
+    # Mid-evening, after round one, someone blocks a tablemate: the published
+    # tables now seat a kept-apart pair, and a draft copied from them could not be stored.
+    event, users = evening(people=8, rounds=2)
+    services.form_tables(host, event.id)
+    published = services.publish(host, event.id, now=now)
+    a, tablemate = tables_in(published, 1)[0][:2]
+    db.session.add(Block(blocker_id=a, blocked_id=tablemate))
+    db.session.commit()
+    edits = [lambda: services.swap_people(host, event.id, 0, a, tables_in(published, 0)[1][0]),
+             lambda: services.move_person(host, event.id, 1, a, 1),
+             lambda: services.set_lock(host, event.id, 1, a, True),
+             lambda: services.rename_tables(host, event.id, ["Sakura"])]
+    for edit in edits:
+        with pytest.raises(services.SeatingConflictError, match="Regroup first") as refusal:
+            edit()
+        assert str(a) not in str(refusal.value) and "block" not in str(refusal.value).lower()
+        db.session.rollback()
+        assert services.current_seatings(event.id)[0] is None  # no draft was left behind
+    regrouped = services.regroup(host, event.id)
+    assert table_of(regrouped, 1, a) != table_of(regrouped, 1, tablemate)
+    services.rename_tables(host, event.id, ["Sakura"])  # the new draft can be edited
+
+
 def test_a_move_that_unbalances_the_tables_is_refused(evening, host):
     event, users = evening(people=8, rounds=1)
     seating = services.form_tables(host, event.id)
