@@ -266,3 +266,60 @@ def add_people(prefix: str, count: int, **fields) -> list[User]:
     db.session.add_all(users)
     db.session.commit()
     return users
+
+
+# The slow part of starting the CLI (imports) happens before the gate: each
+# process says it is ready, then waits for the "go" file, so processes held
+# at one gate run the command itself at the same instant.
+_GATED_CLI = """
+import os, sys, time
+import meetup.app, meetup.matching.services.reveal
+from flask.cli import main
+gate = sys.argv[1]
+open(os.path.join(gate, f"ready-{os.getpid()}"), "w").close()
+while not os.path.exists(os.path.join(gate, "go")):
+    time.sleep(0.002)
+sys.argv = ["flask", "--app", "meetup", *sys.argv[2:]]
+main()
+"""
+
+
+class CommandGate:
+    """``flask --app meetup ARGS`` processes as a deploy timer runs them
+    (production environment, same database), held until ``release()``."""
+
+    def __init__(self, directory: Path, database_url: str):
+        self.directory, self.database_url = directory, database_url
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, *args: str) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", _GATED_CLI, str(self.directory), *args], cwd=ROOT,
+                                   env=server_environment(self.database_url), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        self.processes.append(process)
+        return process
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len(list(self.directory.glob("ready-*"))) < len(self.processes):
+            assert all(p.poll() is None for p in self.processes), "a command exited before the gate opened"
+            assert time.monotonic() < deadline, "the commands did not start in time"
+            time.sleep(0.02)
+
+    def release(self) -> None:
+        (self.directory / "go").touch()
+
+    def results(self, timeout: float = 90) -> list[tuple[int, str, str]]:
+        """(exit status, stdout, stderr) of each command, in start order."""
+        outputs = [p.communicate(timeout=timeout) for p in self.processes]
+        return [(p.returncode, out, err) for p, (out, err) in zip(self.processes, outputs)]
+
+
+@pytest.fixture
+def command_gate(tmp_path, database_url):
+    gate = CommandGate(tmp_path, database_url)
+    yield gate
+    for process in gate.processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()

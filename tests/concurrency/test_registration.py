@@ -30,8 +30,8 @@ CANCELLED_TEXT = "Your registration is cancelled."
 NOT_REGISTERED_TEXT = "You are not registered for this event."
 
 
-def small_event() -> int:
-    host = add_people("host", 1)[0]
+def small_event(host_prefix="host") -> int:
+    host = add_people(host_prefix, 1)[0]
     now = utcnow()
     event = hosting.create_event(host, event_details(now, capacity=CAPACITY), now=now)
     hosting.publish_event(host, event.id, now=now)
@@ -167,7 +167,7 @@ def test_control_without_the_event_lock_the_same_crowd_overbooks_or_fails(unlock
     (SQLite). A race is a race, so the crowd gets up to three events."""
     for attempt in range(3):
         if attempt:
-            event_id = small_event()
+            event_id = small_event(f"host{attempt}-")
         crowd = [logged_in(unlocked_gunicorn, person.email) for person in add_people(f"control{attempt}-", CROWD)]
         forms = [registration_form(tab, event_id) for tab in crowd]
         at_once([pressing(tab, f"/events/{event_id}/register", form) for tab, form in zip(crowd, forms)])
