@@ -54,8 +54,9 @@ def evening_just_ended(committing_app):
     people = add_people("ma-en", ATTENDEES // 2) + add_people("ma-ja", ATTENDEES // 2, language="ja")
     # The evening ended a day ago, less ten minutes: a one-day window, still open.
     then = utcnow() - timedelta(days=1, hours=3) + timedelta(minutes=10)
-    event = hosting.create_event(host, event_details(then, starts_at=then + timedelta(hours=1), registration_deadline=None,
-                                                     table_size=4, rounds=1, meet_again_days=1), now=then)
+    details = event_details(then, starts_at=then + timedelta(hours=1), registration_deadline=None,
+                            table_size=4, rounds=1, meet_again_days=1)
+    event = hosting.create_event(host, details, now=then)
     hosting.publish_event(host, event.id, now=then)
     for person in people:
         registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=then)
@@ -111,8 +112,13 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
         time.sleep(max(0.0, close_wall - TICKING_BEFORE_CLOSE - time.time()))
         while sum(result == "refused" for _chosen, result in log) < 2 and time.time() < close_wall + GIVE_UP_AFTER:
             chosen = sorted(rng.sample(mates[n], rng.randint(0, 3)))  # an empty set unticks everyone
-            log.append((chosen, outcome(tab.post(path, {"csrf_token": tokens[n], "chosen": chosen}),
-                                        saved_text, closed_text)))
+            sent = time.time()
+            page = tab.post(path, {"csrf_token": tokens[n], "chosen": chosen})
+            result = outcome(page, saved_text, closed_text)
+            # Saved only if pressed before the close; refused only if answered after it.
+            assert result != "saved" or sent < close_wall, (sent - close_wall, result)
+            assert result != "refused" or time.time() > close_wall, (time.time() - close_wall, result)
+            log.append((chosen, result))
         return log
 
     def revealing():
@@ -139,6 +145,7 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
         results_seen = [result for _chosen, result in log]
         # Saved while open, then refused for good: never a saved tick after a refusal.
         assert set(results_seen) <= {"saved", "refused"}, results_seen
+        assert "refused" in results_seen, "still accepted ticks long after the window closed"
         first_refusal = results_seen.index("refused")
         assert set(results_seen[first_refusal:]) == {"refused"}, results_seen
     final = {person.id: next((set(chosen) for chosen, result in reversed(log) if result == "saved"), set())

@@ -134,7 +134,8 @@ def test_cancellations_and_registrations_at_once_promote_the_longest_waiting_onc
     # The five freed seats went to the five who had waited longest.
     promoted = [p.id for p in waiting[:5]]
     assert {user_id for user_id, s in status.items() if s == CONFIRMED} == {p.id for p in seated[5:]} | set(promoted)
-    assert {user_id for user_id, s in status.items() if s == CANCELLED} == {p.id for p in leaving_seated + leaving_waiting}
+    leavers = {p.id for p in leaving_seated + leaving_waiting}
+    assert {user_id for user_id, s in status.items() if s == CANCELLED} == leavers
     still_waiting = sorted((r for r in rows.values() if r.status == WAITLISTED), key=lambda r: r.queue_number)
     assert [r.user_id for r in still_waiting][:1] == [waiting[5].id]
     assert {r.user_id for r in still_waiting[1:]} == {p.id for p in newcomers}

@@ -40,9 +40,9 @@ def evening(committing_app):
     host = add_people("seating-host", 1)[0]
     people = add_people("seat", PEOPLE)
     now = utcnow()
-    event = hosting.create_event(host, event_details(now, starts_at=now + timedelta(hours=1), registration_deadline=None,
-                                                     capacity=PEOPLE + 4, table_size=TABLE_SIZE, rounds=ROUNDS),
-                                 now=now)
+    details = event_details(now, starts_at=now + timedelta(hours=1), registration_deadline=None,
+                            capacity=PEOPLE + 4, table_size=TABLE_SIZE, rounds=ROUNDS)
+    event = hosting.create_event(host, details, now=now)
     hosting.publish_event(host, event.id, now=now)
     for person in people:
         registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=now)
