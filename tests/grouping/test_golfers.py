@@ -8,6 +8,7 @@ import pytest
 from tests.grouping.grouping_support import example, people
 from meetup.grouping import solve
 from meetup.grouping.design import design_rounds
+from meetup.grouping.solver import STEPS_PER_SECOND
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,8 @@ def test_no_design_when_sizes_do_not_fit(size: int, tables: int) -> None:
 
 
 def test_32_golfers_over_9_rounds_never_meet_twice() -> None:
-    solution = solve(example("golfers-32-people-8-tables-9-rounds"), time_limit=2.0, seed=3)
+    default_work = 2 * STEPS_PER_SECOND  # what the default 2 s buy on an idle machine
+    solution = solve(example("golfers-32-people-8-tables-9-rounds"), time_limit=60, seed=3, steps=default_work)
     assert solution.score == 0 and solution.proven_optimal
 
 

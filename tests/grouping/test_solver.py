@@ -14,6 +14,7 @@ from meetup.grouping.construct import initial_seating
 from meetup.grouping.model import compile_model
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
+from meetup.grouping.solver import STEPS_PER_SECOND
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,9 @@ from meetup.grouping.seats import Seats
     ],
 )
 def test_reaches_proven_optimum_of_examples(name: str, optimum: int) -> None:
-    solution = solve(example(name), time_limit=2.0, seed=0)
+    # The work the default 2 s buy on an idle machine, which a busy one cannot cut short;
+    # benchmarks/RESULTS.md shows the wall time.
+    solution = solve(example(name), time_limit=60, seed=0, steps=2 * STEPS_PER_SECOND)
     assert solution.score == optimum
 
 
