@@ -84,7 +84,9 @@ def add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
-    if current_user.is_authenticated:
+    # is_anonymous, not is_authenticated: it reads no column, so a user whose
+    # row a service's commit expired is not loaded again just for this header.
+    if not current_user.is_anonymous:
         headers.setdefault("Cache-Control", "private, no-cache")
     return response
 

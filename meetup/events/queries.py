@@ -94,8 +94,15 @@ class EventPage:
         return self.manages or (self.registration is not None and self.registration.status == CONFIRMED)
 
 
-def event_page(event: Event, reader, now: datetime) -> EventPage:
-    mine = registration_of(reader.id, event.id) if reader.is_authenticated else None
+_LOOK_UP = object()
+
+
+def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP) -> EventPage:
+    """``registration``: the reader's, when the caller has just read it."""
+    if registration is not _LOOK_UP:
+        mine = registration
+    else:
+        mine = registration_of(reader.id, event.id) if reader.is_authenticated else None
     needs_acknowledgement = bool(
         mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
         and event.id in unacknowledged_event_ids(reader.id, [event]))

@@ -10,14 +10,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
 
 from meetup.accounts.models import User
 from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.queries import Attendee
 from meetup.extensions import db
 from meetup.seating.instance import build_instance
-from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seating
+from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 from meetup.seating.services import current_seatings, grid
 
 
@@ -160,21 +161,37 @@ def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[s
     return met
 
 
+def _my_table_seats(seating_id: int, user_id: int) -> list[tuple[int, int, int]]:
+    """(round, table_no, user_id) of everyone at this person's tables, in seat
+    order: one query that reads a dozen seats, not the whole seating."""
+    mine = aliased(Seat)
+    return list(db.session.execute(
+        select(Seat.round, Seat.table_no, Seat.user_id)
+        .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round,
+                         mine.table_no == Seat.table_no))
+        .where(Seat.seating_id == seating_id, mine.user_id == user_id)
+        .order_by(Seat.round, Seat.table_no, Seat.user_id)).all())
+
+
 def my_tables(user: User, event: Event) -> list[MyRound] | None:
     """This person's tables at the published seating, or None if nothing is published for them."""
     seating = published_seating(event.id)
     if seating is None:
         return None
-    mine = {seat.round: seat.table_no for seat in seating.seats if seat.user_id == user.id}
+    seats = _my_table_seats(seating.id, user.id)
+    mine = {r: t for r, t, u in seats if u == user.id}
     if not mine:
         return None
-    tables = grid(seating)
-    mates = {u for r, t in mine.items() for u in tables[r][t] if u != user.id}
+    at_table: dict[int, list[int]] = {}
+    for r, _t, u in seats:
+        if u != user.id:
+            at_table.setdefault(r, []).append(u)
+    mates = {u for people in at_table.values() for u in people}
     people = _attendees_by_id(event, mates)
     met = _last_met(user.id, mates, event)
     return [
         MyRound(number=r, table_name=seating.table_name(t),
-                tablemates=[Tablemate(people[u], met.get(u)) for u in tables[r][t] if u != user.id and u in people])
+                tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, []) if u in people])
         for r, t in sorted(mine.items())
     ]
 

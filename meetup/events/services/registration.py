@@ -76,21 +76,22 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
 
     Registering again after cancelling reuses the row (one per person and
     event) and joins the end of the queue like anyone new."""
+    actor_id = actor.id  # read before the lock's fresh transaction expires the actor
     with locked_event(event_id) as event:
         reason = closed_reason(event, now)
         if reason is not None:
             raise RegistrationClosedError(reason)
-        bans.refuse_if_banned(actor.id, event)
-        registration = registration_of(actor.id, event.id)
+        bans.refuse_if_banned(actor_id, event)
+        registration = registration_of(actor_id, event.id)
         if registration is not None and registration.status != CANCELLED:
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
-        conduct.acknowledge(actor.id, event, accepted=acknowledged, now=now)
+        conduct.acknowledge(actor_id, event, accepted=acknowledged, now=now)
         seat_free = confirmed_count(event.id) < event.capacity
         queue_number = 1 + (db.session.scalar(select(func.max(Registration.queue_number))
                                               .where(Registration.event_id == event.id)) or 0)
         if registration is None:
-            registration = Registration(event_id=event.id, user_id=actor.id)
+            registration = Registration(event_id=event.id, user_id=actor_id)
             db.session.add(registration)
         registration.status = CONFIRMED if seat_free else WAITLISTED
         registration.goals, registration.intro = goals, intro
@@ -108,8 +109,9 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
 def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
     """Give up one's seat or waitlist place; a freed seat goes to the first
     person waiting, in this same transaction."""
+    actor_id = actor.id  # read before the lock's fresh transaction expires the actor
     with locked_event(event_id) as event:
-        registration = registration_of(actor.id, event.id)
+        registration = registration_of(actor_id, event.id)
         if registration is None or registration.status == CANCELLED:
             raise NotRegisteredError(_l("You are not registered for this event."))
         if now >= event.starts_at:

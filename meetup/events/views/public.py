@@ -69,8 +69,9 @@ def register(event_id: int):
             else:
                 flash(_("The event is full: you are on the waitlist, number %(position)d. We will write to you "
                         "if a seat frees up.", position=registrations.waitlist_position(registration)), "info")
-            return redirect(url_for("events.show", event_id=event.id))
-    page = queries.event_page(event, current_user, utcnow())
+            # event_id, not event.id: the service's commit expired the loaded event.
+            return redirect(url_for("events.show", event_id=event_id))
+    page = queries.event_page(event, current_user, utcnow(), registration=mine)
     return render_template("events/register.html", event=event, form=form, code=conduct.current_code(),
                            page=page, closed=page.closed_reason or bans.refusal(current_user.id, event))
 
@@ -82,7 +83,7 @@ def cancel_registration(event_id: int):
     with refusal_flashed():
         registrations.cancel_registration(_me(), event.id, now=utcnow())
         flash(_("Your registration is cancelled."), "info")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
+    return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event_id))
 
 
 @bp.post("/<int:event_id>/acknowledge")
