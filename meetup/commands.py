@@ -44,6 +44,14 @@ def _needs_tables(app: Flask, callback):
     return checked
 
 
+def _one_line_of_text(ctx, param, value: str) -> str:
+    from meetup.forms import has_control_characters
+
+    if has_control_characters(value):  # PostgreSQL refuses a NUL outright
+        raise click.BadParameter("it contains control characters.", ctx=ctx, param=param)
+    return value
+
+
 def _register_all(app: Flask) -> None:
     from meetup.events.commands import register as register_event_commands
     from meetup.matching.commands import register as register_matching_commands
@@ -81,7 +89,7 @@ def _register_all(app: Flask) -> None:
             time.sleep(every)
 
     @app.cli.command("make-admin")
-    @click.argument("email")
+    @click.argument("email", callback=_one_line_of_text)
     def make_admin_command(email):
         """Make the account with EMAIL a site admin."""
         from meetup.accounts.services import make_admin
