@@ -1,12 +1,58 @@
 """Command-line entry points: ``flask --app meetup <command>``."""
 
+import functools
+
 import click
+import sqlalchemy as sa
 from flask import Flask
 
 from meetup.errors import DomainError
 
+NO_TABLES = "The database has no tables yet: run `flask --app meetup db upgrade` first."
+
+# Commands that work on any database, with their own one-line errors: a
+# backup copies whatever is there, a restore fills an empty database.
+WITHOUT_TABLES = {"backup", "restore"}
+
 
 def register(app: Flask) -> None:
+    others = set(app.cli.commands)  # flask-migrate's `db` among them: it must run on an empty database
+    _register_all(app)
+    for name, command in app.cli.commands.items():
+        if name not in others | WITHOUT_TABLES:
+            command.callback = _needs_tables(app, command.callback)
+
+
+def _needs_tables(app: Flask, callback):
+    """Say so in one line, instead of a SQLAlchemy traceback, when the
+    database has not been migrated yet."""
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        from meetup.extensions import db
+
+        try:
+            with app.app_context():
+                migrated = sa.inspect(db.engine).has_table("alembic_version")
+        except sa.exc.OperationalError as error:
+            raise click.ClickException(f"Cannot reach the database: {error.orig or error}".splitlines()[0]) \
+                from None
+        if not migrated:
+            raise click.ClickException(NO_TABLES)
+        return callback(*args, **kwargs)
+
+    return checked
+
+
+def _one_line_of_text(ctx, param, value: str) -> str:
+    from meetup.forms import has_control_characters
+
+    if has_control_characters(value):  # PostgreSQL refuses a NUL outright
+        raise click.BadParameter("it contains control characters.", ctx=ctx, param=param)
+    return value
+
+
+def _register_all(app: Flask) -> None:
     from meetup.events.commands import register as register_event_commands
     from meetup.matching.commands import register as register_matching_commands
     from meetup.ops.commands import register as register_ops_commands
@@ -26,8 +72,8 @@ def register(app: Flask) -> None:
             click.echo(f"  {role:<7} {email:<32} {name}")
 
     @app.cli.command("send-mail")
-    @click.option("--every", type=click.IntRange(min=1), default=None,
-                  help="Keep running, sending every SECONDS (for a worker service).")
+    @click.option("--every", type=click.IntRange(min=1, max=24 * 60 * 60), default=None,
+                  help="Keep running, sending every SECONDS (at most a day; for a worker service).")
     def send_mail_command(every):
         """Send pending mail from the outbox through SMTP."""
         import time
@@ -43,7 +89,7 @@ def register(app: Flask) -> None:
             time.sleep(every)
 
     @app.cli.command("make-admin")
-    @click.argument("email")
+    @click.argument("email", callback=_one_line_of_text)
     def make_admin_command(email):
         """Make the account with EMAIL a site admin."""
         from meetup.accounts.services import make_admin

@@ -1,7 +1,6 @@
 """Account forms: they check shape only; rules live in the services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
@@ -9,6 +8,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional
 from meetup.accounts import industries
 from meetup.accounts.models import EMAIL_MAX, INTRO_MAX, NAME_MAX
 from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from meetup.forms import Form
 
 LANGUAGES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 
@@ -45,7 +45,7 @@ def _email_field(label):
     ])
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(Form):
     display_name = StringField(_l("Display name"), validators=[
         DataRequired(_l("Enter the name other members will see.")),
         Length(max=NAME_MAX, message=_l("Names are at most %(max)d characters.", max=NAME_MAX)),
@@ -74,7 +74,7 @@ class SignupForm(ProfileFields):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password.")), _password_length])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field(_l("Email"))
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
@@ -85,7 +85,7 @@ class ProfileForm(ProfileFields):
     pass
 
 
-class ContactsForm(FlaskForm):
+class ContactsForm(Form):
     email = EmailField(_l("Email"), validators=[
         Optional(), Length(max=EMAIL_MAX), Email(_l("Enter a valid email address."), check_deliverability=False)])
     email_shared = BooleanField(_l("Show to my matches"))
@@ -102,17 +102,17 @@ class ContactsForm(FlaskForm):
     other_shared = BooleanField(_l("Show to my matches"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)])
     new_password = PasswordField(_l("New password"), validators=[
         DataRequired(_l("Choose a new password.")), _password_length])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(_l("Your password"), validators=[
         DataRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(choices=LANGUAGES)

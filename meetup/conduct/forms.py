@@ -2,7 +2,6 @@
 who may report, block or moderate is decided by the services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from meetup.conduct.actions import NOTE_MAX
 from meetup.conduct.reports import DESCRIPTION_MAX
 from meetup.conduct.services import CODE_MAX
+from meetup.forms import Form
 
 
 CATEGORIES = {
@@ -38,7 +38,7 @@ def _optional_number(value):
     return int(text) if text.lstrip("-").isdigit() else text
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     category = RadioField(_l("What kind of breach was it?"), choices=category_choices,
                           validators=[InputRequired(_l("Choose what kind of breach it was."))])
     description = TextAreaField(_l("What happened?"), validators=[
@@ -55,11 +55,11 @@ class ReportForm(FlaskForm):
         return self
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     note = StringField(_l("Note for the record (optional)"), validators=[_at_most(NOTE_MAX)])
 
 
-class CodeOfConductForm(FlaskForm):
+class CodeOfConductForm(Form):
     text_en = TextAreaField(_l("Code of conduct (English)"), validators=[
         DataRequired(_l("Write the code of conduct in English.")), _at_most(CODE_MAX)])
     text_ja = TextAreaField(_l("Code of conduct (Japanese)"), validators=[

@@ -2,7 +2,6 @@
 the rules (dates, sizes, capacity, goals) live in the services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
     TextAreaField, URLField, widgets,
@@ -15,8 +14,11 @@ from meetup.events.models import (
     CONDUCT_EXTRA_MAX, DESCRIPTION_MAX, INTRO_MAX, THEME_MAX, TITLE_MAX, URL_MAX, VENUE_MAX,
 )
 from meetup.events.services.events import EventDetails
+from meetup.forms import Form
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Any real event falls in these years; beyond them time-zone arithmetic overflows.
+YEARS = (1900, 2999)
 
 
 def _at_most(limit):
@@ -35,6 +37,10 @@ class LocalDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date and time.")) from None
+        if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
+            self.data = None
+            raise ValueError(_l("Enter a date between the years %(first)d and %(last)d.",
+                                first=YEARS[0], last=YEARS[1]))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -49,7 +55,7 @@ def _when(label, required=True):
     return LocalDateTimeField(label, format=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S"], validators=checks)
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
     theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
     description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
@@ -74,7 +80,7 @@ class EventForm(FlaskForm):
                                   validators=[_at_most(CONDUCT_EXTRA_MAX)])
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     goals = CheckboxesField(_l("Your goals for the evening (pick 1 to 3)"), choices=[], validate_choice=False)
     intro = StringField(_l("One line for your tablemates: today I would like to…"),
                         validators=[_at_most(INTRO_MAX)])
@@ -86,11 +92,11 @@ class RegistrationForm(FlaskForm):
         return self
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     acknowledge = BooleanField(_l("I have read the code of conduct and will follow it."))
 
 
-class CheckInSearchForm(FlaskForm):
+class CheckInSearchForm(Form):
     class Meta:
         csrf = False  # a GET search; it changes nothing
 

@@ -98,6 +98,10 @@ def read_json(path: str | Path, what: str) -> Any:
         raise InstanceError(f"cannot read {what} file {str(path)!r}: {error.strerror}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InstanceError(f"{what} file {str(path)!r} is not valid JSON: {error}") from None
+    except ValueError as error:  # a NUL in the file name
+        raise InstanceError(f"cannot read {what} file {str(path)!r}: {error}") from None
+    except RecursionError:
+        raise InstanceError(f"{what} file {str(path)!r} is nested too deeply") from None
 
 
 def parse_instance(data: Any) -> Instance:

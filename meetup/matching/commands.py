@@ -15,5 +15,7 @@ def register(app: Flask) -> None:
         (idempotent: run it every few minutes; send-mail then delivers the news)."""
         from meetup.matching.services.reveal import reveal_due
 
+        if at is not None and not 1900 <= at.year <= 2999:
+            raise click.BadParameter("give a time between the years 1900 and 2999.", param_hint="'--now'")
         made = reveal_due(now=at or utcnow())
         click.echo(f"Revealed {made} new match(es).")

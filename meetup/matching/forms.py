@@ -1,22 +1,22 @@
 """Meet-again forms: they check shape only; who may be chosen is the service's rule."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from meetup.forms import Form
 from meetup.matching.models import NOTE_MAX
 
 # More than anyone can sit with in one evening; a longer list is not a person ticking boxes.
 CHOICES_MAX = 200
 
 
-class ChoicesForm(FlaskForm):
+class ChoicesForm(Form):
     # Which people are offered is decided by the service, not here.
     chosen = SelectMultipleField(coerce=int, validate_choice=False,
                                  validators=[Length(max=CHOICES_MAX)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(_l("Private note"), validators=[Length(max=NOTE_MAX)])
     event_id = IntegerField(validators=[Optional()])

@@ -1,32 +1,33 @@
 """Seating forms: shapes only; the services decide what is allowed."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
+
+from meetup.forms import Form
 
 _round = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=5)])
 _person = IntegerField(validators=[InputRequired(_l("Choose a person.")), NumberRange(min=1)])
 
 
-class SwapForm(FlaskForm):
+class SwapForm(Form):
     round = _round
     user_a = _person
     user_b = _person
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     round = _round
     user_id = _person
     table = IntegerField(validators=[InputRequired(_l("Choose a table.")), NumberRange(min=0, max=999)])
 
 
-class LockForm(FlaskForm):
+class LockForm(Form):
     round = _round
     user_id = _person
     locked = BooleanField()
 
 
-class TableNamesForm(FlaskForm):
+class TableNamesForm(Form):
     names = FieldList(StringField(validators=[Length(max=30, message=_l("At most %(max)d characters.", max=30))]),
                       min_entries=0, max_entries=200)

@@ -120,6 +120,7 @@ def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
         registration.status = CANCELLED
         registration.cancelled_at = now
         registration.confirmed_at = None
+        registration.checked_in_at = None  # checked in at the door, then left before the start
         if had_seat:
             fill_free_seats(event, now)
         return registration

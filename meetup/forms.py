@@ -1,0 +1,49 @@
+"""The base of every form: besides each form's own checks, no text may carry
+control characters (PostgreSQL refuses NUL outright; the others break mail
+headers, CSV exports and what people see)."""
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
+
+# Line breaks and tabs belong in a paragraph, not in a one-line field.
+_PARAGRAPH_SPACE = frozenset("\t\n\r")
+
+
+def has_control_characters(text: str, multiline: bool = False) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and not (multiline and ch in _PARAGRAPH_SPACE) for ch in text)
+
+
+def _fields(fields):
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _fields(field.entries)
+        elif isinstance(field, FormField):
+            yield from _fields(field.form)
+        else:
+            yield field
+
+
+def _refusal(field):
+    """Why the field's value cannot be stored, or None."""
+    data = field.data
+    if isinstance(field, StringField) and not isinstance(field, PasswordField) and isinstance(data, str):
+        # A password is only ever hashed, and one already chosen must keep working.
+        if has_control_characters(data, multiline=isinstance(field, TextAreaField)):
+            return _l("Remove the control characters (such as line breaks or invisible codes) from this text.")
+    return None
+
+
+class Form(FlaskForm):
+    """FlaskForm, refusing control characters in every text field."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in _fields(self):
+            refusal = _refusal(field)
+            if refusal is not None:
+                field.errors = [refusal]
+                valid = False
+        return valid

@@ -1,0 +1,246 @@
+"""Every POST route, fuzzed: hostile form bodies (long, control characters,
+emoji, SQL and HTML fragments, wrong types, duplicated and missing fields),
+posted with a valid CSRF token by someone allowed to use the route, on real
+objects. Never a 500; either the action happened with clean data or nothing
+changed; an HTML fragment only ever comes back escaped."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+from werkzeug.datastructures import MultiDict
+
+from meetup.demo import DEMO_PASSWORD
+from meetup.extensions import db, limiter
+from tests.conftest import csrf_token, delete_all_rows
+from tests.fuzz.hostile import HTML, MISSING, contains_html, field_value
+from tests.fuzz.snapshot import changes, snapshot, unclean
+from tests.fuzz.world import build_world
+
+EXAMPLES = 30
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+
+PROFILE = {
+    "display_name": ["Aiko", "田中 愛子"],
+    "industry": ["it", "lawyer", "other"],
+    "industry_other": ["", "Florist"],
+    "introduction": ["", "税理士です。"],
+    "language": ["", "en", "ja"],
+}
+EVENT = {
+    "title": ["Spring mixer"], "theme": ["", "士業"], "description": ["", "Five to a table."],
+    "timezone": ["Asia/Tokyo"], "starts_at": ["2031-04-10T19:00"], "ends_at": ["2031-04-10T21:00"],
+    "registration_deadline": ["", "2031-04-09T12:00"], "venue": ["", "Shibuya"],
+    "online_url": ["", "https://example.com/room"], "capacity": ["24"], "table_size": ["4", ""],
+    "table_count": ["", "5"], "rounds": ["3"], "goals": [["learn", "peers"], "learn"],
+    "custom_goals": ["", "Meet a baker"], "meet_again_days": ["3"], "conduct_extra": ["", "No cards."],
+}
+EVENT_ECHOED = {"title", "theme", "description", "venue", "online_url", "custom_goals", "conduct_extra"}
+
+
+@dataclass
+class Route:
+    """Who posts, where (given the world's ids), which fields with which valid
+    values, and which fields a re-rendered form shows again."""
+    role: str  # "anonymous", or an attribute of the world naming a user id
+    path: object  # world -> path
+    fields: dict = field(default_factory=dict)
+    echoed: frozenset = frozenset()
+
+
+def _w(template):
+    return lambda w: template.format(**vars(w))
+
+
+ROUTES = {
+    "accounts.signup": Route("anonymous", _w("/signup"), {
+        **PROFILE, "email": ["new@example.com"], "password": ["a long enough password"]},
+        frozenset({"email", "display_name", "industry_other", "introduction"})),
+    "accounts.login": Route("anonymous", _w("/login"), {
+        "email": ["host@example.com", "nobody@example.com"], "password": [DEMO_PASSWORD, "wrong"],
+        "remember": ["y", ""]}, frozenset({"email"})),
+    "accounts.logout": Route("actor", _w("/logout")),
+    "accounts.set_language": Route("actor", _w("/language"), {"language": ["en", "ja"], "next": ["/events/"]}),
+    "accounts.edit_profile": Route("actor", _w("/profile/edit"), PROFILE,
+                                   frozenset({"display_name", "industry_other", "introduction"})),
+    "accounts.contacts": Route("actor", _w("/profile/contacts"), {
+        "email": ["", "me@example.com"], "email_shared": ["y"], "phone": ["", "090-1234-5678"],
+        "phone_shared": ["y"], "line_id": ["", "aiko"], "line_id_shared": ["y"],
+        "website": ["", "https://example.com"], "website_shared": ["y"], "other": ["", "Ask at the door"],
+        "other_shared": ["y"]}, frozenset({"email", "phone", "line_id", "website", "other"})),
+    "accounts.change_password": Route("actor", _w("/profile/password"), {
+        "current_password": [DEMO_PASSWORD], "new_password": ["another long password"]}),
+    "accounts.delete_account": Route("actor", _w("/profile/delete"), {"password": ["wrong", DEMO_PASSWORD]}),
+    "events.create": Route("host", _w("/events/new"), EVENT, frozenset(EVENT_ECHOED)),
+    "events.edit": Route("host", _w("/events/{draft}/edit"), EVENT, frozenset(EVENT_ECHOED)),
+    "events.publish": Route("host", _w("/events/{draft}/publish")),
+    "events.cancel": Route("host", _w("/events/{upcoming}/cancel")),
+    "events.repeat": Route("host", _w("/events/{upcoming}/repeat")),
+    "events.register": Route("newcomer", _w("/events/{tonight}/register"), {
+        "goals": [["learn"], "peers", ["learn", "peers"]], "intro": ["", "Meet a lawyer"],
+        "acknowledge": ["y"]}, frozenset({"intro"})),
+    "events.cancel_registration": Route("attendee", _w("/events/{upcoming}/cancel-registration"),
+                                        {"next": ["/events/mine"]}),
+    "events.acknowledge": Route("attendee", _w("/events/{tonight}/acknowledge"),
+                                {"acknowledge": ["y"], "next": ["/events/mine"]}),
+    "events.check_in": Route("host", _w("/events/{tonight}/check-in/{waiting_at_door}"), {"q": ["", "田中"]}),
+    "events.undo_check_in": Route("host", _w("/events/{tonight}/check-in/{checked_in}/undo"), {"q": [""]}),
+    "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
+    "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
+    "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),
+    "seating.swap": Route("host", _w("/events/{tonight}/tables/swap"), {
+        "round": ["0", "1"], "user_a": "seated", "user_b": "seated"}),
+    "seating.move": Route("host", _w("/events/{tonight}/tables/move"), {
+        "round": ["0", "2"], "user_id": "seated", "table": ["0", "1", "2"]}),
+    "seating.lock": Route("host", _w("/events/{tonight}/tables/lock"), {
+        "round": ["0"], "user_id": "seated", "locked": ["y", ""]}),
+    "seating.names": Route("host", _w("/events/{tonight}/tables/names"), {
+        "names-0": ["Sakura", ""], "names-1": ["Fuji"], "names-2": ["桜"]}),
+    "conduct.report": Route("actor", _w("/events/{last_week}/people/{tablemate}/report"), {
+        "category": ["selling", "other"], "description": ["He kept selling insurance."],
+        "round": ["", "0", "1"], "table_no": ["", "0"]}, frozenset({"description"})),
+    "conduct.block": Route("actor", _w("/events/{last_week}/people/{tablemate}/block")),
+    "conduct.unblock": Route("actor", _w("/conduct/blocked/{blocked}/unblock")),
+    "conduct.moderate": Route("host", lambda w: f"/events/{w.last_week}/reports/{w.report}/"
+                              + w.choose(["dismiss", "warn", "ban", "lift"]), {"note": ["", "Spoke to him."]}),
+    "matching.save_choices": Route("actor", _w("/events/{last_week}/meet-again"),
+                                   {"chosen": "last_week_tablemates"}),
+    "matching.end_match": Route("match_user", _w("/matches/{match}/end")),
+    "matching.note": Route("actor", _w("/people/{tablemate}/note"), {
+        "text": ["", "Likes cycling."], "event_id": ["", "{last_week}"], "next": ["/people"]},
+        frozenset({"text"})),
+    "matching.delete_note": Route("actor", _w("/notes/{note}/delete"), {"next": ["/people"]}),
+    "admin.code_of_conduct": Route("admin", _w("/admin/code-of-conduct"), {
+        "text_en": ["Be kind."], "text_ja": ["親切に。"]}, frozenset({"text_en", "text_ja"})),
+}
+
+
+def post_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+
+
+def test_every_post_route_is_fuzzed(base_app):
+    assert post_endpoints(base_app) == set(ROUTES), (
+        "a POST route was added or removed: describe it in ROUTES so the fuzzer covers it")
+
+
+@pytest.fixture(scope="module")
+def world(base_app):
+    with base_app.app_context():
+        try:
+            world = build_world()
+        finally:
+            db.session.remove()
+    try:
+        yield world
+    finally:
+        with base_app.app_context():
+            delete_all_rows()
+
+
+def _valid(route: Route, name: str, world) -> list:
+    values = route.fields[name]
+    if isinstance(values, str):  # the name of a list of ids in the world
+        return [str(v) for v in getattr(world, values)]
+    return [v.format(**vars(world)) if isinstance(v, str) else v for v in values]
+
+
+def _as_body(values: dict) -> list[tuple[str, str]]:
+    body = []
+    for name, value in values.items():
+        if value is MISSING:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            body.append((name, item))
+    return body
+
+
+def _log_in_as(client, user_id):
+    from meetup.accounts.models import User
+
+    with client.session_transaction() as session:
+        session.pop("_user_id", None)
+        if user_id is not None:
+            user = db.session.get(User, user_id)
+            session["_user_id"], session["_fresh"] = user.get_id(), True
+
+
+def _flashes(client) -> list[tuple[str, str]]:
+    with client.session_transaction() as session:
+        return list(session.get("_flashes", []))
+
+
+def _refused(response, flashes) -> bool:
+    return response.status_code != 302 or any(category == "error" for category, _ in flashes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_hostile_form_bodies_never_break_or_half_write(app, client, world, endpoint):
+    route = ROUTES[endpoint]
+    connection = db.session().get_bind()
+    token = csrf_token(client, "/")
+    user_id = None if route.role == "anonymous" else getattr(world, route.role)
+    saved_limit = app.config["GROUPING_TIME_LIMIT"]
+    app.config["GROUPING_TIME_LIMIT"] = 0.05
+    field_names = sorted(route.fields)
+
+    @FUZZ
+    def strategy(name):
+        values = field_value(_valid(route, name, world))
+        # A field shown back gets an HTML fragment often enough to check its escaping.
+        return st.one_of(st.sampled_from(HTML), values) if name in route.echoed else values
+
+    @given(values=st.fixed_dictionaries({name: strategy(name) for name in field_names}),
+           extra=st.dictionaries(st.sampled_from(["csrf_token", "id", "user_id", "event_id", "is_admin", "next"]),
+                                 field_value([]), max_size=2),
+           language=st.sampled_from(["en", "ja"]),
+           choose=st.randoms(use_true_random=False))
+    def post_hostile_body(values, extra, language, choose):
+        world.choose = choose.choice
+        limiter.reset()
+        _log_in_as(client, user_id)
+        with client.session_transaction() as session:
+            session["language"] = language
+            session.pop("_flashes", None)  # an earlier example's, never shown
+        savepoint = connection.begin_nested()
+        try:
+            before = snapshot(connection)
+            body = [("csrf_token", token), *_as_body(values),
+                    *[(n, v) for n, v in _as_body(extra) if n != "csrf_token"]]
+            path = route.path(world)
+            response = client.post(path, data=MultiDict(body), headers={"Accept-Language": language})
+            html = response.get_data(as_text=True)
+            assert response.status_code < 500, f"{endpoint} answered {response.status_code} to {body!r}"
+            flashes = _flashes(client)
+            written = changes(before, snapshot(connection))
+            if _refused(response, flashes):
+                assert not written, f"{endpoint} refused {body!r} but wrote {written!r}"
+            else:
+                assert not unclean(written), f"{endpoint} stored {unclean(written)} from {body!r}"
+            sent_html = {f for v in values.values() for f in contains_html(v)}
+            for fragment in HTML:
+                assert fragment not in html, f"{endpoint} echoed {fragment!r} raw"
+            if response.status_code == 200:
+                for name in route.echoed:
+                    value = values.get(name)
+                    if isinstance(value, str) and value in HTML:
+                        assert str(escape(value)) in html, f"{endpoint} did not show {name} back escaped"
+            elif response.status_code == 302 and sent_html:
+                location = urlsplit(response.headers["Location"])
+                if not location.netloc:
+                    shown = client.get(location.path + ("?" + location.query if location.query else ""))
+                    assert shown.status_code < 500
+                    for fragment in HTML:
+                        assert fragment not in shown.get_data(as_text=True), f"{location.path} shows {fragment!r} raw"
+        finally:
+            savepoint.rollback()
+
+    try:
+        post_hostile_body()
+    finally:
+        app.config["GROUPING_TIME_LIMIT"] = saved_limit
