@@ -47,3 +47,7 @@ class Form(FlaskForm):
                 field.errors = [refusal]
                 valid = False
         return valid
+
+    def first_error(self) -> str | None:
+        """The first field's first error, for a form answered with a flash rather than re-shown."""
+        return next((str(field.errors[0]) for field in _fields(self) if field.errors), None)

@@ -5,6 +5,7 @@ from wtforms import BooleanField, FieldList, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from meetup.forms import Form
+from meetup.seating.services import TABLE_NAME_MAX
 
 _round = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=5)])
 _person = IntegerField(validators=[InputRequired(_l("Choose a person.")), NumberRange(min=1)])
@@ -29,5 +30,5 @@ class LockForm(Form):
 
 
 class TableNamesForm(Form):
-    names = FieldList(StringField(validators=[Length(max=30, message=_l("At most %(max)d characters.", max=30))]),
-                      min_entries=0, max_entries=200)
+    names = FieldList(StringField(validators=[Length(max=TABLE_NAME_MAX, message=_l(
+        "Table names are at most %(max)d characters.", max=TABLE_NAME_MAX))]), min_entries=0, max_entries=200)

@@ -107,7 +107,7 @@ def names(event_id: int):
     managed_event(current_user, event_id)
     form = TableNamesForm()
     if not form.validate_on_submit():
-        flash(_("Table names are at most %(max)d characters.", max=services.TABLE_NAME_MAX), "error")
+        flash(form.first_error(), "error")
         return _back(event_id)
     return _run(event_id, services.rename_tables, _("Table names saved."), form.names.data)
 

@@ -68,6 +68,18 @@ def test_bad_swap_input_is_a_message_not_an_error(client, auth, evening, host):
     assert client.get(page).status_code == 200
 
 
+def test_a_refused_table_name_says_what_is_wrong_with_it(client, auth, evening, host):
+    event, _ = evening(people=8, rounds=1)
+    services.form_tables(host, event.id)
+    auth.login(email="host@example.com")
+    page = f"/events/{event.id}/tables"
+    post(client, f"/events/{event.id}/tables/names", page, **{"names-0": "Fuji\x07", "names-1": "Aso"})
+    assert "Remove the control characters" in client.get(page).get_data(as_text=True)
+    post(client, f"/events/{event.id}/tables/names", page, **{"names-0": "F" * 31, "names-1": "Aso"})
+    html = client.get(page).get_data(as_text=True)
+    assert "Table names are at most 30 characters." in html and "Aso" not in html
+
+
 def test_projector_shows_one_round_with_a_switcher_and_cards_print_every_table(client, auth, evening, host):
     event, users = evening(people=8, rounds=3)
     services.form_tables(host, event.id)
