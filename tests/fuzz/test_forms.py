@@ -189,12 +189,12 @@ def test_hostile_form_bodies_never_break_or_half_write(app, client, world, endpo
     app.config["GROUPING_TIME_LIMIT"] = 0.05
     field_names = sorted(route.fields)
 
-    @FUZZ
     def strategy(name):
         values = field_value(_valid(route, name, world))
         # A field shown back gets an HTML fragment often enough to check its escaping.
         return st.one_of(st.sampled_from(HTML), values) if name in route.echoed else values
 
+    @FUZZ
     @given(values=st.fixed_dictionaries({name: strategy(name) for name in field_names}),
            extra=st.dictionaries(st.sampled_from(["csrf_token", "id", "user_id", "event_id", "is_admin", "next"]),
                                  field_value([]), max_size=2),
