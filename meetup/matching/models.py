@@ -105,14 +105,17 @@ def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def mutual_pairs(user_ids) -> set[frozenset[int]]:
-    """Active matches among ``user_ids``: the pairs the grouping engine reunites.
+def mutual_pairs(user_ids, revealed_before: datetime | None = None) -> set[frozenset[int]]:
+    """Active matches among ``user_ids`` (revealed before ``revealed_before``, if
+    given): the pairs the grouping engine reunites.
 
     Only matches: a one-sided choice is never read here."""
     ids = list(user_ids)
     if not ids:
         return set()
-    rows = db.session.execute(
-        select(Match.user_low_id, Match.user_high_id).where(
-            Match.user_low_id.in_(ids), Match.user_high_id.in_(ids), Match.ended_at.is_(None)))
+    statement = select(Match.user_low_id, Match.user_high_id).where(
+        Match.user_low_id.in_(ids), Match.user_high_id.in_(ids), Match.ended_at.is_(None))
+    if revealed_before is not None:
+        statement = statement.where(Match.revealed_at < revealed_before)
+    rows = db.session.execute(statement)
     return {frozenset(row) for row in rows}

@@ -59,11 +59,13 @@ def load_attendees(event: Event) -> tuple[list[Attendee], bool]:
 
 
 def _met_counts(event: Event, user_ids: list[int]) -> dict[frozenset[int], int]:
-    """Earlier events each pair shared a table at."""
+    """Earlier events each pair shared a table at (earlier than ``event``: looking
+    back at last month's tables, this month's are not history yet)."""
     rows = db.session.execute(
         select(Encounter.user_low_id, Encounter.user_high_id, func.count(Encounter.event_id))
+        .join(Event, Event.id == Encounter.event_id)
         .where(Encounter.user_low_id.in_(user_ids), Encounter.user_high_id.in_(user_ids),
-               Encounter.event_id != event.id)
+               Encounter.event_id != event.id, Event.starts_at < event.starts_at)
         .group_by(Encounter.user_low_id, Encounter.user_high_id)
     )
     return {frozenset((a, b)): count for a, b, count in rows}
@@ -100,7 +102,7 @@ def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
             people=len(user_ids), tables=tables))
 
     met = _met_counts(event, user_ids)
-    mutual = mutual_pairs(user_ids)
+    mutual = mutual_pairs(user_ids, revealed_before=event.starts_at)
     forbidden = forbidden_pairs(user_ids)
     present = set(user_ids)
     history = [

@@ -1,6 +1,8 @@
 """An event becomes a grouping instance: who is seated, what they share, who
 met before, who is reunited, who is kept apart."""
 
+from datetime import timedelta
+
 import pytest
 
 from meetup.conduct.pairs import Block, Report
@@ -53,13 +55,27 @@ def test_history_counts_earlier_published_tables_and_active_matches(evening, hos
     db.session.add(Match(user_low_id=min(a.id, b.id), user_high_id=max(a.id, b.id), event_id=first.id))
     db.session.commit()
 
-    second, _ = evening(users=users)
+    second, _ = evening(users=users, starts_at=first.starts_at + timedelta(days=28), checked_in=False)
     history = {frozenset((h["a"], h["b"])): h for h in build_instance(second).instance["history"]}
     met_before = {pair for pair, h in history.items() if h["met"] == 1}
     assert met_before == tablemates
     ab = frozenset((person_key(a.id), person_key(b.id)))
     assert history[ab]["mutual"] is True
     assert sum(h["mutual"] for h in history.values()) == 1
+
+
+def test_an_evening_counts_only_what_happened_before_it(evening, host, now):
+    """Looking back at last month's tables, this month's encounters and matches are not history yet."""
+    first, users = evening(people=8, rounds=1)
+    services.publish(host, services.form_tables(host, first.id).event_id, now=now)
+    second, _ = evening(users=users, starts_at=first.starts_at + timedelta(days=28), checked_in=False)
+    services.publish(host, services.form_tables(host, second.id).event_id, now=now)
+    a, b = users[0], users[1]
+    db.session.add(Match(user_low_id=min(a.id, b.id), user_high_id=max(a.id, b.id), event_id=second.id,
+                         revealed_at=second.ends_at + timedelta(days=3)))
+    db.session.commit()
+    assert build_instance(first).instance["history"] == []
+    assert any(h["met"] for h in build_instance(second).instance["history"])
 
 
 def test_blocks_and_reports_make_pairs_forbidden_either_way_round(evening):
