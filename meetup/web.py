@@ -8,7 +8,9 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, has_request_context, render_template, request, session
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
+from jinja2 import pass_context
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -37,6 +39,58 @@ def select_locale() -> str:
     if session.get("language") in languages:
         return session["language"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# --- translations in templates ---------------------------------------------
+#
+# flask_babel's Jinja callables look the translations up again for every
+# ``_()`` (the request's babel context through several context-local
+# proxies), dozens of times a page. Instead each render_template call looks
+# them up once, in the locale in force at that moment (so mail rendered
+# inside ``force_locale`` gets the recipient's language), and the callables
+# read them from the render's context. A context without them (the module
+# of a template imported without context, which Jinja keeps between
+# requests) takes the slow path: never another render's translations.
+
+_TRANSLATIONS = "_babel_translations"
+
+
+def translations_for_render() -> dict:
+    """Template context processor: this render's translations and locale."""
+    locale = get_locale()
+    return {_TRANSLATIONS: get_translations(), "get_locale": lambda: locale}
+
+
+def _translations(context):
+    translations = context.get(_TRANSLATIONS)
+    return translations if translations is not None else get_translations()
+
+
+@pass_context
+def template_gettext(context, string):
+    return _translations(context).ugettext(string)
+
+
+@pass_context
+def template_ngettext(context, singular, plural, number):
+    return _translations(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def template_pgettext(context, message_context, string):
+    return _translations(context).upgettext(message_context, string)
+
+
+@pass_context
+def template_npgettext(context, message_context, singular, plural, number):
+    return _translations(context).unpgettext(message_context, singular, plural, number)
+
+
+def install_template_translations(app) -> None:
+    app.context_processor(translations_for_render)
+    app.jinja_env.install_gettext_callables(
+        gettext=template_gettext, ngettext=template_ngettext, newstyle=True,
+        pgettext=template_pgettext, npgettext=template_npgettext)
 
 
 def apply_error(form, error: DomainError) -> None:
