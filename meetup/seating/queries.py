@@ -10,11 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased, load_only
 
 from meetup.accounts.models import User
 from meetup.events.models import CONFIRMED, Event, Registration
+from meetup.errors import NotFoundError
 from meetup.events.queries import Attendee
 from meetup.extensions import db
 from meetup.seating.instance import build_instance
@@ -138,12 +140,6 @@ def published_seating(event_id: int) -> Seating | None:
     return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
 
 
-def is_registered(user_id: int, event_id: int) -> bool:
-    return db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event_id, Registration.user_id == user_id,
-        Registration.status == CONFIRMED)) > 0
-
-
 def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[str, object]]:
     """For each other person, the latest earlier event where they shared a table with ``user_id``."""
     if not others:
@@ -161,48 +157,61 @@ def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[s
     return met
 
 
-def _my_table_seats(seating_id: int, user_id: int) -> list[tuple[int, int, int]]:
-    """(round, table_no, user_id) of everyone at this person's tables, in seat
-    order: one query that reads a dozen seats, not the whole seating."""
+def _my_published_seating(user_id: int, event_id: int) -> tuple[bool, Seating | None]:
+    """(does this person hold a confirmed seat at the event; the published
+    seating, if any) in one query."""
+    row = db.session.execute(
+        select(Registration.id, Seating).select_from(Registration)
+        .outerjoin(Seating, and_(Seating.event_id == Registration.event_id, Seating.status == PUBLISHED))
+        .where(Registration.event_id == event_id, Registration.user_id == user_id,
+               Registration.status == CONFIRMED)
+        .options(load_only(Seating.id, Seating.table_names))).first()
+    return (row is not None), (row[1] if row is not None else None)
+
+
+def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list[tuple[int, int, Registration, User]]:
+    """(round, table_no, registration, user) of everyone registered at this
+    person's tables, in seat order: one query that reads a dozen seats, not
+    the whole seating."""
     mine = aliased(Seat)
     return list(db.session.execute(
-        select(Seat.round, Seat.table_no, Seat.user_id)
+        select(Seat.round, Seat.table_no, Registration, User)
         .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round,
                          mine.table_no == Seat.table_no))
+        .join(Registration, and_(Registration.event_id == event_id, Registration.user_id == Seat.user_id))
+        .join(User, User.id == Seat.user_id)
         .where(Seat.seating_id == seating_id, mine.user_id == user_id)
         .order_by(Seat.round, Seat.table_no, Seat.user_id)).all())
 
 
 def my_tables(user: User, event: Event) -> list[MyRound] | None:
-    """This person's tables at the published seating, or None if nothing is published for them."""
-    seating = published_seating(event.id)
+    """This person's tables at the published seating, or None if nothing is
+    published for them. Not found for anyone without a confirmed seat."""
+    registered, seating = _my_published_seating(user.id, event.id)
+    if not registered:
+        raise NotFoundError(_l("There is no such event."))
     if seating is None:
         return None
-    seats = _my_table_seats(seating.id, user.id)
-    mine = {r: t for r, t, u in seats if u == user.id}
+    mine: dict[int, int] = {}
+    at_table: dict[int, list[int]] = {}
+    people: dict[int, Attendee] = {}
+    for r, t, registration, person in _my_table_seats(seating.id, event.id, user.id):
+        if person.id == user.id:
+            mine[r] = t
+        else:
+            at_table.setdefault(r, []).append(person.id)
+            people[person.id] = _attendee(registration, person)
     if not mine:
         return None
-    at_table: dict[int, list[int]] = {}
-    for r, _t, u in seats:
-        if u != user.id:
-            at_table.setdefault(r, []).append(u)
-    mates = {u for people in at_table.values() for u in people}
-    people = _attendees_by_id(event, mates)
-    met = _last_met(user.id, mates, event)
+    met = _last_met(user.id, set(people), event)
     return [
         MyRound(number=r, table_name=seating.table_name(t),
-                tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, []) if u in people])
+                tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, [])])
         for r, t in sorted(mine.items())
     ]
 
 
-def _attendees_by_id(event: Event, user_ids: set[int]) -> dict[int, Attendee]:
-    rows = db.session.execute(
-        select(Registration, User).join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == event.id, Registration.user_id.in_(user_ids)))
-    return {
-        user.id: Attendee(registration_id=r.id, user_id=user.id, display_name=user.display_name,
-                          industry=user.industry, industry_other=user.industry_other, goals=tuple(r.goals),
-                          intro=r.intro, checked_in=r.checked_in_at is not None, first_time=False)
-        for r, user in rows
-    }
+def _attendee(registration: Registration, user: User) -> Attendee:
+    return Attendee(registration_id=registration.id, user_id=user.id, display_name=user.display_name,
+                    industry=user.industry, industry_other=user.industry_other, goals=tuple(registration.goals),
+                    intro=registration.intro, checked_in=registration.checked_in_at is not None, first_time=False)
