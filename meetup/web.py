@@ -11,6 +11,7 @@ from flask import current_app, flash, has_request_context, render_template, requ
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from jinja2 import pass_context
+from markupsafe import Markup
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -66,31 +67,46 @@ def _translations(context):
     return translations if translations is not None else get_translations()
 
 
-@pass_context
-def template_gettext(context, string):
-    return _translations(context).ugettext(string)
+def _formatted(context, text, variables):
+    # Jinja's "new style" gettext: always a format string, escaped when the
+    # template autoescapes (what jinja2.ext.i18n does, one call deep).
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 @pass_context
-def template_ngettext(context, singular, plural, number):
-    return _translations(context).ungettext(singular, plural, number)
+def template_gettext(context, string, /, **variables):
+    return _formatted(context, _translations(context).ugettext(string), variables)
 
 
 @pass_context
-def template_pgettext(context, message_context, string):
-    return _translations(context).upgettext(message_context, string)
+def template_ngettext(context, singular, plural, number, /, **variables):
+    variables.setdefault("num", number)
+    return _formatted(context, _translations(context).ungettext(singular, plural, number), variables)
 
 
 @pass_context
-def template_npgettext(context, message_context, singular, plural, number):
-    return _translations(context).unpgettext(message_context, singular, plural, number)
+def template_pgettext(context, message_context, string, /, **variables):
+    variables.setdefault("context", message_context)
+    return _formatted(context, _translations(context).upgettext(message_context, string), variables)
+
+
+@pass_context
+def template_npgettext(context, message_context, singular, plural, number, /, **variables):
+    variables.setdefault("context", message_context)
+    variables.setdefault("num", number)
+    return _formatted(context, _translations(context).unpgettext(message_context, singular, plural, number),
+                      variables)
 
 
 def install_template_translations(app) -> None:
+    """Replace flask_babel's template callables (and jinja2.ext.i18n's ``_``
+    alias, one more lookup per call) with the ones above."""
     app.context_processor(translations_for_render)
-    app.jinja_env.install_gettext_callables(
-        gettext=template_gettext, ngettext=template_ngettext, newstyle=True,
-        pgettext=template_pgettext, npgettext=template_npgettext)
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
+                                 pgettext=template_pgettext, npgettext=template_npgettext)
 
 
 def apply_error(form, error: DomainError) -> None:

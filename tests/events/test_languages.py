@@ -55,3 +55,14 @@ def test_one_request_renders_each_template_in_the_locale_in_force_at_the_time(ap
                                           "'%(num)d seats left', 2) }}")
         after = render_template_string("{{ _('Skip to content') }}")
     assert (before, mail, after) == (SKIP["ja"], f"{SKIP['en']} {SEATS_LEFT['en']}", SKIP["ja"])
+
+
+def test_translated_text_escapes_what_it_is_given_in_pages_but_not_in_mail(app, make_user, make_event,
+                                                                           sign_up_for):
+    event = make_event(title="Tom & Jerry <mixer>")
+    sign_up_for(event, make_user(email="reader@example.com"))
+    [mail] = mails("registration-confirmed")
+    assert "Tom & Jerry <mixer>" in mail.subject
+    with app.test_request_context():
+        page = render_template_string("{{ _('Hello %(name)s,', name=title) }}", title=event.title)
+    assert page == "Hello Tom &amp; Jerry &lt;mixer&gt;,"
