@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
@@ -97,8 +98,9 @@ class EventPage:
 _LOOK_UP = object()
 
 
-def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP) -> EventPage:
-    """``registration``: the reader's, when the caller has just read it."""
+def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP, counted: Counts | None = None) -> EventPage:
+    """``registration``, ``counted``: the reader's registration and the
+    event's counts, when the caller has just read them."""
     if registration is not _LOOK_UP:
         mine = registration
     else:
@@ -107,11 +109,41 @@ def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP) -> Ev
         mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
         and event.id in unacknowledged_event_ids(reader.id, [event]))
     return EventPage(
-        counts=counts(event.id), capacity=event.capacity, registration=mine,
+        counts=counted if counted is not None else counts(event.id), capacity=event.capacity, registration=mine,
         position=waitlist_position(mine) if mine is not None else None,
         needs_acknowledgement=needs_acknowledgement, manages=event.managed_by(reader),
         closed_reason=closed_reason(event, now), started=event.starts_at <= now, over=event.ends_at <= now,
     )
+
+
+def _event_page_statement():
+    tally = (select(*(func.count().filter(Registration.status == status).label(status)
+                      for status in (CONFIRMED, WAITLISTED, CANCELLED)),
+                    func.count(Registration.checked_in_at).label("checked_in"))
+             .where(Registration.event_id == bindparam("event_id")).subquery())
+    return (select(Event, Registration, tally).select_from(Event)
+            .join(tally, sa_true())
+            .outerjoin(Registration, and_(Registration.event_id == Event.id,
+                                          Registration.user_id == bindparam("reader_id")))
+            .where(Event.id == bindparam("event_id")))
+
+
+# Built once: the page is the busiest of the app, and building the statement
+# costs more than running it.
+_EVENT_PAGE = _event_page_statement()
+
+
+def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, EventPage]:
+    """``visible_event`` and its ``event_page`` for this reader, reading the
+    event, its counts and the reader's registration in one query."""
+    reader_id = reader.id if reader.is_authenticated else None
+    row = db.session.execute(_EVENT_PAGE, {"event_id": event_id, "reader_id": reader_id}).first()
+    if row is None or not row[0].visible_to(reader):
+        raise NotFoundError(_l("There is no such event."))
+    event, mine = row[0], row[1]
+    counted = Counts(confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled,
+                     checked_in=row.checked_in)
+    return event, event_page(event, reader, now, registration=mine, counted=counted)
 
 
 @dataclass
