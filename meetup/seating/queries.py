@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, load_only
 
 from meetup.accounts.models import User
@@ -140,17 +140,41 @@ def published_seating(event_id: int) -> Seating | None:
     return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
 
 
+# My tables is opened by every attendee at once when the host publishes, so
+# its statements are built once (building one costs more than running it).
+_user_id, _event_id, _other_ids = bindparam("user_id"), bindparam("event_id"), bindparam("others", expanding=True)
+
+_MY_PUBLISHED_SEATING = (
+    select(Registration.id, Seating).select_from(Registration)
+    .outerjoin(Seating, and_(Seating.event_id == Registration.event_id, Seating.status == PUBLISHED))
+    .where(Registration.event_id == _event_id, Registration.user_id == _user_id, Registration.status == CONFIRMED)
+    .options(load_only(Seating.id, Seating.table_names)))
+
+_mine = aliased(Seat)
+_MY_TABLE_SEATS = (
+    select(Seat.round, Seat.table_no, Registration, User)
+    .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round,
+                      _mine.table_no == Seat.table_no))
+    .join(Registration, and_(Registration.event_id == _event_id, Registration.user_id == Seat.user_id))
+    .join(User, User.id == Seat.user_id)
+    .where(Seat.seating_id == bindparam("seating_id"), _mine.user_id == _user_id)
+    .order_by(Seat.round, Seat.table_no, Seat.user_id))
+
+_LAST_MET = (
+    select(Encounter.user_low_id, Encounter.user_high_id, Event.title, Event.starts_at)
+    .join(Event, Event.id == Encounter.event_id)
+    .where(((Encounter.user_low_id == _user_id) & Encounter.user_high_id.in_(_other_ids))
+           | ((Encounter.user_high_id == _user_id) & Encounter.user_low_id.in_(_other_ids)),
+           Encounter.event_id != _event_id, Event.starts_at < bindparam("starts_at"))
+    .order_by(Event.starts_at))
+
+
 def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[str, object]]:
     """For each other person, the latest earlier event where they shared a table with ``user_id``."""
     if not others:
         return {}
-    rows = db.session.execute(
-        select(Encounter.user_low_id, Encounter.user_high_id, Event.title, Event.starts_at)
-        .join(Event, Event.id == Encounter.event_id)
-        .where(((Encounter.user_low_id == user_id) & Encounter.user_high_id.in_(others))
-               | ((Encounter.user_high_id == user_id) & Encounter.user_low_id.in_(others)),
-               Encounter.event_id != event.id, Event.starts_at < event.starts_at)
-        .order_by(Event.starts_at))
+    rows = db.session.execute(_LAST_MET, {"user_id": user_id, "others": sorted(others), "event_id": event.id,
+                                          "starts_at": event.starts_at})
     met: dict[int, tuple[str, object]] = {}
     for low, high, title, starts_at in rows:
         met[high if low == user_id else low] = (title, starts_at)  # later rows overwrite: the latest wins
@@ -160,12 +184,7 @@ def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[s
 def _my_published_seating(user_id: int, event_id: int) -> tuple[bool, Seating | None]:
     """(does this person hold a confirmed seat at the event; the published
     seating, if any) in one query."""
-    row = db.session.execute(
-        select(Registration.id, Seating).select_from(Registration)
-        .outerjoin(Seating, and_(Seating.event_id == Registration.event_id, Seating.status == PUBLISHED))
-        .where(Registration.event_id == event_id, Registration.user_id == user_id,
-               Registration.status == CONFIRMED)
-        .options(load_only(Seating.id, Seating.table_names))).first()
+    row = db.session.execute(_MY_PUBLISHED_SEATING, {"user_id": user_id, "event_id": event_id}).first()
     return (row is not None), (row[1] if row is not None else None)
 
 
@@ -173,15 +192,8 @@ def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list[tuple[
     """(round, table_no, registration, user) of everyone registered at this
     person's tables, in seat order: one query that reads a dozen seats, not
     the whole seating."""
-    mine = aliased(Seat)
     return list(db.session.execute(
-        select(Seat.round, Seat.table_no, Registration, User)
-        .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round,
-                         mine.table_no == Seat.table_no))
-        .join(Registration, and_(Registration.event_id == event_id, Registration.user_id == Seat.user_id))
-        .join(User, User.id == Seat.user_id)
-        .where(Seat.seating_id == seating_id, mine.user_id == user_id)
-        .order_by(Seat.round, Seat.table_no, Seat.user_id)).all())
+        _MY_TABLE_SEATS, {"seating_id": seating_id, "event_id": event_id, "user_id": user_id}).all())
 
 
 def my_tables(user: User, event: Event) -> list[MyRound] | None:
