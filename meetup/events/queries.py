@@ -49,10 +49,12 @@ class Counts:
     checked_in: int = 0
 
 
+_COUNTS = (select(Registration.status, func.count(), func.count(Registration.checked_in_at))
+           .where(Registration.event_id == bindparam("event_id")).group_by(Registration.status))
+
+
 def counts(event_id: int) -> Counts:
-    rows = db.session.execute(
-        select(Registration.status, func.count(), func.count(Registration.checked_in_at))
-        .where(Registration.event_id == event_id).group_by(Registration.status))
+    rows = db.session.execute(_COUNTS, {"event_id": event_id})
     result = Counts()
     for status, number, checked_in in rows:
         setattr(result, status, number)
