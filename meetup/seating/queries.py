@@ -152,7 +152,8 @@ _MY_PUBLISHED_SEATING = (
 
 _mine = aliased(Seat)
 _MY_TABLE_SEATS = (
-    select(Seat.round, Seat.table_no, Registration, User)
+    select(Seat.round, Seat.table_no, Seat.user_id, Registration.id, Registration.goals, Registration.intro,
+           Registration.checked_in_at, User.display_name, User.industry, User.industry_other)
     .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round,
                       _mine.table_no == Seat.table_no))
     .join(Registration, and_(Registration.event_id == _event_id, Registration.user_id == Seat.user_id))
@@ -188,10 +189,10 @@ def _my_published_seating(user_id: int, event_id: int) -> tuple[bool, Seating | 
     return (row is not None), (row[1] if row is not None else None)
 
 
-def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list[tuple[int, int, Registration, User]]:
-    """(round, table_no, registration, user) of everyone registered at this
-    person's tables, in seat order: one query that reads a dozen seats, not
-    the whole seating."""
+def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list:
+    """(round, table_no, user_id, then what a tablemate card shows) of everyone
+    registered at this person's tables, in seat order: one query that reads a
+    dozen seats, not the whole seating."""
     return list(db.session.execute(
         _MY_TABLE_SEATS, {"seating_id": seating_id, "event_id": event_id, "user_id": user_id}).all())
 
@@ -207,12 +208,15 @@ def my_tables(user: User, event: Event) -> list[MyRound] | None:
     mine: dict[int, int] = {}
     at_table: dict[int, list[int]] = {}
     people: dict[int, Attendee] = {}
-    for r, t, registration, person in _my_table_seats(seating.id, event.id, user.id):
-        if person.id == user.id:
+    for r, t, person, registration_id, goals, intro, checked_in_at, name, industry, other in _my_table_seats(
+            seating.id, event.id, user.id):
+        if person == user.id:
             mine[r] = t
         else:
-            at_table.setdefault(r, []).append(person.id)
-            people[person.id] = _attendee(registration, person)
+            at_table.setdefault(r, []).append(person)
+            people[person] = Attendee(registration_id=registration_id, user_id=person, display_name=name,
+                                      industry=industry, industry_other=other, goals=tuple(goals), intro=intro,
+                                      checked_in=checked_in_at is not None, first_time=False)
     if not mine:
         return None
     met = _last_met(user.id, set(people), event)
@@ -222,8 +226,3 @@ def my_tables(user: User, event: Event) -> list[MyRound] | None:
         for r, t in sorted(mine.items())
     ]
 
-
-def _attendee(registration: Registration, user: User) -> Attendee:
-    return Attendee(registration_id=registration.id, user_id=user.id, display_name=user.display_name,
-                    industry=user.industry, industry_other=user.industry_other, goals=tuple(registration.goals),
-                    intro=registration.intro, checked_in=registration.checked_in_at is not None, first_time=False)
