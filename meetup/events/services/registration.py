@@ -44,6 +44,9 @@ _REGISTRATION_OF = select(Registration).where(
 # What a new registration needs: is a seat free, and the end of the queue.
 _SEATS_AND_QUEUE = select(func.count().filter(Registration.status == CONFIRMED),
                           func.max(Registration.queue_number)).where(Registration.event_id == _event_id)
+_SEATS_AND_WAITING = select(func.count().filter(Registration.status == CONFIRMED),
+                            func.count().filter(Registration.status == WAITLISTED)).where(
+    Registration.event_id == _event_id)
 _WAITING_AHEAD = select(func.count()).select_from(Registration).where(
     Registration.event_id == _event_id, Registration.status == WAITLISTED,
     Registration.queue_number < bindparam("queue_number"))
@@ -145,8 +148,9 @@ def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
     Only call inside ``locked_event``: the count must not move underneath."""
     if event.state not in (PUBLISHED,) or now >= event.starts_at:
         return []
-    free = event.capacity - confirmed_count(event.id)
-    if free <= 0:
+    confirmed, waiting = db.session.execute(_SEATS_AND_WAITING, {"event_id": event.id}).one()
+    free = event.capacity - confirmed
+    if free <= 0 or not waiting:
         return []
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
