@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.conduct import bans
-from meetup.conduct import services as conduct
 from meetup.errors import DomainError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
@@ -32,7 +31,7 @@ def index():
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     event, page = queries.visible_event_page(current_user, event_id, utcnow())
-    return render_template("events/show.html", event=event, page=page, code=conduct.current_code(),
+    return render_template("events/show.html", event=event, page=page, code=page.code,
                            acknowledge_form=AcknowledgeForm())
 
 
@@ -69,7 +68,7 @@ def register(event_id: int):
                         "if a seat frees up.", position=registrations.waitlist_position(registration)), "info")
             # event_id, not event.id: the service's commit expired the loaded event.
             return redirect(url_for("events.show", event_id=event_id))
-    return render_template("events/register.html", event=event, form=form, code=conduct.current_code(),
+    return render_template("events/register.html", event=event, form=form, code=page.code,
                            page=page, closed=page.closed_reason or bans.refusal(current_user.id, event))
 
 
