@@ -48,8 +48,8 @@ BUDGETS = {
     "/events/<int:event_id>": 3,
     # Log-in; event, counts, registration and code; a ban by this host.
     "/events/<int:event_id>/register": 3,
-    # Log-in, event, seat and published seating, tablemates, met before, notes.
-    "/events/<int:event_id>/my-tables": 6,
+    # Log-in; event, seat and published seating; tablemates; met before; notes.
+    "/events/<int:event_id>/my-tables": 5,
 }
 
 

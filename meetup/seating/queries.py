@@ -144,10 +144,12 @@ def published_seating(event_id: int) -> Seating | None:
 # its statements are built once (building one costs more than running it).
 _user_id, _event_id, _other_ids = bindparam("user_id"), bindparam("event_id"), bindparam("others", expanding=True)
 
-_MY_PUBLISHED_SEATING = (
-    select(Registration.id, Seating).select_from(Registration)
-    .outerjoin(Seating, and_(Seating.event_id == Registration.event_id, Seating.status == PUBLISHED))
-    .where(Registration.event_id == _event_id, Registration.user_id == _user_id, Registration.status == CONFIRMED)
+_MY_EVENING = (
+    select(Event, Registration.id, Seating).select_from(Event)
+    .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id == _user_id,
+                                  Registration.status == CONFIRMED))
+    .outerjoin(Seating, and_(Seating.event_id == Event.id, Seating.status == PUBLISHED))
+    .where(Event.id == _event_id)
     .options(load_only(Seating.id, Seating.table_names)))
 
 _mine = aliased(Seat)
@@ -182,11 +184,13 @@ def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[s
     return met
 
 
-def _my_published_seating(user_id: int, event_id: int) -> tuple[bool, Seating | None]:
-    """(does this person hold a confirmed seat at the event; the published
-    seating, if any) in one query."""
-    row = db.session.execute(_MY_PUBLISHED_SEATING, {"user_id": user_id, "event_id": event_id}).first()
-    return (row is not None), (row[1] if row is not None else None)
+def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
+    """The event and its published seating (if any), in one query; not found
+    unless this person may see the event and holds a confirmed seat there."""
+    row = db.session.execute(_MY_EVENING, {"user_id": user.id, "event_id": event_id}).first()
+    if row is None or not row[0].visible_to(user) or row[1] is None:
+        raise NotFoundError(_l("There is no such event."))
+    return row[0], row[2]
 
 
 def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list:
@@ -197,14 +201,13 @@ def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list:
         _MY_TABLE_SEATS, {"seating_id": seating_id, "event_id": event_id, "user_id": user_id}).all())
 
 
-def my_tables(user: User, event: Event) -> list[MyRound] | None:
-    """This person's tables at the published seating, or None if nothing is
-    published for them. Not found for anyone without a confirmed seat."""
-    registered, seating = _my_published_seating(user.id, event.id)
-    if not registered:
-        raise NotFoundError(_l("There is no such event."))
+def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
+    """The event, and this person's tables at its published seating (None if
+    nothing is published for them). Not found for anyone who may not see the
+    event or holds no confirmed seat there."""
+    event, seating = _my_evening(user, event_id)
     if seating is None:
-        return None
+        return event, None
     mine: dict[int, int] = {}
     at_table: dict[int, list[int]] = {}
     people: dict[int, Attendee] = {}
@@ -218,9 +221,9 @@ def my_tables(user: User, event: Event) -> list[MyRound] | None:
                                       industry=industry, industry_other=other, goals=tuple(goals), intro=intro,
                                       checked_in=checked_in_at is not None, first_time=False)
     if not mine:
-        return None
+        return event, None
     met = _last_met(user.id, set(people), event)
-    return [
+    return event, [
         MyRound(number=r, table_name=seating.table_name(t),
                 tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, [])])
         for r, t in sorted(mine.items())
