@@ -76,9 +76,12 @@ def register(event_id: int):
 @login_required
 def cancel_registration(event_id: int):
     event = queries.visible_event(current_user, event_id)
+    # Translated before the service's commit expires the reader, whose
+    # language would otherwise be read again just for this message.
+    done = _("Your registration is cancelled.")
     with refusal_flashed():
         registrations.cancel_registration(_me(), event.id, now=utcnow())
-        flash(_("Your registration is cancelled."), "info")
+        flash(done, "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event_id))
 
 
