@@ -67,7 +67,7 @@ def _init_database(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from meetup.accounts.services import load_session_user
-    from meetup.web import add_security_headers, select_locale
+    from meetup.web import add_security_headers, install_template_translations, select_locale
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    install_template_translations(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -40,6 +40,16 @@ BUDGETS = {
     # viewer (a read when none is due), then reads the tablemates, the
     # viewer's own choices and notes.
     "/events/<int:event_id>/meet-again": 14,
+    # The load benchmark's pages (benchmarks/LOAD.md), held below the general
+    # budget: under load every statement is a round trip the server waits for.
+    # Event page (a checked-in attendee): their log-in; the event with its
+    # counts, their registration and the code of conduct; whether they
+    # accepted that code.
+    "/events/<int:event_id>": 3,
+    # Log-in; event, counts, registration and code; a ban by this host.
+    "/events/<int:event_id>/register": 3,
+    # Log-in; event, seat and published seating; tablemates; met before; notes.
+    "/events/<int:event_id>/my-tables": 5,
 }
 
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
-from meetup.conduct.models import ConductAcknowledgement
+from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.conduct.services import acknowledged_user_ids, current_code
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
@@ -48,10 +49,12 @@ class Counts:
     checked_in: int = 0
 
 
+_COUNTS = (select(Registration.status, func.count(), func.count(Registration.checked_in_at))
+           .where(Registration.event_id == bindparam("event_id")).group_by(Registration.status))
+
+
 def counts(event_id: int) -> Counts:
-    rows = db.session.execute(
-        select(Registration.status, func.count(), func.count(Registration.checked_in_at))
-        .where(Registration.event_id == event_id).group_by(Registration.status))
+    rows = db.session.execute(_COUNTS, {"event_id": event_id})
     result = Counts()
     for status, number, checked_in in rows:
         setattr(result, status, number)
@@ -77,6 +80,7 @@ class EventPage:
     closed_reason: object  # a lazy message, or None while registration is open
     started: bool
     over: bool
+    code: CodeOfConduct  # the current code of conduct, which the page shows
 
     @property
     def seats_left(self) -> int:
@@ -97,21 +101,59 @@ class EventPage:
 _LOOK_UP = object()
 
 
-def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP) -> EventPage:
-    """``registration``: the reader's, when the caller has just read it."""
+def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP, counted: Counts | None = None,
+               code: CodeOfConduct | None = None) -> EventPage:
+    """``registration``, ``counted``, ``code``: the reader's registration, the
+    event's counts and the current code of conduct, when the caller has just
+    read them."""
     if registration is not _LOOK_UP:
         mine = registration
     else:
         mine = registration_of(reader.id, event.id) if reader.is_authenticated else None
+    code = code if code is not None else current_code()
     needs_acknowledgement = bool(
         mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
-        and event.id in unacknowledged_event_ids(reader.id, [event]))
+        and event.id in unacknowledged_event_ids(reader.id, [event], version=code.version))
     return EventPage(
-        counts=counts(event.id), capacity=event.capacity, registration=mine,
+        counts=counted if counted is not None else counts(event.id), capacity=event.capacity, registration=mine,
         position=waitlist_position(mine) if mine is not None else None,
         needs_acknowledgement=needs_acknowledgement, manages=event.managed_by(reader),
         closed_reason=closed_reason(event, now), started=event.starts_at <= now, over=event.ends_at <= now,
+        code=code,
     )
+
+
+def _event_page_statement():
+    tally = (select(*(func.count().filter(Registration.status == status).label(status)
+                      for status in (CONFIRMED, WAITLISTED, CANCELLED)),
+                    func.count(Registration.checked_in_at).label("checked_in"))
+             .where(Registration.event_id == bindparam("event_id")).subquery())
+    newest_code = select(func.max(CodeOfConduct.version)).scalar_subquery()
+    return (select(Event, Registration, CodeOfConduct, tally).select_from(Event)
+            .join(tally, sa_true())
+            .outerjoin(Registration, and_(Registration.event_id == Event.id,
+                                          Registration.user_id == bindparam("reader_id")))
+            .outerjoin(CodeOfConduct, CodeOfConduct.version == newest_code)
+            .where(Event.id == bindparam("event_id")))
+
+
+# Built once: the page is the busiest of the app, and building the statement
+# costs more than running it.
+_EVENT_PAGE = _event_page_statement()
+
+
+def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, EventPage]:
+    """``visible_event`` and its ``event_page`` for this reader, reading the
+    event, its counts, the reader's registration and the current code of
+    conduct in one query."""
+    reader_id = reader.id if reader.is_authenticated else None
+    row = db.session.execute(_EVENT_PAGE, {"event_id": event_id, "reader_id": reader_id}).first()
+    if row is None or not row[0].visible_to(reader):
+        raise NotFoundError(_l("There is no such event."))
+    event, mine = row[0], row[1]
+    counted = Counts(confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled,
+                     checked_in=row.checked_in)
+    return event, event_page(event, reader, now, registration=mine, counted=counted, code=row[2])
 
 
 @dataclass
@@ -153,12 +195,13 @@ def waitlist_positions(event_ids) -> dict[int, int]:
     return dict(db.session.execute(select(ranked.c.id, ranked.c.position)).all())
 
 
-def unacknowledged_event_ids(user_id: int, events) -> set[int]:
-    """Of these events, those whose current code of conduct the user has not accepted."""
+def unacknowledged_event_ids(user_id: int, events, version: int | None = None) -> set[int]:
+    """Of these events, those whose current code of conduct the user has not
+    accepted (``version``: the current code's, when the caller has read it)."""
     events = list(events)
     if not events:
         return set()
-    version = current_code().version
+    version = version if version is not None else current_code().version
     accepted = set(db.session.execute(
         select(ConductAcknowledgement.event_id, ConductAcknowledgement.event_revision).where(
             ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.platform_version == version,

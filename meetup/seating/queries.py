@@ -10,11 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import aliased, load_only
 
 from meetup.accounts.models import User
 from meetup.events.models import CONFIRMED, Event, Registration
+from meetup.errors import NotFoundError
 from meetup.events.queries import Attendee
 from meetup.extensions import db
 from meetup.seating.instance import build_instance
@@ -138,71 +140,92 @@ def published_seating(event_id: int) -> Seating | None:
     return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
 
 
-def is_registered(user_id: int, event_id: int) -> bool:
-    return db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event_id, Registration.user_id == user_id,
-        Registration.status == CONFIRMED)) > 0
+# My tables is opened by every attendee at once when the host publishes, so
+# its statements are built once (building one costs more than running it).
+_user_id, _event_id, _other_ids = bindparam("user_id"), bindparam("event_id"), bindparam("others", expanding=True)
+
+_MY_EVENING = (
+    select(Event, Registration.id, Seating).select_from(Event)
+    .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id == _user_id,
+                                  Registration.status == CONFIRMED))
+    .outerjoin(Seating, and_(Seating.event_id == Event.id, Seating.status == PUBLISHED))
+    .where(Event.id == _event_id)
+    .options(load_only(Seating.id, Seating.table_names)))
+
+_mine = aliased(Seat)
+_MY_TABLE_SEATS = (
+    select(Seat.round, Seat.table_no, Seat.user_id, Registration.id, Registration.goals, Registration.intro,
+           Registration.checked_in_at, User.display_name, User.industry, User.industry_other)
+    .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round,
+                      _mine.table_no == Seat.table_no))
+    .join(Registration, and_(Registration.event_id == _event_id, Registration.user_id == Seat.user_id))
+    .join(User, User.id == Seat.user_id)
+    .where(Seat.seating_id == bindparam("seating_id"), _mine.user_id == _user_id)
+    .order_by(Seat.round, Seat.table_no, Seat.user_id))
+
+_LAST_MET = (
+    select(Encounter.user_low_id, Encounter.user_high_id, Event.title, Event.starts_at)
+    .join(Event, Event.id == Encounter.event_id)
+    .where(((Encounter.user_low_id == _user_id) & Encounter.user_high_id.in_(_other_ids))
+           | ((Encounter.user_high_id == _user_id) & Encounter.user_low_id.in_(_other_ids)),
+           Encounter.event_id != _event_id, Event.starts_at < bindparam("starts_at"))
+    .order_by(Event.starts_at))
 
 
 def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[str, object]]:
     """For each other person, the latest earlier event where they shared a table with ``user_id``."""
     if not others:
         return {}
-    rows = db.session.execute(
-        select(Encounter.user_low_id, Encounter.user_high_id, Event.title, Event.starts_at)
-        .join(Event, Event.id == Encounter.event_id)
-        .where(((Encounter.user_low_id == user_id) & Encounter.user_high_id.in_(others))
-               | ((Encounter.user_high_id == user_id) & Encounter.user_low_id.in_(others)),
-               Encounter.event_id != event.id, Event.starts_at < event.starts_at)
-        .order_by(Event.starts_at))
+    rows = db.session.execute(_LAST_MET, {"user_id": user_id, "others": sorted(others), "event_id": event.id,
+                                          "starts_at": event.starts_at})
     met: dict[int, tuple[str, object]] = {}
     for low, high, title, starts_at in rows:
         met[high if low == user_id else low] = (title, starts_at)  # later rows overwrite: the latest wins
     return met
 
 
-def _my_table_seats(seating_id: int, user_id: int) -> list[tuple[int, int, int]]:
-    """(round, table_no, user_id) of everyone at this person's tables, in seat
-    order: one query that reads a dozen seats, not the whole seating."""
-    mine = aliased(Seat)
+def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
+    """The event and its published seating (if any), in one query; not found
+    unless this person may see the event and holds a confirmed seat there."""
+    row = db.session.execute(_MY_EVENING, {"user_id": user.id, "event_id": event_id}).first()
+    if row is None or not row[0].visible_to(user) or row[1] is None:
+        raise NotFoundError(_l("There is no such event."))
+    return row[0], row[2]
+
+
+def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list:
+    """(round, table_no, user_id, then what a tablemate card shows) of everyone
+    registered at this person's tables, in seat order: one query that reads a
+    dozen seats, not the whole seating."""
     return list(db.session.execute(
-        select(Seat.round, Seat.table_no, Seat.user_id)
-        .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round,
-                         mine.table_no == Seat.table_no))
-        .where(Seat.seating_id == seating_id, mine.user_id == user_id)
-        .order_by(Seat.round, Seat.table_no, Seat.user_id)).all())
+        _MY_TABLE_SEATS, {"seating_id": seating_id, "event_id": event_id, "user_id": user_id}).all())
 
 
-def my_tables(user: User, event: Event) -> list[MyRound] | None:
-    """This person's tables at the published seating, or None if nothing is published for them."""
-    seating = published_seating(event.id)
+def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
+    """The event, and this person's tables at its published seating (None if
+    nothing is published for them). Not found for anyone who may not see the
+    event or holds no confirmed seat there."""
+    event, seating = _my_evening(user, event_id)
     if seating is None:
-        return None
-    seats = _my_table_seats(seating.id, user.id)
-    mine = {r: t for r, t, u in seats if u == user.id}
-    if not mine:
-        return None
+        return event, None
+    mine: dict[int, int] = {}
     at_table: dict[int, list[int]] = {}
-    for r, _t, u in seats:
-        if u != user.id:
-            at_table.setdefault(r, []).append(u)
-    mates = {u for people in at_table.values() for u in people}
-    people = _attendees_by_id(event, mates)
-    met = _last_met(user.id, mates, event)
-    return [
+    people: dict[int, Attendee] = {}
+    for r, t, person, registration_id, goals, intro, checked_in_at, name, industry, other in _my_table_seats(
+            seating.id, event.id, user.id):
+        if person == user.id:
+            mine[r] = t
+        else:
+            at_table.setdefault(r, []).append(person)
+            people[person] = Attendee(registration_id=registration_id, user_id=person, display_name=name,
+                                      industry=industry, industry_other=other, goals=tuple(goals), intro=intro,
+                                      checked_in=checked_in_at is not None, first_time=False)
+    if not mine:
+        return event, None
+    met = _last_met(user.id, set(people), event)
+    return event, [
         MyRound(number=r, table_name=seating.table_name(t),
-                tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, []) if u in people])
+                tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, [])])
         for r, t in sorted(mine.items())
     ]
 
-
-def _attendees_by_id(event: Event, user_ids: set[int]) -> dict[int, Attendee]:
-    rows = db.session.execute(
-        select(Registration, User).join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == event.id, Registration.user_id.in_(user_ids)))
-    return {
-        user.id: Attendee(registration_id=r.id, user_id=user.id, display_name=user.display_name,
-                          industry=user.industry, industry_other=user.industry_other, goals=tuple(r.goals),
-                          intro=r.intro, checked_in=r.checked_in_at is not None, first_time=False)
-        for r, user in rows
-    }

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.events.queries import managed_event, visible_event
+from meetup.events.queries import managed_event
 from meetup.matching.queries import notes_about
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
@@ -141,9 +141,6 @@ def cards(event_id: int):
 @bp.get("/my-tables")
 @login_required
 def my_tables(event_id: int):
-    event = visible_event(current_user, event_id)
-    if not queries.is_registered(current_user.id, event.id):
-        abort(404)
-    rounds = queries.my_tables(_me(), event)
+    event, rounds = queries.my_tables(_me(), event_id)  # not found unless the reader holds a confirmed seat
     notes = notes_about(current_user.id, {m.attendee.user_id for r in rounds or [] for m in r.tablemates})
     return no_store(render_template("seating/mine.html", event=event, rounds=rounds, notes=notes))

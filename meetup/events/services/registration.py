@@ -9,7 +9,7 @@ never both see the last free seat.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from meetup.conduct import bans
 from meetup.conduct import services as conduct
@@ -33,14 +33,31 @@ class NotRegisteredError(DomainError):
     pass
 
 
+# Registering and cancelling run these inside the event's lock on every
+# request of the flow: built once, since building a statement costs more
+# than running it.
+_event_id = bindparam("event_id")
+_CONFIRMED_COUNT = select(func.count()).select_from(Registration).where(
+    Registration.event_id == _event_id, Registration.status == CONFIRMED)
+_REGISTRATION_OF = select(Registration).where(
+    Registration.event_id == _event_id, Registration.user_id == bindparam("user_id"))
+# What a new registration needs: is a seat free, and the end of the queue.
+_SEATS_AND_QUEUE = select(func.count().filter(Registration.status == CONFIRMED),
+                          func.max(Registration.queue_number)).where(Registration.event_id == _event_id)
+_SEATS_AND_WAITING = select(func.count().filter(Registration.status == CONFIRMED),
+                            func.count().filter(Registration.status == WAITLISTED)).where(
+    Registration.event_id == _event_id)
+_WAITING_AHEAD = select(func.count()).select_from(Registration).where(
+    Registration.event_id == _event_id, Registration.status == WAITLISTED,
+    Registration.queue_number < bindparam("queue_number"))
+
+
 def confirmed_count(event_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event_id, Registration.status == CONFIRMED)) or 0
+    return db.session.scalar(_CONFIRMED_COUNT, {"event_id": event_id}) or 0
 
 
 def registration_of(user_id: int, event_id: int) -> Registration | None:
-    return db.session.scalar(select(Registration).where(
-        Registration.event_id == event_id, Registration.user_id == user_id))
+    return db.session.scalar(_REGISTRATION_OF, {"event_id": event_id, "user_id": user_id})
 
 
 def closed_reason(event: Event, now: datetime):
@@ -87,9 +104,9 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
         conduct.acknowledge(actor_id, event, accepted=acknowledged, now=now)
-        seat_free = confirmed_count(event.id) < event.capacity
-        queue_number = 1 + (db.session.scalar(select(func.max(Registration.queue_number))
-                                              .where(Registration.event_id == event.id)) or 0)
+        confirmed, last_in_queue = db.session.execute(_SEATS_AND_QUEUE, {"event_id": event.id}).one()
+        seat_free = confirmed < event.capacity
+        queue_number = 1 + (last_in_queue or 0)
         if registration is None:
             registration = Registration(event_id=event.id, user_id=actor_id)
             db.session.add(registration)
@@ -132,8 +149,9 @@ def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
     Only call inside ``locked_event``: the count must not move underneath."""
     if event.state not in (PUBLISHED,) or now >= event.starts_at:
         return []
-    free = event.capacity - confirmed_count(event.id)
-    if free <= 0:
+    confirmed, waiting = db.session.execute(_SEATS_AND_WAITING, {"event_id": event.id}).one()
+    free = event.capacity - confirmed
+    if free <= 0 or not waiting:
         return []
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
@@ -149,10 +167,8 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None if not on the waitlist."""
     if registration.status != WAITLISTED:
         return None
-    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == registration.event_id, Registration.status == WAITLISTED,
-        Registration.queue_number < registration.queue_number,
-    )) or 0
+    ahead = db.session.scalar(_WAITING_AHEAD, {"event_id": registration.event_id,
+                                               "queue_number": registration.queue_number}) or 0
     return ahead + 1
 
 

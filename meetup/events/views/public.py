@@ -6,11 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.conduct import bans
-from meetup.conduct import services as conduct
 from meetup.errors import DomainError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
-from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX
+from meetup.events.models import CONFIRMED, THEME_MAX
 from meetup.events.services import registration as registrations
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
@@ -31,16 +30,14 @@ def index():
 
 @bp.get("/<int:event_id>")
 def show(event_id: int):
-    event = queries.visible_event(current_user, event_id)
-    page = queries.event_page(event, current_user, utcnow())
-    return render_template("events/show.html", event=event, page=page, code=conduct.current_code(),
+    event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    return render_template("events/show.html", event=event, page=page, code=page.code,
                            acknowledge_form=AcknowledgeForm())
 
 
 @bp.get("/<int:event_id>/event.ics")
 def calendar_file(event_id: int):
-    event = queries.visible_event(current_user, event_id)
-    page = queries.event_page(event, current_user, utcnow())
+    event, page = queries.visible_event_page(current_user, event_id, utcnow())
     body = ics.event_calendar(event, url_for("events.show", event_id=event.id, _external=True),
                               with_online_link=page.shows_online_link)
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
@@ -50,9 +47,8 @@ def calendar_file(event_id: int):
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
-    event = queries.visible_event(current_user, event_id)
-    mine = registrations.registration_of(current_user.id, event.id)
-    if mine is not None and mine.status != CANCELLED:
+    event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    if page.registered:
         flash(_("You are already registered for this event."), "info")
         return redirect(url_for("events.show", event_id=event.id))
     form = RegistrationForm().offer(event)
@@ -63,6 +59,7 @@ def register(event_id: int):
                 acknowledged=form.acknowledge.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)
+            page = queries.event_page(event, current_user, utcnow())  # as the refusal left it
         else:
             if registration.status == CONFIRMED:
                 flash(_("You are registered. Your seat is confirmed."), "success")
@@ -71,8 +68,7 @@ def register(event_id: int):
                         "if a seat frees up.", position=registrations.waitlist_position(registration)), "info")
             # event_id, not event.id: the service's commit expired the loaded event.
             return redirect(url_for("events.show", event_id=event_id))
-    page = queries.event_page(event, current_user, utcnow(), registration=mine)
-    return render_template("events/register.html", event=event, form=form, code=conduct.current_code(),
+    return render_template("events/register.html", event=event, form=form, code=page.code,
                            page=page, closed=page.closed_reason or bans.refusal(current_user.id, event))
 
 
@@ -80,9 +76,12 @@ def register(event_id: int):
 @login_required
 def cancel_registration(event_id: int):
     event = queries.visible_event(current_user, event_id)
+    # Translated before the service's commit expires the reader, whose
+    # language would otherwise be read again just for this message.
+    done = _("Your registration is cancelled.")
     with refusal_flashed():
         registrations.cancel_registration(_me(), event.id, now=utcnow())
-        flash(_("Your registration is cancelled."), "info")
+        flash(done, "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event_id))
 
 
