@@ -19,6 +19,19 @@ graceful_timeout = 30
 keepalive = 5  # nginx keeps upstream connections open (see deploy/nginx/meetup.conf)
 max_requests = 2000  # recycle workers now and then; jitter keeps them from restarting together
 max_requests_jitter = 200
+# Import the app once in the master: a recycled worker is then a cheap fork, not a
+# second of re-importing Flask, SQLAlchemy and the templates while requests wait.
+preload_app = True
 accesslog = "-"  # to the journal; nginx keeps its own log too
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"  # only the local nginx; PROXY_COUNT=1 makes Flask trust it
+
+
+def post_fork(server, worker):
+    """A forked worker must not share the master's database connections (SQLAlchemy's advice)."""
+    from meetup.extensions import db
+    from wsgi import app
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
