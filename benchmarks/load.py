@@ -256,7 +256,7 @@ def _markdown(data, report: dict) -> str:
         ceiling = pages["Ceiling: /healthz"][0]["rps"]
         lines += [f"## {name}", "",
                   f"| page | req/s | % of ceiling | p50 ms | p95 ms | p99 ms | responses | "
-                  f"{CONNECTIONS} users thinking: req/s, p50 / p99 ms | target |",
+                  f"{CONNECTIONS} users thinking: req/s, p50 / p95 / p99 ms | target |",
                   "|---|---:|---:|---:|---:|---:|---|---:|---|"]
         for page, (m, users) in pages.items():
             share = m["rps"] / ceiling if ceiling else 0.0
@@ -268,7 +268,7 @@ def _markdown(data, report: dict) -> str:
             if m["socket_errors"]:
                 statuses += f" socket errors×{m['socket_errors']}"
             lines.append(f"| {page} | {m['rps']:.0f} | {share:.0%} | {m['p50']:.1f} | {m['p95']:.1f} | "
-                         f"{m['p99']:.1f} | {statuses} | {users['rps']:.0f}, {users['p50']:.1f} / {users['p99']:.1f} | {met} |")
+                         f"{m['p99']:.1f} | {statuses} | {users['rps']:.0f}, {users['p50']:.1f} / {users['p95']:.1f} / {users['p99']:.1f} | {met} |")
         lines.append("")
     return "\n".join(lines)
 
