@@ -1,8 +1,9 @@
 """gunicorn settings for one app server: ``gunicorn -c deploy/gunicorn.conf.py wsgi:app``.
 
-Sized from benchmarks/LOAD.md: threaded workers beat sync ones on every page
-there (requests wait on PostgreSQL, and sync workers close every connection);
-two workers per core, each with a few threads.
+Threaded workers, two per core with a few threads each: requests wait on
+PostgreSQL, and a sync worker is held by every open connection (in an earlier
+run of benchmarks/load.py, gthread beat sync on every page). benchmarks/LOAD.md
+measures exactly this set-up.
 """
 
 import multiprocessing
