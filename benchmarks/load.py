@@ -53,7 +53,7 @@ PEOPLE = 100  # logged-in people per logged-in page (each log-in is a real scryp
 # The production set-up of deploy/gunicorn.conf.py (threaded workers, two per core, access log on).
 # Sync workers are left out: with no nginx in front to buffer, a user who thinks on an open
 # connection holds a sync worker, so the latency run would measure that, not the app.
-SERVERS = [("gunicorn -c deploy/gunicorn.conf.py (gthread, 4 workers × 4 threads)", ["-c", "deploy/gunicorn.conf.py"])]
+SERVERS = [("gunicorn -c deploy/gunicorn.conf.py (gthread, 2 workers per core × 16 threads)", ["-c", "deploy/gunicorn.conf.py"])]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -1,6 +1,6 @@
 """gunicorn settings for one app server: ``gunicorn -c deploy/gunicorn.conf.py wsgi:app``.
 
-Threaded workers, two per core with a few threads each: requests wait on
+Threaded workers, two per core with sixteen threads each: requests wait on
 PostgreSQL, and a sync worker is held by every open connection (in an earlier
 run of benchmarks/load.py, gthread beat sync on every page). benchmarks/LOAD.md
 measures exactly this set-up.
@@ -12,7 +12,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Enough threads for the open keep-alive connections a worker holds: with 4, one request in
+# fifty waited 0.2-1 s for a thread (benchmarks/LOAD.md, 50 users thinking); with 16, p99 is ms.
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # Each worker keeps its own SQLAlchemy pool (5 + 10 overflow): workers x 15
 # must stay under PostgreSQL's max_connections across all app servers.
 timeout = 30  # forming tables for a big evening takes a few seconds, never thirty
