@@ -18,7 +18,7 @@ from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.conduct.services import acknowledged_user_ids, current_code
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
-from meetup.events.services.registration import closed_reason, registration_of, waitlist_position
+from meetup.events.services.registration import closed_reason, waitlist_position
 from meetup.extensions import db
 
 SEARCH_LIMIT = 20
@@ -49,17 +49,20 @@ class Counts:
     checked_in: int = 0
 
 
-_COUNTS = (select(Registration.status, func.count(), func.count(Registration.checked_in_at))
-           .where(Registration.event_id == bindparam("event_id")).group_by(Registration.status))
+# One row of counts for the event named by the bind parameter; built once.
+_TALLY = (select(*(func.count().filter(Registration.status == status).label(status)
+                   for status in (CONFIRMED, WAITLISTED, CANCELLED)),
+                 func.count(Registration.checked_in_at).label("checked_in"))
+          .where(Registration.event_id == bindparam("event_id")))
+
+
+def _counts(row) -> Counts:
+    return Counts(confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled,
+                  checked_in=row.checked_in)
 
 
 def counts(event_id: int) -> Counts:
-    rows = db.session.execute(_COUNTS, {"event_id": event_id})
-    result = Counts()
-    for status, number, checked_in in rows:
-        setattr(result, status, number)
-        result.checked_in += checked_in
-    return result
+    return _counts(db.session.execute(_TALLY, {"event_id": event_id}).one())
 
 
 def _confirmed_counts():
@@ -98,24 +101,13 @@ class EventPage:
         return self.manages or (self.registration is not None and self.registration.status == CONFIRMED)
 
 
-_LOOK_UP = object()
-
-
-def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP, counted: Counts | None = None,
-               code: CodeOfConduct | None = None) -> EventPage:
-    """``registration``, ``counted``, ``code``: the reader's registration, the
-    event's counts and the current code of conduct, when the caller has just
-    read them."""
-    if registration is not _LOOK_UP:
-        mine = registration
-    else:
-        mine = registration_of(reader.id, event.id) if reader.is_authenticated else None
-    code = code if code is not None else current_code()
+def _event_page(event: Event, reader, now: datetime, mine: Registration | None, counted: Counts,
+                code: CodeOfConduct) -> EventPage:
     needs_acknowledgement = bool(
         mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
         and event.id in unacknowledged_event_ids(reader.id, [event], version=code.version))
     return EventPage(
-        counts=counted if counted is not None else counts(event.id), capacity=event.capacity, registration=mine,
+        counts=counted, capacity=event.capacity, registration=mine,
         position=waitlist_position(mine) if mine is not None else None,
         needs_acknowledgement=needs_acknowledgement, manages=event.managed_by(reader),
         closed_reason=closed_reason(event, now), started=event.starts_at <= now, over=event.ends_at <= now,
@@ -124,10 +116,7 @@ def event_page(event: Event, reader, now: datetime, registration=_LOOK_UP, count
 
 
 def _event_page_statement():
-    tally = (select(*(func.count().filter(Registration.status == status).label(status)
-                      for status in (CONFIRMED, WAITLISTED, CANCELLED)),
-                    func.count(Registration.checked_in_at).label("checked_in"))
-             .where(Registration.event_id == bindparam("event_id")).subquery())
+    tally = _TALLY.subquery()
     newest_code = select(func.max(CodeOfConduct.version)).scalar_subquery()
     return (select(Event, Registration, CodeOfConduct, tally).select_from(Event)
             .join(tally, sa_true())
@@ -150,10 +139,7 @@ def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, Eve
     row = db.session.execute(_EVENT_PAGE, {"event_id": event_id, "reader_id": reader_id}).first()
     if row is None or not row[0].visible_to(reader):
         raise NotFoundError(_l("There is no such event."))
-    event, mine = row[0], row[1]
-    counted = Counts(confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled,
-                     checked_in=row.checked_in)
-    return event, event_page(event, reader, now, registration=mine, counted=counted, code=row[2])
+    return row[0], _event_page(row[0], reader, now, row[1], _counts(row), row[2])
 
 
 @dataclass

@@ -37,23 +37,23 @@ class NotRegisteredError(DomainError):
 # request of the flow: built once, since building a statement costs more
 # than running it.
 _event_id = bindparam("event_id")
-_CONFIRMED_COUNT = select(func.count()).select_from(Registration).where(
-    Registration.event_id == _event_id, Registration.status == CONFIRMED)
+# Where the event's seats stand: confirmed, waiting, and the end of the queue.
+_SEATS = select(func.count().filter(Registration.status == CONFIRMED).label("confirmed"),
+                func.count().filter(Registration.status == WAITLISTED).label("waiting"),
+                func.max(Registration.queue_number).label("last_in_queue")).where(Registration.event_id == _event_id)
 _REGISTRATION_OF = select(Registration).where(
     Registration.event_id == _event_id, Registration.user_id == bindparam("user_id"))
-# What a new registration needs: is a seat free, and the end of the queue.
-_SEATS_AND_QUEUE = select(func.count().filter(Registration.status == CONFIRMED),
-                          func.max(Registration.queue_number)).where(Registration.event_id == _event_id)
-_SEATS_AND_WAITING = select(func.count().filter(Registration.status == CONFIRMED),
-                            func.count().filter(Registration.status == WAITLISTED)).where(
-    Registration.event_id == _event_id)
 _WAITING_AHEAD = select(func.count()).select_from(Registration).where(
     Registration.event_id == _event_id, Registration.status == WAITLISTED,
     Registration.queue_number < bindparam("queue_number"))
 
 
+def _seats(event_id: int):
+    return db.session.execute(_SEATS, {"event_id": event_id}).one()
+
+
 def confirmed_count(event_id: int) -> int:
-    return db.session.scalar(_CONFIRMED_COUNT, {"event_id": event_id}) or 0
+    return _seats(event_id).confirmed
 
 
 def registration_of(user_id: int, event_id: int) -> Registration | None:
@@ -104,9 +104,9 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
         conduct.acknowledge(actor_id, event, accepted=acknowledged, now=now)
-        confirmed, last_in_queue = db.session.execute(_SEATS_AND_QUEUE, {"event_id": event.id}).one()
-        seat_free = confirmed < event.capacity
-        queue_number = 1 + (last_in_queue or 0)
+        seats = _seats(event.id)
+        seat_free = seats.confirmed < event.capacity
+        queue_number = 1 + (seats.last_in_queue or 0)
         if registration is None:
             registration = Registration(event_id=event.id, user_id=actor_id)
             db.session.add(registration)
@@ -149,9 +149,9 @@ def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
     Only call inside ``locked_event``: the count must not move underneath."""
     if event.state not in (PUBLISHED,) or now >= event.starts_at:
         return []
-    confirmed, waiting = db.session.execute(_SEATS_AND_WAITING, {"event_id": event.id}).one()
-    free = event.capacity - confirmed
-    if free <= 0 or not waiting:
+    seats = _seats(event.id)
+    free = event.capacity - seats.confirmed
+    if free <= 0 or not seats.waiting:
         return []
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)

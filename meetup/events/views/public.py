@@ -59,7 +59,7 @@ def register(event_id: int):
                 acknowledged=form.acknowledge.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)
-            page = queries.event_page(event, current_user, utcnow())  # as the refusal left it
+            event, page = queries.visible_event_page(current_user, event_id, utcnow())  # as the refusal left it
         else:
             if registration.status == CONFIRMED:
                 flash(_("You are registered. Your seat is confirmed."), "success")
