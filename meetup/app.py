@@ -52,6 +52,11 @@ def _load_config(app: Flask, config) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "meetup.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Row locks (meetup.database.lock_row) count on each statement seeing
+        # what others committed before it: never the server's default, whatever it is.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                                   "isolation_level": "READ COMMITTED"}
 
 
 def _init_database(app: Flask) -> None:

@@ -54,8 +54,8 @@ ROW_LOCKS_ENABLED = True
 
 
 def lock_row(model, id):
-    """Begin a new transaction that first takes the write lock on one row,
-    and return that row freshly loaded (None if it does not exist).
+    """Take the write lock on one row before anything else is counted, and
+    return that row freshly loaded (None if it does not exist).
 
     PostgreSQL: ``SELECT … FOR UPDATE`` on the row, so every other locker of
     it waits until this transaction ends. SQLite: ``BEGIN IMMEDIATE``, the
@@ -64,10 +64,18 @@ def lock_row(model, id):
     """
     session = db.session()  # the current request's (or thread's) Session
     if session.in_transaction():
-        # Reads made earlier in the request (loading the page's objects) hold
-        # a snapshot; by contract nothing is pending, so end it and start
-        # the locked transaction afresh.
-        session.commit()
+        # By contract nothing was written earlier in the request, only read
+        # (the reader, the page's objects).
+        if session.get_bind().dialect.name == "postgresql":
+            # READ COMMITTED (pinned in create_app): every statement after the
+            # lock sees all that was committed before it, so the lock can be
+            # taken in the transaction already open, without a COMMIT and a
+            # new BEGIN. Objects loaded earlier are expired, as a commit would.
+            session.expire_all()
+        else:
+            # A SQLite read transaction holds its snapshot, and BEGIN
+            # IMMEDIATE must start a transaction: end it, start afresh.
+            session.commit()
     statement = select(model).where(model.id == id).execution_options(populate_existing=True)
     if not ROW_LOCKS_ENABLED:
         return session.scalars(statement).one_or_none()

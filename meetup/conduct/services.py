@@ -35,9 +35,13 @@ def current_terms(event) -> tuple[int, int]:
 
 
 def has_acknowledged_current(user_id: int, event) -> bool:
-    version, revision = current_terms(event)
+    return _has_acknowledged(user_id, event.id, current_terms(event))
+
+
+def _has_acknowledged(user_id: int, event_id: int, terms: tuple[int, int]) -> bool:
+    version, revision = terms
     return db.session.scalar(select(ConductAcknowledgement.id).where(
-        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event.id,
+        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event_id,
         ConductAcknowledgement.platform_version == version,
         ConductAcknowledgement.event_revision == revision,
     ).limit(1)) is not None
@@ -60,9 +64,9 @@ def acknowledge(user_id: int, event, *, accepted: bool, now) -> ConductAcknowled
     twice keeps the first record."""
     if not accepted:
         raise ConductNotAcknowledgedError(NEEDS_ACKNOWLEDGEMENT, field="acknowledge")
-    if has_acknowledged_current(user_id, event):
+    version, revision = terms = current_terms(event)  # read once: the code is a query
+    if _has_acknowledged(user_id, event.id, terms):
         return None
-    version, revision = current_terms(event)
     record = ConductAcknowledgement(user_id=user_id, event_id=event.id, platform_version=version,
                                     event_revision=revision, acknowledged_at=now)
     db.session.add(record)

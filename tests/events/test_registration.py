@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from datetime import timedelta
 
 from meetup.conduct.models import ConductAcknowledgement
-from meetup.errors import DomainError
+from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import (
@@ -108,8 +108,10 @@ def test_registration_closes_once_the_event_started(event, user, sign_up_for):
 
 def test_registration_is_impossible_for_a_cancelled_event_or_a_draft(make_event, host, user, sign_up_for, now):
     draft = make_event(publish=False)
-    with pytest.raises(RegistrationClosedError):
+    with pytest.raises(NotFoundError):  # to anyone but its host, a draft does not exist
         sign_up_for(draft, user)
+    with pytest.raises(RegistrationClosedError):
+        sign_up_for(draft, host)
     cancelled = make_event()
     hosting.cancel_event(host, cancelled.id, now=now)
     with pytest.raises(RegistrationClosedError, match="cancelled"):

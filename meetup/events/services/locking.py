@@ -13,17 +13,23 @@ EVENT_NOT_FOUND = _l("There is no such event.")
 
 
 @contextmanager
-def locked_event(event_id: int):
+def locked_event(event_id: int, *, keep_loaded: bool = False):
     """A transaction holding the event's lock from its first statement.
 
     Commits when the block ends; rolls back (releasing the lock, changing
-    nothing) if it raises."""
+    nothing) if it raises. ``keep_loaded``: what the block read and wrote
+    stays loaded after the commit (it is what was committed, under the lock),
+    so the caller can answer from it without reading it all again."""
     event = lock_row(Event, event_id)
+    session = db.session()
     try:
         if event is None:
             raise NotFoundError(EVENT_NOT_FOUND)
         yield event
-        db.session.commit()
+        session.expire_on_commit = not keep_loaded
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.expire_on_commit = True

@@ -13,11 +13,11 @@ from sqlalchemy import bindparam, func, select
 
 from meetup.conduct import bans
 from meetup.conduct import services as conduct
-from meetup.errors import DomainError
+from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.notify import notify
-from meetup.events.services.locking import locked_event
+from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
 from meetup.extensions import db
 
 
@@ -93,8 +93,11 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
 
     Registering again after cancelling reuses the row (one per person and
     event) and joins the end of the queue like anyone new."""
-    actor_id = actor.id  # read before the lock's fresh transaction expires the actor
-    with locked_event(event_id) as event:
+    actor_id = actor.id  # read before the lock expires the actor
+    # keep_loaded: the caller answers from the registration as committed.
+    with locked_event(event_id, keep_loaded=True) as event:
+        if not event.visible_to(actor):
+            raise NotFoundError(EVENT_NOT_FOUND)
         reason = closed_reason(event, now)
         if reason is not None:
             raise RegistrationClosedError(reason)
@@ -108,26 +111,29 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         seat_free = seats.confirmed < event.capacity
         queue_number = 1 + (seats.last_in_queue or 0)
         if registration is None:
-            registration = Registration(event_id=event.id, user_id=actor_id)
+            registration = Registration(event=event, user=actor)
             db.session.add(registration)
         registration.status = CONFIRMED if seat_free else WAITLISTED
         registration.goals, registration.intro = goals, intro
         registration.registered_at, registration.queue_number = now, queue_number
         registration.confirmed_at = now if seat_free else None
         registration.cancelled_at = registration.checked_in_at = registration.reminder_sent_at = None
-        db.session.flush()
+        # Written with its mail at the commit: one flush, nothing read back.
         if seat_free:
             notify(registration, "registration-confirmed")
         else:
-            notify(registration, "registration-waitlisted", position=waitlist_position(registration))
+            # The end of the queue: everyone waiting is ahead.
+            notify(registration, "registration-waitlisted", position=seats.waiting + 1)
         return registration
 
 
 def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
     """Give up one's seat or waitlist place; a freed seat goes to the first
     person waiting, in this same transaction."""
-    actor_id = actor.id  # read before the lock's fresh transaction expires the actor
+    actor_id = actor.id  # read before the lock expires the actor
     with locked_event(event_id) as event:
+        if not event.visible_to(actor):
+            raise NotFoundError(EVENT_NOT_FOUND)
         registration = registration_of(actor_id, event.id)
         if registration is None or registration.status == CANCELLED:
             raise NotRegisteredError(_l("You are not registered for this event."))

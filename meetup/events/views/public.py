@@ -11,6 +11,7 @@ from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
 from meetup.events.models import CONFIRMED, THEME_MAX
 from meetup.events.services import registration as registrations
+from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, refusal_flashed, safe_next_url
@@ -47,40 +48,44 @@ def calendar_file(event_id: int):
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
-    event, page = queries.visible_event_page(current_user, event_id, utcnow())
-    if page.registered:
-        flash(_("You are already registered for this event."), "info")
-        return redirect(url_for("events.show", event_id=event.id))
-    form = RegistrationForm().offer(event)
+    form, refusal = RegistrationForm(), None
     if form.validate_on_submit():
+        # The service reads the event under its lock (and answers 404 as the
+        # page would); nothing is read for the page unless it is shown again.
         try:
             registration = registrations.register(
-                _me(), event.id, goals=form.goals.data or [], intro=form.intro.data or "",
+                _me(), event_id, goals=form.goals.data or [], intro=form.intro.data or "",
                 acknowledged=form.acknowledge.data, now=utcnow())
+        except AlreadyRegisteredError:
+            flash(_("You are already registered for this event."), "info")
+            return redirect(url_for("events.show", event_id=event_id))
         except DomainError as error:
-            apply_error(form, error)
-            event, page = queries.visible_event_page(current_user, event_id, utcnow())  # as the refusal left it
+            refusal = error
         else:
             if registration.status == CONFIRMED:
                 flash(_("You are registered. Your seat is confirmed."), "success")
             else:
                 flash(_("The event is full: you are on the waitlist, number %(position)d. We will write to you "
                         "if a seat frees up.", position=registrations.waitlist_position(registration)), "info")
-            # event_id, not event.id: the service's commit expired the loaded event.
             return redirect(url_for("events.show", event_id=event_id))
-    return render_template("events/register.html", event=event, form=form, code=page.code,
+    event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    if page.registered:
+        flash(_("You are already registered for this event."), "info")
+        return redirect(url_for("events.show", event_id=event.id))
+    if refusal is not None:
+        apply_error(form, refusal)
+    return render_template("events/register.html", event=event, form=form.offer(event), code=page.code,
                            page=page, closed=page.closed_reason or bans.refusal(current_user.id, event))
 
 
 @bp.post("/<int:event_id>/cancel-registration")
 @login_required
 def cancel_registration(event_id: int):
-    event = queries.visible_event(current_user, event_id)
-    # Translated before the service's commit expires the reader, whose
+    # Translated before the service's lock expires the reader, whose
     # language would otherwise be read again just for this message.
     done = _("Your registration is cancelled.")
-    with refusal_flashed():
-        registrations.cancel_registration(_me(), event.id, now=utcnow())
+    with refusal_flashed():  # the service answers 404 for an event this reader may not see
+        registrations.cancel_registration(_me(), event_id, now=utcnow())
         flash(done, "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event_id))
 
