@@ -53,18 +53,29 @@ def select_locale() -> str:
 # of a template imported without context, which Jinja keeps between
 # requests) takes the slow path: never another render's translations.
 
-_TRANSLATIONS = "_babel_translations"
+_TRANSLATIONS, _LOCALE = "_babel_translations", "_babel_locale"
 
 
 def translations_for_render() -> dict:
     """Template context processor: this render's translations and locale."""
     locale = get_locale()
-    return {_TRANSLATIONS: get_translations(), "get_locale": lambda: locale}
+    return {_TRANSLATIONS: get_translations(), _LOCALE: str(locale), "get_locale": lambda: locale}
 
 
 def _translations(context):
     translations = context.get(_TRANSLATIONS)
     return translations if translations is not None else get_translations()
+
+
+def render_gettext(context):
+    """For template filters (``pass_context``) that translate a message id:
+    this render's gettext."""
+    return _translations(context).ugettext
+
+
+def render_locale(context) -> str:
+    """For template filters that format dates: this render's locale."""
+    return context.get(_LOCALE) or str(get_locale())
 
 
 def _formatted(context, text, variables):

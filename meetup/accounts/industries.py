@@ -6,55 +6,63 @@ professions (士業) come first because professionals' mixers are a core use.
 
 from flask_babel import lazy_gettext as _l
 
+from meetup.i18n import N_
+
 OTHER = "other"
 
-PROFESSIONS = {
-    "lawyer": _l("Lawyer (bengoshi)"),
-    "judicial-scrivener": _l("Judicial scrivener (shiho shoshi)"),
-    "administrative-scrivener": _l("Administrative scrivener (gyosei shoshi)"),
-    "tax-accountant": _l("Tax accountant (zeirishi)"),
-    "cpa": _l("Certified public accountant"),
-    "patent-attorney": _l("Patent attorney (benrishi)"),
-    "labour-consultant": _l("Labour and social security attorney (sharoshi)"),
-    "land-surveyor": _l("Land and house investigator"),
-    "real-estate-appraiser": _l("Real estate appraiser"),
-    "sme-consultant": _l("SME management consultant"),
-    "financial-planner": _l("Financial planner"),
+_PROFESSION_NAMES = {
+    "lawyer": N_("Lawyer (bengoshi)"),
+    "judicial-scrivener": N_("Judicial scrivener (shiho shoshi)"),
+    "administrative-scrivener": N_("Administrative scrivener (gyosei shoshi)"),
+    "tax-accountant": N_("Tax accountant (zeirishi)"),
+    "cpa": N_("Certified public accountant"),
+    "patent-attorney": N_("Patent attorney (benrishi)"),
+    "labour-consultant": N_("Labour and social security attorney (sharoshi)"),
+    "land-surveyor": N_("Land and house investigator"),
+    "real-estate-appraiser": N_("Real estate appraiser"),
+    "sme-consultant": N_("SME management consultant"),
+    "financial-planner": N_("Financial planner"),
 }
 
-INDUSTRIES = {
-    "it": _l("IT and software"),
-    "design": _l("Design and creative"),
-    "marketing": _l("Marketing and advertising"),
-    "media": _l("Media and publishing"),
-    "finance": _l("Banking and finance"),
-    "insurance": _l("Insurance"),
-    "real-estate": _l("Real estate"),
-    "construction": _l("Construction and architecture"),
-    "manufacturing": _l("Manufacturing"),
-    "retail": _l("Retail and trade"),
-    "restaurant": _l("Restaurants and food"),
-    "hospitality": _l("Hotels and travel"),
-    "healthcare": _l("Healthcare"),
-    "care": _l("Nursing and care"),
-    "education": _l("Education"),
-    "research": _l("Research"),
-    "consulting": _l("Consulting"),
-    "hr": _l("Human resources"),
-    "logistics": _l("Logistics"),
-    "agriculture": _l("Agriculture"),
-    "public-sector": _l("Public sector"),
-    "nonprofit": _l("Non-profit"),
-    "beauty": _l("Beauty and wellness"),
-    "student": _l("Student"),
+_INDUSTRY_NAMES = {
+    "it": N_("IT and software"),
+    "design": N_("Design and creative"),
+    "marketing": N_("Marketing and advertising"),
+    "media": N_("Media and publishing"),
+    "finance": N_("Banking and finance"),
+    "insurance": N_("Insurance"),
+    "real-estate": N_("Real estate"),
+    "construction": N_("Construction and architecture"),
+    "manufacturing": N_("Manufacturing"),
+    "retail": N_("Retail and trade"),
+    "restaurant": N_("Restaurants and food"),
+    "hospitality": N_("Hotels and travel"),
+    "healthcare": N_("Healthcare"),
+    "care": N_("Nursing and care"),
+    "education": N_("Education"),
+    "research": N_("Research"),
+    "consulting": N_("Consulting"),
+    "hr": N_("Human resources"),
+    "logistics": N_("Logistics"),
+    "agriculture": N_("Agriculture"),
+    "public-sector": N_("Public sector"),
+    "nonprofit": N_("Non-profit"),
+    "beauty": N_("Beauty and wellness"),
+    "student": N_("Student"),
 }
 
+NAMES = {**_PROFESSION_NAMES, **_INDUSTRY_NAMES, OTHER: N_("Other")}
+PROFESSIONS = {code: _l(name) for code, name in _PROFESSION_NAMES.items()}
+INDUSTRIES = {code: _l(name) for code, name in _INDUSTRY_NAMES.items()}
 CATALOGUE = {**PROFESSIONS, **INDUSTRIES, OTHER: _l("Other")}
 
 
-def industry_name(code: str, other_text: str = "") -> str:
-    """What to show for a stored industry code."""
-    if code == OTHER:
-        return other_text or str(CATALOGUE[OTHER])
-    name = CATALOGUE.get(code)
-    return str(name) if name is not None else code
+def industry_name(code: str, other_text: str = "", translate=None) -> str:
+    """What to show for a stored industry code. ``translate``: a template's
+    gettext, which has the translations at hand."""
+    if code == OTHER and other_text:
+        return other_text
+    name = NAMES.get(code)
+    if name is None:
+        return code
+    return translate(name) if translate is not None else str(CATALOGUE[code])

@@ -7,13 +7,17 @@ the form ``custom-<n>`` that never change once given (see ``Event.custom_goals``
 
 from flask_babel import lazy_gettext as _l
 
-CATALOGUE = {
-    "learn": _l("Learn from other industries"),
-    "peers": _l("Find peers"),
-    "practice-speaking": _l("Practise a one-minute self-introduction"),
-    "collaborate": _l("Find collaborators"),
-    "share-info": _l("Share information"),
+from meetup.i18n import N_
+
+
+NAMES = {
+    "learn": N_("Learn from other industries"),
+    "peers": N_("Find peers"),
+    "practice-speaking": N_("Practise a one-minute self-introduction"),
+    "collaborate": N_("Find collaborators"),
+    "share-info": N_("Share information"),
 }
+CATALOGUE = {code: _l(name) for code, name in NAMES.items()}
 
 CUSTOM_PREFIX = "custom-"
 MIN_PICKS = 1
@@ -22,10 +26,11 @@ MAX_CUSTOM = 3
 CUSTOM_LABEL_MAX = 60
 
 
-def goal_name(code: str, custom_goals: list[dict] | None = None) -> str:
-    """What to show for a stored goal code (catalogue or the event's own)."""
-    if code in CATALOGUE:
-        return str(CATALOGUE[code])
+def goal_name(code: str, custom_goals: list[dict] | None = None, translate=None) -> str:
+    """What to show for a stored goal code (catalogue or the event's own).
+    ``translate``: a template's gettext, which has the translations at hand."""
+    if code in NAMES:
+        return translate(NAMES[code]) if translate is not None else str(CATALOGUE[code])
     for goal in custom_goals or ():
         if goal["code"] == code:
             return goal["label"]

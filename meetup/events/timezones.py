@@ -5,6 +5,7 @@ attendee reads it in the event's zone, whatever their own device says.
 """
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time
@@ -29,23 +30,47 @@ def to_local(utc: datetime, zone: str) -> datetime:
     return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
 
 
-def format_date(utc: datetime, zone: str) -> str:
-    """E.g. "Thu, Nov 19, 2026" / "2026年11月19日(木)", in the current language."""
-    return format_skeleton("yMMMEd", to_local(utc, zone), locale=str(get_locale()))
+def _locale(locale: str | None) -> str:
+    return locale or str(get_locale())
 
 
-def format_clock(utc: datetime, zone: str) -> str:
-    return format_time(to_local(utc, zone), "HH:mm", locale=str(get_locale()))
+def format_date(utc: datetime, zone: str, locale: str | None = None) -> str:
+    """E.g. "Thu, Nov 19, 2026" / "2026年11月19日(木)", in the current language
+    (or ``locale``, which a template passes to save looking it up again)."""
+    return _format_date(utc, zone, _locale(locale))
 
 
-def format_span(start: datetime, end: datetime, zone: str) -> str:
+def format_clock(utc: datetime, zone: str, locale: str | None = None) -> str:
+    return _format_clock(utc, zone, _locale(locale))
+
+
+def format_span(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
     """The evening in one line: date, start–end, and the zone if it is not Tokyo."""
-    text = f"{format_date(start, zone)} {format_clock(start, zone)}–{format_clock(end, zone)}"
-    if to_local(start, zone).date() != to_local(end, zone).date():
-        text = f"{format_date(start, zone)} {format_clock(start, zone)} – {format_date(end, zone)} {format_clock(end, zone)}"
+    return _format_span(start, end, zone, _locale(locale))
+
+
+def format_moment(utc: datetime, zone: str, locale: str | None = None) -> str:
+    locale = _locale(locale)
+    text = f"{_format_date(utc, zone, locale)} {_format_clock(utc, zone, locale)}"
     return text if zone == DEFAULT else f"{text} ({zone})"
 
 
-def format_moment(utc: datetime, zone: str) -> str:
-    text = f"{format_date(utc, zone)} {format_clock(utc, zone)}"
+# Pure functions of their arguments, called on every event page for the same
+# few evenings: remembered, since Babel's formatting is not cheap.
+@lru_cache(maxsize=4096)
+def _format_date(utc: datetime, zone: str, locale: str) -> str:
+    return format_skeleton("yMMMEd", to_local(utc, zone), locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_clock(utc: datetime, zone: str, locale: str) -> str:
+    return format_time(to_local(utc, zone), "HH:mm", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_span(start: datetime, end: datetime, zone: str, locale: str) -> str:
+    date, clock = _format_date(start, zone, locale), _format_clock(start, zone, locale)
+    text = f"{date} {clock}–{_format_clock(end, zone, locale)}"
+    if to_local(start, zone).date() != to_local(end, zone).date():
+        text = f"{date} {clock} – {_format_date(end, zone, locale)} {_format_clock(end, zone, locale)}"
     return text if zone == DEFAULT else f"{text} ({zone})"

@@ -32,8 +32,9 @@ def index():
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    # The form is shown only to an attendee who must accept a changed code.
     return render_template("events/show.html", event=event, page=page, code=page.code,
-                           acknowledge_form=AcknowledgeForm())
+                           acknowledge_form=AcknowledgeForm() if page.needs_acknowledgement else None)
 
 
 @bp.get("/<int:event_id>/event.ics")
