@@ -1,16 +1,18 @@
-"""Database set-up that the models do not see: SQLite pragmas and transactions
-that lock a row before they count.
+"""Database set-up that the models do not see: SQLite pragmas, PostgreSQL
+connection checks, and transactions that lock a row before they count.
 
 SQLite gets WAL (readers never wait for the writer), a busy timeout (writers
 queue instead of failing), enforced foreign keys, and SQLAlchemy-controlled
 BEGIN statements so that a service can ask for ``BEGIN IMMEDIATE``.
 """
 
+import select as io_select
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from meetup.extensions import db
 
@@ -35,6 +37,27 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+
+def configure_postgresql(engine: Engine) -> None:
+    """Replace a pooled connection the server has closed, before a request uses it.
+
+    ``pool_pre_ping`` asks the server (a round trip) at every checkout. An
+    idle connection has nothing to read unless the server has sent something
+    unasked: its goodbye and end of file when it restarts, ends idle sessions
+    or is told to terminate the backend. So a look at the socket, without
+    waiting, finds the same dead connections; the pool then opens a new one."""
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):
+        if dbapi_connection.closed or _has_unread_data(dbapi_connection.fileno()):
+            raise DisconnectionError("the database server closed this connection")
+
+
+def _has_unread_data(fd: int) -> bool:
+    poll = io_select.poll()
+    poll.register(fd, io_select.POLLIN | io_select.POLLERR | io_select.POLLHUP)
+    return bool(poll.poll(0))
 
 
 @contextmanager
