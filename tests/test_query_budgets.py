@@ -48,8 +48,9 @@ BUDGETS = {
     "/events/<int:event_id>": 3,
     # Log-in; event, counts, registration and code; a ban by this host.
     "/events/<int:event_id>/register": 3,
-    # Log-in; event, seat and published seating; tablemates; met before; notes.
-    "/events/<int:event_id>/my-tables": 5,
+    # Log-in; event, seat and published seating; tablemates, when they last met
+    # and the reader's notes about them.
+    "/events/<int:event_id>/my-tables": 3,
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Integer, and_, bindparam, case, select
 from sqlalchemy.orm import aliased, load_only
 
 from meetup.accounts.models import User
@@ -19,6 +19,7 @@ from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.errors import NotFoundError
 from meetup.events.queries import Attendee
 from meetup.extensions import db
+from meetup.matching.models import Note
 from meetup.seating.instance import build_instance
 from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 from meetup.seating.services import current_seatings, grid
@@ -127,6 +128,7 @@ def host_overview(event: Event) -> tuple[SeatingView | None, Seating | None]:
 class Tablemate:
     attendee: Attendee
     met_at: tuple[str, object] | None  # (event title, starts_at) of the latest earlier table shared
+    note: str | None = None  # the reader's private note about this person
 
 
 @dataclass
@@ -142,7 +144,7 @@ def published_seating(event_id: int) -> Seating | None:
 
 # My tables is opened by every attendee at once when the host publishes, so
 # its statements are built once (building one costs more than running it).
-_user_id, _event_id, _other_ids = bindparam("user_id"), bindparam("event_id"), bindparam("others", expanding=True)
+_user_id, _event_id = bindparam("user_id", type_=Integer), bindparam("event_id", type_=Integer)
 
 _MY_EVENING = (
     select(Event, Registration.id, Seating).select_from(Event)
@@ -153,35 +155,32 @@ _MY_EVENING = (
     .options(load_only(Seating.id, Seating.table_names)))
 
 _mine = aliased(Seat)
+_met = aliased(Event)
+# The pair (reader, tablemate) as encounters store it: lower id first.
+_low = case((Seat.user_id < _user_id, Seat.user_id), else_=_user_id)
+_high = case((Seat.user_id < _user_id, _user_id), else_=Seat.user_id)
+# The latest earlier evening where the reader shared a table with this tablemate.
+_LAST_MET_EVENT = (
+    select(Encounter.event_id).join(Event, Event.id == Encounter.event_id)
+    .where(Encounter.user_low_id == _low, Encounter.user_high_id == _high, Encounter.event_id != _event_id,
+           Event.starts_at < bindparam("starts_at"))
+    .order_by(Event.starts_at.desc(), Event.id.desc()).limit(1)
+    .correlate(Seat).scalar_subquery())
+# Everyone at the reader's tables, with what a tablemate card shows: their
+# registration and profile, when the reader last met them, and the reader's
+# own note about them (only its author ever reads it).
 _MY_TABLE_SEATS = (
     select(Seat.round, Seat.table_no, Seat.user_id, Registration.id, Registration.goals, Registration.intro,
-           Registration.checked_in_at, User.display_name, User.industry, User.industry_other)
+           Registration.checked_in_at, User.display_name, User.industry, User.industry_other,
+           _met.title, _met.starts_at, Note.text)
     .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round,
                       _mine.table_no == Seat.table_no))
     .join(Registration, and_(Registration.event_id == _event_id, Registration.user_id == Seat.user_id))
     .join(User, User.id == Seat.user_id)
+    .outerjoin(_met, and_(Seat.user_id != _user_id, _met.id == _LAST_MET_EVENT))
+    .outerjoin(Note, and_(Note.author_id == _user_id, Note.subject_id == Seat.user_id))
     .where(Seat.seating_id == bindparam("seating_id"), _mine.user_id == _user_id)
     .order_by(Seat.round, Seat.table_no, Seat.user_id))
-
-_LAST_MET = (
-    select(Encounter.user_low_id, Encounter.user_high_id, Event.title, Event.starts_at)
-    .join(Event, Event.id == Encounter.event_id)
-    .where(((Encounter.user_low_id == _user_id) & Encounter.user_high_id.in_(_other_ids))
-           | ((Encounter.user_high_id == _user_id) & Encounter.user_low_id.in_(_other_ids)),
-           Encounter.event_id != _event_id, Event.starts_at < bindparam("starts_at"))
-    .order_by(Event.starts_at))
-
-
-def _last_met(user_id: int, others: set[int], event: Event) -> dict[int, tuple[str, object]]:
-    """For each other person, the latest earlier event where they shared a table with ``user_id``."""
-    if not others:
-        return {}
-    rows = db.session.execute(_LAST_MET, {"user_id": user_id, "others": sorted(others), "event_id": event.id,
-                                          "starts_at": event.starts_at})
-    met: dict[int, tuple[str, object]] = {}
-    for low, high, title, starts_at in rows:
-        met[high if low == user_id else low] = (title, starts_at)  # later rows overwrite: the latest wins
-    return met
 
 
 def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
@@ -193,12 +192,12 @@ def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
     return row[0], row[2]
 
 
-def _my_table_seats(seating_id: int, event_id: int, user_id: int) -> list:
+def _my_table_seats(seating_id: int, event: Event, user_id: int) -> list:
     """(round, table_no, user_id, then what a tablemate card shows) of everyone
     registered at this person's tables, in seat order: one query that reads a
     dozen seats, not the whole seating."""
-    return list(db.session.execute(
-        _MY_TABLE_SEATS, {"seating_id": seating_id, "event_id": event_id, "user_id": user_id}).all())
+    return list(db.session.execute(_MY_TABLE_SEATS, {
+        "seating_id": seating_id, "event_id": event.id, "user_id": user_id, "starts_at": event.starts_at}).all())
 
 
 def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
@@ -210,22 +209,19 @@ def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
         return event, None
     mine: dict[int, int] = {}
     at_table: dict[int, list[int]] = {}
-    people: dict[int, Attendee] = {}
-    for r, t, person, registration_id, goals, intro, checked_in_at, name, industry, other in _my_table_seats(
-            seating.id, event.id, user.id):
+    people: dict[int, Tablemate] = {}
+    for (r, t, person, registration_id, goals, intro, checked_in_at, name, industry, other,
+         met_title, met_starts_at, note) in _my_table_seats(seating.id, event, user.id):
         if person == user.id:
             mine[r] = t
         else:
             at_table.setdefault(r, []).append(person)
-            people[person] = Attendee(registration_id=registration_id, user_id=person, display_name=name,
-                                      industry=industry, industry_other=other, goals=tuple(goals), intro=intro,
-                                      checked_in=checked_in_at is not None, first_time=False)
+            people[person] = Tablemate(
+                Attendee(registration_id=registration_id, user_id=person, display_name=name, industry=industry,
+                         industry_other=other, goals=tuple(goals), intro=intro,
+                         checked_in=checked_in_at is not None, first_time=False),
+                met_at=(met_title, met_starts_at) if met_title is not None else None, note=note)
     if not mine:
         return event, None
-    met = _last_met(user.id, set(people), event)
-    return event, [
-        MyRound(number=r, table_name=seating.table_name(t),
-                tablemates=[Tablemate(people[u], met.get(u)) for u in at_table.get(r, [])])
-        for r, t in sorted(mine.items())
-    ]
-
+    return event, [MyRound(number=r, table_name=seating.table_name(t), tablemates=[people[u] for u in at_table.get(r, [])])
+                   for r, t in sorted(mine.items())]

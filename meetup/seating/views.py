@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.events.queries import managed_event
-from meetup.matching.queries import notes_about
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
 from meetup.timeutil import utcnow
@@ -142,5 +141,4 @@ def cards(event_id: int):
 @login_required
 def my_tables(event_id: int):
     event, rounds = queries.my_tables(_me(), event_id)  # not found unless the reader holds a confirmed seat
-    notes = notes_about(current_user.id, {m.attendee.user_id for r in rounds or [] for m in r.tablemates})
-    return no_store(render_template("seating/mine.html", event=event, rounds=rounds, notes=notes))
+    return no_store(render_template("seating/mine.html", event=event, rounds=rounds))
