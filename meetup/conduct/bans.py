@@ -43,10 +43,16 @@ def refusal(user_id: int, event: Event):
     return BANNED if active_ban(event.host_id, user_id) is not None else None
 
 
-def refuse_if_banned(user_id: int, event: Event) -> None:
-    """For the registration service, inside the event's lock."""
-    if active_ban(event.host_id, user_id) is not None:
+def refuse_if_banned(banned: bool) -> None:
+    """For the registration service, with ``banned_column`` read after the event's lock."""
+    if banned:
         raise BannedError(BANNED)
+
+
+def banned_column(host_id, user_id):
+    """Whether the host has an active ban on the person, as a column of a
+    caller's query (the arguments are columns or bound parameters)."""
+    return select(Ban.id).where(Ban.host_id == host_id, Ban.user_id == user_id, Ban.lifted_at.is_(None)).exists()
 
 
 def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:

@@ -5,7 +5,7 @@ acknowledgement is committed with the registration it belongs to.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
@@ -57,15 +57,36 @@ def acknowledged_user_ids(event, user_ids) -> set[int]:
     )))
 
 
-def acknowledge(user_id: int, event, *, accepted: bool, now) -> ConductAcknowledgement | None:
+def current_version_column():
+    """The newest platform version, as a column of a caller's query."""
+    return select(func.max(CodeOfConduct.version)).scalar_subquery()
+
+
+def acknowledged_current_column(user_id, event_id, event_revision, version):
+    """Whether the person accepted these terms, as a column of a caller's query
+    (the arguments are columns or bound parameters)."""
+    return select(ConductAcknowledgement.id).where(
+        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event_id,
+        ConductAcknowledgement.platform_version == version,
+        ConductAcknowledgement.event_revision == event_revision).exists()
+
+
+def acknowledge(user_id: int, event, *, accepted: bool, now,
+                read: tuple[int, bool] | None = None) -> ConductAcknowledgement | None:
     """Record acceptance of the current terms (in the caller's transaction).
 
     Refuses if the person did not tick the box. Accepting the same terms
-    twice keeps the first record."""
+    twice keeps the first record. ``read``: (current version, accepted it
+    already), when the caller read them in its own query after its lock."""
     if not accepted:
         raise ConductNotAcknowledgedError(NEEDS_ACKNOWLEDGEMENT, field="acknowledge")
-    version, revision = terms = current_terms(event)  # read once: the code is a query
-    if _has_acknowledged(user_id, event.id, terms):
+    if read is not None:
+        version, done = read
+        revision = event.conduct_revision
+    else:
+        version, revision = terms = current_terms(event)  # read once: the code is a query
+        done = _has_acknowledged(user_id, event.id, terms)
+    if done:
         return None
     record = ConductAcknowledgement(user_id=user_id, event_id=event.id, platform_version=version,
                                     event_revision=revision, acknowledged_at=now)

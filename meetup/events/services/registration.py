@@ -9,8 +9,10 @@ never both see the last free seat.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import true as sa_true
 
+from meetup.accounts.models import User
 from meetup.conduct import bans
 from meetup.conduct import services as conduct
 from meetup.errors import DomainError, NotFoundError
@@ -46,6 +48,23 @@ _REGISTRATION_OF = select(Registration).where(
 _WAITING_AHEAD = select(func.count()).select_from(Registration).where(
     Registration.event_id == _event_id, Registration.status == WAITLISTED,
     Registration.queue_number < bindparam("queue_number"))
+
+
+# Registering, after the event's lock: where the person stands, in one
+# statement. The person and their registration are read afresh (the lock
+# expired what the request had loaded); with the seats, whether the host
+# banned them, and the code of conduct they must accept.
+_person, _host_id, _revision = bindparam("user_id"), bindparam("host_id"), bindparam("revision")
+_seat_tally = _SEATS.subquery()
+_version = conduct.current_version_column()
+_STANDING = (
+    select(User, Registration, _seat_tally, bans.banned_column(_host_id, _person).label("banned"),
+           _version.label("code_version"),
+           conduct.acknowledged_current_column(_person, _event_id, _revision, _version).label("acknowledged"))
+    .select_from(User).join(_seat_tally, sa_true())
+    .outerjoin(Registration, and_(Registration.event_id == _event_id, Registration.user_id == User.id))
+    .where(User.id == _person)
+    .execution_options(populate_existing=True))
 
 
 def _seats(event_id: int):
@@ -101,15 +120,17 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         reason = closed_reason(event, now)
         if reason is not None:
             raise RegistrationClosedError(reason)
-        bans.refuse_if_banned(actor_id, event)
-        registration = registration_of(actor_id, event.id)
+        standing = db.session.execute(_STANDING, {"user_id": actor_id, "event_id": event.id, "host_id": event.host_id,
+                                                  "revision": event.conduct_revision}).one()
+        bans.refuse_if_banned(standing.banned)
+        registration = standing.Registration
         if registration is not None and registration.status != CANCELLED:
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
-        conduct.acknowledge(actor_id, event, accepted=acknowledged, now=now)
-        seats = _seats(event.id)
-        seat_free = seats.confirmed < event.capacity
-        queue_number = 1 + (seats.last_in_queue or 0)
+        conduct.acknowledge(actor_id, event, accepted=acknowledged, now=now,
+                            read=(standing.code_version, standing.acknowledged))
+        seat_free = standing.confirmed < event.capacity
+        queue_number = 1 + (standing.last_in_queue or 0)
         if registration is None:
             registration = Registration(event=event, user=actor)
             db.session.add(registration)
@@ -123,7 +144,7 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
             notify(registration, "registration-confirmed")
         else:
             # The end of the queue: everyone waiting is ahead.
-            notify(registration, "registration-waitlisted", position=seats.waiting + 1)
+            notify(registration, "registration-waitlisted", position=standing.waiting + 1)
         return registration
 
 
