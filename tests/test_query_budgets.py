@@ -46,8 +46,8 @@ BUDGETS = {
     # counts, their registration and the code of conduct; whether they
     # accepted that code.
     "/events/<int:event_id>": 3,
-    # Log-in; event, counts, registration and code; a ban by this host.
-    "/events/<int:event_id>/register": 3,
+    # Log-in; event, counts, registration, code and a ban by this host.
+    "/events/<int:event_id>/register": 2,
     # Log-in; event, seat and published seating; tablemates, when they last met
     # and the reader's notes about them.
     "/events/<int:event_id>/my-tables": 3,

@@ -38,11 +38,6 @@ def active_ban(host_id: int, user_id: int) -> Ban | None:
                                                Ban.lifted_at.is_(None)))
 
 
-def refusal(user_id: int, event: Event):
-    """The polite refusal if this person may not register for the event, else None."""
-    return BANNED if active_ban(event.host_id, user_id) is not None else None
-
-
 def refuse_if_banned(banned: bool) -> None:
     """For the registration service, with ``banned_column`` read after the event's lock."""
     if banned:

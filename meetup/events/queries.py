@@ -14,6 +14,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
+from meetup.conduct import bans
 from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.conduct.services import acknowledged_user_ids, current_code
 from meetup.errors import NotFoundError
@@ -84,6 +85,7 @@ class EventPage:
     started: bool
     over: bool
     code: CodeOfConduct  # the current code of conduct, which the page shows
+    banned: bool = False  # the host does not accept registrations from this reader
 
     @property
     def seats_left(self) -> int:
@@ -102,7 +104,7 @@ class EventPage:
 
 
 def _event_page(event: Event, reader, now: datetime, mine: Registration | None, counted: Counts,
-                code: CodeOfConduct) -> EventPage:
+                code: CodeOfConduct, banned: bool) -> EventPage:
     needs_acknowledgement = bool(
         mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
         and event.id in unacknowledged_event_ids(reader.id, [event], version=code.version))
@@ -111,14 +113,15 @@ def _event_page(event: Event, reader, now: datetime, mine: Registration | None, 
         position=waitlist_position(mine) if mine is not None else None,
         needs_acknowledgement=needs_acknowledgement, manages=event.managed_by(reader),
         closed_reason=closed_reason(event, now), started=event.starts_at <= now, over=event.ends_at <= now,
-        code=code,
+        code=code, banned=banned,
     )
 
 
 def _event_page_statement():
     tally = _TALLY.subquery()
     newest_code = select(func.max(CodeOfConduct.version)).scalar_subquery()
-    return (select(Event, Registration, CodeOfConduct, tally).select_from(Event)
+    banned = bans.banned_column(Event.host_id, bindparam("reader_id")).label("banned")
+    return (select(Event, Registration, CodeOfConduct, tally, banned).select_from(Event)
             .join(tally, sa_true())
             .outerjoin(Registration, and_(Registration.event_id == Event.id,
                                           Registration.user_id == bindparam("reader_id")))
@@ -133,13 +136,13 @@ _EVENT_PAGE = _event_page_statement()
 
 def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, EventPage]:
     """``visible_event`` and its ``event_page`` for this reader, reading the
-    event, its counts, the reader's registration and the current code of
-    conduct in one query."""
+    event, its counts, the reader's registration, the current code of
+    conduct and whether the host banned the reader in one query."""
     reader_id = reader.id if reader.is_authenticated else None
     row = db.session.execute(_EVENT_PAGE, {"event_id": event_id, "reader_id": reader_id}).first()
     if row is None or not row[0].visible_to(reader):
         raise NotFoundError(_l("There is no such event."))
-    return row[0], _event_page(row[0], reader, now, row[1], _counts(row), row[2])
+    return row[0], _event_page(row[0], reader, now, row[1], _counts(row), row[2], row.banned)
 
 
 @dataclass

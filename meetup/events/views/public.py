@@ -76,7 +76,7 @@ def register(event_id: int):
     if refusal is not None:
         apply_error(form, refusal)
     return render_template("events/register.html", event=event, form=form.offer(event), code=page.code,
-                           page=page, closed=page.closed_reason or bans.refusal(current_user.id, event))
+                           page=page, closed=page.closed_reason or (bans.BANNED if page.banned else None))
 
 
 @bp.post("/<int:event_id>/cancel-registration")
