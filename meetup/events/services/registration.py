@@ -67,6 +67,14 @@ _STANDING = (
     .execution_options(populate_existing=True))
 
 
+# Cancelling, after the event's lock: the person's registration (afresh) and
+# the seats, in one statement.
+_SEAT_OF = (
+    select(Registration, _seat_tally).select_from(_seat_tally)
+    .outerjoin(Registration, and_(Registration.event_id == _event_id, Registration.user_id == _person))
+    .execution_options(populate_existing=True))
+
+
 def _seats(event_id: int):
     return db.session.execute(_SEATS, {"event_id": event_id}).one()
 
@@ -155,7 +163,8 @@ def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
     with locked_event(event_id) as event:
         if not event.visible_to(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
-        registration = registration_of(actor_id, event.id)
+        standing = db.session.execute(_SEAT_OF, {"event_id": event.id, "user_id": actor_id}).one()
+        registration = standing.Registration
         if registration is None or registration.status == CANCELLED:
             raise NotRegisteredError(_l("You are not registered for this event."))
         if now >= event.starts_at:
@@ -165,20 +174,21 @@ def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
         registration.cancelled_at = now
         registration.confirmed_at = None
         registration.checked_in_at = None  # checked in at the door, then left before the start
-        if had_seat:
-            fill_free_seats(event, now)
+        if had_seat:  # the seats as this cancellation leaves them
+            fill_free_seats(event, now, seats=(standing.confirmed - 1, standing.waiting))
         return registration
 
 
-def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
+def fill_free_seats(event: Event, now: datetime, seats: tuple[int, int] | None = None) -> list[Registration]:
     """Promote waitlisted people, first come first served, into free seats.
 
-    Only call inside ``locked_event``: the count must not move underneath."""
+    Only call inside ``locked_event``: the count must not move underneath.
+    ``seats``: (confirmed, waiting) when the caller counted them under the lock."""
     if event.state not in (PUBLISHED,) or now >= event.starts_at:
         return []
-    seats = _seats(event.id)
-    free = event.capacity - seats.confirmed
-    if free <= 0 or not seats.waiting:
+    confirmed, waiting = seats if seats is not None else _seats(event.id)[:2]
+    free = event.capacity - confirmed
+    if free <= 0 or not waiting:
         return []
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
