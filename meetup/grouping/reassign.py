@@ -5,8 +5,22 @@ table again, so what each would add at each table is exact, and an optimal
 assignment (scipy's Hungarian method) reseats all of them at once: every swap
 and every cyclic exchange among them in one step. Rounds take turns; while one
 round is searched the others are fixed, so a pair that already met in another
-round simply carries the repeat weight. To climb out of local optima, staying
-put costs a random penalty that shrinks over the run (a kind of annealing).
+round simply carries the repeat weight.
+
+Staying put costs a random penalty that shrinks over the run (a kind of
+annealing), and the run has three stretches:
+
+1. a short climb under the true objective from the start, which keeps what
+   the greedy start got right (friends seated as a whole table, say);
+2. a relaxed search: the repeat weight starts near zero and grows to its full
+   value. Early on each round seats people with whoever suits them best,
+   whatever the other rounds do; as meeting twice grows dearer, pairs are
+   pulled apart into the rounds where they fit best. A pair can thus move
+   from one round to another, which under the full weight takes a step
+   through a repeat or a loss;
+3. the rest under the true objective again.
+
+Only seatings met under the true objective are recorded as the best.
 
 The work is counted in steps like annealing's, so the same seed gives the same
 seating; the deadline only cuts a run short on a slow machine.
@@ -20,6 +34,7 @@ from scipy.optimize import linear_sum_assignment
 
 from meetup.grouping.anneal import Walk
 from meetup.grouping.model import Model
+from meetup.grouping.seats import Seats
 
 # Reassignments per visit of a round: enough to amortise rebuilding its gain matrix.
 _PER_VISIT = 20
@@ -28,6 +43,16 @@ _PER_VISIT = 20
 _STEPS_PER_REASSIGNMENT = 15
 _STEPS_PER_TABLE_PAIR = 0.008
 _STEPS_PER_PERSON_PAIR = 0.001
+# The run's stretches, as shares of its budget: the climb, then the relaxed search, in which the
+# repeat weight grows linearly from a small share of its value to all of it. Tuned on the
+# 200-person community instance and on groups of friends (benchmarks/RESULTS.md).
+_CLIMB = 0.1
+_RELAXED_UNTIL = 0.95
+_FIRST_REPEAT_SHARE = 0.02
+# The climb's stay penalty, as a share of the starting temperature.
+_CLIMB_TEMPERATURE = 0.1
+# The last stretch is never shorter than this many visits of each round.
+_LEAST_FINAL_VISITS_PER_ROUND = 10
 
 
 def reassign(
@@ -59,6 +84,11 @@ def reassign(
     step_cost = _STEPS_PER_REASSIGNMENT + int(_STEPS_PER_TABLE_PAIR * tables * tables)
     start, end = temperatures
     first_step = walk.steps
+    span = max(1, budget - first_step)
+    climb = int(_CLIMB * span)
+    final_visits = _LEAST_FINAL_VISITS_PER_ROUND * rounds * (visit_cost + _PER_VISIT * step_cost)
+    relaxed_until = max(climb, min(int(_RELAXED_UNTIL * span), span - final_visits))
+    relaxed = False
     r = -1
     while walk.steps < budget and walk.best_score < model.upper_bound and not walk.out_of_time:
         r = (r + 1) % rounds
@@ -66,8 +96,19 @@ def reassign(
         if movable[r].sum() < 2:
             walk.steps += visit_cost
             continue
+        progress = walk.steps - first_step
+        repeat = model.repeat
+        if climb <= progress < relaxed_until:
+            relaxed = True
+            share = (progress - climb) / (relaxed_until - climb)
+            repeat *= _FIRST_REPEAT_SHARE + (1 - _FIRST_REPEAT_SHARE) * share
+        elif relaxed:  # the first visit under the full weight: what the seating really scores
+            relaxed = False
+            score = Seats(model, seating.tolist()).total()
+            if score > walk.best_score:
+                walk.best_score, walk.best = score, seating.tolist()
         # weight[a, b]: what seating a with b adds in this round, given the other rounds.
-        weight = value + model.repeat * ((meetings - together[r]) > 0)
+        weight = value + repeat * ((meetings - together[r]) > 0)
         np.fill_diagonal(weight, 0)
         # Seat order: by table, movable people first at each table, so one of them is easy to draw.
         order = np.lexsort((~movable[r], row))
@@ -83,34 +124,39 @@ def reassign(
         if len(open_tables) < tables:
             gain = gain[open_tables]  # rows follow open_tables from here on
         visits = min(_PER_VISIT, max(1, (budget - walk.steps - visit_cost) // step_cost))
+        if progress < climb:
+            temperature = _CLIMB_TEMPERATURE * start
+        else:
+            temperature = start * (end / start) ** ((progress - climb) / (span - climb))
         walk.steps += visit_cost + visits * step_cost
         draws = noise.random((visits, len(open_tables)))
         all_slots = starts[open_tables] + (draws * choices[open_tables]).astype(np.int64)
-        penalties = noise.exponential(size=(visits, len(open_tables)))
-        diagonal = np.arange(len(open_tables))
+        penalties = temperature * noise.exponential(size=(visits, len(open_tables)))
+        width = len(open_tables) + 1  # stride of a square matrix's diagonal in its flat view
         for slots, penalty in zip(all_slots, penalties):
             if time.perf_counter() > deadline:
                 walk.out_of_time = True
                 break
-            temperature = start * (end / start) ** ((walk.steps - first_step) / max(1, budget - first_step))
             lifted = order[slots]
+            lifted_weight = weight[lifted]
             # cost[i, j]: what lifted person i adds at the table lifted person j came from.
-            cost = gain[:, lifted].T - weight[lifted[:, None], lifted]
-            stay = cost[diagonal, diagonal]
-            cost[diagonal, diagonal] = stay - temperature * penalty
+            cost = gain[:, lifted].T - lifted_weight[:, lifted]
+            stay = cost.diagonal().copy()
+            cost.flat[::width] -= penalty
             rows, columns = linear_sum_assignment(cost, maximize=True)
             moved = np.flatnonzero(columns != rows)
             if not len(moved):
                 continue
-            score += round(cost[moved, columns[moved]].sum() - stay[moved].sum())
-            people = lifted[moved]
-            # Each table loses one lifted person and gains one: no table repeats in moved or new.
-            weights = weight[people]
+            targets = columns[moved]
+            score += round(cost[moved, targets].sum() - stay[moved].sum())
+            # Each table loses one lifted person and gains one: no table repeats in moved or targets.
+            weights = lifted_weight[moved]
             gain[moved] -= weights
-            gain[columns[moved]] += weights
-            row[people] = open_tables[columns[moved]]
-            order[slots[columns[moved]]] = people
-            if score > walk.best_score:
+            gain[targets] += weights
+            people = lifted[moved]
+            row[people] = open_tables[targets]
+            order[slots[targets]] = people
+            if not relaxed and score > walk.best_score:
                 walk.best_score = score
                 walk.best = seating.tolist()
                 if score >= model.upper_bound:

@@ -156,7 +156,7 @@ def _anneal_temperatures(problem: Instance, pure_repeats: bool) -> tuple[float, 
 def _reassign_temperatures(problem: Instance) -> tuple[float, float]:
     """Start and end scale of the penalty for staying put in the large-neighbourhood search."""
     scale = _temperature_scale(problem)
-    return 2.0 * scale, 0.1 * scale
+    return 1.0 * scale, 0.03 * scale
 
 
 def _temperature_scale(problem: Instance) -> float:

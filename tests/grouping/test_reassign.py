@@ -2,13 +2,17 @@
 
 import random
 import time
+from itertools import combinations
 from typing import Any
+
+import pytest
 
 from tests.grouping.grouping_support import example
 from meetup.grouping import parse_instance, solve
 from meetup.grouping.anneal import Walk
 from meetup.grouping.construct import initial_seating
 from meetup.grouping.model import compile_model
+from meetup.grouping import reassign as reassign_module
 from meetup.grouping.reassign import reassign
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
@@ -78,3 +82,32 @@ def test_a_single_table_is_left_as_it_is() -> None:
     instance = {"people": [{"id": p, "goals": ["learn"]} for p in ids], "rounds": 1, "table_count": 1}
     solution = solve(instance, time_limit=60, steps=1_000)
     assert sorted(solution.rounds[0][0]) == sorted(ids) and not solution.out_of_time
+
+
+def groups_of_friends(groups: int = 12, size: int = 5, rounds: int = 3) -> dict[str, Any]:
+    """Whole tables of people who all asked to meet each other again (and met twice before)."""
+    ids = [f"g{g}p{i}" for g in range(groups) for i in range(size)]
+    members = [ids[g * size : (g + 1) * size] for g in range(groups)]
+    history = [{"a": a, "b": b, "met": 2, "mutual": True} for group in members for a, b in combinations(group, 2)]
+    return {"people": [{"id": person} for person in ids], "rounds": rounds, "table_count": groups, "history": history}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_groups_of_friends_are_reunited_once_and_never_twice(seed: int) -> None:
+    # Easy to spoil with the relaxed repeat weight: early on every round would seat each group
+    # whole, and pulling them apart again leaves scraps of groups in every round.
+    solution = solve(groups_of_friends(), time_limit=60, seed=seed, steps=60_000)
+    assert solution.breakdown["repeats"]["count"] == 0
+    assert solution.breakdown["mutual_pairs"]["count"] >= 115  # of 120 pairs; 120 is the optimum
+
+
+def test_relaxing_the_repeat_weight_finds_better_seatings(monkeypatch: pytest.MonkeyPatch) -> None:
+    instance = example("meetup-120-people-24-tables-4-rounds")
+
+    def scores() -> list[int]:
+        return [solve(instance, time_limit=60, seed=seed, steps=150_000).score for seed in range(3)]
+
+    relaxed = scores()
+    monkeypatch.setattr(reassign_module, "_FIRST_REPEAT_SHARE", 1.0)  # the full weight throughout
+    strict = scores()
+    assert min(relaxed) > max(strict)
