@@ -85,10 +85,11 @@ def reassign(
     start, end = temperatures
     first_step = walk.steps
     span = max(1, budget - first_step)
-    climb = int(_CLIMB * span)
-    final_visits = _LEAST_FINAL_VISITS_PER_ROUND * rounds * (visit_cost + _PER_VISIT * step_cost)
-    relaxed_until = max(climb, min(int(_RELAXED_UNTIL * span), span - final_visits))
-    relaxed = False
+    visit_steps = visit_cost + _PER_VISIT * step_cost
+    final_visits = _LEAST_FINAL_VISITS_PER_ROUND * rounds
+    started = time.perf_counter()
+    visits_done = 0
+    relaxed = final = False
     r = -1
     while walk.steps < budget and walk.best_score < model.upper_bound and not walk.out_of_time:
         r = (r + 1) % rounds
@@ -96,11 +97,19 @@ def reassign(
         if movable[r].sum() < 2:
             walk.steps += visit_cost
             continue
-        progress = walk.steps - first_step
+        # How far the run is, by steps or, on a machine too slow for the budget, by the clock:
+        # the schedule then runs faster and still ends under the true objective.
+        now = time.perf_counter()
+        progress = max((walk.steps - first_step) / span, (now - started) / max(1e-9, deadline - started))
+        visits_left = (budget - walk.steps) / visit_steps
+        if visits_done:
+            visits_left = min(visits_left, (deadline - now) / ((now - started) / visits_done))
+        visits_done += 1
+        final = final or progress >= _RELAXED_UNTIL or visits_left <= final_visits
         repeat = model.repeat
-        if climb <= progress < relaxed_until:
+        if _CLIMB <= progress and not final:
             relaxed = True
-            share = (progress - climb) / (relaxed_until - climb)
+            share = (progress - _CLIMB) / (_RELAXED_UNTIL - _CLIMB)
             repeat *= _FIRST_REPEAT_SHARE + (1 - _FIRST_REPEAT_SHARE) * share
         elif relaxed:  # the first visit under the full weight: what the seating really scores
             relaxed = False
@@ -124,10 +133,10 @@ def reassign(
         if len(open_tables) < tables:
             gain = gain[open_tables]  # rows follow open_tables from here on
         visits = min(_PER_VISIT, max(1, (budget - walk.steps - visit_cost) // step_cost))
-        if progress < climb:
+        if progress < _CLIMB:
             temperature = _CLIMB_TEMPERATURE * start
         else:
-            temperature = start * (end / start) ** ((progress - climb) / (span - climb))
+            temperature = start * (end / start) ** ((progress - _CLIMB) / (1 - _CLIMB))
         walk.steps += visit_cost + visits * step_cost
         draws = noise.random((visits, len(open_tables)))
         all_slots = starts[open_tables] + (draws * choices[open_tables]).astype(np.int64)

@@ -111,3 +111,16 @@ def test_relaxing_the_repeat_weight_finds_better_seatings(monkeypatch: pytest.Mo
     monkeypatch.setattr(reassign_module, "_FIRST_REPEAT_SHARE", 1.0)  # the full weight throughout
     strict = scores()
     assert min(relaxed) > max(strict)
+
+
+def test_a_run_the_clock_cuts_short_still_ends_under_the_true_objective() -> None:
+    # Far more steps than the time allows: the relaxed stretch must give way to the true
+    # objective by the clock, or the answer would be the start or carry repeats.
+    instance = example("meetup-120-people-24-tables-4-rounds")
+    problem = parse_instance(instance)
+    model = compile_model(problem)
+    start = Seats(model, initial_seating(model, [p.id for p in problem.people], random.Random(0))).total()
+    solution = solve(instance, time_limit=1.0, seed=0, steps=10**9)
+    assert solution.out_of_time
+    assert solution.breakdown["repeats"]["count"] == 0
+    assert solution.score > start + 500
