@@ -69,14 +69,6 @@ def test_big_events_keep_fixed_places_and_forbidden_pairs_apart() -> None:
             assert not {"p0", "p1"} <= set(table) and not {"p0", "p4"} <= set(table)
 
 
-def test_same_seed_gives_same_seating_on_big_events() -> None:
-    instance = example("meetup-120-people-24-tables-4-rounds")
-    first = solve(instance, time_limit=60, seed=4, steps=60_000)
-    second = solve(instance, time_limit=60, seed=4, steps=60_000)
-    assert not first.out_of_time and not second.out_of_time
-    assert first.rounds == second.rounds and first.score == second.score
-
-
 def test_a_single_table_is_left_as_it_is() -> None:
     ids = [f"p{i}" for i in range(80)]
     instance = {"people": [{"id": p, "goals": ["learn"]} for p in ids], "rounds": 1, "table_count": 1}
@@ -111,16 +103,3 @@ def test_relaxing_the_repeat_weight_finds_better_seatings(monkeypatch: pytest.Mo
     monkeypatch.setattr(reassign_module, "_FIRST_REPEAT_SHARE", 1.0)  # the full weight throughout
     strict = scores()
     assert min(relaxed) > max(strict)
-
-
-def test_a_run_the_clock_cuts_short_still_ends_under_the_true_objective() -> None:
-    # Far more steps than the time allows: the relaxed stretch must give way to the true
-    # objective by the clock, or the answer would be the start or carry repeats.
-    instance = example("meetup-120-people-24-tables-4-rounds")
-    problem = parse_instance(instance)
-    model = compile_model(problem)
-    start = Seats(model, initial_seating(model, [p.id for p in problem.people], random.Random(0))).total()
-    solution = solve(instance, time_limit=1.0, seed=0, steps=10**9)
-    assert solution.out_of_time
-    assert solution.breakdown["repeats"]["count"] == 0
-    assert solution.score > start + 500
