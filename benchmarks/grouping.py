@@ -44,6 +44,8 @@ KNOWN = {
     "golfers-32-people-8-tables-9-rounds": (0, True),
     "golfers-32-people-8-tables-10-rounds": (0, True),
 }
+# Engine runs the wall clock stopped before their step budget was spent (scores not comparable).
+CUT_SHORT: list[str] = []
 
 
 @dataclass
@@ -63,9 +65,14 @@ def engine(instance: Instance, time_limit: float, seed: int) -> Any:
     """The engine with the step budget ``time_limit`` buys on an idle machine (deterministic).
 
     The wall-clock guard is set loose so that other load on the machine cannot cut a
-    run short and make it incomparable; the time it really took is reported.
+    run short and make it incomparable (3× was not enough at a load average of 17 on
+    2 cores); the time it really took is reported, and a run cut short all the same is
+    counted at the end of the report.
     """
-    return solve(instance, time_limit=3 * time_limit, seed=seed, steps=int(time_limit * STEPS_PER_SECOND))
+    solution = solve(instance, time_limit=30 * time_limit, seed=seed, steps=int(time_limit * STEPS_PER_SECOND))
+    if solution.out_of_time:
+        CUT_SHORT.append(f"{instance.size} people, {time_limit:g} s, seed {seed}")
+    return solution
 
 
 def random_balanced(instance: Instance, rng: random.Random, tries: int = 2000) -> int | None:
@@ -311,6 +318,7 @@ def main() -> None:
     print(search_alone())
     print(convergence())
     print(f"Load average at end: {_load()} (the machine was shared with other work).")
+    print(f"\nEngine runs cut short by the wall clock: {', '.join(CUT_SHORT) or 'none'}.")
 
 
 def search_alone() -> str:
@@ -341,23 +349,23 @@ def search_alone() -> str:
 
 
 def convergence() -> str:
-    """200 people × 4 rounds: the default 2 s against the engine's own 60 s result."""
+    """200 people × 4 rounds: the default 2 s against the engine's own 60 s result, seed by seed."""
     path = INSTANCES / "community-200-people-40-tables-4-rounds.json"
     instance = load_instance(path)
-    long_run = engine(instance, 60.0, seed=0)
+    long_runs = [engine(instance, 60.0, seed) for seed in SEEDS]
     short = [engine(instance, DEFAULT_TIME, seed).score for seed in SEEDS]
-    worst = min(short)
+    best_long = max(run.score for run in long_runs)
     return (
         "## Convergence: 200 people × 4 rounds, 2 s against the engine's own 60 s\n\n"
         f"Step budgets: {int(DEFAULT_TIME * STEPS_PER_SECOND)} and {int(60 * STEPS_PER_SECOND)};"
-        f" the 60 s budget took {long_run.seconds:.0f} s here.\n\n"
-        "| run | score | gap to 60 s |\n|---|---|---|\n"
-        f"| 60 s, seed 0 | {long_run.score} | — |\n"
+        f" the 60 s budgets took {min(run.seconds for run in long_runs):.0f}–"
+        f"{max(run.seconds for run in long_runs):.0f} s here.\n\n"
+        "| seed | 2 s | 60 s | 2 s gap to its 60 s | 2 s gap to the best 60 s |\n|---|---|---|---|---|\n"
         + "".join(
-            f"| 2 s, seed {seed} | {s} | {gap(s, long_run.score)} |\n"
-            for seed, s in zip(SEEDS, short, strict=True)
+            f"| {seed} | {s} | {run.score} | {gap(s, run.score)} | {gap(s, best_long)} |\n"
+            for seed, s, run in zip(SEEDS, short, long_runs, strict=True)
         )
-        + f"\nWorst 2 s run is within {gap(worst, long_run.score)} of the 60 s result (target: 1%).\n"
+        + f"\nWorst 2 s run is within {gap(min(short), best_long)} of the best 60 s result (target: 1%).\n"
     )
 
 

@@ -1,4 +1,4 @@
-"""The table-grouping engine: who sits with whom, round by round (pure Python, no web or database).
+"""The table-grouping engine: who sits with whom, round by round (no web or database; numpy and scipy for big events).
 
     from meetup.grouping import solve, score, load_instance
     solution = solve(instance_dict, time_limit=2.0, seed=0)

@@ -15,6 +15,7 @@ from meetup.grouping.design import design_rounds
 from meetup.grouping.golfer import golfer_search
 from meetup.grouping.instance import Instance, parse_instance
 from meetup.grouping.model import Model, compile_model
+from meetup.grouping.reassign import reassign
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
 from meetup.grouping.solution import Solution
@@ -23,7 +24,8 @@ from meetup.grouping.tabu import tabu_search
 # Steps per second of time limit: about what a 2020s server core does on meetup-sized tables,
 # leaving head room for the set-up and for slower machines.
 STEPS_PER_SECOND = 300_000
-# Full tabu steps cost about size² × rounds swap evaluations: only affordable on small events.
+# Full tabu steps cost about size² × rounds swap evaluations: only affordable on small events;
+# bigger ones get the reassignment search, whose optimal reseating of a round scales far better.
 _TABU_UP_TO = 5_000
 # Restarting a short anneal beats one long one on small instances; large ones get one long cycle.
 _STEPS_PER_CYCLE_PER_SEAT = 4000
@@ -56,11 +58,13 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
             golfer_search(seats, walk, rng, budget, deadline)
         return _solution(problem, model, walk, seed, time_limit, started)
 
-    small = model.size * model.size * model.rounds <= _TABU_UP_TO
-    # Annealing first: alone on large events, as a quick good start on small ones,
-    # where steepest tabu steps over all swaps then do better.
-    anneal_budget = budget // 20 if small or pure_repeats else budget * 9 // 10
-    _anneal_cycles(seats, walk, rng, anneal_budget, deadline, _temperatures(problem, pure_repeats))
+    if model.size * model.size * model.rounds > _TABU_UP_TO and not pure_repeats:
+        reassign(model, walk.best, score, walk, rng, budget, deadline, _reassign_temperatures(problem))
+        return _solution(problem, model, walk, seed, time_limit, started)
+
+    # Small events, and schedules where only repeats count: a short anneal as a quick good start,
+    # then tabu: steepest steps over all swaps on small events, conflict-directed on schedules.
+    _anneal_cycles(seats, walk, rng, budget // 20, deadline, _anneal_temperatures(problem, pure_repeats))
     if walk.best_score < model.upper_bound and not walk.out_of_time and walk.steps < budget:
         seats = Seats(model, walk.best)
         tabu_search(
@@ -71,7 +75,7 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
             budget,
             deadline,
             model.upper_bound,
-            conflicts_only=pure_repeats or not small,
+            conflicts_only=pure_repeats,
         )
     return _solution(problem, model, walk, seed, time_limit, started)
 
@@ -140,11 +144,22 @@ def _only_repeats_count(problem: Instance) -> bool:
     )
 
 
-def _temperatures(problem: Instance, pure_repeats: bool) -> tuple[float, float]:
+def _anneal_temperatures(problem: Instance, pure_repeats: bool) -> tuple[float, float]:
     """Start and end temperatures of annealing, at the scale of the score changes that matter."""
-    weights = problem.weights
     if pure_repeats:
-        return 0.5 * abs(weights["repeat"]), 0.2 * abs(weights["repeat"])
-    # Tuned with the default weights; other weights scale them.
-    scale = max(1.0, (abs(weights["mutual"]) + abs(weights["met"]) + abs(weights["same_industry"])) / 15)
+        repeat = abs(problem.weights["repeat"])
+        return 0.5 * repeat, 0.2 * repeat
+    scale = _temperature_scale(problem)
     return 4.0 * scale, 0.2 * scale
+
+
+def _reassign_temperatures(problem: Instance) -> tuple[float, float]:
+    """Start and end scale of the penalty for staying put in the large-neighbourhood search."""
+    scale = _temperature_scale(problem)
+    return 1.0 * scale, 0.03 * scale
+
+
+def _temperature_scale(problem: Instance) -> float:
+    """Tuned with the default weights; other weights scale the temperatures."""
+    weights = problem.weights
+    return max(1.0, (abs(weights["mutual"]) + abs(weights["met"]) + abs(weights["same_industry"])) / 15)
