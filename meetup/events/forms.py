@@ -1,6 +1,7 @@
 """Event forms: they check shape only (present, a number, not too long);
 the rules (dates, sizes, capacity, goals) live in the services."""
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
@@ -88,7 +89,9 @@ class RegistrationForm(Form):
 
     def offer(self, event):
         """The checkboxes are the goals this event offers, in its order."""
-        self.goals.choices = [SelectChoice(code, goals.goal_name(code, event.custom_goals)) for code in event.goals]
+        translate = get_translations().ugettext  # looked up once, not per goal
+        self.goals.choices = [SelectChoice(code, goals.goal_name(code, event.custom_goals, translate))
+                              for code in event.goals]
         return self
 
 
