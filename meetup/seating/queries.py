@@ -12,7 +12,7 @@ from itertools import combinations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, select
-from sqlalchemy.orm import aliased, load_only
+from sqlalchemy.orm import aliased, lazyload, load_only
 
 from meetup.accounts.models import User
 from meetup.events.models import CONFIRMED, Event, Registration
@@ -152,7 +152,7 @@ _MY_EVENING = (
                                   Registration.status == CONFIRMED))
     .outerjoin(Seating, and_(Seating.event_id == Event.id, Seating.status == PUBLISHED))
     .where(Event.id == _event_id)
-    .options(load_only(Seating.id, Seating.table_names)))
+    .options(load_only(Seating.id, Seating.table_names), lazyload(Event.host)))  # the page does not show the host
 
 _mine = aliased(Seat)
 _met = aliased(Event)
