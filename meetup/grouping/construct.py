@@ -56,13 +56,16 @@ def _greedy_round(
     large = 0
     open_tables = list(range(tables))
 
+    closing = True
+
     def seat(person: int, table: int) -> None:
-        nonlocal large
+        nonlocal large, closing
         table_of[person] = table
         members[table].append(person)
         sizes[table] += 1
         if sizes[table] == model.small + 1:
             large += 1
+        closing = sizes[table] >= model.small
 
     for person in range(n):
         if fixed[person] >= 0:
@@ -76,7 +79,10 @@ def _greedy_round(
     # The most constrained first; then people with a previous table keep it while seats last.
     rest.sort(key=lambda p: (-len(model.forbidden_with[p]), previous[p] < 0))
     for person in rest:
-        open_tables = [t for t in open_tables if model.capacity_ok(sizes, large, t)]
+        # Only a table that has just reached the small size can close a table (itself, or every
+        # table of that size once the large ones are all taken): look again only then.
+        if closing:
+            open_tables = [t for t in open_tables if model.capacity_ok(sizes, large, t)]
         if len(open_tables) <= _ALL_TABLES_UP_TO:
             candidates = open_tables
         else:

@@ -170,7 +170,8 @@ def _parse_history(raw: Any, index: Mapping[str, int]) -> dict[tuple[int, int], 
         met = _int(entry.get("met", 0), f"{where} met", minimum=0)
         mutual = entry.get("mutual", False)
         _require(isinstance(mutual, bool), f"{where}: mutual must be true or false")
-        _require(pair not in history, f"{where}: the pair {_ids(pair, index)} appears twice in history")
+        if pair in history:  # the message names the pair: built only when needed, it reads the whole index
+            raise InstanceError(f"{where}: the pair {_ids(pair, index)} appears twice in history")
         history[pair] = Meeting(met, mutual)
     return history
 
