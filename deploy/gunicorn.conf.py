@@ -30,6 +30,15 @@ errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"  # only the local nginx; PROXY_COUNT=1 makes Flask trust it
 
 
+def when_ready(server):
+    """Before the first fork: compile the templates and load the translations
+    once, so that no worker, new or recycled, builds them while requests wait."""
+    from meetup.app import warm_up
+    from wsgi import app
+
+    warm_up(app)
+
+
 def post_fork(server, worker):
     """A forked worker must not share the master's database connections (SQLAlchemy's advice)."""
     from meetup.extensions import db

@@ -37,6 +37,23 @@ def create_app(config=None) -> Flask:
     return app
 
 
+def warm_up(app: Flask) -> None:
+    """Compile every template and load every language's catalogue now.
+
+    gunicorn calls it in its master, after preloading the app and before it
+    forks: a new or recycled worker inherits them, instead of its first
+    request of each page waiting about 20 ms while it builds them (several
+    such requests at once were the latency tail of benchmarks/LOAD.md)."""
+    from flask_babel import force_locale, get_translations
+
+    with app.app_context():
+        for name in app.jinja_env.list_templates():
+            app.jinja_env.get_template(name)
+        for language in app.config["LANGUAGES"]:
+            with force_locale(language):
+                get_translations()
+
+
 def _load_config(app: Flask, config) -> None:
     overrides = {}
     if isinstance(config, dict):

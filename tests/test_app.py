@@ -51,3 +51,20 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app, tmp_path):
 def test_the_test_database_is_the_one_configured(app, database_url):
     assert db.engine.url.render_as_string(hide_password=False).split("://")[0] == \
         sa.make_url(normalise_database_url(database_url)).drivername
+
+
+def test_warm_up_compiles_every_template_and_loads_every_catalogue(make_app, database_url):
+    """What gunicorn's master does before forking (deploy/gunicorn.conf.py):
+    afterwards no template is read from disk again."""
+    from meetup.app import warm_up
+    from meetup.extensions import babel
+
+    app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    warm_up(app)
+    loader = app.jinja_env.loader
+    names = loader.list_templates()
+    assert len(names) > 40
+    app.jinja_env.loader.get_source = lambda *args: pytest.fail(f"template read again: {args[-1]}")
+    for name in names:
+        app.jinja_env.get_template(name)
+    assert {locale for locale, _ in babel.domain_instance.cache} >= set(app.config["LANGUAGES"])
