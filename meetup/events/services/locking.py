@@ -22,14 +22,15 @@ def locked_event(event_id: int, *, keep_loaded: bool = False):
     so the caller can answer from it without reading it all again."""
     event = lock_row(Event, event_id)
     session = db.session()
+    expire_on_commit = session.expire_on_commit
     try:
         if event is None:
             raise NotFoundError(EVENT_NOT_FOUND)
         yield event
-        session.expire_on_commit = not keep_loaded
+        session.expire_on_commit = expire_on_commit and not keep_loaded
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expire_on_commit
