@@ -23,7 +23,8 @@ annealing), and the run has three stretches:
 Only seatings met under the true objective are recorded as the best.
 
 The work is counted in steps like annealing's, so the same seed gives the same
-seating; the deadline only cuts a run short on a slow machine.
+seating. On a machine too slow for the step budget, the stretches follow the
+clock instead, so a run the deadline cuts short still ends in stretch 3.
 """
 
 import random
