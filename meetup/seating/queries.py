@@ -223,5 +223,7 @@ def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
                 met_at=(met_title, met_starts_at) if met_title is not None else None, note=note)
     if not mine:
         return event, None
-    return event, [MyRound(number=r, table_name=seating.table_name(t), tablemates=[people[u] for u in at_table.get(r, [])])
-                   for r, t in sorted(mine.items())]
+    return event, [
+        MyRound(number=r, table_name=seating.table_name(t), tablemates=[people[u] for u in at_table.get(r, [])])
+        for r, t in sorted(mine.items())
+    ]
