@@ -4,6 +4,7 @@ Codes are stored; names are shown in the reader's language. The licensed
 professions (士業) come first because professionals' mixers are a core use.
 """
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from meetup.i18n import N_
@@ -54,7 +55,7 @@ _INDUSTRY_NAMES = {
 NAMES = {**_PROFESSION_NAMES, **_INDUSTRY_NAMES, OTHER: N_("Other")}
 PROFESSIONS = {code: _l(name) for code, name in _PROFESSION_NAMES.items()}
 INDUSTRIES = {code: _l(name) for code, name in _INDUSTRY_NAMES.items()}
-CATALOGUE = {**PROFESSIONS, **INDUSTRIES, OTHER: _l("Other")}
+CATALOGUE = {code: _l(name) for code, name in NAMES.items()}
 
 
 def industry_name(code: str, other_text: str = "", translate=None) -> str:
@@ -65,4 +66,4 @@ def industry_name(code: str, other_text: str = "", translate=None) -> str:
     name = NAMES.get(code)
     if name is None:
         return code
-    return translate(name) if translate is not None else str(CATALOGUE[code])
+    return (translate or gettext)(name)

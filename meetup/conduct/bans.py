@@ -10,7 +10,7 @@ waitlist through the registration service's own promotion.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from meetup.accounts.models import User
 from meetup.conduct.actions import Ban
@@ -33,9 +33,13 @@ class AlreadyBannedError(DomainError):
     pass
 
 
+def _in_force(host_id, user_id):
+    """The host's ban on the person that has not been lifted (values, columns or bound parameters)."""
+    return and_(Ban.host_id == host_id, Ban.user_id == user_id, Ban.lifted_at.is_(None))
+
+
 def active_ban(host_id: int, user_id: int) -> Ban | None:
-    return db.session.scalar(select(Ban).where(Ban.host_id == host_id, Ban.user_id == user_id,
-                                               Ban.lifted_at.is_(None)))
+    return db.session.scalar(select(Ban).where(_in_force(host_id, user_id)))
 
 
 def refuse_if_banned(banned: bool) -> None:
@@ -47,7 +51,7 @@ def refuse_if_banned(banned: bool) -> None:
 def banned_column(host_id, user_id):
     """Whether the host has an active ban on the person, as a column of a
     caller's query (the arguments are columns or bound parameters)."""
-    return select(Ban.id).where(Ban.host_id == host_id, Ban.user_id == user_id, Ban.lifted_at.is_(None)).exists()
+    return select(Ban.id).where(_in_force(host_id, user_id)).exists()
 
 
 def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:

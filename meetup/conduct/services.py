@@ -40,11 +40,7 @@ def has_acknowledged_current(user_id: int, event) -> bool:
 
 def _has_acknowledged(user_id: int, event_id: int, terms: tuple[int, int]) -> bool:
     version, revision = terms
-    return db.session.scalar(select(ConductAcknowledgement.id).where(
-        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event_id,
-        ConductAcknowledgement.platform_version == version,
-        ConductAcknowledgement.event_revision == revision,
-    ).limit(1)) is not None
+    return bool(db.session.scalar(select(acknowledged_current_column(user_id, event_id, revision, version))))
 
 
 def acknowledged_user_ids(event, user_ids) -> set[int]:

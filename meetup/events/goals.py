@@ -5,6 +5,7 @@ names are shown in the reader's language. A host's own goals get codes of
 the form ``custom-<n>`` that never change once given (see ``Event.custom_goals``).
 """
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from meetup.i18n import N_
@@ -30,7 +31,7 @@ def goal_name(code: str, custom_goals: list[dict] | None = None, translate=None)
     """What to show for a stored goal code (catalogue or the event's own).
     ``translate``: a template's gettext, which has the translations at hand."""
     if code in NAMES:
-        return translate(NAMES[code]) if translate is not None else str(CATALOGUE[code])
+        return (translate or gettext)(NAMES[code])
     for goal in custom_goals or ():
         if goal["code"] == code:
             return goal["label"]
