@@ -5,13 +5,13 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from meetup import config as config_module
 from meetup.errors import NotFoundError
 from meetup.extensions import babel, csrf, db, limiter, login_manager, migrate
+from meetup.i18n import lazy_gettext as _l
 
 ROOT = Path(__file__).resolve().parent.parent
 

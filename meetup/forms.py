@@ -4,9 +4,10 @@ headers, CSV exports and what people see)."""
 
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
+
+from meetup.i18n import lazy_gettext as _l
 
 # Line breaks and tabs belong in a paragraph, not in a one-line field.
 _PARAGRAPH_SPACE = frozenset("\t\n\r")

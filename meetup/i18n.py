@@ -1,5 +1,33 @@
-"""Marking a message for extraction where it is translated later, when shown
+"""Translation helpers every module uses: messages translated when shown, and
+marking a message for extraction where it is translated later, when shown
 (catalogues of names that templates translate with the render's translations)."""
+
+from flask_babel import LazyString, gettext
+from markupsafe import Markup
+
+
+class LazyText(LazyString):
+    """A message translated when it is shown, with its variables filled in.
+
+    As text (``str``: mail, logs, CSV) the variables are filled in as they
+    are. As HTML (``__html__``: Jinja, WTForms labels, choices and errors, a
+    flash, which the session stores as markup) the translation is trusted and
+    the variables are escaped, as in a template's ``_()``: a person's name
+    that contains markup shows as text. flask_babel's lazy string returns the
+    plain text for both, so Jinja trusted whatever a variable held."""
+
+    def __init__(self, message: str, **variables):
+        super().__init__(gettext, message, **variables)
+
+    def __html__(self) -> Markup:
+        (message,) = self._args
+        translated = Markup(gettext(message))  # flask_babel formats only when there are variables
+        return translated % self._kwargs if self._kwargs else translated
+
+
+def lazy_gettext(message: str, **variables) -> LazyText:
+    """The app's lazy gettext: import it as ``_l`` instead of flask_babel's."""
+    return LazyText(message, **variables)
 
 
 def N_(message: str) -> str:

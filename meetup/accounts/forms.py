@@ -1,6 +1,5 @@
 """Account forms: they check shape only; rules live in the services."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
@@ -9,6 +8,7 @@ from meetup.accounts import industries
 from meetup.accounts.models import EMAIL_MAX, INTRO_MAX, NAME_MAX
 from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN
 from meetup.forms import Form
+from meetup.i18n import lazy_gettext as _l
 
 LANGUAGES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 

@@ -5,9 +5,9 @@ professions (士業) come first because professionals' mixers are a core use.
 """
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from meetup.i18n import N_
+from meetup.i18n import lazy_gettext as _l
 
 OTHER = "other"
 

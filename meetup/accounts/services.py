@@ -4,7 +4,6 @@ raises a DomainError and changes nothing."""
 import hmac
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,6 +11,7 @@ from meetup.accounts.industries import CATALOGUE, OTHER
 from meetup.accounts.models import ContactDetails, User, new_session_token
 from meetup.errors import DomainError
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.timeutil import utcnow
 
 PASSWORD_MIN = 8

@@ -9,7 +9,6 @@ waitlist through the registration service's own promotion.
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
 from meetup.accounts.models import User
@@ -19,6 +18,7 @@ from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
 from meetup.events.notify import external_url
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.mail import enqueue
 
 BANNED = _l("We are sorry, but the host of this event is not accepting registrations from you. "

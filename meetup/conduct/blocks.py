@@ -10,7 +10,6 @@ Undoing a block does not bring an ended match back.
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -20,6 +19,7 @@ from meetup.conduct.pairs import Block
 from meetup.conduct.people import shared_event
 from meetup.errors import NotFoundError
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching.models import Match, ordered
 
 

@@ -1,7 +1,6 @@
 """Conduct forms: shapes only (present, one of the choices, not too long);
 who may report, block or moderate is decided by the services."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -10,6 +9,7 @@ from meetup.conduct.actions import NOTE_MAX
 from meetup.conduct.reports import DESCRIPTION_MAX
 from meetup.conduct.services import CODE_MAX
 from meetup.forms import Form
+from meetup.i18n import lazy_gettext as _l
 
 
 CATEGORIES = {

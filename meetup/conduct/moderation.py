@@ -8,7 +8,6 @@ warning or the ban), never who reported them or what about.
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from meetup.conduct import bans
@@ -19,6 +18,7 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event
 from meetup.events.notify import external_url
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.mail import enqueue
 
 REPORT_NOT_FOUND = _l("There is no such report.")

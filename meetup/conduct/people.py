@@ -7,13 +7,13 @@ id is simply "not found".
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from meetup.accounts.models import User
 from meetup.errors import NotFoundError
 from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 
 PERSON_NOT_FOUND = _l("There is no such person at this event.")
 

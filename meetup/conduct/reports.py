@@ -9,7 +9,6 @@ every later table: ``forbidden_pairs`` reads reports whatever their status.
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -21,6 +20,7 @@ from meetup.errors import DomainError, NotAllowedError
 from meetup.events.models import Event
 from meetup.events.notify import external_url
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.mail import enqueue
 
 DESCRIPTION_MAX = 2000

@@ -4,13 +4,13 @@ Callers own the transaction: ``acknowledge`` only adds to the session, so the
 acknowledgement is committed with the registration it belongs to.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.errors import DomainError
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 
 
 class ConductNotAcknowledgedError(DomainError):

@@ -2,7 +2,6 @@
 the rules (dates, sizes, capacity, goals) live in the services."""
 
 from flask_babel import get_translations
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
     TextAreaField, URLField, widgets,
@@ -16,6 +15,7 @@ from meetup.events.models import (
 )
 from meetup.events.services.events import EventDetails
 from meetup.forms import Form
+from meetup.i18n import lazy_gettext as _l
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Any real event falls in these years; beyond them time-zone arithmetic overflows.

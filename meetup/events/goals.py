@@ -6,9 +6,9 @@ the form ``custom-<n>`` that never change once given (see ``Event.custom_goals``
 """
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from meetup.i18n import N_
+from meetup.i18n import lazy_gettext as _l
 
 
 NAMES = {

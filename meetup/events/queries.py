@@ -8,7 +8,6 @@ many people registered.
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import joinedload
@@ -21,6 +20,7 @@ from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.services.registration import closed_reason, waitlist_position
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 
 SEARCH_LIMIT = 20
 LIST_LIMIT = 100

@@ -1,10 +1,10 @@
 """Meet-again forms: they check shape only; who may be chosen is the service's rule."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from meetup.forms import Form
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching.models import NOTE_MAX
 
 # More than anyone can sit with in one evening; a longer list is not a person ticking boxes.

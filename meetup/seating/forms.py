@@ -1,10 +1,10 @@
 """Seating forms: shapes only; the services decide what is allowed."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from meetup.forms import Form
+from meetup.i18n import lazy_gettext as _l
 from meetup.seating.services import TABLE_NAME_MAX
 
 _round = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=5)])

@@ -11,7 +11,6 @@ pair ``forbidden``. One-sided meet-again choices are never read here.
 import math
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from meetup.accounts.industries import OTHER
@@ -20,6 +19,7 @@ from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import Attendee, attendees
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching.models import mutual_pairs
 from meetup.seating.models import Encounter
 

@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, select
 from sqlalchemy.orm import aliased, lazyload, load_only
 
@@ -19,6 +18,7 @@ from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.errors import NotFoundError
 from meetup.events.queries import Attendee
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching.models import Note
 from meetup.seating.instance import build_instance
 from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seat, Seating

@@ -14,7 +14,6 @@ from collections import Counter
 from itertools import combinations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 
 from meetup.conduct.pairs import forbidden_pairs, is_forbidden
@@ -25,6 +24,7 @@ from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.grouping import InfeasibleError, parse_instance, solve
 from meetup.grouping.scoring import score_seating
+from meetup.i18n import lazy_gettext as _l
 from meetup.seating.instance import build_instance, person_key, user_id_of
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 

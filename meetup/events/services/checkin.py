@@ -7,13 +7,13 @@ they registered, they accept it again first (on their phone, at the door).
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 
 from meetup.conduct import services as conduct
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, PUBLISHED, Registration
 from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 
 # The door opens a while before the start; late arrivals are welcome any time after.
 OPENS_BEFORE_START = timedelta(hours=6)

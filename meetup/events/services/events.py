@@ -4,7 +4,6 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -19,6 +18,7 @@ from meetup.events.notify import notify
 from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
 from meetup.events.services.registration import confirmed_count, fill_free_seats
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 
 CAPACITY_MAX = 500
 TABLE_SIZE_MIN, TABLE_SIZE_MAX, TABLE_SIZE_DEFAULT = 4, 8, 5

@@ -8,7 +8,6 @@ never both see the last free seat.
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy import true as sa_true
 
@@ -21,6 +20,7 @@ from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAI
 from meetup.events.notify import notify
 from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 
 
 class RegistrationClosedError(DomainError):

@@ -8,13 +8,13 @@ the pair), so neither a block nor anyone's interest shows.
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
 from meetup.matching.met import attended, tablemate_ids
 from meetup.matching.models import MeetAgainChoice, Reveal

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching.met import met
 from meetup.matching.models import NOTE_MAX, Note
 
