@@ -15,12 +15,18 @@ SQL = [
     "_",
 ]
 
-# Each fragment would run script if it reached a page unescaped.
+# Markup that would act if it reached a page unescaped: run script, send the
+# browser to another site (no script needed), or swallow the rest of a form.
+META_REFRESH = '<meta http-equiv=refresh content="0;url=https://evil.example/">'
+CLOSE_SELECT = "</select><textarea>"
+OUT_OF_ATTRIBUTE = '"><img src=x onerror=alert(1)>'
 HTML = [
     "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
+    OUT_OF_ATTRIBUTE,
     "'><svg onload=alert(1)>",
     "</textarea><script>alert(1)</script>",
+    META_REFRESH,
+    CLOSE_SELECT,
 ]
 
 CONTROL = [
