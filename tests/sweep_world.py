@@ -35,7 +35,8 @@ from meetup.timeutil import utcnow
 from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows
 from tests.events.helpers import event_details
 
-ROLES = ("host", "other_host", "member", "admin", "attendee", "tablemate", "reported", "blocked", "newcomer")
+ROLES = ("host", "other_host", "member", "admin", "attendee", "tablemate", "reported", "blocked", "newcomer",
+         "stranger")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class World:
     upcoming: int  # host's published evening next week: attendee registered, tablemate waitlisted
     draft: int  # host's draft: nobody but the host (and admins) knows it exists
     other: int  # other_host's evening two days ago, with its own tables and a report
+    apart: int  # host's evening three days ago at two tables: the attendee never sat with ``apart_stranger``
+    apart_stranger: int
+    soon: int  # host's evening tomorrow, tables published early: the attendee sits with the stranger, not yet met
     attendee_registration: int  # the attendee's registration at ``recent``
     other_registration: int  # a registration at ``other``
     open_report: int  # attendee reported ``reported`` at ``recent``: open in the host's queue
@@ -116,6 +120,18 @@ def build_world() -> World:
     draft = hosting.create_event(host, event_details(now, title="Not announced yet"), now=now)
     hosting.repeat_event(host, upcoming.id, now=now)  # a series, with next month's draft
 
+    # People the attendee has not met: at another table, or at an evening that has not begun.
+    apart, _ = _evening(host, [attendee, tablemate, people["stranger"], people["newcomer"]],
+                        start=now - timedelta(days=3), table_count=2, rounds=1)
+    [mine, theirs] = sorted(seating.grid(seating.current_seatings(apart)[1])[0], key=lambda t: attendee.id not in t)
+    soon = hosting.create_event(host, event_details(now, starts_at=now + timedelta(days=1), table_size=4, rounds=1,
+                                                    title="Tomorrow"), now=now)
+    hosting.publish_event(host, soon.id, now=now)
+    for person in (attendee, people["stranger"]):
+        register(person, soon.id, goals=["learn"], intro="", acknowledged=True, now=now)
+    seating.form_tables(host, soon.id)
+    seating.publish(host, soon.id, now=now)
+
     other_people = [people["newcomer"], people["reported"], people["member"]]
     other, other_registrations = _evening(people["other_host"], other_people, start=now - timedelta(days=2),
                                           table_size=4, rounds=1)
@@ -131,6 +147,7 @@ def build_world() -> World:
         emails={role: user.email for role, user in people.items()},
         users={role: user.id for role, user in people.items()},
         past=past, recent=recent, upcoming=upcoming.id, draft=draft.id, other=other,
+        apart=apart, apart_stranger=theirs[0], soon=soon.id,
         attendee_registration=registrations[attendee.id],
         other_registration=other_registrations[people["newcomer"].id],
         open_report=open_report.id, banned_report=banned_report.id, other_report=other_report.id,

@@ -102,6 +102,31 @@ class _FakeWorld:
     note = match = ""
 
 
+def _person_routes():
+    return [route for route in ROUTES if {"event_id", "user_id"} <= set(route.args(_FakeWorld()))]
+
+
+NOT_MET = {
+    "at another table": lambda w: {"event_id": w.apart, "user_id": w.apart_stranger},
+    "before the evening": lambda w: {"event_id": w.soon, "user_id": w.users["stranger"]},
+}
+
+
+@pytest.mark.parametrize("case", NOT_MET)
+@pytest.mark.parametrize("route", _person_routes(), ids=lambda route: route.endpoint)
+def test_a_person_is_reached_only_by_someone_who_sat_with_them(app, world, route, case):
+    """The attendee registered for both evenings: one where the stranger sat at
+    another table, one that has not begun (tables published early seat them
+    together). Neither person's card, report or block is there for them."""
+    path = url(app, route, world, {**route.args(world), **NOT_MET[case](world)})
+    client = client_as(app, world, "attendee")
+    for method in methods(app, route):
+        before = snapshot()
+        response = send(client, method, path, route.body(world))
+        assert response.status_code == 404, f"{method} {path}: {response.status_code}"
+        assert changed_tables(before, snapshot()) == {}, f"{method} {path} changed the database"
+
+
 @pytest.mark.parametrize("route", _event_routes(), ids=lambda route: route.endpoint)
 def test_a_draft_is_not_found_by_anyone_but_its_host(app, world, route):
     args = {**route.args(world), "event_id": world.draft}

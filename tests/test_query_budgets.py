@@ -150,7 +150,9 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         filed.append(reports.report(member, event.id, other.id, category="selling", description="Pitched insurance.",
                                     round_=0, table_no=0, now=event.ends_at + timedelta(hours=1)))
     for n in range(1, size // 4 + 2):
-        reporter, reported = people[n], people[n + size // 2]
+        # One can only report someone one met: the reporter's last tablemate there, never the member.
+        reporter = people[n]
+        reported = by_id[[u for u in _tablemates(first, reporter.id) if u != member.id][-1]]
         filed.append(reports.report(reporter, first.id, reported.id, category="harassment",
                                     description="Kept asking for my LINE.", now=first.ends_at + timedelta(hours=2)))
     later = first.ends_at + timedelta(days=1)

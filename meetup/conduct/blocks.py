@@ -24,10 +24,11 @@ from meetup.matching.models import Match, ordered
 
 
 def block(actor, event_id: int, user_id: int, *, now: datetime) -> Block:
-    """Block someone the actor shared ``event_id`` with (idempotent).
+    """Block someone the actor met at ``event_id`` (idempotent); anyone else
+    is not found.
 
     Ends an active match between the two in the same transaction."""
-    shared_event(actor, event_id, user_id)
+    shared_event(actor, event_id, user_id, now=now)
     existing = block_of(actor.id, user_id)
     if existing is not None:
         return existing

@@ -40,11 +40,11 @@ def _check_place(event: Event, round_: int | None, table_no: int | None) -> None
 
 def report(actor, event_id: int, user_id: int, *, category: str, description: str, round_: int | None = None,
            table_no: int | None = None, now: datetime) -> Report:
-    """File a report about someone both were checked in with at the event.
+    """File a report about someone the actor met at the event, both checked in.
 
     ``round_`` and ``table_no`` count from 0, as seats do. One report per
     reporter, person and event; the host gets a mail that names nobody."""
-    shared = shared_event(actor, event_id, user_id)
+    shared = shared_event(actor, event_id, user_id, now=now)
     if not shared.both_attended:
         raise NotAllowedError(_l("You can report someone once you have both attended this event."))
     if category not in REPORT_CATEGORIES:

@@ -28,7 +28,7 @@ def _per_account() -> str:
 @bp.get("/events/<int:event_id>/people/<int:user_id>")
 @login_required
 def person(event_id: int, user_id: int):
-    card = queries.person_card(_me(), event_id, user_id)
+    card = queries.person_card(_me(), event_id, user_id, now=utcnow())
     return no_store(render_template("conduct/person.html", card=card, event=card.shared.event,
                                     person=card.shared.person))
 
@@ -37,7 +37,8 @@ def person(event_id: int, user_id: int):
 @login_required
 @limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=_per_account)
 def report(event_id: int, user_id: int):
-    card = queries.person_card(_me(), event_id, user_id)
+    now = utcnow()
+    card = queries.person_card(_me(), event_id, user_id, now=now)
     event = card.shared.event
     if card.my_report is not None:
         flash(_("You have already reported this person for this event. You can follow it under My reports."),
@@ -48,7 +49,7 @@ def report(event_id: int, user_id: int):
         try:
             reports.report(_me(), event.id, user_id, category=form.category.data,
                            description=form.description.data, round_=form.round.data,
-                           table_no=form.table_no.data, now=utcnow())
+                           table_no=form.table_no.data, now=now)
         except DomainError as error:
             apply_error(form, error)
         else:

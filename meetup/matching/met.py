@@ -1,9 +1,11 @@
 """Who met whom: the people a person shared a table with.
 
-Two people met at an event if they sat at one table in its published seating
-(any round). At an event with no published seating, everyone checked in met
-everyone else checked in. This is the only source of "tablemates" for
-meet-again choices, notes and the "People I've met" page.
+Two people met at an event once it has started, if they sat at one table in
+its published seating (any round); a draft, or tables published ahead of the
+evening that has not begun, meets nobody. At a started event with no
+published seating, everyone checked in met everyone else checked in. This is
+the only source of "tablemates" for meet-again choices, notes, the "People
+I've met" page, and who may see, block or report whom.
 """
 
 from dataclasses import dataclass, field
@@ -25,14 +27,17 @@ class Shared:
     tables: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _seated_together(user_id: int, event_id: int | None):
+def _seated_together(user_id: int, event_id: int | None, now: datetime):
+    """(seating, round, table_no, other user id) at the published seatings of started events."""
     mine = aliased(Seat)
     statement = (
         select(Seating, Seat.round, Seat.table_no, Seat.user_id)
         .join(Seat, Seat.seating_id == Seating.id)
         .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round,
                          mine.table_no == Seat.table_no))
-        .where(Seating.status == PUBLISHED, mine.user_id == user_id, Seat.user_id != user_id)
+        .join(Event, Event.id == Seating.event_id)
+        .where(Seating.status == PUBLISHED, Event.starts_at <= now, mine.user_id == user_id,
+               Seat.user_id != user_id)
         .order_by(Seat.round))
     if event_id is not None:
         statement = statement.where(Seating.event_id == event_id)
@@ -59,7 +64,7 @@ def met(user_id: int, now: datetime, event_id: int | None = None) -> dict[int, l
     """Other user id → the events (latest first) where they met ``user_id``,
     optionally only at one event. Four queries, however many events."""
     raw: dict[int, dict[int, list[tuple[int, str]]]] = {}
-    for seating, round_, table_no, other in _seated_together(user_id, event_id):
+    for seating, round_, table_no, other in _seated_together(user_id, event_id, now):
         raw.setdefault(other, {}).setdefault(seating.event_id, []).append(
             (round_, seating.table_name(table_no)))
     for event, other in _checked_in_together(user_id, event_id, now):

@@ -15,6 +15,7 @@ from itertools import combinations
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from meetup.conduct.pairs import forbidden_pairs, is_forbidden
 from meetup.errors import DomainError
@@ -29,6 +30,12 @@ from meetup.seating.instance import build_instance, person_key, user_id_of
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 
 TABLE_NAME_MAX = 30
+
+# Every refusal that comes from a block or a report reads the same and names
+# nobody: a block is private and a report is confidential, so the host learns
+# neither who is kept apart from whom nor why (nor whether it is a block or a
+# report).
+NOT_POSSIBLE = _l("This change is not possible.")
 
 
 class SeatingConflictError(DomainError):
@@ -70,9 +77,7 @@ def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) ->
         solution = solve(built.instance, time_limit=config["GROUPING_TIME_LIMIT"], seed=seed,
                          steps=config["GROUPING_STEPS"])
     except InfeasibleError:
-        raise DomainError(_l(
-            "These people cannot be seated without putting two who must be kept apart at one table. "
-            "Add a table, or unlock someone.")) from None
+        raise DomainError(_l("These tables cannot be formed. Add a table, or unlock someone.")) from None
     rounds = [[[user_id_of(key) for key in table] for table in tables] for tables in solution.rounds]
     locked = {(r, user_id) for r, user_id, _ in fixed}
     moves = _moves(previous, rounds) if previous else []
@@ -96,9 +101,18 @@ def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) ->
 
 
 def _locked_placements(seating: Seating | None) -> list[tuple[int, int, int]]:
+    """(round, user_id, table_no) of everyone the host locked. A lock never
+    keeps a kept-apart pair together: a block or report made since frees
+    both of them, silently, so no refusal can single the pair out."""
     if seating is None:
         return []
-    return [(seat.round, seat.user_id, seat.table_no) for seat in seating.seats if seat.locked]
+    locked = [(seat.round, seat.user_id, seat.table_no) for seat in seating.seats if seat.locked]
+    forbidden = forbidden_pairs({user_id for _, user_id, _ in locked})
+    at_table: dict[tuple[int, int], set[int]] = {}
+    for round_, user_id, table_no in locked:
+        at_table.setdefault((round_, table_no), set()).add(user_id)
+    return [(round_, user_id, table_no) for round_, user_id, table_no in locked
+            if not any(frozenset((user_id, other)) in forbidden for other in at_table[(round_, table_no)])]
 
 
 def form_tables(actor, event_id: int) -> Seating:
@@ -135,11 +149,11 @@ def _moves(before, after) -> list[list[int]]:
 def _draft_for_edit(event: Event) -> Seating:
     """Inside the event's lock: the draft, copying the published seating into one if needed."""
     draft, published = current_seatings(event.id)
+    if draft is None and published is None:
+        raise DomainError(_l("There is no seating yet. Form tables first."))
+    _refuse_kept_apart_pairs_at_tables(draft or published)
     if draft is not None:
         return draft
-    if published is None:
-        raise DomainError(_l("There is no seating yet. Form tables first."))
-    _refuse_copying_kept_apart(published)
     draft = Seating(event_id=event.id, version=_next_version(event.id), status=DRAFT,
                     provisional=published.provisional, rounds=published.rounds,
                     table_count=published.table_count, table_names=list(published.table_names),
@@ -153,16 +167,16 @@ def _draft_for_edit(event: Event) -> Seating:
     return draft
 
 
-def _refuse_copying_kept_apart(published: Seating) -> None:
-    """A block or report made after publishing can put a kept-apart pair at
-    one published table; a draft copied from it could never be stored."""
-    rounds = grid(published)
+def _refuse_kept_apart_pairs_at_tables(seating: Seating) -> None:
+    """A block or report made after tables were formed can put a kept-apart
+    pair at one of their tables: the database refuses to store any change to
+    their seats, and such tables must not be published. Regrouping moves them
+    apart."""
+    rounds = grid(seating)
     forbidden = forbidden_pairs({u for tables in rounds for table in tables for u in table})
     if any(frozenset(pair) in forbidden for tables in rounds for table in tables for pair in combinations(table, 2)):
-        # Never say who or why: a block is private and a report is confidential.
         raise SeatingConflictError(_l(
-            "Since these tables were published, two people at one table must be kept apart. "
-            "Regroup first: it moves as few people as possible. Then edit the new tables."))
+            "This is not possible with these tables. Regroup first: it moves as few people as possible."))
 
 
 def _seat(seating: Seating, round_: int, user_id: int) -> Seat:
@@ -179,8 +193,7 @@ def _tablemates(seating: Seating, round_: int, table_no: int) -> list[int]:
 
 def _refuse_kept_apart(user_id: int, others) -> None:
     if any(is_forbidden(user_id, other) for other in others):
-        # Never say why: a block is private and a report is confidential.
-        raise SeatingConflictError(_l("These two cannot share a table."))
+        raise SeatingConflictError(NOT_POSSIBLE)
 
 
 def swap_people(actor, event_id: int, round_: int, user_a: int, user_b: int) -> Seating:
@@ -225,11 +238,15 @@ def _reseat(seating: Seating, round_: int, new_tables: dict[int, int]) -> None:
     """New tables for some people in one round, locked there: the host put
     them there on purpose, so forming tables again or regrouping keeps them.
     Seats are deleted and inserted again, not updated, so the database's
-    kept-apart check never sees a half-done swap."""
-    db.session.execute(delete(Seat).where(
-        Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables)))
-    _insert_seats(seating.id, ((round_, t, u, True) for u, t in new_tables.items()))
-    db.session.flush()
+    kept-apart check never sees a half-done swap. That check refuses, in the
+    same words, a block or report made since the services looked."""
+    try:
+        db.session.execute(delete(Seat).where(
+            Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables)))
+        _insert_seats(seating.id, ((round_, t, u, True) for u, t in new_tables.items()))
+        db.session.flush()
+    except IntegrityError:
+        raise SeatingConflictError(NOT_POSSIBLE) from None
     db.session.expire(seating)
     _rescore(seating)
 
@@ -273,6 +290,7 @@ def publish(actor, event_id: int, *, now) -> Seating:
         draft, published = current_seatings(event.id)
         if draft is None:
             raise DomainError(_l("There are no changes to publish."))
+        _refuse_kept_apart_pairs_at_tables(draft)
         if published is not None:
             published.status = SUPERSEDED
             published.superseded_at = now

@@ -141,4 +141,6 @@ def cards(event_id: int):
 @login_required
 def my_tables(event_id: int):
     event, rounds = queries.my_tables(_me(), event_id)  # not found unless the reader holds a confirmed seat
-    return no_store(render_template("seating/mine.html", event=event, rounds=rounds))
+    # Tables published ahead of the evening: nobody has met yet, so there is nobody to report or block.
+    return no_store(render_template("seating/mine.html", event=event, rounds=rounds,
+                                    started=event.starts_at <= utcnow()))

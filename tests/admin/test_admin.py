@@ -11,6 +11,7 @@ from meetup.conduct.services import current_code, has_acknowledged_current
 from meetup.events.services.checkin import CheckInError, check_in
 from meetup.events.services.registration import registration_of
 from meetup.extensions import db
+from meetup.seating import services as seating
 from tests.conftest import csrf_token
 from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (shared fixtures)
 from tests.seating.conftest import evening  # noqa: F401
@@ -50,12 +51,14 @@ def test_admin_finds_users_by_name_or_email(client, admin, make_user):
     assert client.get("/admin/users?q=" + "x" * 5000).status_code == 200
 
 
-def test_admin_sees_every_hosts_events_and_open_reports(client, admin, evening, make_event, make_user, now):
+def test_admin_sees_every_hosts_events_and_open_reports(client, admin, evening, make_event, make_user, host, now):
     other_host = make_user(display_name="Other Host")
     make_event(by=other_host, title="Designers' evening")
-    event, users = evening(people=4, rounds=1)
+    event, users = evening(people=4, rounds=1)  # one table
+    seating.form_tables(host, event.id)
+    seating.publish(host, event.id, now=now)
     reports.report(users[0], event.id, users[1].id, category="mlm", description="Business opportunity talk",
-                   now=now)
+                   now=event.ends_at)
     html = client.get("/admin/events").get_data(as_text=True)
     assert "Designers&#39; evening" in html and event.title.replace("'", "&#39;") in html
     html = client.get("/admin/reports").get_data(as_text=True)

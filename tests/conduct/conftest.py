@@ -1,5 +1,7 @@
-"""Conduct fixtures: an evening that has happened (everyone checked in and
-seated), and short ways to report, block and moderate through the services."""
+"""Conduct fixtures: an evening under way (everyone checked in and seated),
+and short ways to report, block and moderate through the services."""
+
+from datetime import timedelta
 
 import pytest
 
@@ -8,16 +10,21 @@ from meetup.seating import services as seating
 from tests.conftest import csrf_token
 from tests.seating.conftest import INDUSTRIES, evening  # noqa: F401  (shared fixtures)
 from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401
-from tests.matching.conftest import client_for  # noqa: F401  (a client logged in as someone)
+from tests.matching.conftest import client_for, shift_event  # noqa: F401  (a client logged in as someone)
 
 
 @pytest.fixture
 def attended(evening, host, now):
-    """An evening of eight, checked in, tables published: (event, users)."""
+    """An evening of eight, checked in, tables published, that started an
+    hour before ``now``: (event, users). users[0] to users[3] shared a table
+    in the first round, users[4] to users[7] the other one: only people who
+    met may see, report or block each other."""
     event, users = evening(people=8, rounds=2)
     seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=now)
-    return event, users
+    published = seating.publish(host, event.id, now=now)
+    shift_event(event.id, timedelta(hours=-2))
+    by_id = {user.id: user for user in users}
+    return event, [by_id[user_id] for table in seating.grid(published)[0] for user_id in table]
 
 
 @pytest.fixture

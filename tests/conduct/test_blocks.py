@@ -15,6 +15,7 @@ from meetup.matching.models import Match, ordered
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
+from tests.matching.conftest import shift_event
 
 
 def test_block_keeps_the_pair_apart_either_way_round(attended, block_person):
@@ -85,12 +86,12 @@ def test_blocked_people_lists_only_ones_own_blocks(attended, block_person):
     assert blocks.blocked_people(users[1]) == []
 
 
-def test_a_blocked_pair_is_never_seated_together_when_tables_are_formed(evening, host, now, block_person):
-    event, users = evening(people=12, rounds=3)
-    pairs = [(users[0], users[1]), (users[2], users[3]), (users[4], users[0])]
+def test_a_blocked_pair_is_never_seated_together_when_tables_are_formed(attended, host, block_person):
+    event, users = attended  # users[0..3] and users[4..7] shared a table in round one
+    pairs = [(users[0], users[1]), (users[2], users[3]), (users[5], users[4])]
     for blocker, blocked in pairs:
         block_person(event, blocker, blocked)
-    result = seating.form_tables(host, event.id)
+    result = seating.form_tables(host, event.id)  # the host forms the tables again mid-evening
     for tables in seating.grid(result):
         for table in tables:
             for blocker, blocked in pairs:
@@ -100,12 +101,16 @@ def test_a_blocked_pair_is_never_seated_together_when_tables_are_formed(evening,
 def test_a_block_made_at_one_event_applies_at_the_next(evening, host, now, block_person, make_user):
     users = [make_user(display_name=f"Regular {n}") for n in range(8)]
     first, _ = evening(users=users, rounds=1)
-    block_person(first, users[0], users[1])
+    seating.form_tables(host, first.id)
+    [table, _] = seating.grid(seating.publish(host, first.id, now=now))[0]
+    shift_event(first.id, timedelta(hours=-2))  # under way: the tablemates have met
+    blocker, blocked = (next(u for u in users if u.id == user_id) for user_id in table[:2])
+    block_person(first, blocker, blocked)
     second, _ = evening(users=users, rounds=3, title="Next month")
     result = seating.form_tables(host, second.id)
     for tables in seating.grid(result):
         for table in tables:
-            assert not (users[0].id in table and users[1].id in table)
+            assert not (blocker.id in table and blocked.id in table)
 
 
 def test_a_block_before_the_reveal_means_no_match_though_both_ticked(attended, block_person, now):

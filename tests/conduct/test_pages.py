@@ -20,7 +20,7 @@ from tests.matching.conftest import shift_event
 def after_evening(attended):
     """The attended evening, moved so it is over (it started three hours ago)."""
     event, users = attended
-    shift_event(event.id, timedelta(hours=-4))
+    shift_event(event.id, timedelta(hours=-2))
     return event, users
 
 

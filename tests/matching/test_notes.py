@@ -9,6 +9,7 @@ from sqlalchemy import select
 from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
 from meetup.matching.models import NOTE_MAX, Note
+from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
@@ -51,6 +52,18 @@ def test_notes_only_about_people_one_met(met_evening, make_user):
     for other in (stranger.id, make_user().id, 10**9, me.id):
         with pytest.raises(NotFoundError):
             save_note(me, other, "hello", now=utcnow())
+
+
+def test_tables_published_before_the_evening_are_not_a_meeting(seated, now):
+    # The host publishes the tables in the afternoon; nobody has met anyone
+    # until the evening starts, so nobody is "met" yet: no note, no listing.
+    event, users = seated(people=4)  # one table, starting an hour after ``now``
+    me, mate = users[:2]
+    assert people_met(me.id, now, "") == []
+    with pytest.raises(NotFoundError):
+        save_note(me, mate.id, "Runs a bakery", now=now)
+    assert [p.user.id for p in people_met(me.id, event.starts_at, "")] != []
+    assert save_note(me, mate.id, "Runs a bakery", now=event.starts_at).subject_id == mate.id
 
 
 def test_a_too_long_note_is_refused_with_a_message(met_evening):

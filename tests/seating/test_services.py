@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from meetup.conduct.pairs import Block
+from meetup.conduct.pairs import Block, Report
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
@@ -59,17 +59,49 @@ def test_swapping_two_people_exchanges_their_tables_and_rescores(evening, host):
     assert draft.breakdown["repeats"]["count"] == 0
 
 
-def test_a_swap_that_seats_a_kept_apart_pair_together_is_refused_without_saying_why(evening, host):
-    event, users = evening(people=8, rounds=1)
+# Why two people are kept apart: each way round, a block or a report (whatever the host made of it).
+KEPT_APART = {
+    "blocked": lambda event, a, b: Block(blocker_id=a, blocked_id=b),
+    "blocked by": lambda event, a, b: Block(blocker_id=b, blocked_id=a),
+    "reported": lambda event, a, b: Report(event_id=event.id, reporter_id=a, reported_id=b, category="selling",
+                                           description="Pitched insurance."),
+    "reported by, dismissed": lambda event, a, b: Report(event_id=event.id, reporter_id=b, reported_id=a,
+                                                         category="harassment", description="Rude.",
+                                                         status="dismissed"),
+}
+
+
+@pytest.mark.parametrize("edit", ["swap, the first person", "swap, the second person", "move"])
+@pytest.mark.parametrize("reason", [*KEPT_APART, "the database's own check"])
+def test_an_edit_that_seats_a_kept_apart_pair_together_is_refused_in_the_same_words(
+        evening, host, monkeypatch, reason, edit):
+    # Whatever keeps the two apart, and whichever edit would seat them
+    # together, the host reads one sentence that names nobody and gives no reason.
+    event, users = evening(people=7, rounds=1)  # tables of four and three
     seating = services.form_tables(host, event.id)
-    [table_a, table_b] = tables_in(seating)
-    a, neighbour_of_b = table_a[0], table_b[1]
-    db.session.add(Block(blocker_id=neighbour_of_b, blocked_id=a))
+    big, small = sorted(tables_in(seating), key=len, reverse=True)
+    if edit == "swap, the second person":
+        mover, partner = small[0], big[1]  # small[0] would join big[1]'s table
+        change = lambda: services.swap_people(host, event.id, 0, big[0], small[0])  # noqa: E731
+    else:
+        mover, partner = big[0], small[1]  # big[0] would join small[1]'s table
+        change = (lambda: services.swap_people(host, event.id, 0, big[0], small[0])) if edit.startswith("swap") \
+            else (lambda: services.move_person(host, event.id, 0, big[0], table_of(seating, 0, small[1])))
+    if reason in KEPT_APART:
+        db.session.add(KEPT_APART[reason](event, mover, partner))
+    else:
+        # A block made between the services' look and the write: the database refuses the seat.
+        db.session.add(Block(blocker_id=mover, blocked_id=partner))
+        monkeypatch.setattr(services, "is_forbidden", lambda a, b: False)
     db.session.commit()
-    with pytest.raises(services.SeatingConflictError, match="These two cannot share a table."):
-        services.swap_people(host, event.id, 0, a, table_b[0])
+    with pytest.raises(services.SeatingConflictError) as refusal:
+        change()
+    assert str(refusal.value) == "This change is not possible."
+    assert str(refusal.value.message) == str(services.NOT_POSSIBLE)
+    db.session.rollback()
     db.session.expire_all()
-    assert table_of(services.current_seatings(event.id)[0], 0, a) == 0
+    draft = services.current_seatings(event.id)[0]
+    assert table_of(draft, 0, mover) == table_of(seating, 0, mover)  # nothing changed
 
 
 def test_after_a_block_between_published_tablemates_edits_ask_to_regroup_first(evening, host, now):
@@ -94,6 +126,43 @@ def test_after_a_block_between_published_tablemates_edits_ask_to_regroup_first(e
     regrouped = services.regroup(host, event.id)
     assert table_of(regrouped, 1, a) != table_of(regrouped, 1, tablemate)
     services.rename_tables(host, event.id, ["Sakura"])  # the new draft can be edited
+
+
+def test_a_draft_formed_before_a_block_is_not_published_with_the_pair_together(evening, host, now):
+    # The host formed tables in the afternoon and locked two people together;
+    # an hour later one of them blocks the other (they met last month). Those
+    # tables must not reach the room, no refusal says who or why, and
+    # regrouping frees the pair from their locks.
+    event, users = evening(people=8, rounds=1)
+    draft = services.form_tables(host, event.id)
+    a, b = tables_in(draft)[0][:2]
+    for person in (a, b):
+        services.set_lock(host, event.id, 0, person, True)
+    db.session.add(Block(blocker_id=a, blocked_id=b))
+    db.session.commit()
+    for step in (lambda: services.publish(host, event.id, now=now),
+                 lambda: services.set_lock(host, event.id, 0, b, False)):
+        with pytest.raises(services.SeatingConflictError) as refusal:
+            step()
+        assert str(refusal.value) == \
+            "This is not possible with these tables. Regroup first: it moves as few people as possible."
+        db.session.rollback()
+    assert services.current_seatings(event.id)[1] is None  # nothing was published
+    regrouped = services.regroup(host, event.id)
+    assert table_of(regrouped, 0, a) != table_of(regrouped, 0, b)
+    published = services.publish(host, event.id, now=now)
+    assert table_of(published, 0, a) != table_of(published, 0, b)
+
+
+def test_tables_that_cannot_keep_everyone_apart_are_refused_without_a_reason(evening, host):
+    event, users = evening(people=8, rounds=1)  # two tables
+    a, b, c = (user.id for user in users[:3])
+    db.session.add_all([Block(blocker_id=a, blocked_id=b), Block(blocker_id=b, blocked_id=c),
+                        Report(event_id=event.id, reporter_id=c, reported_id=a, category="other", description="x")])
+    db.session.commit()
+    with pytest.raises(DomainError) as refusal:
+        services.form_tables(host, event.id)
+    assert str(refusal.value) == "These tables cannot be formed. Add a table, or unlock someone."
 
 
 def test_a_move_that_unbalances_the_tables_is_refused(evening, host):
