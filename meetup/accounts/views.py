@@ -29,6 +29,21 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _fresh_session() -> None:
+    """A new session, keeping only the language choice: a CSRF token (or
+    anything else) issued before logging in or out does not carry over."""
+    language = session.get("language")
+    session.clear()
+    if language is not None:
+        session["language"] = language
+
+
+def _log_in(user, *, remember: bool = False) -> None:
+    services.start_login_session(user, now=utcnow())
+    _fresh_session()
+    login_user(user, remember=remember)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
@@ -48,7 +63,7 @@ def signup():
         except DomainError as error:
             apply_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/signup.html", form=form)
@@ -65,7 +80,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
         form.password.errors.append(_("That email and password do not match an account."))
     return render_template("accounts/login.html", form=form)
@@ -73,7 +88,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        services.end_login_session(current_user.login_session_id)
+    _fresh_session()
+    logout_user()  # after the fresh session: it marks the remember cookie for removal
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -124,13 +142,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
+                                     new_password=form.new_password.data,
+                                     keep_session=current_user.login_session_id)
         except DomainError as error:
             apply_error(form, error)
         else:
-            # This session carries on under the new token; all others end.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
@@ -146,6 +162,7 @@ def delete_account():
         except DomainError as error:
             apply_error(form, error)
         else:
+            _fresh_session()
             logout_user()
             flash(_("Your account and your personal data are deleted."), "info")
             return redirect(url_for("main.index"))
