@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from meetup.accounts.industries import CATALOGUE, OTHER
 from meetup.accounts.models import ContactDetails, LoginSession, User, new_login_session_id
+from meetup.accounts.passwords import weakness
 from meetup.errors import DomainError
 from meetup.extensions import db
 from meetup.timeutil import utcnow
@@ -40,12 +41,17 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def _check_password_rules(password: str) -> None:
+def _check_password_rules(password: str, *, field: str, personal: tuple) -> None:
+    """Every new password, whatever the path (sign-up, change, any later
+    reset), passes here: long enough, and not easy to guess."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise DomainError(
             _l("Passwords are %(min)d to %(max)d characters long.", min=PASSWORD_MIN, max=PASSWORD_MAX),
-            field="password",
+            field=field,
         )
+    problem = weakness(password, personal=personal)
+    if problem is not None:
+        raise DomainError(problem, field=field)
 
 
 def _check_industry(industry: str) -> None:
@@ -61,7 +67,7 @@ def sign_up(
     *, email: str, password: str, display_name: str, industry: str,
     industry_other: str = "", introduction: str = "", language: str | None = None,
 ) -> User:
-    _check_password_rules(password)
+    _check_password_rules(password, field="password", personal=(email, display_name))
     _check_industry(industry)
     email = normalise_email(email)
     if find_by_email(email) is not None:
@@ -125,7 +131,7 @@ def change_password(user: User, *, current_password: str, new_password: str, kee
     """Set a new password and end every log-in session of this user but
     ``keep_session`` (the one making the change)."""
     check_current_password(user, current_password)
-    _check_password_rules(new_password)
+    _check_password_rules(new_password, field="new_password", personal=(user.email, user.display_name))
     user.password_hash = _hash(new_password)
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.id != keep_session))
     db.session.commit()
