@@ -2,6 +2,7 @@
 raises a DomainError and changes nothing."""
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,9 +19,12 @@ from meetup.timeutil import utcnow
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 
-# Checked against when the account does not exist, so a failed log-in takes
-# the same time whether or not the address is registered.
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the account does not exist, so a failed log-in
+    takes the same time whether or not the address is registered."""
+    return generate_password_hash("not-a-password", method=method)
 
 
 class EmailTakenError(DomainError):
@@ -36,9 +40,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
 def _hash(password: str) -> str:
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    return generate_password_hash(password, method=method)
+    return generate_password_hash(password, method=_hash_method())
 
 
 def _check_password_rules(password: str, *, field: str, personal: tuple) -> None:
@@ -91,7 +98,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_by_email(email)
     if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

@@ -4,10 +4,12 @@ deletion and the language switch."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from meetup import privacy
-from meetup.accounts import services
+from meetup.accounts import login_delays, services
 from meetup.accounts.forms import (
     ContactsForm, DeleteAccountForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
 )
@@ -20,8 +22,12 @@ from meetup.web import apply_error, no_store, safe_next_url
 bp = Blueprint("accounts", __name__)
 
 
-def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+def _login_account() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_pair_key() -> str:
+    return f"login-pair:{get_remote_address()}:{_login_account()}"
 
 
 def _failed(response) -> bool:
@@ -69,19 +75,36 @@ def signup():
     return render_template("accounts/signup.html", form=form)
 
 
+# Failed log-ins are limited three ways (config.py has the numbers): per
+# address, generously, so a venue behind one shared address is never paused
+# as a whole; per account and address, so one address cannot keep guessing
+# one account; and per account from anywhere, by pauses of seconds that grow
+# (login_delays), so no one can lock the owner out of their own account.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
-               key_func=_login_account_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"], methods=["POST"],
+               deduct_when=_failed, key_func=_login_pair_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = LoginForm()
     if form.validate_on_submit():
+        account = services.normalise_email(form.email.data)
+        wait = login_delays.seconds_to_wait(account)
+        if wait:
+            form.password.errors.append(ngettext(
+                "For your safety, log-ins to this account are paused for a moment. Please try again in a second.",
+                "For your safety, log-ins to this account are paused for a moment. "
+                "Please try again in %(num)d seconds.", wait))
+            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(wait)
+            return response
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            login_delays.record_success(account)
             _log_in(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        login_delays.record_failure(account)
         form.password.errors.append(_("That email and password do not match an account."))
     return render_template("accounts/login.html", form=form)
 
