@@ -91,7 +91,8 @@ def _init_database(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from meetup.accounts.services import load_session_user
+    from meetup.accounts.services import load_login_session
+    from meetup.timeutil import utcnow
     from meetup.web import add_security_headers, install_template_translations, select_locale
 
     csrf.init_app(app)
@@ -101,7 +102,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(lambda session_id: load_login_session(session_id, now=utcnow()))
     app.after_request(add_security_headers)
 
     from flask_babel import get_locale

@@ -22,7 +22,7 @@ from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 
-DEMO_PASSWORD = "meetup-demo"
+DEMO_PASSWORD = "shibuya demo evening"
 
 HOST = ("host@example.com", "山本 恵美 (Emi Yamamoto)", "sme-consultant",
         "Runs the monthly Shibuya professionals' mixer. Ask me about small-business support.")

@@ -1,6 +1,6 @@
 """Every model, imported once so the metadata (and Alembic) sees them all."""
 
-from meetup.accounts.models import ContactDetails, User
+from meetup.accounts.models import ContactDetails, LoginSession, User
 from meetup.conduct.actions import Ban, ModerationAction
 from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.conduct.pairs import Block, Report
@@ -11,6 +11,6 @@ from meetup.seating.models import Encounter, Seat, Seating
 
 __all__ = [
     "Ban", "Block", "CodeOfConduct", "ConductAcknowledgement", "ContactDetails", "Encounter", "Event", "EventSeries",
-    "Match", "MeetAgainChoice", "ModerationAction", "Note", "OutboxMessage", "Registration", "Report", "Reveal",
-    "Seat", "Seating", "User",
+    "LoginSession", "Match", "MeetAgainChoice", "ModerationAction", "Note", "OutboxMessage", "Registration", "Report",
+    "Reveal", "Seat", "Seating", "User",
 ]

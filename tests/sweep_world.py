@@ -92,6 +92,7 @@ def build_world() -> World:
     host, attendee, tablemate = people["host"], people["attendee"], people["tablemate"]
     for person in (attendee, tablemate):
         accounts.update_contacts(person, {"email": person.email, "email_shared": True})
+        accounts.start_login_session(person, now=now)  # logged in on another device
     seated = [attendee, tablemate, people["reported"], people["blocked"]]
 
     # A month ago: attendee and tablemate chose each other; the window closed and the match is revealed.

@@ -1,10 +1,10 @@
-"""Users and their private contact details."""
+"""Users, their log-in sessions and their private contact details."""
 
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
@@ -15,8 +15,8 @@ NAME_MAX = 80
 INTRO_MAX = 1000
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
+def new_login_session_id() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -34,9 +34,6 @@ class User(UserMixin, db.Model):
     # None: follow the browser's Accept-Language.
     language: Mapped[str | None] = mapped_column(String(2))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Part of every session and remember cookie; rotating it logs out all
-    # other sessions, including cookies copied before the change.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 
@@ -44,8 +41,14 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", uselist=False
     )
 
+    # The LoginSession this request runs under (set when it is started or
+    # loaded): Flask-Login puts it in the session and remember cookies.
+    login_session_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        if self.login_session_id is None:
+            raise RuntimeError("log in through accounts.services.start_login_session")
+        return self.login_session_id
 
     @property
     def is_active(self) -> bool:
@@ -53,6 +56,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class LoginSession(db.Model):
+    """One log-in on one device. Its random id is all the session and
+    remember cookies carry: logging out deletes the row, so a copy of either
+    cookie is refused afterwards, while the person's other devices stay
+    logged in."""
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (Index("ix_login_sessions_user_id", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
 
 
 class ContactDetails(db.Model):

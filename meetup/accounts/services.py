@@ -1,14 +1,16 @@
 """Account operations: each one a transaction that either happens whole or
 raises a DomainError and changes nothing."""
 
-import hmac
+from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meetup.accounts.industries import CATALOGUE, OTHER
-from meetup.accounts.models import ContactDetails, User, new_session_token
+from meetup.accounts.models import ContactDetails, LoginSession, User, new_login_session_id
+from meetup.accounts.passwords import weakness
 from meetup.errors import DomainError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
@@ -17,9 +19,12 @@ from meetup.timeutil import utcnow
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 
-# Checked against when the account does not exist, so a failed log-in takes
-# the same time whether or not the address is registered.
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the account does not exist, so a failed log-in
+    takes the same time whether or not the address is registered."""
+    return generate_password_hash("not-a-password", method=method)
 
 
 class EmailTakenError(DomainError):
@@ -35,17 +40,25 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
 def _hash(password: str) -> str:
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    return generate_password_hash(password, method=method)
+    return generate_password_hash(password, method=_hash_method())
 
 
-def _check_password_rules(password: str) -> None:
+def _check_password_rules(password: str, *, field: str, personal: tuple) -> None:
+    """Every new password, whatever the path (sign-up, change, any later
+    reset), passes here: long enough, and not easy to guess."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise DomainError(
             _l("Passwords are %(min)d to %(max)d characters long.", min=PASSWORD_MIN, max=PASSWORD_MAX),
-            field="password",
+            field=field,
         )
+    problem = weakness(password, personal=personal)
+    if problem is not None:
+        raise DomainError(problem, field=field)
 
 
 def _check_industry(industry: str) -> None:
@@ -61,7 +74,7 @@ def sign_up(
     *, email: str, password: str, display_name: str, industry: str,
     industry_other: str = "", introduction: str = "", language: str | None = None,
 ) -> User:
-    _check_password_rules(password)
+    _check_password_rules(password, field="password", personal=(email, display_name))
     _check_industry(industry)
     email = normalise_email(email)
     if find_by_email(email) is not None:
@@ -85,7 +98,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_by_email(email)
     if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -121,12 +134,13 @@ def check_current_password(user: User, password: str) -> None:
         raise WrongPasswordError(_l("That is not your current password."), field="current_password")
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
-    """Set a new password and end every other session of this user."""
+def change_password(user: User, *, current_password: str, new_password: str, keep_session: str | None) -> None:
+    """Set a new password and end every log-in session of this user but
+    ``keep_session`` (the one making the change)."""
     check_current_password(user, current_password)
-    _check_password_rules(new_password)
+    _check_password_rules(new_password, field="new_password", personal=(user.email, user.display_name))
     user.password_hash = _hash(new_password)
-    user.session_token = new_session_token()
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.id != keep_session))
     db.session.commit()
 
 
@@ -141,22 +155,49 @@ def delete_account(user: User, *, password: str) -> None:
     user.industry_other = ""
     user.introduction = ""
     user.language = None
-    user.session_token = new_session_token()
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     user.deleted_at = utcnow()
     if user.contacts is not None:
         db.session.delete(user.contacts)
     db.session.commit()
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id must carry the user's current session token."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+def _login_session_lifetime() -> timedelta:
+    """A log-in lasts at most as long as its remember-me cookie."""
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+
+
+def start_login_session(user: User, *, now: datetime) -> str:
+    """A new log-in session for ``user`` (its id is set on the user for
+    Flask-Login); this user's expired sessions are cleared out on the way."""
+    db.session.execute(delete(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.created_at <= now - _login_session_lifetime()))
+    session_id = new_login_session_id()
+    db.session.add(LoginSession(id=session_id, user_id=user.id, created_at=now))
+    db.session.commit()
+    user.login_session_id = session_id
+    return session_id
+
+
+def load_login_session(session_id: str, *, now: datetime) -> User | None:
+    """Flask-Login's loader: the active user of a log-in session that has
+    neither ended nor expired, else None."""
+    if len(session_id) > 64:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
-        return None
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.id == session_id, LoginSession.created_at > now - _login_session_lifetime(),
+               User.deleted_at.is_(None)))
+    if user is not None:
+        user.login_session_id = session_id
     return user
+
+
+def end_login_session(session_id: str | None) -> None:
+    """Log out: this session's cookies, and every copy of them, stop working."""
+    db.session.execute(delete(LoginSession).where(LoginSession.id == session_id))
+    db.session.commit()
 
 
 def make_admin(email: str) -> User:

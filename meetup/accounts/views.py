@@ -4,10 +4,12 @@ deletion and the language switch."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from meetup import privacy
-from meetup.accounts import services
+from meetup.accounts import login_delays, services
 from meetup.accounts.forms import (
     ContactsForm, DeleteAccountForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
 )
@@ -20,13 +22,32 @@ from meetup.web import apply_error, no_store, safe_next_url
 bp = Blueprint("accounts", __name__)
 
 
-def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+def _login_account() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_pair_key() -> str:
+    return f"login-pair:{get_remote_address()}:{_login_account()}"
 
 
 def _failed(response) -> bool:
     # A successful log-in redirects; only failures count against the limits.
     return response.status_code != 302
+
+
+def _fresh_session() -> None:
+    """A new session, keeping only the language choice: a CSRF token (or
+    anything else) issued before logging in or out does not carry over."""
+    language = session.get("language")
+    session.clear()
+    if language is not None:
+        session["language"] = language
+
+
+def _log_in(user, *, remember: bool = False) -> None:
+    services.start_login_session(user, now=utcnow())
+    _fresh_session()
+    login_user(user, remember=remember)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -48,32 +69,52 @@ def signup():
         except DomainError as error:
             apply_error(form, error)
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/signup.html", form=form)
 
 
+# Failed log-ins are limited three ways (config.py has the numbers): per
+# address, generously, so a venue behind one shared address is never paused
+# as a whole; per account and address, so one address cannot keep guessing
+# one account; and per account from anywhere, by pauses of seconds that grow
+# (login_delays), so no one can lock the owner out of their own account.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
-               key_func=_login_account_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"], methods=["POST"],
+               deduct_when=_failed, key_func=_login_pair_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = LoginForm()
     if form.validate_on_submit():
+        account = services.normalise_email(form.email.data)
+        wait = login_delays.seconds_to_wait(account)
+        if wait:
+            form.password.errors.append(ngettext(
+                "For your safety, log-ins to this account are paused for a moment. Please try again in a second.",
+                "For your safety, log-ins to this account are paused for a moment. "
+                "Please try again in %(num)d seconds.", wait))
+            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(wait)
+            return response
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            login_delays.record_success(account)
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        login_delays.record_failure(account)
         form.password.errors.append(_("That email and password do not match an account."))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        services.end_login_session(current_user.login_session_id)
+    _fresh_session()
+    logout_user()  # after the fresh session: it marks the remember cookie for removal
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -124,13 +165,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
+                                     new_password=form.new_password.data,
+                                     keep_session=current_user.login_session_id)
         except DomainError as error:
             apply_error(form, error)
         else:
-            # This session carries on under the new token; all others end.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
@@ -146,6 +185,7 @@ def delete_account():
         except DomainError as error:
             apply_error(form, error)
         else:
+            _fresh_session()
             logout_user()
             flash(_("Your account and your personal data are deleted."), "info")
             return redirect(url_for("main.index"))

@@ -74,6 +74,15 @@ def test_change_password_needs_the_current_one(client, auth, user):
     assert auth.login().status_code == 302
 
 
+def test_a_new_password_that_is_easy_to_guess_is_refused_and_the_old_one_stays(client, auth, user):
+    auth.login()
+    for weak in ("iloveyou", "aiko tanaka", "member@example.com"):
+        response = post(client, "/profile/password", current_password=PASSWORD, new_password=weak)
+        assert "too easy to guess" in response.get_data(as_text=True), weak
+    auth.logout()
+    assert auth.login().status_code == 302
+
+
 def test_change_password_ends_every_other_session_including_copied_cookies(app, auth, user):
     here, elsewhere, remembered = app.test_client(), app.test_client(), app.test_client()
     from tests.conftest import Auth

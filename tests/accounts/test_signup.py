@@ -59,7 +59,38 @@ def test_password_length_limits(client):
     too_long = signup(client, password="x" * 129)
     assert "8 to 128 characters" in too_long.get_data(as_text=True)
     assert user_count() == 0
-    assert signup(client, password="x" * 128).status_code == 302
+    assert signup(client, password=("correct horse battery staple " * 5)[:128]).status_code == 302
+
+
+def test_commonly_used_passwords_are_refused_with_the_reason(client):
+    for password in ("password", "12345678", "qwertyui", "iloveyou", "Password1"):
+        response = signup(client, password=password)
+        assert response.status_code == 200
+        assert "one of the most commonly used passwords" in response.get_data(as_text=True), password
+    assert user_count() == 0
+
+
+def test_passwords_made_of_your_own_name_or_email_or_the_site_are_refused(client):
+    for password in ("new.person@example.com", "newperson", "shintaro1990", "meetup2026", "meetup-demo"):
+        response = signup(client, display_name="Shintaro Arata", password=password)
+        body = response.get_data(as_text=True)
+        assert "your name, your email address or the name of this site" in body, password
+    assert user_count() == 0
+
+
+def test_keyboard_rows_sequences_and_repeats_are_refused_with_the_reason(client):
+    reasons = {"qwertyuiop[]": "Keyboard patterns", "abcdefghijk": "Sequences such as",
+               "aaaaaaaaaaaa": "Repeated characters"}
+    for password, reason in reasons.items():
+        assert reason in signup(client, password=password).get_data(as_text=True), password
+    assert user_count() == 0
+
+
+def test_the_reason_a_password_is_refused_is_given_in_japanese(client):
+    client.post("/language", data={"language": "ja", "csrf_token": csrf_token(client, "/signup")})
+    body = signup(client, password="iloveyou").get_data(as_text=True)
+    assert "推測されやすい" in body and "よく使われている" in body
+    assert user_count() == 0
 
 
 def test_other_industry_needs_its_free_text(client):

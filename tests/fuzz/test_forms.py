@@ -161,12 +161,15 @@ def _as_body(values: dict) -> list[tuple[str, str]]:
 
 def _log_in_as(client, user_id):
     from meetup.accounts.models import User
+    from meetup.accounts.services import start_login_session
+    from meetup.timeutil import utcnow
 
     with client.session_transaction() as session:
         session.pop("_user_id", None)
         if user_id is not None:
             user = db.session.get(User, user_id)
-            session["_user_id"], session["_fresh"] = user.get_id(), True
+            # At the clock's time, as the log-in page starts one (the loader checks it against the same clock).
+            session["_user_id"], session["_fresh"] = start_login_session(user, now=utcnow()), True
 
 
 def _flashes(client) -> list[tuple[str, str]]:
