@@ -10,8 +10,9 @@ chosen from the kind of pattern it found.
 import re
 import threading
 
-from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
+
+from meetup.i18n import lazy_gettext as _l
 
 # zxcvbn's own scale: 3 is "safely unguessable" for an online attacker and
 # one who stole the (slowly hashed) passwords.
