@@ -76,14 +76,29 @@ def _register_all(app: Flask) -> None:
                   help="Keep running, sending every SECONDS (at most a day; for a worker service).")
     def send_mail_command(every):
         """Send pending mail from the outbox through SMTP."""
+        import smtplib
         import time
 
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from meetup.extensions import db
         from meetup.mail.sender import send_pending
 
         while True:
-            sent, failed = send_pending()
-            if sent or failed or every is None:
-                click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
+            try:
+                delivery = send_pending()
+            except (SQLAlchemyError, OSError, smtplib.SMTPException) as error:
+                # What was sent is recorded; the rest is tried again (a claim
+                # left behind lapses on its own).
+                db.session.remove()
+                message = f"Mail not sent this time: {error}".splitlines()[0]
+                if every is None:
+                    raise click.ClickException(message) from None
+                app.logger.error("%s; trying again in %d s.", message, every)
+            else:
+                if any(delivery) or every is None:
+                    click.echo(f"Sent {delivery.sent} message(s); {delivery.retried} failed and will be retried; "
+                               f"{delivery.set_aside} set aside (see the log).")
             if every is None:
                 return
             time.sleep(every)

@@ -1,6 +1,6 @@
 """The base of every form: besides each form's own checks, no text may carry
-control characters (PostgreSQL refuses NUL outright; the others break mail
-headers, CSV exports and what people see)."""
+control characters or line and paragraph separators (PostgreSQL refuses NUL
+outright; the others break mail headers, CSV exports and what people see)."""
 
 import unicodedata
 
@@ -11,10 +11,16 @@ from meetup.i18n import lazy_gettext as _l
 
 # Line breaks and tabs belong in a paragraph, not in a one-line field.
 _PARAGRAPH_SPACE = frozenset("\t\n\r")
+# Controls, and the Unicode line (U+2028) and paragraph (U+2029) separators:
+# together every character str.splitlines() breaks a line at.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 
 def has_control_characters(text: str, multiline: bool = False) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and not (multiline and ch in _PARAGRAPH_SPACE) for ch in text)
+    """Whether ``text`` holds a control character or a line or paragraph
+    separator, besides the tabs and newlines a paragraph (``multiline``) may hold."""
+    return any(unicodedata.category(ch) in _REFUSED_CATEGORIES and not (multiline and ch in _PARAGRAPH_SPACE)
+               for ch in text)
 
 
 def _fields(fields):
@@ -38,7 +44,7 @@ def _refusal(field):
 
 
 class Form(FlaskForm):
-    """FlaskForm, refusing control characters in every text field."""
+    """FlaskForm, refusing control characters and line separators in every text field."""
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

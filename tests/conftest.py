@@ -204,16 +204,26 @@ def user(make_user):
 
 
 class SMTPRecorder:
-    """aiosmtpd handler that keeps every message it receives."""
+    """aiosmtpd handler that keeps every message it receives, with the
+    envelope's recipients, and refuses the recipients a test names."""
 
     def __init__(self):
         self.messages = []
+        self.envelope_recipients = []  # per message, beside ``messages``
+        self.refuse = {}  # recipient address -> the server's reply, e.g. "550 No such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes
         from email.policy import default
 
         self.messages.append(message_from_bytes(envelope.content, policy=default))
+        self.envelope_recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 
 

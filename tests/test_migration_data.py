@@ -1,9 +1,13 @@
 """Migrations on real databases: an empty one goes all the way up (and down),
-and one holding data at the previous revision reaches head without losing a row.
+one holding data at the previous revision reaches head without losing a row,
+and what a revision fills in for existing rows (0007: each queued mail's
+Message-ID) is there.
 
 Each test works on a scratch database of the suite's kind (SQLite file or a
 PostgreSQL database of its own), never on the suite's database.
 """
+
+import re
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -85,3 +89,24 @@ def test_data_at_the_previous_revision_survives_the_upgrade_to_head(make_app, da
             db.engine.dispose()
     lost = {table: before[table] - after[table] for table in before if before[table] - after[table]}
     assert lost == {}
+
+
+def test_queued_mail_gets_a_message_id_of_its_own_and_no_claim_at_0007(make_app, database_url, tmp_path):
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0006")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                queued = fill(connection, old_schema, rules=db.metadata)["outbox_messages"]
+            upgrade(revision="0007")
+            with db.engine.connect() as connection:
+                rows = connection.execute(sa.text(
+                    "SELECT message_id, claimed_until, set_aside_at FROM outbox_messages")).all()
+            db.engine.dispose()
+    assert len(rows) == queued > 0
+    message_ids = [message_id for message_id, _, _ in rows]
+    assert len(set(message_ids)) == len(rows)
+    assert all(re.fullmatch(r"<outbox-\d+\.[0-9a-f]{32}@meetup\.localhost>", message_id) for message_id in message_ids)
+    assert {(claimed, set_aside) for _, claimed, set_aside in rows} == {(None, None)}

@@ -1,4 +1,5 @@
-"""Queue a message for a user, rendered in the user's language.
+"""Queue a message for a user, rendered in the user's language, with the
+Message-ID it keeps however often it is sent.
 
 ``enqueue`` only adds a row to the session: it is committed, or rolled back,
 with the change that caused it, so no mail goes out for a change that failed
@@ -18,10 +19,11 @@ def mail_language(user: User) -> str:
 
 
 def render(template: str, **context) -> tuple[str, str]:
-    """Render templates/mail/<template>.txt: the first line is the subject,
-    everything after the blank line below it is the body."""
+    """Render templates/mail/<template>.txt: its first line is the subject,
+    everything after the blank line below it is the body. (A value with a line
+    break stays in the subject; the sender folds it onto one line.)"""
     text = render_template(f"mail/{template}.txt", **context)
-    subject, _, body = text.strip().partition("\n")
+    subject, _, body = text.strip().partition("\n\n")
     return subject.strip(), body.strip() + "\n"
 
 

@@ -1,38 +1,66 @@
-"""The mail worker: sends pending outbox messages and marks them sent.
+"""The mail worker: sends due outbox messages through SMTP (to the log when
+no SMTP server is set).
 
-A failed send stays pending and is retried later with a growing pause. On
-PostgreSQL several workers may run at once: each claims its messages with
-``FOR UPDATE SKIP LOCKED`` so no message goes out twice. Without SMTP settings
-(development), messages are written to the log instead.
+A short transaction claims a batch for a lease (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite); the batch is sent with no
+transaction open, each message recorded as sent once the server accepts it.
+So no two workers send one message, and a crash repeats at most the one in
+flight, under its Message-ID. A failed send is retried later; a message that
+cannot be built, or is refused for good, is set aside.
 """
 
 import smtplib
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
-from email.utils import make_msgid
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from meetup.database import immediate_begin
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.timeutil import utcnow
 
-BATCH_SIZE = 100
+BATCH_SIZE = 20
+SMTP_TIMEOUT = 30  # seconds, for each exchange with the server
+# How long a claim holds. A worker starts no send in the second half of its
+# lease, so a slow batch cannot run past it into another worker's claim.
+LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
+# What the email package raises for a value it cannot put into a message.
+UNBUILDABLE = (ValueError, MessageError)
+
+
+class Delivery(NamedTuple):
+    sent: int = 0
+    retried: int = 0  # failed this time, tried again later
+    set_aside: int = 0
+
+    def __add__(self, other):
+        return Delivery(*(mine + theirs for mine, theirs in zip(self, other)))
 
 
 def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
+def one_line(value: str) -> str:
+    """``value`` with every line break (CR, LF, U+2028, U+2029, NEL… all that
+    str.splitlines() breaks at) folded to a space: it cannot end its header."""
+    return " ".join(value.splitlines())
+
+
 def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.recipient_email
-    email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    email["From"] = one_line(sender)
+    email["To"] = one_line(message.recipient_email)
+    email["Subject"] = one_line(message.subject)
+    email["Message-ID"] = one_line(message.message_id)
     email.set_content(message.body)  # UTF-8, so Japanese arrives intact
+    email.as_bytes()  # the email package checks some headers only when it writes them out
     return email
 
 
@@ -45,7 +73,7 @@ class _LogTransport:
     def __exit__(self, *exc):
         return False
 
-    def send_message(self, email: EmailMessage) -> None:
+    def send_message(self, email: EmailMessage, to_addrs) -> None:
         current_app.logger.info("Mail (no MAIL_SERVER set, not sent):\n%s", email.as_string())
 
 
@@ -53,60 +81,153 @@ def _transport():
     config = current_app.config
     if not config["MAIL_SERVER"]:
         return _LogTransport()
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
-    if config["MAIL_USE_TLS"]:
-        smtp.starttls()
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT)
+    try:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 
-def _claim_batch(now) -> list[OutboxMessage]:
-    query = (
+class _Claimed(NamedTuple):
+    id: int
+    recipient: str
+    email: EmailMessage
+
+
+def send_pending(now: datetime | None = None) -> Delivery:
+    """Send what is due, batch after batch, until nothing is left or the
+    server fails; return what became of the messages. ``now`` fixes the clock."""
+    clock = (lambda: now) if now else utcnow
+    delivery = Delivery()
+    while True:
+        batch, set_aside = _claim(clock())
+        if not batch and not set_aside:
+            return delivery
+        outcome = _send(batch, clock) if batch else Delivery()
+        delivery += outcome + Delivery(set_aside=set_aside)
+        if outcome.retried:
+            return delivery  # the server is in trouble: the rest wait for the next run
+
+
+def _claim(now: datetime) -> tuple[list[_Claimed], int]:
+    """Claim a batch of due messages in one short transaction, building each;
+    a message that cannot be built is set aside there and then."""
+    db.session.commit()  # end the caller's transaction: the claim must begin one afresh
+    due = (
         select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.set_aside_at.is_(None),
+               OutboxMessage.next_attempt_at <= now,
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now))
         .order_by(OutboxMessage.id)
         .limit(BATCH_SIZE)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True)  # SQLite has none: its lock came with BEGIN IMMEDIATE
     )
-    return list(db.session.scalars(query))
-
-
-def send_pending(now=None) -> tuple[int, int]:
-    """Send what is due; return (sent, failed). Each batch is one transaction
-    that holds its rows until their outcome is recorded."""
-    sent = failed = 0
-    while True:
-        now = now or utcnow()
-        batch = _claim_batch(now)
-        if not batch:
-            db.session.commit()
-            return sent, failed
-        sender = current_app.config["MAIL_SENDER"]
-        try:
-            transport = _transport()
-        except (OSError, smtplib.SMTPException) as error:
-            for message in batch:
-                _record_failure(message, error, now)
-            db.session.commit()
-            return sent, failed + len(batch)
-        with transport:
-            for message in batch:
-                try:
-                    transport.send_message(build_message(message, sender))
-                except (OSError, smtplib.SMTPException) as error:
-                    _record_failure(message, error, now)
-                    failed += 1
-                else:
-                    message.sent_at = utcnow()
-                    sent += 1
+    sender = current_app.config["MAIL_SENDER"]
+    claimed, set_aside = [], 0
+    with immediate_begin():
+        for message in db.session.scalars(due):
+            try:
+                email = build_message(message, sender)
+            except UNBUILDABLE as error:
+                _set_aside(message, error, now)
+                set_aside += 1
+            else:
+                message.claimed_until = now + LEASE
+                claimed.append(_Claimed(message.id, message.recipient_email, email))
         db.session.commit()
-        if failed:
-            return sent, failed
+    return claimed, set_aside
 
 
-def _record_failure(message: OutboxMessage, error: Exception, now) -> None:
+def _send(batch: list[_Claimed], clock) -> Delivery:
+    """Send a claimed batch with no transaction open, recording each outcome
+    in its own short transaction."""
+    started = time.monotonic()
+    try:
+        transport = _transport()
+    except (OSError, smtplib.SMTPException) as error:
+        _record([claimed.id for claimed in batch], _retry_later, error, clock())
+        return Delivery(retried=len(batch))
+    delivery = Delivery()
+    with transport:
+        for position, claimed in enumerate(batch):
+            if position and timedelta(seconds=time.monotonic() - started) > LEASE / 2:
+                _record([c.id for c in batch[position:]], _release)
+                break
+            try:
+                transport.send_message(claimed.email, to_addrs=[claimed.recipient])
+            except (OSError, smtplib.SMTPException, *UNBUILDABLE) as error:
+                if _refused_for_good(error):
+                    _record([claimed.id], _set_aside, error, clock())
+                    delivery += Delivery(set_aside=1)
+                    continue
+                _record([claimed.id], _retry_later, error, clock())
+                delivery += Delivery(retried=1)
+                if not _refused_for_now(error):  # the connection itself failed: stop here
+                    _record([c.id for c in batch[position + 1:]], _release)
+                    break
+            else:
+                _record([claimed.id], _mark_sent, clock())
+                delivery += Delivery(sent=1)
+    return delivery
+
+
+def _refused_for_good(error: Exception) -> bool:
+    """This message can never go out as it is: the server answered 5xx to its
+    recipient or its content, or it cannot be written out. (A refused sender
+    is the configuration's fault, not the message's: retried.)"""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return isinstance(error, (smtplib.SMTPNotSupportedError, *UNBUILDABLE))
+
+
+def _refused_for_now(error: Exception) -> bool:
+    """The server put off this one message (4xx) and can take the next."""
+    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+
+
+def _record(ids: list[int], change, *args) -> None:
+    """Apply ``change`` to each of these messages in one short transaction."""
+    if not ids:
+        return
+    with immediate_begin():
+        for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+            change(message, *args)
+        db.session.commit()
+
+
+def _mark_sent(message: OutboxMessage, now: datetime) -> None:
+    message.sent_at = now
+    message.claimed_until = None
+
+
+def _release(message: OutboxMessage) -> None:
+    message.claimed_until = None
+
+
+def _retry_later(message: OutboxMessage, error: Exception, now: datetime) -> None:
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    message.last_error = _describe(error)
     message.next_attempt_at = now + _backoff(message.attempts)
-    current_app.logger.warning("Mail %s to %s not sent: %s", message.id, message.recipient_email, error)
+    message.claimed_until = None
+    current_app.logger.warning("Mail %s to %s not sent, will retry: %s", message.id, message.recipient_email,
+                               message.last_error)
+
+
+def _set_aside(message: OutboxMessage, error: Exception, now: datetime) -> None:
+    message.attempts += 1
+    message.last_error = _describe(error)
+    message.set_aside_at = now
+    message.claimed_until = None
+    current_app.logger.error("Mail %s to %s set aside, never retried (%s): %s", message.id,
+                             message.recipient_email, message.kind, message.last_error)
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:500]

@@ -31,7 +31,7 @@ HTML = [
 
 CONTROL = [
     "\x00", "a\x00b", "\x01\x02\x03", "\x07\x08", "\x0b\x0c", "\x1b[31mred\x1b[0m", "\x7f", "\x85", "\x9f",
-    "line\r\nbreak", "\r", "\n\n\n", "\t",
+    "line\r\nbreak", "\r", "\n\n\n", "\t", "Mixer\u2028Bcc: x", "\u2029", "\x1c\x1d\x1e",
 ]
 
 UNICODE = [

@@ -50,9 +50,9 @@ def _strings(value):
 
 
 def unclean(changed: dict[str, list[dict]]) -> list[str]:
-    """What in the written rows is not valid data: control characters (other
-    than tab and line breaks in longer texts), values longer than the column,
-    integers outside the column's range."""
+    """What in the written rows is not valid data: control characters or line
+    and paragraph separators (other than tab and line breaks in longer texts),
+    values longer than the column, integers outside the column's range."""
     problems = []
     for table in db.metadata.sorted_tables:
         for row in changed.get(table.name, []):
@@ -67,7 +67,8 @@ def unclean(changed: dict[str, list[dict]]) -> list[str]:
                         and not isinstance(column.type, sa.BigInteger):
                     problems.append(f"{table.name}.{column.name} = {value}")
                 for text in _strings(value):
-                    bad = {ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"}
+                    bad = {ch for ch in text
+                           if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in "\t\n\r"}
                     if bad:
                         problems.append(f"{table.name}.{column.name} holds control characters {sorted(bad)!r}")
     return problems

@@ -3,6 +3,7 @@ are refused in the reader's language (PostgreSQL refused NUL with a 500),
 HTML is shown escaped, a checked-in attendee can still cancel or delete
 their account, and absurd years get a message instead of a 500."""
 
+import sys
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from meetup.accounts.models import User
 from meetup.events.models import CANCELLED, Event
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
+from meetup.forms import has_control_characters
 from tests.conftest import PASSWORD, csrf_token
 from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (fixtures)
 from tests.fuzz.test_forms import EVENT
@@ -35,7 +37,8 @@ def profile(name, introduction="", industry="it"):
 @pytest.mark.parametrize("language", ["en", "ja"])
 @pytest.mark.parametrize("field, value", [
     ("display_name", "Aiko\x00"), ("display_name", "Ai\r\nko"), ("display_name", "\x1b[31mAiko"),
-    ("introduction", "Hello\x00"), ("introduction", "\x07bell"),
+    ("display_name", "Aiko\u2028Bcc: x"), ("display_name", "Aiko\u2029"),
+    ("introduction", "Hello\x00"), ("introduction", "\x07bell"), ("introduction", "Hello\u2028there"),
 ])
 def test_control_characters_are_refused_in_the_readers_language_and_change_nothing(
         client, auth, user, language, field, value):
@@ -55,6 +58,26 @@ def test_a_paragraph_keeps_its_line_breaks_and_tabs(client, auth, user):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.introduction.splitlines() == ["税理士です。", "\tよろしく"]
+
+
+LINE_BREAKS = [ch for ch in map(chr, range(sys.maxunicode + 1)) if len(f"a{ch}b".splitlines()) == 2]
+
+
+def test_every_line_break_is_refused_but_a_paragraphs_own():
+    """Everything str.splitlines() breaks at (U+2028, U+2029, NEL… besides
+    CR and LF) would break a mail header: no text field takes it."""
+    assert {"\u2028", "\u2029", "\x85", "\n"} < set(LINE_BREAKS)
+    assert all(has_control_characters(f"a{ch}b") for ch in LINE_BREAKS)
+    assert [ch for ch in LINE_BREAKS if not has_control_characters(f"a{ch}b", multiline=True)] == ["\n", "\r"]
+
+
+@pytest.mark.parametrize("title", ["Mixer\u2028Bcc: x", "Mixer\u2029", "Mixer\x85"])
+def test_a_line_separator_in_an_event_title_is_refused_and_creates_nothing(client, auth, user, title):
+    auth.login()
+    response = post(client, "/events/new", {**EVENT, "title": title, "goals": "learn"})
+    assert response.status_code == 200
+    assert REFUSED["en"] in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
 
 
 def test_html_in_a_name_and_an_event_title_is_shown_escaped(client, auth, user):
