@@ -32,8 +32,8 @@ def _needs_tables(app: Flask, callback):
         from meetup.extensions import db
 
         try:
-            with app.app_context():
-                migrated = sa.inspect(db.engine).has_table("alembic_version")
+            with app.app_context():  # through the session, whose transaction ends with the context
+                migrated = sa.inspect(db.session.connection()).has_table("alembic_version")
         except sa.exc.OperationalError as error:
             raise click.ClickException(f"Cannot reach the database: {error.orig or error}".splitlines()[0]) \
                 from None

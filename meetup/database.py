@@ -1,22 +1,36 @@
-"""Database set-up that the models do not see: SQLite pragmas, PostgreSQL
-connection checks, and transactions that lock a row before they count.
+"""Database set-up that the models do not see: SQLite pragmas and BEGIN
+statements, PostgreSQL connection checks, and transactions that lock a row
+before they count.
 
 SQLite gets WAL (readers never wait for the writer), a busy timeout (writers
-queue instead of failing), enforced foreign keys, and SQLAlchemy-controlled
-BEGIN statements so that a service can ask for ``BEGIN IMMEDIATE``.
+queue instead of failing) and enforced foreign keys. Every transaction that
+may write begins ``BEGIN IMMEDIATE``: it waits for the write lock before it
+reads anything. A deferred transaction that read first and then writes fails
+at once, whatever the busy timeout, if another connection committed since its
+first read (WAL's snapshot rule: "database is locked"). Only the transactions
+of a GET, HEAD or OPTIONS request, which change nothing
+(tests/test_get_changes_nothing.py), begin deferred, so pages read side by
+side with each other and with the one writer.
 """
 
 import select as io_select
-from contextlib import contextmanager
-from contextvars import ContextVar
 
+from flask import has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
 from meetup.extensions import db
 
-_begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Execution option for the one transaction of a page that must write after
+# all (``lock_row`` in a GET): it begins IMMEDIATE like any other writer.
+_WRITES = "meetup_writes"
+
+
+def _may_write() -> bool:
+    """Whether a transaction begun now may write: anywhere but in a page read."""
+    return not (has_request_context() and request.method in READING_METHODS)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -36,7 +50,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+        writes = _may_write() or connection.get_execution_options().get(_WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes and ROW_LOCKS_ENABLED else "BEGIN")
 
 
 def configure_postgresql(engine: Engine) -> None:
@@ -60,48 +75,42 @@ def _has_unread_data(fd: int) -> bool:
     return bool(poll.poll(0))
 
 
-@contextmanager
-def immediate_begin():
-    """Within this block, a new SQLite transaction takes the write lock at BEGIN."""
-    token = _begin_immediate.set(True)
-    try:
-        yield
-    finally:
-        _begin_immediate.reset(token)
-
-
-# Test-only switch: the concurrency tests' control run turns row locks off to
-# prove that, without them, simultaneous registrations do overbook. Never
-# change it anywhere else.
+# Test-only switch: the concurrency tests' control runs turn the locks off
+# (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite) to prove that,
+# without them, simultaneous registrations do overbook or fail. Never change
+# it anywhere else.
 ROW_LOCKS_ENABLED = True
 
 
 def lock_row(model, id):
     """Take the write lock on one row before anything else is counted, and
-    return that row freshly loaded (None if it does not exist).
+    return that row freshly loaded (None if it does not exist)."""
+    return locked(select(model).where(model.id == id), model).one_or_none()
 
-    PostgreSQL: ``SELECT … FOR UPDATE`` on the row, so every other locker of
-    it waits until this transaction ends. SQLite: ``BEGIN IMMEDIATE``, the
-    database-wide write lock, taken before anything is read. Either way the
-    caller counts only after the lock, and counts what others committed.
+
+def locked(statement, model):
+    """The rows of ``statement`` (a select of ``model``), freshly loaded,
+    with this transaction holding their write lock: count only after it.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on those rows, so every other locker
+    waits until this transaction ends; READ COMMITTED (pinned in create_app)
+    lets every later statement see what was committed before the lock.
+    SQLite ignores FOR UPDATE: a transaction that may write holds the
+    database write lock since its BEGIN IMMEDIATE, so nobody else has
+    written since it began. Objects loaded earlier in the transaction are
+    expired, as a commit would, so what is counted is read after the lock.
+    By contract nothing was written earlier in the transaction, only read.
     """
     session = db.session()  # the current request's (or thread's) Session
-    if session.in_transaction():
-        # By contract nothing was written earlier in the request, only read
-        # (the reader, the page's objects).
-        if session.get_bind().dialect.name == "postgresql":
-            # READ COMMITTED (pinned in create_app): every statement after the
-            # lock sees all that was committed before it, so the lock can be
-            # taken in the transaction already open, without a COMMIT and a
-            # new BEGIN. Objects loaded earlier are expired, as a commit would.
-            session.expire_all()
-        else:
-            # A SQLite read transaction holds its snapshot, and BEGIN
-            # IMMEDIATE must start a transaction: end it, start afresh.
-            session.commit()
-    statement = select(model).where(model.id == id).execution_options(populate_existing=True)
-    if not ROW_LOCKS_ENABLED:
-        return session.scalars(statement).one_or_none()
-    with immediate_begin():
-        # SQLite ignores FOR UPDATE; its lock came with BEGIN IMMEDIATE.
-        return session.scalars(statement.with_for_update(of=model)).one_or_none()
+    if session.get_bind().dialect.name == "sqlite" and not _may_write():
+        # A page that writes after all (the meet-again reveal once its window
+        # has closed): its transaction began deferred. End it (it only read)
+        # and begin one that takes the write lock first.
+        session.commit()
+        session.connection(execution_options={_WRITES: True})
+    elif session.in_transaction():
+        session.expire_all()
+    statement = statement.execution_options(populate_existing=True)
+    if ROW_LOCKS_ENABLED:
+        statement = statement.with_for_update(of=model)
+    return session.scalars(statement)

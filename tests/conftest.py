@@ -10,6 +10,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
@@ -124,6 +125,15 @@ def app(base_app):
             db.session = real_session
             outer.rollback()
             connection.close()
+
+
+def end_own_transaction() -> None:
+    """End the test's own transaction before other connections (threads,
+    servers, commands) write: outside a request, a SQLite transaction begins
+    IMMEDIATE and holds the write lock until it ends (meetup.database), even
+    when the test only read."""
+    if has_app_context():
+        db.session.commit()
 
 
 @pytest.fixture

@@ -310,9 +310,13 @@ BY_ENDPOINT = {route.endpoint: route for route in ROUTES}
 def world(base_app):
     with base_app.app_context():
         try:
-            yield build_world()
+            world = build_world()
         finally:
-            db.session.remove()
+            db.session.remove()  # no transaction of the world's held open while the tests write
+    try:
+        yield world
+    finally:
+        with base_app.app_context():
             delete_all_rows()
 
 

@@ -76,12 +76,15 @@ def sign_up(
 ) -> User:
     _check_password_rules(password, field="password", personal=(email, display_name))
     _check_industry(industry)
+    # Hashing takes a tenth of a second on purpose: do it before the
+    # transaction begins, so no lock is held meanwhile (meetup.database).
+    password_hash = _hash(password)
     email = normalise_email(email)
     if find_by_email(email) is not None:
         raise EmailTakenError(_l("An account with this email address already exists."), field="email")
     user = User(
         email=email,
-        password_hash=_hash(password),
+        password_hash=password_hash,
         display_name=display_name.strip(),
         industry=industry,
         industry_other=industry_other.strip() if industry == OTHER else "",
@@ -97,10 +100,13 @@ def sign_up(
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_by_email(email)
-    if user is None or not user.is_active:
-        check_password_hash(_dummy_hash(_hash_method()), password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    known = user is not None and user.is_active
+    stored_hash = user.password_hash if known else _dummy_hash(_hash_method())
+    # The check is slow on purpose: end the read-only transaction first, so
+    # that it holds no lock meanwhile (a POST's holds SQLite's write lock,
+    # meetup.database).
+    db.session.commit()
+    return user if check_password_hash(stored_hash, password) and known else None
 
 
 def update_profile(user: User, *, display_name: str, industry: str, industry_other: str,

@@ -55,19 +55,9 @@ def banned_column(host_id, user_id):
 
 
 def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:
-    """Start a transaction holding the locks of the host's events that have not started.
-
-    Like ``meetup.database.lock_row``: on PostgreSQL ``FOR UPDATE`` on each
-    row, on SQLite the database write lock taken at BEGIN."""
-    session = db.session()
-    if session.in_transaction():
-        session.commit()
-    statement = (select(Event).where(Event.host_id == host_id, Event.starts_at > now).order_by(Event.id)
-                 .execution_options(populate_existing=True))
-    if not database.ROW_LOCKS_ENABLED:  # read at call time: the concurrency tests' control run
-        return list(session.scalars(statement))
-    with database.immediate_begin():
-        return list(session.scalars(statement.with_for_update(of=Event)))
+    """Hold the locks of the host's events that have not started (``meetup.database.locked``)."""
+    return list(database.locked(select(Event).where(Event.host_id == host_id, Event.starts_at > now)
+                                .order_by(Event.id), Event))
 
 
 def apply_ban(actor, host_id: int, user_id: int, *, report_id: int | None, events: list[Event],

@@ -2,10 +2,10 @@
 no SMTP server is set).
 
 A short transaction claims a batch for a lease (``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite); the batch is sent with no
-transaction open, each message recorded as sent once the server accepts it.
-So no two workers send one message, and a crash repeats at most the one in
-flight, under its Message-ID. A failed send is retried later; a message that
+PostgreSQL; on SQLite the worker's transactions begin IMMEDIATE, see
+meetup.database); the batch is sent with no transaction open, each message
+recorded as sent once the server accepts it. So no two workers send one
+message, and a crash repeats at most the one in flight, under its Message-ID. A failed send is retried later; a message that
 cannot be built, or is refused for good, is set aside.
 """
 
@@ -19,7 +19,6 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import or_, select
 
-from meetup.database import immediate_begin
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.timeutil import utcnow
@@ -129,17 +128,16 @@ def _claim(now: datetime) -> tuple[list[_Claimed], int]:
     )
     sender = current_app.config["MAIL_SENDER"]
     claimed, set_aside = [], 0
-    with immediate_begin():
-        for message in db.session.scalars(due):
-            try:
-                email = build_message(message, sender)
-            except UNBUILDABLE as error:
-                _set_aside(message, error, now)
-                set_aside += 1
-            else:
-                message.claimed_until = now + LEASE
-                claimed.append(_Claimed(message.id, message.recipient_email, email))
-        db.session.commit()
+    for message in db.session.scalars(due):
+        try:
+            email = build_message(message, sender)
+        except UNBUILDABLE as error:
+            _set_aside(message, error, now)
+            set_aside += 1
+        else:
+            message.claimed_until = now + LEASE
+            claimed.append(_Claimed(message.id, message.recipient_email, email))
+    db.session.commit()
     return claimed, set_aside
 
 
@@ -196,10 +194,9 @@ def _record(ids: list[int], change, *args) -> None:
     """Apply ``change`` to each of these messages in one short transaction."""
     if not ids:
         return
-    with immediate_begin():
-        for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
-            change(message, *args)
-        db.session.commit()
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+        change(message, *args)
+    db.session.commit()
 
 
 def _mark_sent(message: OutboxMessage, now: datetime) -> None:

@@ -72,6 +72,11 @@ def _insert_seats(seating_id: int, rows) -> None:
 
 def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) -> Seating:
     built = build_instance(event, fixed=fixed, previous=previous)
+    # The search takes seconds and needs no database: end the transaction (it
+    # only read), so that no lock is held meanwhile (a host's POST holds
+    # SQLite's write lock, meetup.database); the seating is stored under the
+    # event's lock below.
+    db.session.commit()
     try:
         config = current_app.config
         solution = solve(built.instance, time_limit=config["GROUPING_TIME_LIMIT"], seed=seed,

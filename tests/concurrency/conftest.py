@@ -28,7 +28,7 @@ from werkzeug.security import generate_password_hash
 
 from meetup.accounts.models import User
 from meetup.extensions import db
-from tests.conftest import CSRF_RE, PASSWORD
+from tests.conftest import CSRF_RE, PASSWORD, end_own_transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
@@ -131,6 +131,16 @@ def gunicorn(base_app, database_url, tmp_path_factory):
 
 
 @pytest.fixture
+def unlocked_gunicorn(base_app, database_url, tmp_path_factory):
+    """For control runs: the same server with the locks off (tests/concurrency/unlocked_wsgi.py)."""
+    server = start_gunicorn(base_app, database_url, tmp_path_factory, app="tests.concurrency.unlocked_wsgi:app")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def no_server_errors(gunicorn):
     """Fails the test if any worker logged a traceback while it ran."""
     mark = gunicorn.log_mark()
@@ -170,6 +180,7 @@ class Browser:
         self.statuses: list[int] = []  # every status this tab ever saw
 
     def _send(self, method: str, path: str, data=None) -> tuple[int, str, str | None]:
+        end_own_transaction()
         headers = {"Accept-Language": self.accept_language}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
@@ -231,6 +242,7 @@ def logged_in(server: Gunicorn, email: str, accept_language: str = "en") -> Brow
 def at_once(jobs, timeout: float = 120) -> list:
     """Run every job in its own thread, all released by one barrier; their
     results in job order. A job that raises fails the test."""
+    end_own_transaction()
     barrier = threading.Barrier(len(jobs))
     results: list = [None] * len(jobs)
     errors: list = []
@@ -307,6 +319,7 @@ class CommandGate:
             time.sleep(0.02)
 
     def release(self) -> None:
+        end_own_transaction()
         (self.directory / "go").touch()
 
     def results(self, timeout: float = 90) -> list[tuple[int, str, str]]:

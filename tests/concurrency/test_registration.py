@@ -17,7 +17,7 @@ from meetup.events.services import events as hosting
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.timeutil import utcnow
-from tests.concurrency.conftest import add_people, at_once, logged_in, start_gunicorn
+from tests.concurrency.conftest import add_people, at_once, logged_in
 from tests.events.helpers import event_details, mails
 
 CAPACITY = 8
@@ -151,15 +151,6 @@ def test_cancellations_and_registrations_at_once_promote_the_longest_waiting_onc
     assert sorted((m.kind, m.recipient_id) for m in sent) == sorted(
         [("registration-promoted", user_id) for user_id in promoted]
         + [("registration-waitlisted", p.id) for p in newcomers])
-
-
-@pytest.fixture
-def unlocked_gunicorn(base_app, database_url, tmp_path_factory):
-    server = start_gunicorn(base_app, database_url, tmp_path_factory, app="tests.concurrency.unlocked_wsgi:app")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_control_without_the_event_lock_the_same_crowd_overbooks_or_fails(unlocked_gunicorn, event_id):

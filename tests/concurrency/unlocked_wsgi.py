@@ -1,6 +1,7 @@
-"""Test-only entry point for the control runs: the production app with the
-event lock switched off (``meetup.database.ROW_LOCKS_ENABLED``), to prove
-the concurrency tests would see overbooking without it. Never deploy this."""
+"""Test-only entry point for the control runs: the production app with its
+locks switched off (``meetup.database.ROW_LOCKS_ENABLED``: no FOR UPDATE on
+PostgreSQL, no BEGIN IMMEDIATE on SQLite), to prove the concurrency tests
+would see overbooking or failures without them. Never deploy this."""
 
 import meetup.database
 from wsgi import app  # noqa: F401  (what gunicorn serves)

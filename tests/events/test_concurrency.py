@@ -19,6 +19,7 @@ from meetup.events.services.registration import cancel_registration, register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.timeutil import utcnow
+from tests.conftest import end_own_transaction
 from tests.events.helpers import event_details
 
 CAPACITY = 30
@@ -51,6 +52,7 @@ def crowd(committing_app):
 
 def simultaneously(app, jobs) -> tuple[list, list]:
     """Run every job in its own thread, all released at once; (results, errors)."""
+    end_own_transaction()
     barrier = threading.Barrier(len(jobs))
     results, errors = [], []
 

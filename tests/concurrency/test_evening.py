@@ -1,0 +1,196 @@
+"""An ordinary busy evening on one machine: sixty newcomers sign up and
+register for the same evening at the same moment, through four gunicorn
+workers, while the mail worker (``send-mail --every 1``, its own process, as
+deploy/ runs it) sends what they cause to a real SMTP server.
+
+What people care about: nobody sees an error page, the mail worker keeps
+running, and everyone gets the one mail their registration queued, once.
+It is the embedded default's test above all (SQLite, where a transaction
+that read before writing used to fail with "database is locked"), and it
+holds on PostgreSQL too.
+"""
+
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from meetup.accounts.models import User
+from meetup.events.models import CONFIRMED, WAITLISTED, Registration
+from meetup.events.services import events as hosting
+from meetup.extensions import db
+from meetup.mail.models import OutboxMessage
+from meetup.timeutil import utcnow
+from tests.concurrency.conftest import ROOT, Browser, add_people, at_once, server_environment
+from tests.conftest import PASSWORD, end_own_transaction
+from tests.events.helpers import event_details
+
+CROWD = 60
+CAPACITY = 30
+DRAIN_TIMEOUT = 120  # seconds for the worker to send everything: a bound, not a measurement
+
+SEND_MAIL = ["--app", "meetup", "send-mail", "--every", "1"]
+# The same command with the locks off, for the control run (like tests/concurrency/unlocked_wsgi.py).
+UNLOCKED_SEND_MAIL = f"""
+import sys
+import meetup.database
+from flask.cli import main
+meetup.database.ROW_LOCKS_ENABLED = False
+sys.argv = ["flask", *{SEND_MAIL!r}]
+main()
+"""
+
+
+class MailWorker:
+    """``flask --app meetup send-mail --every 1`` on the test database, sending to ``smtp_port``."""
+
+    def __init__(self, database_url: str, smtp_port: int, log_path: Path, locked: bool = True):
+        self.log_path = log_path
+        command = [sys.executable, "-m", "flask", *SEND_MAIL] if locked else [sys.executable, "-c", UNLOCKED_SEND_MAIL]
+        env = server_environment(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port),
+                                 PYTHONUNBUFFERED="1")
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.running():
+            self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def mail_worker(committing_app, database_url, smtp_server, tmp_path):
+    """A factory: start a mail worker (stopped after the test) sending to ``smtp_server``."""
+    workers = []
+
+    def start(locked: bool = True) -> MailWorker:
+        worker = MailWorker(database_url, committing_app.config["MAIL_PORT"], tmp_path / f"worker{len(workers)}.log",
+                            locked=locked)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def evening(prefix: str) -> int:
+    host = add_people(prefix, 1)[0]
+    now = utcnow()
+    event = hosting.create_event(host, event_details(now, capacity=CAPACITY), now=now)
+    hosting.publish_event(host, event.id, now=now)
+    return event.id
+
+
+def newcomer(server, event_id: int, email: str):
+    """A newcomer's browser with the sign-up page open; the returned job signs
+    up, opens the evening's registration form and registers."""
+    tab = Browser(server)
+    token = tab.get("/signup").csrf_token()
+    form = {"csrf_token": token, "email": email, "password": PASSWORD, "display_name": email.split("@")[0],
+            "industry": "design", "industry_other": "", "introduction": "Posters and shop signs.", "language": ""}
+
+    def job():
+        signed_up = tab.post("/signup", form)
+        if signed_up.statuses[0] != 302:
+            return signed_up
+        token = tab.get(f"/events/{event_id}/register").csrf_token()
+        return tab.post(f"/events/{event_id}/register", {"csrf_token": token, "goals": ["learn"],
+                                                         "intro": "Here to listen", "acknowledge": "y"})
+
+    return tab, job
+
+
+def crowd_arrives(server, event_id: int, prefix: str) -> list[Browser]:
+    tabs, jobs = zip(*(newcomer(server, event_id, f"{prefix}{n}@example.com") for n in range(CROWD)))
+    at_once(list(jobs))
+    return list(tabs)
+
+
+def outbox() -> list:
+    """(recipient_email, subject, sent_at, last_error) of every queued message,
+    as plain rows: the test then holds no transaction, and no lock, while
+    the worker carries on."""
+    db.session.rollback()  # what the workers committed
+    rows = db.session.execute(select(OutboxMessage.recipient_email, OutboxMessage.subject, OutboxMessage.sent_at,
+                                     OutboxMessage.last_error).order_by(OutboxMessage.id)).all()
+    end_own_transaction()
+    return rows
+
+
+def drain(worker: MailWorker) -> list:
+    """The outbox once the worker has sent all of it, or as it was when the
+    worker stopped (the caller checks which). Fails if neither happens within
+    DRAIN_TIMEOUT."""
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    while True:
+        messages = outbox()
+        pending = [m for m in messages if m.sent_at is None]
+        if not pending or not worker.running():
+            return messages
+        assert time.monotonic() < deadline, (
+            f"{len(pending)} messages still unsent, e.g. {pending[0].last_error!r}:\n{worker.log()}")
+        time.sleep(0.5)
+
+
+def received(smtp_server) -> Counter:
+    return Counter((str(m["To"]), str(m["Subject"])) for m in smtp_server.messages)
+
+
+def test_sixty_newcomers_at_once_see_no_error_page_and_each_get_their_mail_once(
+        gunicorn, mail_worker, smtp_server, no_server_errors):
+    event_id = evening("evening-host")
+    worker = mail_worker()
+
+    tabs = crowd_arrives(gunicorn, event_id, "newcomer")
+
+    assert [tab.server_errors() for tab in tabs] == [[]] * CROWD
+    db.session.rollback()  # read what the workers committed
+    emails = {f"newcomer{n}@example.com" for n in range(CROWD)}
+    assert set(db.session.scalars(select(User.email).where(User.email.in_(emails)))) == emails
+    statuses = Counter(db.session.scalars(select(Registration.status).where(Registration.event_id == event_id)))
+    assert statuses == {CONFIRMED: CAPACITY, WAITLISTED: CROWD - CAPACITY}
+    # Every registration queued its mail, the worker sent every one and never stopped...
+    messages = drain(worker)
+    assert worker.running(), f"the mail worker exited:\n{worker.log()}"
+    assert all(m.sent_at is not None for m in messages)
+    assert sorted(m.recipient_email for m in messages) == sorted(emails)
+    # ...and each arrived exactly once.
+    assert received(smtp_server) == Counter((m.recipient_email, m.subject) for m in messages)
+    assert "Traceback" not in worker.log()
+
+
+@pytest.fixture
+def sqlite_only(database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only: BEGIN IMMEDIATE is what this control run switches off")
+
+
+def test_control_without_the_locks_the_same_evening_fails(sqlite_only, unlocked_gunicorn, mail_worker, smtp_server):
+    """Proves the test above can fail: the same evening with every
+    transaction deferred (SQLite's default BEGIN), in the app and the worker,
+    gives error pages, a worker that dies or doubled mail. SQLite only: on
+    PostgreSQL the locks are row locks, which the registration tests' own
+    control run covers. A race is a race, so the crowd gets three evenings."""
+    worker = mail_worker(locked=False)
+    for attempt in range(3):
+        event_id = evening(f"control{attempt}-host")
+        tabs = crowd_arrives(unlocked_gunicorn, event_id, f"control{attempt}-")
+        errors = sum(len(tab.server_errors()) for tab in tabs)
+        drain(worker)
+        doubled = sum(count - 1 for count in received(smtp_server).values())
+        print(f"control run without the locks: {errors} error pages, worker running: {worker.running()}, "
+              f"{doubled} doubled mails")
+        if errors or not worker.running() or doubled:
+            return
+    pytest.fail("without the locks the evening went well: the test above proves nothing")
