@@ -16,6 +16,11 @@ from sqlalchemy.exc import DisconnectionError
 
 from meetup.extensions import db
 
+# The largest value of an Integer column on PostgreSQL (SQLite's are wider):
+# every id and count. A larger number names nothing and would make the
+# database refuse the query.
+INTEGER_MAX = 2**31 - 1
+
 _begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
 
 
