@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, has_request_context, render_template, request, session
+from flask import abort, current_app, flash, g, has_request_context, render_template, request, session
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from jinja2 import pass_context
@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from meetup.database import INTEGER_MAX
 from meetup.errors import DomainError
-from meetup.extensions import limiter
+from meetup.extensions import db, limiter, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -229,5 +229,13 @@ def handle_http_error(error: HTTPException):
 
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error", exc_info=error)
+    # The failed transaction refuses every further statement until it is
+    # rolled back, and the database may be gone altogether: the page is drawn
+    # without it, for a visitor not loaded from it (the logged-out header).
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the database is unreachable: the page is still shown)
+        current_app.logger.exception("Rolling back after an unhandled error failed")
+    g._login_user = login_manager.anonymous_user()  # what Flask-Login reads as current_user
     title, text = ERROR_TEXT[500]()
     return render_template("error.html", code=500, title=title, text=text), 500
