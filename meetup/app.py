@@ -93,7 +93,7 @@ def _init_database(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from meetup.accounts.services import load_login_session
     from meetup.timeutil import utcnow
-    from meetup.web import add_security_headers, install_template_translations, select_locale
+    from meetup.web import add_security_headers, install_template_translations, refuse_nul, select_locale
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -103,6 +103,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(lambda session_id: load_login_session(session_id, now=utcnow()))
+    app.before_request(refuse_nul)
     app.after_request(add_security_headers)
 
     from flask_babel import get_locale
@@ -119,7 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     from meetup.main.views import bp as main_bp
     from meetup.matching.views import bp as matching_bp
     from meetup.seating.views import bp as seating_bp
+    from meetup.web import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before any route names one
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(events_bp)

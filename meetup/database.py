@@ -22,6 +22,11 @@ from sqlalchemy.exc import DisconnectionError
 
 from meetup.extensions import db
 
+# The largest value of an Integer column on PostgreSQL (SQLite's are wider):
+# every id and count. A larger number names nothing and would make the
+# database refuse the query.
+INTEGER_MAX = 2**31 - 1
+
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Execution option for the one transaction of a page that must write after
 # all (``lock_row`` in a GET): it begins IMMEDIATE like any other writer.

@@ -1,12 +1,15 @@
 """The base of every form: besides each form's own checks, no text may carry
 control characters or line and paragraph separators (PostgreSQL refuses NUL
-outright; the others break mail headers, CSV exports and what people see)."""
+outright; the others break mail headers, CSV exports and what people see), no
+number may exceed what the columns hold, and a text field left out of a post
+is empty text."""
 
 import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
 
+from meetup.database import INTEGER_MAX
 from meetup.i18n import lazy_gettext as _l
 
 # Line breaks and tabs belong in a paragraph, not in a one-line field.
@@ -40,11 +43,24 @@ def _refusal(field):
         # A password is only ever hashed, and one already chosen must keep working.
         if has_control_characters(data, multiline=isinstance(field, TextAreaField)):
             return _l("Remove the control characters (such as line breaks or invisible codes) from this text.")
+    numbers = data if isinstance(data, list) else [data]
+    if not field.errors and any(isinstance(n, int) and not isinstance(n, bool) and abs(n) > INTEGER_MAX
+                                for n in numbers):  # a field's own range check says it better
+        return _l("That number is too large.")
     return None
 
 
 class Form(FlaskForm):
-    """FlaskForm, refusing control characters and line separators in every text field."""
+    """FlaskForm, refusing control characters and line separators in every
+    text field and numbers beyond the columns' range in every field."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        # A browser always sends every text field, empty or not; one a broken
+        # client leaves out is empty too, so no view or service meets None.
+        for field in _fields(self):
+            if isinstance(field, StringField) and field.data is None:
+                field.data = ""
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -7,16 +7,18 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, has_request_context, render_template, request, session
+from flask import abort, current_app, flash, g, has_request_context, render_template, request, session
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
+from meetup.database import INTEGER_MAX
 from meetup.errors import DomainError
-from meetup.extensions import limiter
+from meetup.extensions import db, limiter, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -159,6 +161,25 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: an id or a count, so a number beyond what
+    the columns hold is a plain 404 instead of a query the database refuses."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INTEGER_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def refuse_nul():
+    """Before every request: PostgreSQL cannot hold NUL, so a path or query
+    string carrying one is answered here, before a view passes it to a query.
+    (A form field's gets a message next to it: meetup.forms.Form. Werkzeug
+    decodes invalid UTF-8 without lone surrogates, so none ever arrives.)"""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in text for item in request.args.items(multi=True) for text in item):
+        abort(400)
+
+
 def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -208,5 +229,13 @@ def handle_http_error(error: HTTPException):
 
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error", exc_info=error)
+    # The failed transaction refuses every further statement until it is
+    # rolled back, and the database may be gone altogether: the page is drawn
+    # without it, for a visitor not loaded from it (the logged-out header).
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the database is unreachable: the page is still shown)
+        current_app.logger.exception("Rolling back after an unhandled error failed")
+    g._login_user = login_manager.anonymous_user()  # what Flask-Login reads as current_user
     title, text = ERROR_TEXT[500]()
     return render_template("error.html", code=500, title=title, text=text), 500

@@ -1,19 +1,24 @@
 """What the fuzzer found, pinned down as plain examples: control characters
 are refused in the reader's language (PostgreSQL refused NUL with a 500),
 HTML is shown escaped, a checked-in attendee can still cancel or delete
-their account, and absurd years get a message instead of a 500."""
+their account, absurd years get a message instead of a 500, ids beyond what
+the columns hold and NUL in a path or query string are refused before they
+reach the database, and a form with a field left out is read as if it were
+empty."""
 
 import sys
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from wtforms import IntegerField, SelectMultipleField
 
+from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events.models import CANCELLED, Event
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
-from meetup.forms import has_control_characters
+from meetup.forms import Form, has_control_characters
 from tests.conftest import PASSWORD, csrf_token
 from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (fixtures)
 from tests.fuzz.test_forms import EVENT
@@ -123,3 +128,66 @@ def test_a_checked_in_attendee_can_delete_their_account(client, auth, user, chec
     response = post(client, "/profile/delete", {"password": PASSWORD})
     assert response.status_code == 302
     assert db.session.scalar(select(User).where(User.email == "member@example.com")) is None
+
+
+@pytest.mark.parametrize("path", [
+    "/events/2147483648", "/events/9223372036854775808", "/events/99999999999999999999/people/1",
+    "/events/1/people/2147483648", "/people/9223372036854775808/note", "/events/1/tables/versions/2147483648",
+])
+def test_an_id_beyond_what_the_columns_hold_is_not_found(client, auth, user, path):
+    auth.login()
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/events/?theme=%00", 400), ("GET", "/admin/users?q=%00", 400), ("GET", "/people?q=a%00b", 400),
+    ("POST", "/matches/%00/end", 404), ("POST", "/notes/%00/delete", 404), ("GET", "/events/%00", 404),
+])
+def test_nul_in_a_path_or_query_string_is_refused_before_any_query(client, auth, user, method, path, status):
+    accounts.make_admin(user.email)
+    auth.login()
+    response = client.get(path) if method == "GET" else post(client, path, {})
+    assert response.status_code == status
+
+
+class _Numbers(Form):
+    count = IntegerField()
+    people = SelectMultipleField(coerce=int, validate_choice=False)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("count", "2147483648"), ("count", "9223372036854775808"), ("count", "-99999999999"),
+    ("people", "9223372036854775808"),
+])
+def test_a_number_beyond_what_the_columns_hold_is_refused_by_every_form(app, field, value):
+    with app.test_request_context(method="POST", data={field: value}):
+        form = _Numbers(meta={"csrf": False})
+        assert not form.validate()
+        assert form[field].errors == ["That number is too large."]
+    with app.test_request_context(method="POST", data={"count": "2147483647", "people": "1"}):
+        assert _Numbers(meta={"csrf": False}).validate()
+
+
+SIGN_UP = {"email": "new@example.com", "password": "a long enough password", "display_name": "Aiko",
+           "industry": "it", "industry_other": "", "introduction": "", "language": ""}
+
+
+@pytest.mark.parametrize("left_out", ["industry_other", "introduction", "language"])
+def test_a_sign_up_without_an_optional_field_reads_it_as_empty(client, left_out):
+    data = {name: value for name, value in SIGN_UP.items() if name != left_out}
+    assert post(client, "/signup", data).status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "new@example.com"))
+    assert (user.industry_other, user.introduction) == ("", "")
+
+
+@pytest.mark.parametrize("left_out", ["industry_other", "introduction", "language"])
+def test_a_profile_saved_without_an_optional_field_keeps_it(client, auth, user, left_out):
+    accounts.update_profile(user, display_name="Aiko Tanaka", industry="other", industry_other="Florist",
+                            introduction="税理士です。", language="ja")
+    auth.login()
+    data = {**profile("Aiko T.", introduction="税理士です。", industry="other"), "industry_other": "Florist",
+            "language": "ja"}
+    del data[left_out]
+    assert post(client, "/profile/edit", data).status_code == 302
+    db.session.refresh(user)
+    assert (user.display_name, user.industry_other, user.introduction) == ("Aiko T.", "Florist", "税理士です。")
