@@ -57,9 +57,10 @@ class Form(FlaskForm):
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         super().process(formdata, obj, data, extra_filters, **kwargs)
         # A browser always sends every text field, empty or not; one a broken
-        # client leaves out is empty too, so no view or service meets None.
+        # client leaves out is empty too (not None, nor the value of an object
+        # attribute that is no text), so no view or service meets anything else.
         for field in _fields(self):
-            if isinstance(field, StringField) and field.data is None:
+            if isinstance(field, StringField) and not isinstance(field.data, str):
                 field.data = ""
 
     def validate(self, extra_validators=None):

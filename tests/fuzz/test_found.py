@@ -16,6 +16,7 @@ from wtforms import IntegerField, SelectMultipleField
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events.models import CANCELLED, Event
+from meetup.events import goals
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.forms import Form, has_control_characters
@@ -191,3 +192,16 @@ def test_a_profile_saved_without_an_optional_field_keeps_it(client, auth, user, 
     assert post(client, "/profile/edit", data).status_code == 302
     db.session.refresh(user)
     assert (user.display_name, user.industry_other, user.introduction) == ("Aiko T.", "Florist", "税理士です。")
+
+
+def test_an_event_edited_without_its_own_goals_field_reads_it_as_empty(client, auth, user):
+    # The form is filled from the event, whose own goals are a list, not text:
+    # left out of the post, they were taken from it and broke the page.
+    auth.login()
+    assert post(client, "/events/new", {**EVENT, "goals": "learn", "custom_goals": "Meet a baker"}).status_code == 302
+    event = db.session.scalar(select(Event))
+    assert [goal["label"] for goal in event.custom_goals] == ["Meet a baker"]
+    data = {name: value for name, value in {**EVENT, "goals": "learn"}.items() if name != "custom_goals"}
+    assert post(client, f"/events/{event.id}/edit", data).status_code == 302
+    db.session.refresh(event)
+    assert not any(code.startswith(goals.CUSTOM_PREFIX) for code in event.goals)
