@@ -140,7 +140,13 @@ def committing_app(base_app):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(base_app):
-    limiter.reset()
+    """Each test counts on a new in-memory storage (``init_app`` builds it from
+    the config). Not ``limiter.reset()``: limits' MemoryStorage runs an expiry
+    timer thread 10 ms after a hit, which walks a snapshot of its keys and reads
+    each one (``self.expirations[key]``); clearing the dictionaries under it
+    raised KeyError in that thread, now and then, and failed the test.
+    A replaced storage is left to its own timer, and nothing else touches it."""
+    limiter.init_app(base_app)
 
 
 @pytest.fixture
