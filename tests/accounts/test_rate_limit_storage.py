@@ -7,14 +7,20 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from pathlib import Path
 
 import pytest
 
-REDIS_URL = os.environ.get("MEETUP_TEST_REDIS_URL")
+from tests import clock
 
-# Two separate app processes stand for two app servers behind a proxy.
+REDIS_URL = os.environ.get("MEETUP_TEST_REDIS_URL")
+ROOT = Path(__file__).resolve().parents[2]
+
+# Two separate app processes stand for two app servers behind a proxy, on the test's clock.
 SERVER = textwrap.dedent("""
     import json, sys
+    from tests.clock import follow_parent_clock
+    follow_parent_clock()
     from meetup import create_app
     from meetup.extensions import db
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": "sqlite://",
@@ -29,7 +35,8 @@ SERVER = textwrap.dedent("""
 
 
 def run_server(email: str, attempts: int) -> list[int]:
-    result = subprocess.run([sys.executable, "-c", SERVER, REDIS_URL, email, str(attempts)],
+    result = subprocess.run([sys.executable, "-c", SERVER, REDIS_URL, email, str(attempts)], cwd=ROOT,
+                            env=clock.environment({**os.environ, "PYTHONPATH": str(ROOT)}),
                             capture_output=True, text=True, timeout=60, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 

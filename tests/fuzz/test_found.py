@@ -13,7 +13,7 @@ from meetup.events.models import CANCELLED, Event
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from tests.conftest import PASSWORD, csrf_token
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (fixtures)
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (fixtures)
 from tests.fuzz.test_forms import EVENT
 
 SCRIPT = "<script>alert(1)</script>"
