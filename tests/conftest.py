@@ -2,7 +2,8 @@
 a client, an ``auth`` helper and small factories.
 
 The suite runs on a temporary SQLite file, or on PostgreSQL when
-MEETUP_TEST_DATABASE_URL is set (CI does both).
+MEETUP_TEST_DATABASE_URL is set (CI does both). Every test starts at the
+same instant, MEETUP_TEST_NOW (tests/clock.py), whatever the wall clock says.
 """
 
 import os
@@ -18,13 +19,36 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from meetup import create_app
 from meetup.accounts import services as accounts
 from meetup.extensions import db, limiter
+from tests import clock
 
 PASSWORD = "correct horse battery"
 
 
 def pytest_report_header(config):
     url = os.environ.get("MEETUP_TEST_DATABASE_URL")
-    return f"database: {'PostgreSQL ' + url if url else 'SQLite (temporary file)'}"
+    return [f"database: {'PostgreSQL ' + url if url else 'SQLite (temporary file)'}",
+            f"clock: every test starts at {clock.TEST_NOW.isoformat()} (MEETUP_TEST_NOW)"]
+
+
+def pytest_configure(config):
+    clock.start()  # before collection and session fixtures: the migrations' seed rows too
+
+
+def pytest_unconfigure(config):
+    clock.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # Before any fixture of the test, module- and package-scoped ones included.
+    clock.back_to_start()
+    return (yield)
+
+
+@pytest.fixture
+def now():
+    """The instant every test starts at (naive UTC); the clock ticks on from it."""
+    return clock.NOW
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +174,13 @@ def committing_app(base_app):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(base_app):
-    limiter.reset()
+    """Each test counts on a new in-memory storage (``init_app`` builds it from
+    the config). Not ``limiter.reset()``: limits' MemoryStorage runs an expiry
+    timer thread 10 ms after a hit, which walks a snapshot of its keys and reads
+    each one (``self.expirations[key]``); clearing the dictionaries under it
+    raised KeyError in that thread, now and then, and failed the test.
+    A replaced storage is left to its own timer, and nothing else touches it."""
+    limiter.init_app(base_app)
 
 
 @pytest.fixture

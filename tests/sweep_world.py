@@ -31,7 +31,7 @@ from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due
 from meetup.seating import services as seating
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows
 from tests.events.helpers import event_details
 
@@ -83,7 +83,7 @@ def _evening(host, people, *, start: datetime, **options) -> tuple[int, dict[int
 
 
 def build_world() -> World:
-    now = utcnow().replace(microsecond=0)
+    now = NOW
     people = {}
     for n, role in enumerate(ROLES):
         people[role] = accounts.sign_up(email=f"{role.replace('_', '-')}@sweep.example", password=PASSWORD,

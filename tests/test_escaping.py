@@ -25,7 +25,7 @@ from meetup.events.models import Event, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail.outbox import render
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.conftest import csrf_token
 from tests.fuzz.hostile import CLOSE_SELECT, HTML, META_REFRESH, OUT_OF_ATTRIBUTE
 from tests.sweep_world import BY_ENDPOINT, ROUTES, client_as, methods, url, world  # noqa: F401  (world: fixture)
@@ -204,7 +204,7 @@ def test_a_cancelled_persons_name_in_the_door_refusal_is_text(app, hostile, lang
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_name_in_the_new_code_of_conduct_refusal_is_text(app, hostile, language):
     _door_refusal(app, hostile, language, lambda: publish_version(
-        text_en="Be kind. No selling, ever.", text_ja="親切に。営業は禁止です。", now=utcnow()))
+        text_en="Be kind. No selling, ever.", text_ja="親切に。営業は禁止です。", now=NOW))
 
 
 def test_a_table_name_in_the_report_forms_choices_is_text(app, hostile):

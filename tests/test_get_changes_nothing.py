@@ -18,7 +18,6 @@ from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.matching.models import Match
 from meetup.matching.services.choices import save_choices
-from meetup.timeutil import utcnow
 from tests.matching.conftest import shift_event
 from tests.sweep_world import (
     ROUTES, changed_tables, client_as, methods, send, snapshot, url, world,  # noqa: F401  (world: fixture)
@@ -58,11 +57,11 @@ def test_reading_every_page_changes_nothing(app, world, role):
 
 
 @pytest.mark.parametrize("page", ("matching.matches", "matching.meet_again"))
-def test_a_page_may_only_write_a_reveal_that_is_due(app, world, page):
+def test_a_page_may_only_write_a_reveal_that_is_due(app, world, page, now):
     """The reveal of an evening whose window closed is the only write a GET does."""
     tablemate, blocked = (db.session.get(User, world.users[role]) for role in ("tablemate", "blocked"))
-    save_choices(tablemate, world.recent, [blocked.id], now=utcnow())
-    save_choices(blocked, world.recent, [tablemate.id], now=utcnow())
+    save_choices(tablemate, world.recent, [blocked.id], now=now)
+    save_choices(blocked, world.recent, [tablemate.id], now=now)
     shift_event(world.recent, -timedelta(days=db.session.get(Event, world.recent).meet_again_days))
     client = client_as(app, world, "attendee")
     path = url(app, next(r for r in ROUTES if r.endpoint == page), world)

@@ -27,7 +27,6 @@ from meetup.matching.services.notes import save_note
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
 from tests.conftest import Auth
-from tests.events.conftest import now  # noqa: F401  (shared fixture)
 
 SMALL, LARGE = 8, 48
 GOALS = ["learn", "peers", "practice-speaking", "collaborate", "share-info"]

@@ -13,7 +13,7 @@ from meetup.events.models import CANCELLED, CONFIRMED, Registration
 from meetup.extensions import db
 from meetup.matching.models import Match, MeetAgainChoice, Note
 from tests.conftest import PASSWORD
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (shared fixtures)
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 
 
 def test_deleting_frees_upcoming_seats_and_removes_private_data(make_event, make_user, sign_up_for, now):

@@ -8,23 +8,29 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from pathlib import Path
 
 import pytest
 
+from tests import clock
 from tests.conftest import PASSWORD
 
 REDIS_URL = os.environ.get("MEETUP_TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="set MEETUP_TEST_REDIS_URL (CI does) to test Redis-backed limits")
+ROOT = Path(__file__).resolve().parents[2]
 
 MAX_DELAY = 1  # seconds: short, so an owner's wait fits in a test
 
-# Two app processes stand for two app servers behind a proxy. Each has its
-# own database, where every test's owner has an account; only Redis is shared.
-# A job sets the limits and runs steps [email, password, address, times,
-# patient]: a patient person who is asked to wait a moment waits that long
-# and tries again (twice at most). It answers [status, Retry-After] for each try.
+# Two app processes stand for two app servers behind a proxy, on the test's
+# clock. Each has its own database, where every test's owner has an account;
+# only Redis is shared. A job sets the limits and runs steps [email, password,
+# address, times, patient]: a patient person who is asked to wait a moment
+# waits that long and tries again (twice at most). It answers [status,
+# Retry-After] for each try.
 SERVER = textwrap.dedent("""
     import json, sys, time
+    from tests.clock import follow_parent_clock
+    follow_parent_clock()
     from meetup import create_app
     from meetup.accounts import services
     from meetup.extensions import db
@@ -58,7 +64,8 @@ SERVER = textwrap.dedent("""
 
 class Server:
     def __init__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", SERVER, REDIS_URL],
+        self.process = subprocess.Popen([sys.executable, "-c", SERVER, REDIS_URL], cwd=ROOT,
+                                        env=clock.environment({**os.environ, "PYTHONPATH": str(ROOT)}),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def run(self, owner: str, steps: list, **config) -> list[list]:

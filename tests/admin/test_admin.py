@@ -13,7 +13,7 @@ from meetup.events.services.registration import registration_of
 from meetup.extensions import db
 from meetup.seating import services as seating
 from tests.conftest import csrf_token
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (shared fixtures)
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 from tests.seating.conftest import evening  # noqa: F401
 
 PAGES = ["/admin/", "/admin/users", "/admin/users?q=a", "/admin/events", "/admin/reports", "/admin/code-of-conduct"]

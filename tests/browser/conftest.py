@@ -1,9 +1,15 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server
-that commits to the test database like production."""
+that commits to the test database like production.
+
+The server runs on the test's clock (tests/clock.py), Chromium on the wall
+clock: pages get the server's time for ``Date``. Cookies need nothing: Chromium
+reads an ``Expires`` relative to the response's ``Date`` header (its clock-skew
+correction), so a cookie lives as long as the server meant."""
 
 import os
 import shutil
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -48,10 +54,16 @@ def live_server(committing_app):
         server.server_close()
 
 
+def on_the_servers_clock(context):
+    """Pages read the server's time (the test's clock) through ``Date``; timers run as usual."""
+    context.clock.set_system_time(datetime.now(UTC))
+    return context
+
+
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="en-GB")
+    context = on_the_servers_clock(browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -60,7 +72,7 @@ def phone(browser):
 
 @pytest.fixture
 def laptop(browser):
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    context = on_the_servers_clock(browser.new_context(viewport=LAPTOP, locale="en-GB"))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

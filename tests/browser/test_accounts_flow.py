@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_up_people
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +59,21 @@ def test_the_front_page_fits_a_phone_and_a_laptop(live_server, phone, laptop):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], f"{name}: the page scrolls sideways"
         screenshot(page, f"{name}-front")
+
+
+def test_keep_me_logged_in_outlasts_the_browser_session(live_server, phone):
+    """The remember-me cookie's Expires is on the server's clock (the test's),
+    Chromium's is the wall clock: it must keep the cookie all the same."""
+    sign_up_people({"aiko": ("aiko@example.com", "Aiko Tanaka", "tax-accountant")})
+    page = phone
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill("aiko@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Keep me logged in on this device").check()
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert {cookie["name"] for cookie in page.context.cookies()} == {"session", "remember_token"}
+
+    page.context.clear_cookies(name="session")  # the browser was closed and opened again
+    page.goto(live_server + "/profile/edit")
+    expect(page.get_by_label("Display name")).to_have_value("Aiko Tanaka")

@@ -22,6 +22,7 @@ from meetup.mail.sender import send_pending
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot, sign_up_people
+from tests.clock import NOW
 from tests.conftest import PASSWORD
 from tests.events.helpers import event_details
 
@@ -41,7 +42,7 @@ def evening_over(committing_app):
     """Last night's evening (one table of four, everyone checked in, tables
     published) and next month's event by the same host, both published."""
     people = sign_up_people(PEOPLE)
-    host, now = people["host"], utcnow().replace(microsecond=0)
+    host, now = people["host"], NOW
     event = hosting.create_event(host, event_details(now, title="Shibuya cross-industry mixer",
                                                      starts_at=now + timedelta(hours=1), table_size=4,
                                                      rounds=1, registration_deadline=None), now=now)

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from meetup.events.timezones import to_local
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.timeutil import utcnow
-from tests.browser.conftest import LAPTOP, PHONE, log_in, log_out, screenshot, sign_up_people
+from tests.browser.conftest import (
+    LAPTOP, PHONE, log_in, log_out, on_the_servers_clock, screenshot, sign_up_people,
+)
+from tests.clock import NOW
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +66,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     log_in(host, base, PEOPLE["host"][0])
 
     # The host creates the evening (in two hours, so the door can open) and publishes it.
-    start = to_local(utcnow() + timedelta(hours=2), "Asia/Tokyo").replace(second=0, microsecond=0)
+    start = to_local(NOW + timedelta(hours=2), "Asia/Tokyo").replace(second=0, microsecond=0)
     host.get_by_role("link", name="Events", exact=True).click()
     host.get_by_role("link", name="Host an event").click()
     host.get_by_label("Title").fill("Shibuya professionals' mixer")
@@ -131,8 +133,8 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     expect(host.get_by_text("Daniel Kim", exact=True)).to_be_visible()
     both_sizes(host, "event-dashboard")
 
-    door = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                               locale="en-GB").new_page()
+    door = on_the_servers_clock(browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB")).new_page()
     door.set_default_timeout(10_000)
     log_in(door, base, PEOPLE["host"][0])
     door.goto(base + event_path + "/check-in")
@@ -153,12 +155,11 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     door.context.close()
 
 
-def test_event_pages_fit_a_phone_and_a_laptop(live_server, laptop, people):
+def test_event_pages_fit_a_phone_and_a_laptop(live_server, laptop, people, now):
     from meetup.events.services import events as hosting
     from meetup.events.services.registration import register as register_seat
     from tests.events.helpers import event_details
 
-    now = utcnow()
     event = hosting.create_event(people["host"], event_details(
         now, conduct_extra="No photos without asking.", custom_goals=["Find a study partner"]), now=now)
     hosting.publish_event(people["host"], event.id, now=now)

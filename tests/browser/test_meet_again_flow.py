@@ -19,8 +19,8 @@ from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.seating import services as seating
 from meetup.seating.services import grid
-from meetup.timeutil import utcnow
 from tests.browser.conftest import log_in, log_out, screenshot, sign_up_people
+from tests.clock import NOW
 from tests.events.helpers import event_details
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def people(committing_app):
 
 def evening(people, who, *, title, rounds, publish=True):
     """An evening by the host with ``who`` checked in, tables formed (and published)."""
-    now = utcnow().replace(microsecond=0)
+    now = NOW
     host = people["host"]
     event = hosting.create_event(host, event_details(now, title=title, starts_at=now + timedelta(hours=1),
                                                      table_size=4, rounds=rounds, registration_deadline=None),

@@ -16,6 +16,7 @@ from meetup.extensions import db
 from meetup.seating import services
 from meetup.timeutil import utcnow
 from tests.browser.conftest import log_in, screenshot
+from tests.clock import NOW
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
                                           .order_by(Registration.id)).all()
     # Most people arrived already; the host checks in two more at the door.
     for registration_id in registration_ids[:14]:
-        check_in(host, event_id, registration_id, now=utcnow())
+        check_in(host, event_id, registration_id, now=NOW)
 
     page = phone
     log_in(page, live_server, "host@example.com", DEMO_PASSWORD)

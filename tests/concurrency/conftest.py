@@ -6,7 +6,8 @@ The server runs ``deploy/gunicorn.conf.py`` with ``wsgi:app`` under
 MEETUP_TEST_DATABASE_URL is set, else the suite's SQLite file), so every
 request is a separate process's transaction, exactly as in production. Test
 data is committed through ``committing_app`` (the workers must see it) and
-deleted after each test.
+deleted after each test. Each test starts its own server, and the server and
+the commands a test starts run on that test's clock (tests/clock.py).
 """
 
 import html
@@ -28,6 +29,7 @@ from werkzeug.security import generate_password_hash
 
 from meetup.accounts.models import User
 from meetup.extensions import db
+from tests import clock
 from tests.conftest import CSRF_RE, PASSWORD, end_own_transaction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +44,10 @@ def free_port() -> int:
 
 
 def server_environment(database_url: str, **extra) -> dict[str, str]:
-    """The environment deploy/meetup.env.example describes, pointed at the test database."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("MAIL_", "GUNICORN_"))}
+    """The environment deploy/meetup.env.example describes, pointed at the test
+    database, and the test's clock."""
+    env = clock.environment({key: value for key, value in os.environ.items()
+                             if not key.startswith(("MAIL_", "GUNICORN_"))})
     env.update(MEETUP_ENV="production", SECRET_KEY="concurrency-tests-" + "x" * 40, DATABASE_URL=database_url,
                RATELIMIT_STORAGE_URI="memory://", BASE_URL="https://meetup.example", GROUPING_TIME_LIMIT="0.5",
                PYTHONPATH=str(ROOT))
@@ -54,7 +58,7 @@ def server_environment(database_url: str, **extra) -> dict[str, str]:
 class Gunicorn:
     """``gunicorn -c deploy/gunicorn.conf.py`` in its own process group, logging to a file."""
 
-    def __init__(self, database_url: str, log_path: Path, app: str = "wsgi:app"):
+    def __init__(self, database_url: str, log_path: Path, app: str = "tests.concurrency.travelled_wsgi:app"):
         self.host, self.port = "127.0.0.1", free_port()
         self.log_path = log_path
         env = server_environment(database_url, GUNICORN_BIND=f"{self.host}:{self.port}",
@@ -113,16 +117,17 @@ class Gunicorn:
             pass
 
 
-def start_gunicorn(base_app, database_url, tmp_path_factory, app="wsgi:app"):
+def start_gunicorn(base_app, database_url, tmp_path_factory, app="tests.concurrency.travelled_wsgi:app"):
     # base_app has already migrated the database; the server only uses it.
     with base_app.app_context():
         db.engine.dispose()  # no pooled SQLite handle of ours is held across the server's life
     return Gunicorn(database_url, tmp_path_factory.mktemp("gunicorn") / "server.log", app=app)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture
 def gunicorn(base_app, database_url, tmp_path_factory):
-    """One production-like gunicorn (4 workers) for the whole package."""
+    """A production-like gunicorn (4 workers) for one test, on its clock
+    (a server kept across tests would run ahead of every test but the first)."""
     server = start_gunicorn(base_app, database_url, tmp_path_factory)
     try:
         yield server
@@ -285,6 +290,8 @@ def add_people(prefix: str, count: int, **fields) -> list[User]:
 # at one gate run the command itself at the same instant.
 _GATED_CLI = """
 import os, sys, time
+from tests.clock import follow_parent_clock
+follow_parent_clock()
 import meetup.app, meetup.matching.services.reveal
 from flask.cli import main
 gate = sys.argv[1]

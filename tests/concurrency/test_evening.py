@@ -24,7 +24,7 @@ from meetup.events.models import CONFIRMED, WAITLISTED, Registration
 from meetup.events.services import events as hosting
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.concurrency.conftest import ROOT, Browser, add_people, at_once, server_environment
 from tests.conftest import PASSWORD, end_own_transaction
 from tests.events.helpers import event_details
@@ -33,14 +33,17 @@ CROWD = 60
 CAPACITY = 30
 DRAIN_TIMEOUT = 120  # seconds for the worker to send everything: a bound, not a measurement
 
-SEND_MAIL = ["--app", "meetup", "send-mail", "--every", "1"]
-# The same command with the locks off, for the control run (like tests/concurrency/unlocked_wsgi.py).
-UNLOCKED_SEND_MAIL = f"""
+SEND_MAIL = ["flask", "--app", "meetup", "send-mail", "--every", "1"]
+# The worker on the test's clock (tests/clock.py), with the locks on or, for
+# the control run, off (like tests/concurrency/unlocked_wsgi.py).
+WORKER = """
 import sys
+from tests.clock import follow_parent_clock
+follow_parent_clock()
 import meetup.database
 from flask.cli import main
-meetup.database.ROW_LOCKS_ENABLED = False
-sys.argv = ["flask", *{SEND_MAIL!r}]
+meetup.database.ROW_LOCKS_ENABLED = {locked}
+sys.argv = {argv!r}
 main()
 """
 
@@ -50,7 +53,7 @@ class MailWorker:
 
     def __init__(self, database_url: str, smtp_port: int, log_path: Path, locked: bool = True):
         self.log_path = log_path
-        command = [sys.executable, "-m", "flask", *SEND_MAIL] if locked else [sys.executable, "-c", UNLOCKED_SEND_MAIL]
+        command = [sys.executable, "-c", WORKER.format(locked=locked, argv=SEND_MAIL)]
         env = server_environment(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port),
                                  PYTHONUNBUFFERED="1")
         with open(log_path, "wb") as log:
@@ -86,9 +89,8 @@ def mail_worker(committing_app, database_url, smtp_server, tmp_path):
 
 def evening(prefix: str) -> int:
     host = add_people(prefix, 1)[0]
-    now = utcnow()
-    event = hosting.create_event(host, event_details(now, capacity=CAPACITY), now=now)
-    hosting.publish_event(host, event.id, now=now)
+    event = hosting.create_event(host, event_details(NOW, capacity=CAPACITY), now=NOW)
+    hosting.publish_event(host, event.id, now=NOW)
     return event.id
 
 

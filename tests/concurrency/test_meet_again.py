@@ -30,6 +30,7 @@ from meetup.matching.services.reveal import reveal_due
 from meetup.matching.window import closes_at
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
 from tests.events.helpers import event_details, mails
 
@@ -53,7 +54,7 @@ def evening_just_ended(committing_app):
     host = add_people("ma-host", 1)[0]
     people = add_people("ma-en", ATTENDEES // 2) + add_people("ma-ja", ATTENDEES // 2, language="ja")
     # The evening ended a day ago, less ten minutes: a one-day window, still open.
-    then = utcnow() - timedelta(days=1, hours=3) + timedelta(minutes=10)
+    then = NOW - timedelta(days=1, hours=3) + timedelta(minutes=10)
     details = event_details(then, starts_at=then + timedelta(hours=1), registration_deadline=None,
                             table_size=4, rounds=1, meet_again_days=1)
     event = hosting.create_event(host, details, now=then)

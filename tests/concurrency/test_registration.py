@@ -16,7 +16,7 @@ from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
 from tests.events.helpers import event_details, mails
 
@@ -32,7 +32,7 @@ NOT_REGISTERED_TEXT = "You are not registered for this event."
 
 def small_event(host_prefix="host") -> int:
     host = add_people(host_prefix, 1)[0]
-    now = utcnow()
+    now = NOW
     event = hosting.create_event(host, event_details(now, capacity=CAPACITY), now=now)
     hosting.publish_event(host, event.id, now=now)
     return event.id
@@ -104,7 +104,7 @@ def test_cancellations_and_registrations_at_once_promote_the_longest_waiting_onc
     cancel (two of them pressing in two tabs), the last two waiting give up,
     and four newcomers register (one in two tabs)."""
     earlier = add_people("early", 2 * CAPACITY)
-    now = utcnow()
+    now = NOW
     for person in earlier:
         register(person, event_id, goals=["learn"], intro="", acknowledged=True, now=now)
     seated, waiting = earlier[:CAPACITY], earlier[CAPACITY:]

@@ -21,7 +21,7 @@ from meetup.matching.models import Match, Reveal
 from meetup.matching.services.choices import save_choices
 from meetup.seating import services as seating
 from meetup.seating.services import grid
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.concurrency.conftest import add_people
 from tests.events.helpers import event_details, mails
 
@@ -35,7 +35,7 @@ def past_evenings_everyone_chose_their_tablemates() -> set[tuple[int, int]]:
     tablemates. Returns the pairs that must become matches."""
     host = add_people("reveal-host", 1)[0]
     people = add_people("reveal", PEOPLE)
-    then = utcnow() - timedelta(days=EVENTS + 10)
+    then = NOW - timedelta(days=EVENTS + 10)
     pairs = set()
     for k in range(EVENTS):
         starts_at = then + timedelta(days=k, hours=1)

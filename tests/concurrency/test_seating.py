@@ -21,7 +21,7 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.seating.models import DRAFT, PUBLISHED, Encounter, Seating
 from meetup.seating.services import grid
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
 from tests.events.helpers import event_details
 
@@ -39,7 +39,7 @@ def evening(committing_app):
     """A host and sixteen people checked in, an hour before the start (committed)."""
     host = add_people("seating-host", 1)[0]
     people = add_people("seat", PEOPLE)
-    now = utcnow()
+    now = NOW
     details = event_details(now, starts_at=now + timedelta(hours=1), registration_deadline=None,
                             capacity=PEOPLE + 4, table_size=TABLE_SIZE, rounds=ROUNDS)
     event = hosting.create_event(host, details, now=now)

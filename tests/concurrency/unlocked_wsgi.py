@@ -4,6 +4,6 @@ PostgreSQL, no BEGIN IMMEDIATE on SQLite), to prove the concurrency tests
 would see overbooking or failures without them. Never deploy this."""
 
 import meetup.database
-from wsgi import app  # noqa: F401  (what gunicorn serves)
+from tests.concurrency.travelled_wsgi import app  # noqa: F401  (what gunicorn serves)
 
 meetup.database.ROW_LOCKS_ENABLED = False

@@ -9,7 +9,7 @@ from meetup.conduct import blocks, reports
 from meetup.seating import services as seating
 from tests.conftest import csrf_token
 from tests.seating.conftest import INDUSTRIES, evening  # noqa: F401  (shared fixtures)
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401
 from tests.matching.conftest import client_for, shift_event  # noqa: F401  (a client logged in as someone)
 
 

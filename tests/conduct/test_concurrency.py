@@ -17,7 +17,7 @@ from meetup.events.models import CANCELLED, CONFIRMED, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.events.helpers import event_details
 from tests.events.test_concurrency import crowd_app, simultaneously  # noqa: F401  (an app per thread pool)
 
@@ -29,7 +29,7 @@ ROUNDS = 3
 def _setup(round_: int):
     """A host, a reported seller, a reporter, eight others; EVENTS upcoming
     events of CAPACITY seats, each already holding the seller and one other."""
-    now = utcnow()
+    now = NOW
     users = [User(email=f"race{round_}-{n}@example.com", password_hash="!", display_name=f"Race {n}",
                   industry="it") for n in range(11)]
     db.session.add_all(users)
@@ -58,12 +58,12 @@ def _job(function, *args):
 
 
 def _ban(host_id, event_id, report_id):
-    return moderation.ban(db.session.get(User, host_id), event_id, report_id, now=utcnow()).id
+    return moderation.ban(db.session.get(User, host_id), event_id, report_id, now=NOW).id
 
 
 def _register(user_id, event_id):
     return register(db.session.get(User, user_id), event_id, goals=["learn"], intro="", acknowledged=True,
-                    now=utcnow()).status
+                    now=NOW).status
 
 
 def _race(app, round_):

@@ -19,20 +19,19 @@ import sqlalchemy as sa
 
 from meetup.conduct import blocks, moderation, reports
 from meetup.extensions import db
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.conduct.conftest import post
 from tests.matching.conftest import seated, shift_event  # noqa: F401  (shared fixtures)
 from tests.matching.test_privacy import _crawl, _differences, _labels, _mail_to, _normalised, _urls, scenario
 
 
 @pytest.fixture
-def world(seated, make_user, host, client_for, make_event, sign_up_for, monkeypatch):
+def world(seated, make_user, host, client_for, make_event, sign_up_for, monkeypatch, now):
     """A, B, C, D shared a table; B also has a seat at the host's next event.
 
     The conduct pages' clock stands still, so B's own report shows the same
     time in every run however long the crawls take."""
-    frozen = utcnow().replace(microsecond=0)
-    monkeypatch.setattr("meetup.conduct.views.utcnow", lambda: frozen)
+    monkeypatch.setattr("meetup.conduct.views.utcnow", lambda: now)
     a, b, c, d = (make_user(display_name=name, industry=industry) for name, industry in (
         ("Akira Sato", "lawyer"), ("Beni Ito", "insurance"), ("Chika Mori", "restaurant"), ("Daichi Abe", "it")))
     event, _ = seated(users=[a, b, c, d])
@@ -68,7 +67,7 @@ def _counted_crawl(client, urls) -> tuple[dict, dict]:
 def _run(world, *, reported=False, blocked=False, warned=False) -> dict:
     ids, people, client, extra = world
     a, b, c, host = people["a"], people["b"], people["c"], people["host"]
-    event_id, now = ids["event"], utcnow().replace(second=0, microsecond=0)
+    event_id, now = ids["event"], NOW
     snapshot = {}
     with scenario():
         if reported:

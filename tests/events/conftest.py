@@ -5,13 +5,7 @@ import pytest
 
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import register
-from meetup.timeutil import utcnow
 from tests.events.helpers import event_details
-
-
-@pytest.fixture
-def now():
-    return utcnow().replace(microsecond=0)
 
 
 @pytest.fixture

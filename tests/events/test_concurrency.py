@@ -18,7 +18,7 @@ from meetup.events.services import events as hosting
 from meetup.events.services.registration import cancel_registration, register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.conftest import end_own_transaction
 from tests.events.helpers import event_details
 
@@ -39,7 +39,7 @@ def crowd_app(make_app, database_url, committing_app):
 @pytest.fixture
 def crowd(committing_app):
     """A published 30-seat event and 110 people who want a seat (committed)."""
-    now = utcnow()
+    now = NOW
     users = [User(email=f"crowd{n}@example.com", password_hash="!", display_name=f"Crowd {n}", industry="it")
              for n in range(PEOPLE + 1)]
     db.session.add_all(users)
@@ -77,13 +77,13 @@ def simultaneously(app, jobs) -> tuple[list, list]:
 def registering(event_id, user_id):
     def job():
         user = db.session.get(User, user_id)
-        return register(user, event_id, goals=["learn"], intro="", acknowledged=True, now=utcnow()).id
+        return register(user, event_id, goals=["learn"], intro="", acknowledged=True, now=NOW).id
     return job
 
 
 def cancelling(event_id, user_id):
     def job():
-        return cancel_registration(db.session.get(User, user_id), event_id, now=utcnow()).id
+        return cancel_registration(db.session.get(User, user_id), event_id, now=NOW).id
     return job
 
 
@@ -142,7 +142,7 @@ def test_control_without_the_lock_the_same_crowd_overbooks_or_fails(crowd_app, c
 
 
 def another_event(host_id):
-    now = utcnow()
+    now = NOW
     host = db.session.get(User, host_id)
     event = hosting.create_event(host, event_details(now, capacity=CAPACITY), now=now)
     hosting.publish_event(host, event.id, now=now)

@@ -162,7 +162,10 @@ def test_a_new_time_or_place_is_mailed_to_everyone_registered(make_event, host, 
     assert "変更" in changed[seated.id].subject  # in the person's own language
     assert "https://meet.example.com/room" in changed[seated.id].body  # the seat holder gets the link
     assert "meet.example.com" not in changed[waiting.id].body and "waitlist" in changed[waiting.id].body
-    assert str(later.day) in changed[waiting.id].body
+    # The new start as the attendee lives it: the date and time where the event takes place, not UTC's.
+    local = to_local(later, event.timezone)
+    assert f"When: {local:%a, %b} {local.day}, {local:%Y %H:%M}" in changed[waiting.id].body
+    assert f"{local:%Y年%-m月%-d日}" in changed[seated.id].body
 
     hosting.update_event(host, event.id, event_details(
         now, capacity=1, online_url="https://meet.example.com/room", starts_at=later, venue="Ebisu 3F"), now=now)

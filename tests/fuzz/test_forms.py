@@ -16,6 +16,7 @@ from markupsafe import escape
 
 from meetup.demo import DEMO_PASSWORD
 from meetup.extensions import db, limiter
+from tests.clock import NOW
 from tests.conftest import csrf_token, delete_all_rows
 from tests.fuzz.hostile import HTML, MISSING, contains_html, encoded_body, field_value
 from tests.fuzz.snapshot import changes, snapshot, unclean
@@ -163,14 +164,13 @@ def _as_body(values: dict) -> list[tuple[str, str]]:
 def _log_in_as(client, user_id):
     from meetup.accounts.models import User
     from meetup.accounts.services import start_login_session
-    from meetup.timeutil import utcnow
 
     with client.session_transaction() as session:
         session.pop("_user_id", None)
         if user_id is not None:
             user = db.session.get(User, user_id)
             # At the clock's time, as the log-in page starts one (the loader checks it against the same clock).
-            session["_user_id"], session["_fresh"] = start_login_session(user, now=utcnow()), True
+            session["_user_id"], session["_fresh"] = start_login_session(user, now=NOW), True
 
 
 def _flashes(client) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.forms import Form, has_control_characters
 from tests.conftest import PASSWORD, csrf_token
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (fixtures)
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (fixtures)
 from tests.fuzz.test_forms import EVENT
 
 SCRIPT = "<script>alert(1)</script>"

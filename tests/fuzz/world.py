@@ -16,7 +16,7 @@ from meetup.accounts.models import User
 from meetup.matching.models import Match
 from meetup.matching.services.notes import save_note
 from meetup.seating import services as seating
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 
 
 def _user(email: str) -> User:
@@ -30,7 +30,7 @@ def _registration(event: Event, user: User) -> Registration:
 
 def build_world() -> SimpleNamespace:
     load_demo()
-    now = utcnow()
+    now = NOW
     host, admin = _user("host@example.com"), _user("admin@example.com")
     members = [_user(entry[0]) for entry in MEMBERS]
     events = db.session.scalars(select(Event).where(Event.host_id == host.id).order_by(Event.starts_at)).all()

@@ -18,7 +18,7 @@ from meetup.mail.sender import send_pending
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from tests.conduct.conftest import attended, file_report  # noqa: F401  (shared fixtures)
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401
 from tests.matching.conftest import after, during, seated  # noqa: F401
 from tests.seating.conftest import evening  # noqa: F401
 

@@ -13,7 +13,6 @@ from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.mail.outbox import render
 from meetup.mail.sender import send_pending
-from meetup.timeutil import utcnow
 
 
 def queue(user, subject="予約を確認しました", body="Body line\n2行目"):
@@ -43,7 +42,7 @@ def test_pending_mail_is_delivered_over_smtp_and_marked_sent(app, smtp_server, u
     assert len(smtp_server.messages) == 1
 
 
-def test_a_failed_send_stays_pending_and_is_retried_later(app, smtp_server, user):
+def test_a_failed_send_stays_pending_and_is_retried_later(app, smtp_server, user, now):
     message = queue(user)
     real_port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = free_port()  # nobody listens there
@@ -57,7 +56,7 @@ def test_a_failed_send_stays_pending_and_is_retried_later(app, smtp_server, user
     # Not before its pause is over...
     assert send_pending() == (0, 0, 0)
     # ...then it goes out.
-    assert send_pending(now=utcnow() + timedelta(hours=1)) == (1, 0, 0)
+    assert send_pending(now=now + timedelta(hours=1)) == (1, 0, 0)
     assert len(smtp_server.messages) == 1
 
 

@@ -8,7 +8,7 @@ from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.seating import services as seating
 from tests.conftest import Auth
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (shared fixtures)
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 from tests.seating.conftest import evening  # noqa: F401
 
 

@@ -15,13 +15,13 @@ from meetup.matching.models import Match, Reveal
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.events.helpers import event_details
 from tests.events.test_concurrency import simultaneously
 
 
 def _evening_with_two_mutual_pairs():
-    now = utcnow().replace(microsecond=0)
+    now = NOW
     users = [User(email=f"reveal{n}@example.com", password_hash="!", display_name=f"Reveal {n}", industry="it")
              for n in range(5)]
     db.session.add_all(users)

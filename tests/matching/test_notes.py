@@ -12,7 +12,7 @@ from meetup.matching.models import NOTE_MAX, Note
 from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
 from meetup.seating import services as seating
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.conftest import CSRF_RE, csrf_token
 from tests.matching.conftest import shift_event
 
@@ -27,15 +27,13 @@ def met_evening(seated):
 def _mate_and_stranger(event, me):
     from meetup.matching.met import tablemate_ids
 
-    mates = tablemate_ids(event, me.id, utcnow())
-    return mates
+    return tablemate_ids(event, me.id, NOW)
 
 
-def test_a_note_is_kept_once_per_person_and_emptying_it_deletes_it(met_evening):
+def test_a_note_is_kept_once_per_person_and_emptying_it_deletes_it(met_evening, now):
     event, users = met_evening
     me = users[0]
     mate = next(u for u in users if u.id in _mate_and_stranger(event, me))
-    now = utcnow()
     save_note(me, mate.id, "Runs a bakery; ask about the second shop", event_id=event.id, now=now)
     note = save_note(me, mate.id, "Runs a bakery in Kichijoji", now=now)
     assert note.text == "Runs a bakery in Kichijoji" and note.event_id == event.id
@@ -44,14 +42,14 @@ def test_a_note_is_kept_once_per_person_and_emptying_it_deletes_it(met_evening):
     assert db.session.scalars(select(Note)).all() == []
 
 
-def test_notes_only_about_people_one_met(met_evening, make_user):
+def test_notes_only_about_people_one_met(met_evening, make_user, now):
     event, users = met_evening
     me = users[0]
     mates = _mate_and_stranger(event, me)
     stranger = next(u for u in users[1:] if u.id not in mates)
     for other in (stranger.id, make_user().id, 10**9, me.id):
         with pytest.raises(NotFoundError):
-            save_note(me, other, "hello", now=utcnow())
+            save_note(me, other, "hello", now=now)
 
 
 def test_tables_published_before_the_evening_are_not_a_meeting(seated, now):
@@ -66,19 +64,19 @@ def test_tables_published_before_the_evening_are_not_a_meeting(seated, now):
     assert save_note(me, mate.id, "Runs a bakery", now=event.starts_at).subject_id == mate.id
 
 
-def test_a_too_long_note_is_refused_with_a_message(met_evening):
+def test_a_too_long_note_is_refused_with_a_message(met_evening, now):
     event, users = met_evening
     mate = next(iter(_mate_and_stranger(event, users[0])))
     with pytest.raises(DomainError, match="at most"):
-        save_note(users[0], mate, "x" * (NOTE_MAX + 1), now=utcnow())
+        save_note(users[0], mate, "x" * (NOTE_MAX + 1), now=now)
 
 
-def test_people_page_lists_encounters_and_searches_names_and_notes(met_evening, client_for):
+def test_people_page_lists_encounters_and_searches_names_and_notes(met_evening, client_for, now):
     event, users = met_evening
     me = users[0]
     mates = [u for u in users if u.id in _mate_and_stranger(event, me)]
     strangers = [u for u in users[1:] if u not in mates]
-    save_note(me, mates[0].id, "Talked about 相続 and succession planning", now=utcnow())
+    save_note(me, mates[0].id, "Talked about 相続 and succession planning", now=now)
     client = client_for(me)
     page = client.get("/people")
     html = page.get_data(as_text=True)
@@ -142,7 +140,7 @@ def test_a_note_is_shown_again_in_my_tables_at_a_later_event(met_evening, seated
     event, users = met_evening
     me = users[0]
     mate = next(u for u in users if u.id in _mate_and_stranger(event, me))
-    save_note(me, mate.id, "Ask how the bakery opening went", now=utcnow())
+    save_note(me, mate.id, "Ask how the bakery opening went", now=now)
     later, _ = seated(users=[me, mate])
     html = client_for(me).get(f"/events/{later.id}/my-tables").get_data(as_text=True)
     assert "Ask how the bakery opening went" in html

@@ -12,7 +12,7 @@ from meetup.extensions import db
 from meetup.matching.models import Match
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import save_choices
-from meetup.timeutil import utcnow
+from tests.clock import NOW
 from tests.conftest import csrf_token
 from tests.matching.conftest import shift_event
 
@@ -72,10 +72,10 @@ def test_bad_input_is_refused_with_a_message(open_evening, client_for):
     assert client.post(path, data={"chosen": [str(b.id)]}).status_code == 400  # no CSRF token
 
 
-def test_only_attendees_reach_the_meet_again_page(open_evening, client_for, make_user, sign_up_for, host):
+def test_only_attendees_reach_the_meet_again_page(open_evening, client_for, make_user, sign_up_for, host, now):
     event, users = open_evening
     registered = make_user()
-    sign_up_for(event, registered, at=utcnow() - timedelta(days=2))
+    sign_up_for(event, registered, at=now - timedelta(days=2))
     for person in (registered, make_user(), host):
         client = client_for(person)
         assert client.get(f"/events/{event.id}/meet-again").status_code == 404
@@ -93,9 +93,8 @@ def test_the_event_page_offers_meet_again_inside_the_window(open_evening, client
 
 
 def _match_after_the_window(event, a, b):
-    now = utcnow()
-    save_choices(a, event.id, [b.id], now=now)
-    save_choices(b, event.id, [a.id], now=now)
+    save_choices(a, event.id, [b.id], now=NOW)
+    save_choices(b, event.id, [a.id], now=NOW)
     shift_event(event.id, timedelta(days=-4))
 
 

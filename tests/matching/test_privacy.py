@@ -29,7 +29,6 @@ from meetup.extensions import db, limiter
 from meetup.mail.models import OutboxMessage
 from meetup.matching.models import Match, Note
 from meetup.matching.services.notes import save_note
-from meetup.timeutil import utcnow
 from tests.conftest import csrf_token
 from tests.matching.conftest import shift_event
 
@@ -111,7 +110,7 @@ def _mail_to(user_id, labels) -> list[tuple]:
 
 
 @pytest.fixture
-def world(seated, make_user, make_event, sign_up_for, host, client_for):
+def world(seated, make_user, make_event, sign_up_for, host, client_for, now):
     """A, B, C, D shared a table an hour ago; B and C will both tick each other;
     B has a note about A and a seat at next month's event; a host and an admin."""
     a, b, c, d = (make_user(display_name=name, industry=industry) for name, industry in (
@@ -124,7 +123,7 @@ def world(seated, make_user, make_event, sign_up_for, host, client_for):
     shift_event(event.id, timedelta(hours=-2))
     upcoming = make_event(title="Next month")
     sign_up_for(upcoming, b)
-    save_note(b, a.id, "Akira: ask about the patent question", event_id=event.id, now=utcnow())
+    save_note(b, a.id, "Akira: ask about the patent question", event_id=event.id, now=now)
     clients = {name: client_for(person) for name, person in
                (("a", a), ("b", b), ("c", c), ("host", host), ("admin", admin))}
     ids = {"events": [event.id, upcoming.id], "users": [p.id for p in (a, b, c, d, host, admin)],

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from meetup.events.services.checkin import check_in
-from tests.events.conftest import event, host, make_event, now, sign_up_for  # noqa: F401  (shared fixtures)
+from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 
 INDUSTRIES = ["tax-accountant", "lawyer", "design", "it", "education", "restaurant"]
 
