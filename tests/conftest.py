@@ -115,9 +115,15 @@ def delete_all_rows() -> None:
 
 class RequestScopedClient(FlaskClient):
     """Each request gets its own app context, as in production: its own ``g``
-    (so the logged-in user is not carried over) and its own session."""
+    (so the logged-in user is not carried over) and its own session.
+
+    The test's own transaction ends first, as a browser's request comes after
+    whatever the test did: on the test's shared connection a request's writes
+    (a log-in's session row) would otherwise sit inside the test session's
+    savepoint, and be undone when the test later rolls that session back."""
 
     def open(self, *args, **kwargs):
+        end_own_transaction()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -157,7 +163,14 @@ def end_own_transaction() -> None:
     IMMEDIATE and holds the write lock until it ends (meetup.database), even
     when the test only read."""
     if has_app_context():
-        db.session.commit()
+        # Without expiring what the test holds: a request never expired it
+        # either, and a test may read it after its session is removed.
+        session = db.session()
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
 
 
 @pytest.fixture

@@ -64,9 +64,9 @@ HOSTILE = {
 # Text columns nobody types into freely: codes, states, tokens, and mail the app composes (tested below).
 NOT_WRITTEN_AS_TEXT = {
     "users.email",  # checked as an address at sign-up; the world logs in with it (set below for the others)
-    "users.password_hash", "users.industry", "users.language", "users.session_token",
+    "users.password_hash", "users.industry", "users.language", "login_sessions.id",
     "outbox_messages.recipient_email", "outbox_messages.subject", "outbox_messages.body",
-    "outbox_messages.kind", "outbox_messages.last_error",
+    "outbox_messages.kind", "outbox_messages.last_error", "outbox_messages.message_id",
     "events.state", "events.timezone", "events.goals", "matches.public_id", "notes.public_id",
     "registrations.status", "registrations.goals", "reports.category", "reports.status",
     "seatings.status", "seatings.breakdown", "seatings.moves", "moderation_actions.action",

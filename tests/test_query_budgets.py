@@ -72,10 +72,12 @@ class World:
     reportable: object   # another tablemate of the member there, not reported by them
     open_reported: object  # reported by someone, and the host has not acted yet
     published_version: int = 0
+    banned: object = None  # by the host, so not at later evenings (who it is depends on the seating)
 
     @property
     def last_person(self):
-        return self.people[-1]
+        """The last person who comes to the later evenings."""
+        return [person for person in self.people if person is not self.banned][-1]
 
 
 def _tablemates(event, user_id: int) -> list[int]:
@@ -176,7 +178,7 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     return World(size=size, host=host, admin=admin, member=member, outsider=outsider, people=people, past=past,
                  recent=recent, tonight=tonight, upcoming=upcoming, draft=draft, met=met, reportable=reportable,
                  open_reported=by_id[filed[2].reported_id],
-                 published_version=seating.current_seatings(tonight.id)[1].version)
+                 published_version=seating.current_seatings(tonight.id)[1].version, banned=banned)
 
 
 # Every GET route: who looks at it, the path in a world, and the status the

@@ -54,6 +54,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.deleted_at is None
 
+    # Flask-Login's mixin compares users by get_id(), which names a log-in,
+    # not a person. A session holds one object per row (SQLAlchemy's identity
+    # map): compare objects.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 
