@@ -123,7 +123,15 @@ class RequestScopedClient(FlaskClient):
     savepoint, and be undone when the test later rolls that session back."""
 
     def open(self, *args, **kwargs):
-        end_own_transaction()
+        if has_app_context():
+            # Without expiring what the test holds, as before (a test may read
+            # an object after removing its session).
+            session = db.session()
+            expire, session.expire_on_commit = session.expire_on_commit, False
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = expire
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -163,14 +171,7 @@ def end_own_transaction() -> None:
     IMMEDIATE and holds the write lock until it ends (meetup.database), even
     when the test only read."""
     if has_app_context():
-        # Without expiring what the test holds: a request never expired it
-        # either, and a test may read it after its session is removed.
-        session = db.session()
-        expire, session.expire_on_commit = session.expire_on_commit, False
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = expire
+        db.session.commit()
 
 
 @pytest.fixture
