@@ -3,8 +3,6 @@ and the small helpers views use to turn domain errors into messages."""
 
 import math
 import time
-from contextlib import contextmanager
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, has_request_context, render_template, request, session
@@ -131,17 +129,10 @@ def apply_error(form, error: DomainError) -> None:
         flash(error.message, "error")
 
 
-@contextmanager
-def refusal_flashed():
-    """Run one service call for a view: if the service refuses (DomainError),
-    the rest of the block is skipped and the refusal is flashed as an error.
-    ``outcome.refused`` tells the view which way it went."""
-    outcome = SimpleNamespace(refused=False)
-    try:
-        yield outcome
-    except DomainError as error:
-        flash(error.message, "error")
-        outcome.refused = True
+def me():
+    """The signed-in user for a service call: the User itself, not
+    Flask-Login's proxy to it."""
+    return current_user._get_current_object()
 
 
 def no_store(response):

@@ -17,7 +17,7 @@ from meetup.accounts.industries import industry_name
 from meetup.errors import DomainError
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store, safe_next_url
+from meetup.web import apply_error, me, no_store, safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -181,7 +181,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            privacy.delete_account(current_user._get_current_object(), password=form.password.data, now=utcnow())
+            privacy.delete_account(me(), password=form.password.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)
         else:

@@ -11,7 +11,7 @@ from meetup.conduct import services as conduct
 from meetup.conduct.forms import CodeOfConductForm
 from meetup.errors import DomainError
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store
+from meetup.web import apply_error, me, no_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,7 +51,7 @@ def code_of_conduct():
         form.text_en.data, form.text_ja.data = current.text_en, current.text_ja
     if form.validate_on_submit():
         try:
-            code = conduct.publish_version(current_user._get_current_object(), text_en=form.text_en.data,
+            code = conduct.publish_version(me(), text_en=form.text_en.data,
                                            text_ja=form.text_ja.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)

@@ -12,13 +12,9 @@ from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store, refusal_flashed
+from meetup.web import apply_error, me, no_store
 
 bp = Blueprint("conduct", __name__)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _per_account() -> str:
@@ -28,7 +24,7 @@ def _per_account() -> str:
 @bp.get("/events/<int:event_id>/people/<int:user_id>")
 @login_required
 def person(event_id: int, user_id: int):
-    card = queries.person_card(_me(), event_id, user_id, now=utcnow())
+    card = queries.person_card(me(), event_id, user_id, now=utcnow())
     return no_store(render_template("conduct/person.html", card=card, event=card.shared.event,
                                     person=card.shared.person))
 
@@ -38,7 +34,7 @@ def person(event_id: int, user_id: int):
 @limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=_per_account)
 def report(event_id: int, user_id: int):
     now = utcnow()
-    card = queries.person_card(_me(), event_id, user_id, now=now)
+    card = queries.person_card(me(), event_id, user_id, now=now)
     event = card.shared.event
     if card.my_report is not None:
         flash(_("You have already reported this person for this event. You can follow it under My reports."),
@@ -47,7 +43,7 @@ def report(event_id: int, user_id: int):
     form = ReportForm().offer(event.rounds, card.table_names)
     if form.validate_on_submit():
         try:
-            reports.report(_me(), event.id, user_id, category=form.category.data,
+            reports.report(me(), event.id, user_id, category=form.category.data,
                            description=form.description.data, round_=form.round.data,
                            table_no=form.table_no.data, now=now)
         except DomainError as error:
@@ -64,7 +60,7 @@ def report(event_id: int, user_id: int):
 @login_required
 @limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
 def block(event_id: int, user_id: int):
-    blocks.block(_me(), event_id, user_id, now=utcnow())
+    blocks.block(me(), event_id, user_id, now=utcnow())
     flash(_("Blocked. You will not be seated together or matched again. They are not told."), "success")
     return redirect(url_for("conduct.person", event_id=event_id, user_id=user_id))
 
@@ -72,14 +68,14 @@ def block(event_id: int, user_id: int):
 @bp.get("/conduct/blocked")
 @login_required
 def blocked():
-    return no_store(render_template("conduct/blocked.html", people=blocks.blocked_people(_me())))
+    return no_store(render_template("conduct/blocked.html", people=blocks.blocked_people(me())))
 
 
 @bp.post("/conduct/blocked/<int:user_id>/unblock")
 @login_required
 @limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
 def unblock(user_id: int):
-    blocks.unblock(_me(), user_id)
+    blocks.unblock(me(), user_id)
     flash(_("Unblocked. You may be seated together again; an ended match stays ended."), "info")
     return redirect(url_for("conduct.blocked"))
 
@@ -87,7 +83,7 @@ def unblock(user_id: int):
 @bp.get("/conduct/reports")
 @login_required
 def my_reports():
-    return no_store(render_template("conduct/my_reports.html", rows=reports.my_reports(_me())))
+    return no_store(render_template("conduct/my_reports.html", rows=reports.my_reports(me())))
 
 
 @bp.get("/events/<int:event_id>/reports")
@@ -119,7 +115,10 @@ def moderate(event_id: int, report_id: int, action: str):
         for error in form.note.errors:
             flash(error, "error")
     else:
-        with refusal_flashed():
-            operation(_me(), event_id, report_id, note=form.note.data or "", now=utcnow())
+        try:
+            operation(me(), event_id, report_id, note=form.note.data or "", now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
             flash(done(), "success")
     return redirect(url_for("conduct.queue_page", event_id=event_id, _anchor=f"report-{report_id}"))

@@ -17,13 +17,9 @@ from meetup.matching.services import choices, notes
 from meetup.matching.services import matches as match_services
 from meetup.matching.services.reveal import reveal_due_for
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store, refusal_flashed, safe_next_url
+from meetup.web import apply_error, me, no_store, safe_next_url
 
 bp = Blueprint("matching", __name__)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @bp.app_template_global("meet_again_open")
@@ -43,7 +39,7 @@ def meet_again(event_id: int):
     event = visible_event(current_user, event_id)
     if window.is_closed(event, now):
         reveal_due_for(current_user.id, now=now)
-    page = queries.meet_again_page(_me(), event, now)
+    page = queries.meet_again_page(me(), event, now)
     return no_store(render_template("matching/meet_again.html", page=page, event=event, form=ChoicesForm()))
 
 
@@ -54,8 +50,11 @@ def save_choices(event_id: int):
     if not form.validate_on_submit():
         flash(_("Those choices could not be saved. Reload the page and try again."), "error")
         return redirect(url_for("matching.meet_again", event_id=event_id))
-    with refusal_flashed():
-        choices.save_choices(_me(), event_id, form.chosen.data or [], now=utcnow())
+    try:
+        choices.save_choices(me(), event_id, form.chosen.data or [], now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
         flash(_("Saved. Nobody is told anything now; when the window closes, only choices made by both "
                 "people become matches."), "success")
     return redirect(url_for("matching.meet_again", event_id=event_id))
@@ -72,7 +71,7 @@ def matches():
 @bp.post("/matches/<public_id>/end")
 @login_required
 def end_match(public_id: str):
-    match_services.end_match(_me(), public_id, now=utcnow())
+    match_services.end_match(me(), public_id, now=utcnow())
     flash(_("The match has ended. Neither of you sees the other's contact details any more."), "info")
     return redirect(url_for("matching.matches"))
 
@@ -96,7 +95,7 @@ def note(user_id: int):
     back = safe_next_url(request.values.get("next")) or url_for("matching.people")
     if form.validate_on_submit():
         try:
-            notes.save_note(_me(), user_id, form.text.data, event_id=form.event_id.data, now=now)
+            notes.save_note(me(), user_id, form.text.data, event_id=form.event_id.data, now=now)
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -108,6 +107,6 @@ def note(user_id: int):
 @bp.post("/notes/<public_id>/delete")
 @login_required
 def delete_note(public_id: str):
-    notes.delete_note(_me(), public_id)
+    notes.delete_note(me(), public_id)
     flash(_("Note deleted."), "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("matching.people"))

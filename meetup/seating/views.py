@@ -5,17 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
 from meetup.timeutil import utcnow
-from meetup.web import no_store, refusal_flashed
+from meetup.web import me, no_store
 
 bp = Blueprint("seating", __name__, url_prefix="/events/<int:event_id>")
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _back(event_id: int, round_: int | None = None):
@@ -26,8 +23,11 @@ def _back(event_id: int, round_: int | None = None):
 def _run(event_id: int, operation, done_message: str | None, *args, round_: int | None = None, **kwargs):
     """Call one seating service for the host and come back to the tables."""
     managed_event(current_user, event_id)
-    with refusal_flashed():
-        operation(_me(), event_id, *args, **kwargs)
+    try:
+        operation(me(), event_id, *args, **kwargs)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
         if done_message:
             flash(done_message, "success")
     return _back(event_id, round_)
@@ -140,7 +140,7 @@ def cards(event_id: int):
 @bp.get("/my-tables")
 @login_required
 def my_tables(event_id: int):
-    event, rounds = queries.my_tables(_me(), event_id)  # not found unless the reader holds a confirmed seat
+    event, rounds = queries.my_tables(me(), event_id)  # not found unless the reader holds a confirmed seat
     # Tables published ahead of the evening: nobody has met yet, so there is nobody to report or block.
     return no_store(render_template("seating/mine.html", event=event, rounds=rounds,
                                     started=event.starts_at <= utcnow()))

@@ -14,11 +14,7 @@ from meetup.events.services import checkin
 from meetup.events.services import events as hosting
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, no_store, refusal_flashed
-
-
-def _me():
-    return current_user._get_current_object()
+from meetup.web import apply_error, me, no_store
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -27,7 +23,7 @@ def create():
     form = EventForm()
     if form.validate_on_submit():
         try:
-            event = hosting.create_event(_me(), event_details(form), now=utcnow())
+            event = hosting.create_event(me(), event_details(form), now=utcnow())
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -45,7 +41,7 @@ def edit(event_id: int):
         fill_event_form(form, event)
     if form.validate_on_submit():
         try:
-            hosting.update_event(_me(), event.id, event_details(form), now=utcnow())
+            hosting.update_event(me(), event.id, event_details(form), now=utcnow())
         except DomainError as error:
             apply_error(form, error)
         else:
@@ -57,11 +53,12 @@ def edit(event_id: int):
 def _act(event_id: int, operation, done_message: str, to="events.dashboard"):
     """Run one POST-only host action and go back to the dashboard."""
     queries.managed_event(current_user, event_id)
-    with refusal_flashed() as outcome:
-        result = operation(_me(), event_id, now=utcnow())
-        flash(done_message, "success")
-    if outcome.refused:
+    try:
+        result = operation(me(), event_id, now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
         return redirect(url_for("events.dashboard", event_id=event_id))
+    flash(done_message, "success")
     return redirect(url_for(to, event_id=result.id))
 
 
@@ -119,8 +116,11 @@ def check_in_page(event_id: int):
 def _door_action(event_id: int, registration_id: int, operation, done_message):
     queries.managed_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
-    with refusal_flashed():
-        registration = operation(_me(), event_id, registration_id, now=utcnow())
+    try:
+        registration = operation(me(), event_id, registration_id, now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
         flash(done_message(registration.user.display_name), "success")
     return redirect(back)
 

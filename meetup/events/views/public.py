@@ -14,11 +14,7 @@ from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, refusal_flashed, safe_next_url
-
-
-def _me():
-    return current_user._get_current_object()
+from meetup.web import apply_error, me, safe_next_url
 
 
 @bp.get("/")
@@ -55,7 +51,7 @@ def register(event_id: int):
         # page would); nothing is read for the page unless it is shown again.
         try:
             registration = registrations.register(
-                _me(), event_id, goals=form.goals.data or [], intro=form.intro.data or "",
+                me(), event_id, goals=form.goals.data or [], intro=form.intro.data or "",
                 acknowledged=form.acknowledge.data, now=utcnow())
         except AlreadyRegisteredError:
             flash(_("You are already registered for this event."), "info")
@@ -85,8 +81,11 @@ def cancel_registration(event_id: int):
     # Translated before the service's lock expires the reader, whose
     # language would otherwise be read again just for this message.
     done = _("Your registration is cancelled.")
-    with refusal_flashed():  # the service answers 404 for an event this reader may not see
-        registrations.cancel_registration(_me(), event_id, now=utcnow())
+    try:  # the service answers 404 for an event this reader may not see
+        registrations.cancel_registration(me(), event_id, now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
         flash(done, "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event_id))
 
@@ -96,8 +95,11 @@ def cancel_registration(event_id: int):
 def acknowledge(event_id: int):
     event = queries.visible_event(current_user, event_id)
     form = AcknowledgeForm()  # CSRF is checked for every POST before this runs
-    with refusal_flashed():
-        registrations.acknowledge_conduct(_me(), event.id, accepted=form.acknowledge.data, now=utcnow())
+    try:
+        registrations.acknowledge_conduct(me(), event.id, accepted=form.acknowledge.data, now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
         flash(_("Thank you. You have accepted the current code of conduct."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
 
