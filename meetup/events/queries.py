@@ -18,9 +18,9 @@ from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
 from meetup.conduct.services import acknowledged_user_ids, current_code
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.services import EVENT_NOT_FOUND
 from meetup.events.services.registration import closed_reason, waitlist_position
 from meetup.extensions import db
-from meetup.i18n import lazy_gettext as _l
 
 SEARCH_LIMIT = 20
 LIST_LIMIT = 100
@@ -30,7 +30,7 @@ def visible_event(actor, event_id: int) -> Event:
     """The event, if this person may know it exists (drafts: host and admins)."""
     event = db.session.get(Event, event_id)
     if event is None or not event.visible_to(actor):
-        raise NotFoundError(_l("There is no such event."))
+        raise NotFoundError(EVENT_NOT_FOUND)
     return event
 
 
@@ -38,7 +38,7 @@ def managed_event(actor, event_id: int) -> Event:
     """The event, if this person runs it; everyone else gets 'not found'."""
     event = db.session.get(Event, event_id)
     if event is None or not event.managed_by(actor):
-        raise NotFoundError(_l("There is no such event."))
+        raise NotFoundError(EVENT_NOT_FOUND)
     return event
 
 
@@ -141,7 +141,7 @@ def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, Eve
     reader_id = reader.id if reader.is_authenticated else None
     row = db.session.execute(_EVENT_PAGE, {"event_id": event_id, "reader_id": reader_id}).first()
     if row is None or not row[0].visible_to(reader):
-        raise NotFoundError(_l("There is no such event."))
+        raise NotFoundError(EVENT_NOT_FOUND)
     return row[0], _event_page(row[0], reader, now, row[1], _counts(row), row[2], row.banned)
 
 

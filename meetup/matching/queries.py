@@ -11,11 +11,11 @@ from meetup.accounts.models import ContactDetails, User
 from meetup.errors import NotFoundError
 from meetup.events.models import Event
 from meetup.events.queries import Attendee, attendees
+from meetup.events.services import EVENT_NOT_FOUND
 from meetup.extensions import db
 from meetup.matching import window
 from meetup.matching.met import Shared, attended, met, tablemate_ids
 from meetup.matching.models import Match, MeetAgainChoice, Note, Reveal
-from meetup.matching.services.choices import NOT_AN_ATTENDEE
 from meetup.matching.services.notes import NO_SUCH_PERSON
 
 # A match is marked "new" on the Matches page for this long after its reveal.
@@ -56,7 +56,7 @@ def notes_about(author_id: int, subject_ids) -> dict[int, Note]:
 def meet_again_page(viewer, event: Event, now: datetime) -> MeetAgainPage:
     """The viewer's tablemates at the event with the viewer's own ticks and notes."""
     if not attended(viewer.id, event.id):
-        raise NotFoundError(NOT_AN_ATTENDEE)
+        raise NotFoundError(EVENT_NOT_FOUND)
     if now < window.opens_at(event):
         state, mates = "not-yet", set()
     else:

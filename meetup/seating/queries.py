@@ -17,8 +17,8 @@ from meetup.accounts.models import User
 from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.errors import NotFoundError
 from meetup.events.queries import Attendee
+from meetup.events.services import EVENT_NOT_FOUND
 from meetup.extensions import db
-from meetup.i18n import lazy_gettext as _l
 from meetup.matching.models import Note
 from meetup.seating.instance import build_instance
 from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
@@ -188,7 +188,7 @@ def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
     unless this person may see the event and holds a confirmed seat there."""
     row = db.session.execute(_MY_EVENING, {"user_id": user.id, "event_id": event_id}).first()
     if row is None or not row[0].visible_to(user) or row[1] is None:
-        raise NotFoundError(_l("There is no such event."))
+        raise NotFoundError(EVENT_NOT_FOUND)
     return row[0], row[2]
 
 

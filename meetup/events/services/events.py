@@ -15,7 +15,8 @@ from meetup.events.models import (
     URL_MAX, VENUE_MAX, WAITLISTED, Event, EventSeries, Registration,
 )
 from meetup.events.notify import notify
-from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
+from meetup.events.services import EVENT_NOT_FOUND
+from meetup.events.services.locking import locked_event
 from meetup.events.services.registration import confirmed_count, fill_free_seats
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l

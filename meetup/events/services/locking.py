@@ -6,10 +6,8 @@ from contextlib import contextmanager
 from meetup.database import lock_row
 from meetup.errors import NotFoundError
 from meetup.events.models import Event
+from meetup.events.services import EVENT_NOT_FOUND
 from meetup.extensions import db
-from meetup.i18n import lazy_gettext as _l
-
-EVENT_NOT_FOUND = _l("There is no such event.")
 
 
 @contextmanager

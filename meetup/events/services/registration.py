@@ -18,7 +18,8 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.notify import notify
-from meetup.events.services.locking import EVENT_NOT_FOUND, locked_event
+from meetup.events.services import EVENT_NOT_FOUND
+from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 

@@ -12,15 +12,13 @@ from sqlalchemy import delete, select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event
+from meetup.events.services import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
 from meetup.matching.met import attended, tablemate_ids
 from meetup.matching.models import MeetAgainChoice, Reveal
-
-NOT_AN_ATTENDEE = _l("There is no such event.")
-
 
 class WindowClosedError(DomainError):
     """Choices are only taken while the event's meet-again window is open."""
@@ -40,7 +38,7 @@ def save_choices(actor, event_id: int, chosen_ids, *, now: datetime) -> None:
     anyone who is not a tablemate is ignored without a word."""
     with locked_event(event_id) as event:
         if not attended(actor.id, event.id):
-            raise NotFoundError(NOT_AN_ATTENDEE)
+            raise NotFoundError(EVENT_NOT_FOUND)
         check_window(event, now)
         wanted = {int(i) for i in chosen_ids} & tablemate_ids(event, actor.id, now)
         existing = set(db.session.scalars(select(MeetAgainChoice.chosen_id).where(
