@@ -143,6 +143,9 @@ def test_the_host_works_through_the_queue(after_evening, client_for, host, file_
     post(client, f"{queue}/{report.id}/warn", queue, note="First time")
     html = client.get(queue).get_data(as_text=True)
     assert "Warning sent" in html and "First time" in html and host.display_name in html
+    again = post(client, f"{queue}/{report.id}/warn", queue)
+    assert again.headers["Location"] == f"{queue}#report-{report.id}"
+    assert "A warning about this report has already been sent." in client.get(queue).get_data(as_text=True)
     post(client, f"{queue}/{report.id}/ban", queue)
     html = client.get(queue).get_data(as_text=True)
     assert "Banned from your events" in html and "Lift the ban" in html

@@ -108,6 +108,21 @@ def test_host_pages_are_not_found_for_other_members(client, auth, event, user, s
     assert db.session.get(Event, event.id).state == "published"
 
 
+def test_a_refused_host_action_says_why_and_goes_back(client, auth, event, user, sign_up_for):
+    registration = sign_up_for(event, user)
+    auth.login(email="host@example.com")
+    dashboard = f"/events/{event.id}/dashboard"
+    publish = post(client, f"/events/{event.id}/publish", dashboard)
+    assert publish.headers["Location"] == dashboard
+    assert "Only a draft can be published." in client.get(dashboard).get_data(as_text=True)
+    door = f"/events/{event.id}/check-in?q=Tax"
+    check_in = post(client, f"/events/{event.id}/check-in/{registration.id}", door, q="Tax")
+    assert check_in.headers["Location"] == door
+    html = client.get(door).get_data(as_text=True)
+    assert "Check-in opens 6 hours before the start." in html and "is checked in" not in html
+    assert db.session.get(Registration, registration.id).checked_in_at is None
+
+
 def test_host_pages_need_a_login(client, event):
     response = client.get(f"/events/{event.id}/dashboard")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

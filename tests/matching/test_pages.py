@@ -61,6 +61,16 @@ def test_ticking_anyone_gives_the_same_answer_and_only_tablemates_are_kept(open_
     assert my_choices(a.id, event.id) == set()  # the second save replaced the set, and the stranger is dropped
 
 
+def test_choices_before_the_evening_starts_are_refused_with_the_reason(seated, client_for):
+    event, (a, b, *_) = seated()
+    client = client_for(a)
+    response = _choose(client, event, b.id)
+    assert response.headers["Location"] == f"/events/{event.id}/meet-again"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Meet-again choices open when the event starts." in html and "Saved." not in html
+    assert my_choices(a.id, event.id) == set()
+
+
 def test_bad_input_is_refused_with_a_message(open_evening, client_for):
     event, (a, b, *_) = open_evening
     client = client_for(a)
