@@ -93,7 +93,7 @@ def _init_database(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from meetup.accounts.services import load_login_session
     from meetup.timeutil import utcnow
-    from meetup.web import add_security_headers, install_template_translations, refuse_nul, select_locale
+    from meetup.web import add_security_headers, refuse_nul, select_locale
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -106,10 +106,12 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(refuse_nul)
     app.after_request(add_security_headers)
 
+    # Flask-Babel installs _(), gettext() and the rest (new-style, escaping
+    # their variables in HTML) but not the locale itself: <html lang>, the
+    # language switcher and the code of conduct's language read it.
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
-    install_template_translations(app)
 
 
 def _register_blueprints(app: Flask) -> None:
