@@ -72,22 +72,19 @@ def _load_config(app: Flask, config) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Row locks (meetup.database.lock_row) count on each statement seeing
         # what others committed before it: never the server's default, whatever it is.
-        # The pool checks connections without a round trip (meetup.database.configure_postgresql).
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                   "isolation_level": "READ COMMITTED", "pool_pre_ping": False}
+                                                   "isolation_level": "READ COMMITTED"}
 
 
 def _init_database(app: Flask) -> None:
     import meetup.models  # noqa: F401  (register every table on the metadata)
-    from meetup.database import configure_postgresql, configure_sqlite
+    from meetup.database import configure_sqlite
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        elif db.engine.dialect.name == "postgresql":
-            configure_postgresql(db.engine)
 
 
 def _init_extensions(app: Flask) -> None:

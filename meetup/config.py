@@ -23,7 +23,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     # Filled in by create_app from the instance folder when not set.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    # PostgreSQL replaces pre-ping with a check of the socket (meetup.database).
+    # A pooled connection the server has closed (a restart, an idle timeout)
+    # is replaced before a request uses it.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
