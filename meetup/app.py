@@ -3,6 +3,7 @@ and error pages, assembled in one place."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException, NotFound
@@ -74,6 +75,21 @@ def _load_config(app: Flask, config) -> None:
         # what others committed before it: never the server's default, whatever it is.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
                                                    "isolation_level": "READ COMMITTED"}
+    app.config.update(url_settings(app.config["BASE_URL"]))
+
+
+def url_settings(base_url: str) -> dict:
+    """Flask's settings for building absolute URLs, from ``BASE_URL``: with
+    them ``url_for(..., _external=True)`` works outside a request (the mail
+    worker, cron commands), as Flask documents. Since Flask 3.1 ``SERVER_NAME``
+    does not restrict which host a request may come in on (no subdomain or
+    host matching here), so the app still answers on any address it is served at."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise config_module.ConfigError(f"BASE_URL must be a full address such as https://meetup.example, "
+                                        f"not {base_url!r}.")
+    return {"SERVER_NAME": parts.netloc, "PREFERRED_URL_SCHEME": parts.scheme,
+            "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}
 
 
 def _init_database(app: Flask) -> None:

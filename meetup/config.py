@@ -64,8 +64,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "meetup <no-reply@meetup.localhost>")
-    # Where links in mail point when no request is being served (the
-    # send-reminders command); inside a request the request's own host is used.
+    # Where links in mail point, whichever address a request came in on
+    # (create_app derives SERVER_NAME, PREFERRED_URL_SCHEME and APPLICATION_ROOT).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     # Seconds the table-grouping engine may search when a host forms tables.
@@ -98,7 +98,6 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    PREFERRED_URL_SCHEME = "https"
 
     @classmethod
     def check(cls) -> None:
