@@ -87,6 +87,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = os.environ.get("MEETUP_TEST_DATABASE_URL")
     RATELIMIT_STORAGE_URI = "memory://"
+    # Flask's test client speaks to SERVER_NAME (from BASE_URL), and its
+    # cookie helpers assume "localhost"; nor may the environment change it.
+    BASE_URL = "http://localhost"
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast in tests, same code path
     # Tests check rules and stability, not search quality: a small budget that
     # a loaded machine cannot cut short (what 0.5 s buys on an idle one).
