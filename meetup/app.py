@@ -3,6 +3,7 @@ and error pages, assembled in one place."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException, NotFound
@@ -72,28 +73,40 @@ def _load_config(app: Flask, config) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Row locks (meetup.database.lock_row) count on each statement seeing
         # what others committed before it: never the server's default, whatever it is.
-        # The pool checks connections without a round trip (meetup.database.configure_postgresql).
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                   "isolation_level": "READ COMMITTED", "pool_pre_ping": False}
+                                                   "isolation_level": "READ COMMITTED"}
+    app.config.update(url_settings(app.config["BASE_URL"]))
+
+
+def url_settings(base_url: str) -> dict:
+    """Flask's settings for building absolute URLs, from ``BASE_URL``: with
+    them ``url_for(..., _external=True)`` works outside a request (the mail
+    worker, cron commands), as Flask documents. Since Flask 3.1 ``SERVER_NAME``
+    does not restrict which host a request may come in on (no subdomain or
+    host matching here), so the app still answers on any address it is served at."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise config_module.ConfigError(f"BASE_URL must be a full address such as https://meetup.example, "
+                                        f"not {base_url!r}.")
+    return {"SERVER_NAME": parts.netloc, "PREFERRED_URL_SCHEME": parts.scheme,
+            "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}
 
 
 def _init_database(app: Flask) -> None:
     import meetup.models  # noqa: F401  (register every table on the metadata)
-    from meetup.database import configure_postgresql, configure_sqlite
+    from meetup.database import configure_sqlite
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        elif db.engine.dialect.name == "postgresql":
-            configure_postgresql(db.engine)
 
 
 def _init_extensions(app: Flask) -> None:
     from meetup.accounts.services import load_login_session
     from meetup.timeutil import utcnow
-    from meetup.web import add_security_headers, install_template_translations, refuse_nul, select_locale
+    from meetup.web import add_security_headers, refuse_nul, select_locale
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -106,10 +119,12 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(refuse_nul)
     app.after_request(add_security_headers)
 
+    # Flask-Babel installs _(), gettext() and the rest (new-style, escaping
+    # their variables in HTML) but not the locale itself: <html lang>, the
+    # language switcher and the code of conduct's language read it.
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
-    install_template_translations(app)
 
 
 def _register_blueprints(app: Flask) -> None:

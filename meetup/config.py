@@ -23,7 +23,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     # Filled in by create_app from the instance folder when not set.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    # PostgreSQL replaces pre-ping with a check of the socket (meetup.database).
+    # A pooled connection the server has closed (a restart, an idle timeout)
+    # is replaced before a request uses it.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -63,8 +64,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "meetup <no-reply@meetup.localhost>")
-    # Where links in mail point when no request is being served (the
-    # send-reminders command); inside a request the request's own host is used.
+    # Where links in mail point, whichever address a request came in on
+    # (create_app derives SERVER_NAME, PREFERRED_URL_SCHEME and APPLICATION_ROOT).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     # Seconds the table-grouping engine may search when a host forms tables.
@@ -86,6 +87,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = os.environ.get("MEETUP_TEST_DATABASE_URL")
     RATELIMIT_STORAGE_URI = "memory://"
+    # Flask's test client speaks to SERVER_NAME (from BASE_URL), and its
+    # cookie helpers assume "localhost"; nor may the environment change it.
+    BASE_URL = "http://localhost"
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast in tests, same code path
     # Tests check rules and stability, not search quality: a small budget that
     # a loaded machine cannot cut short (what 0.5 s buys on an idle one).
@@ -97,7 +101,6 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    PREFERRED_URL_SCHEME = "https"
 
     @classmethod
     def check(cls) -> None:

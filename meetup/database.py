@@ -1,6 +1,5 @@
 """Database set-up that the models do not see: SQLite pragmas and BEGIN
-statements, PostgreSQL connection checks, and transactions that lock a row
-before they count.
+statements, and transactions that lock a row before they count.
 
 SQLite gets WAL (readers never wait for the writer), a busy timeout (writers
 queue instead of failing) and enforced foreign keys. Every transaction that
@@ -13,12 +12,9 @@ of a GET, HEAD or OPTIONS request, which change nothing
 side with each other and with the one writer.
 """
 
-import select as io_select
-
 from flask import has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
 
 from meetup.extensions import db
 
@@ -57,27 +53,6 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection):
         writes = _may_write() or connection.get_execution_options().get(_WRITES, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes and ROW_LOCKS_ENABLED else "BEGIN")
-
-
-def configure_postgresql(engine: Engine) -> None:
-    """Replace a pooled connection the server has closed, before a request uses it.
-
-    ``pool_pre_ping`` asks the server (a round trip) at every checkout. An
-    idle connection has nothing to read unless the server has sent something
-    unasked: its goodbye and end of file when it restarts, ends idle sessions
-    or is told to terminate the backend. So a look at the socket, without
-    waiting, finds the same dead connections; the pool then opens a new one."""
-
-    @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_connection, _record, _proxy):
-        if dbapi_connection.closed or _has_unread_data(dbapi_connection.fileno()):
-            raise DisconnectionError("the database server closed this connection")
-
-
-def _has_unread_data(fd: int) -> bool:
-    poll = io_select.poll()
-    poll.register(fd, io_select.POLLIN | io_select.POLLERR | io_select.POLLHUP)
-    return bool(poll.poll(0))
 
 
 # Test-only switch: the concurrency tests' control runs turn the locks off

@@ -1,6 +1,6 @@
 """Translation helpers every module uses: messages translated when shown, and
 marking a message for extraction where it is translated later, when shown
-(catalogues of names that templates translate with the render's translations)."""
+(catalogues of names translated when they are shown)."""
 
 from flask_babel import LazyString, gettext
 from markupsafe import Markup

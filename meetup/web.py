@@ -6,10 +6,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, has_request_context, render_template, request, session
-from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
-from jinja2 import pass_context
-from markupsafe import Markup
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -40,84 +37,6 @@ def select_locale() -> str:
     if session.get("language") in languages:
         return session["language"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-# --- translations in templates ---------------------------------------------
-#
-# flask_babel's Jinja callables look the translations up again for every
-# ``_()`` (the request's babel context through several context-local
-# proxies), dozens of times a page. Instead each render_template call looks
-# them up once, in the locale in force at that moment (so mail rendered
-# inside ``force_locale`` gets the recipient's language), and the callables
-# read them from the render's context. A context without them (the module
-# of a template imported without context, which Jinja keeps between
-# requests) takes the slow path: never another render's translations.
-
-_TRANSLATIONS, _LOCALE = "_babel_translations", "_babel_locale"
-
-
-def translations_for_render() -> dict:
-    """Template context processor: this render's translations and locale."""
-    locale = get_locale()
-    return {_TRANSLATIONS: get_translations(), _LOCALE: str(locale), "get_locale": lambda: locale}
-
-
-def _translations(context):
-    translations = context.get(_TRANSLATIONS)
-    return translations if translations is not None else get_translations()
-
-
-def render_gettext(context):
-    """For template filters (``pass_context``) that translate a message id:
-    this render's gettext."""
-    return _translations(context).ugettext
-
-
-def render_locale(context) -> str:
-    """For template filters that format dates: this render's locale."""
-    return context.get(_LOCALE) or str(get_locale())
-
-
-def _formatted(context, text, variables):
-    # Jinja's "new style" gettext: always a format string, escaped when the
-    # template autoescapes (what jinja2.ext.i18n does, one call deep).
-    if context.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
-
-
-@pass_context
-def template_gettext(context, string, /, **variables):
-    return _formatted(context, _translations(context).ugettext(string), variables)
-
-
-@pass_context
-def template_ngettext(context, singular, plural, number, /, **variables):
-    variables.setdefault("num", number)
-    return _formatted(context, _translations(context).ungettext(singular, plural, number), variables)
-
-
-@pass_context
-def template_pgettext(context, message_context, string, /, **variables):
-    variables.setdefault("context", message_context)
-    return _formatted(context, _translations(context).upgettext(message_context, string), variables)
-
-
-@pass_context
-def template_npgettext(context, message_context, singular, plural, number, /, **variables):
-    variables.setdefault("context", message_context)
-    variables.setdefault("num", number)
-    return _formatted(context, _translations(context).unpgettext(message_context, singular, plural, number),
-                      variables)
-
-
-def install_template_translations(app) -> None:
-    """Replace flask_babel's template callables (and jinja2.ext.i18n's ``_``
-    alias, one more lookup per call) with the ones above."""
-    app.context_processor(translations_for_render)
-    app.jinja_env.newstyle_gettext = True
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
-                                 pgettext=template_pgettext, npgettext=template_npgettext)
 
 
 def apply_error(form, error: DomainError) -> None:

@@ -45,9 +45,9 @@ def test_healthz_is_exempt_from_rate_limits(make_app, database_url):
 
 
 def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(make_app, database_url):
-    """PostgreSQL: instead of a round trip per request (pool_pre_ping), the pool
-    looks at the socket; a connection whose server process was terminated (as a
-    restart or an idle timeout would) is replaced, and the request never sees it."""
+    """PostgreSQL: the pool pings a connection before lending it (pool_pre_ping);
+    one whose server process was terminated (as a restart or an idle timeout
+    would) is replaced, and the request never sees it."""
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only: SQLite has no server to lose")
     app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
@@ -59,7 +59,7 @@ def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(mak
             victim = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     with sa.create_engine(database_url, poolclass=sa.pool.NullPool).connect() as admin:
         assert admin.exec_driver_sql(f"SELECT pg_terminate_backend({victim})").scalar()
-    time.sleep(0.2)  # the server's goodbye reaches the socket
+    time.sleep(0.2)  # the server process has ended
     assert [client.get("/healthz").status_code for _ in range(3)] == [200] * 3
     with app.app_context():
         with db.engine.connect() as pooled:

@@ -58,12 +58,11 @@ INDUSTRIES = {code: _l(name) for code, name in _INDUSTRY_NAMES.items()}
 CATALOGUE = {code: _l(name) for code, name in NAMES.items()}
 
 
-def industry_name(code: str, other_text: str = "", translate=None) -> str:
-    """What to show for a stored industry code. ``translate``: a template's
-    gettext, which has the translations at hand."""
+def industry_name(code: str, other_text: str = "") -> str:
+    """What to show for a stored industry code."""
     if code == OTHER and other_text:
         return other_text
     name = NAMES.get(code)
     if name is None:
         return code
-    return (translate or gettext)(name)
+    return gettext(name)

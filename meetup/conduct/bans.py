@@ -16,10 +16,9 @@ from meetup.conduct.actions import Ban
 from meetup import database
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
-from meetup.events.notify import external_url
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.mail import enqueue
+from meetup.mail import enqueue, external_url
 
 BANNED = _l("We are sorry, but the host of this event is not accepting registrations from you. "
             "If you think this is a mistake, please contact the host.")

@@ -16,10 +16,9 @@ from meetup.conduct.pairs import BANNED, DISMISSED, OPEN, WARNED, Report
 from meetup.conduct.services import current_code
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event
-from meetup.events.notify import external_url
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.mail import enqueue
+from meetup.mail import enqueue, external_url
 
 REPORT_NOT_FOUND = _l("There is no such report.")
 # A report's status is the strongest decision taken on it so far.

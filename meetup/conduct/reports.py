@@ -18,10 +18,9 @@ from meetup.conduct.pairs import REPORT_CATEGORIES, Report
 from meetup.conduct.people import shared_event
 from meetup.errors import DomainError, NotAllowedError
 from meetup.events.models import Event
-from meetup.events.notify import external_url
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.mail import enqueue
+from meetup.mail import enqueue, external_url
 
 DESCRIPTION_MAX = 2000
 TABLE_MAX = 200

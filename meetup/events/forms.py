@@ -1,7 +1,6 @@
 """Event forms: they check shape only (present, a number, not too long);
 the rules (dates, sizes, capacity, goals) live in the services."""
 
-from flask_babel import get_translations
 from wtforms import (
     BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
     TextAreaField, URLField, widgets,
@@ -89,9 +88,7 @@ class RegistrationForm(Form):
 
     def offer(self, event):
         """The checkboxes are the goals this event offers, in its order."""
-        translate = get_translations().ugettext  # looked up once, not per goal
-        self.goals.choices = [SelectChoice(code, goals.goal_name(code, event.custom_goals, translate))
-                              for code in event.goals]
+        self.goals.choices = [SelectChoice(code, goals.goal_name(code, event.custom_goals)) for code in event.goals]
         return self
 
 

@@ -27,11 +27,10 @@ MAX_CUSTOM = 3
 CUSTOM_LABEL_MAX = 60
 
 
-def goal_name(code: str, custom_goals: list[dict] | None = None, translate=None) -> str:
-    """What to show for a stored goal code (catalogue or the event's own).
-    ``translate``: a template's gettext, which has the translations at hand."""
+def goal_name(code: str, custom_goals: list[dict] | None = None) -> str:
+    """What to show for a stored goal code (catalogue or the event's own)."""
     if code in NAMES:
-        return (translate or gettext)(NAMES[code])
+        return gettext(NAMES[code])
     for goal in custom_goals or ():
         if goal["code"] == code:
             return goal["label"]

@@ -1,20 +1,7 @@
-"""The mail an event change causes, queued in the change's own transaction.
-
-Links are absolute: inside a request they use the request's host; from the
-command line (``send-reminders``) they use the ``BASE_URL`` setting.
-"""
-
-from flask import current_app, has_request_context, url_for
+"""The mail an event change causes, queued in the change's own transaction."""
 
 from meetup.events.models import Event, Registration
-from meetup.mail import enqueue
-
-
-def external_url(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+from meetup.mail import enqueue, external_url
 
 
 def notify(registration: Registration, template: str, **context) -> None:

@@ -30,27 +30,26 @@ def to_local(utc: datetime, zone: str) -> datetime:
     return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
 
 
-def _locale(locale: str | None) -> str:
-    return locale or str(get_locale())
+def _locale() -> str:
+    return str(get_locale())
 
 
-def format_date(utc: datetime, zone: str, locale: str | None = None) -> str:
-    """E.g. "Thu, Nov 19, 2026" / "2026年11月19日(木)", in the current language
-    (or ``locale``, which a template passes to save looking it up again)."""
-    return _format_date(utc, zone, _locale(locale))
+def format_date(utc: datetime, zone: str) -> str:
+    """E.g. "Thu, Nov 19, 2026" / "2026年11月19日(木)", in the current language."""
+    return _format_date(utc, zone, _locale())
 
 
-def format_clock(utc: datetime, zone: str, locale: str | None = None) -> str:
-    return _format_clock(utc, zone, _locale(locale))
+def format_clock(utc: datetime, zone: str) -> str:
+    return _format_clock(utc, zone, _locale())
 
 
-def format_span(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
+def format_span(start: datetime, end: datetime, zone: str) -> str:
     """The evening in one line: date, start–end, and the zone if it is not Tokyo."""
-    return _format_span(start, end, zone, _locale(locale))
+    return _format_span(start, end, zone, _locale())
 
 
-def format_moment(utc: datetime, zone: str, locale: str | None = None) -> str:
-    locale = _locale(locale)
+def format_moment(utc: datetime, zone: str) -> str:
+    locale = _locale()
     text = f"{_format_date(utc, zone, locale)} {_format_clock(utc, zone, locale)}"
     return text if zone == DEFAULT else f"{text} ({zone})"
 

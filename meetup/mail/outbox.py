@@ -6,7 +6,7 @@ with the change that caused it, so no mail goes out for a change that failed
 and no change is made without its mail.
 """
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 
 from meetup.accounts.models import User
@@ -16,6 +16,13 @@ from meetup.mail.models import OutboxMessage
 
 def mail_language(user: User) -> str:
     return user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mail, always at ``BASE_URL`` (create_app sets
+    Flask's SERVER_NAME and PREFERRED_URL_SCHEME from it): never the address a
+    request happened to come in on, such as a server's internal name."""
+    return url_for(endpoint, _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"], **values)
 
 
 def render(template: str, **context) -> tuple[str, str]:

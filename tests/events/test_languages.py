@@ -1,6 +1,6 @@
-"""Templates look their translations up once per render (meetup.web), not
-once per ``_()``: every page and every mail must still be in its reader's
-language, however the languages of one request or of successive requests mix."""
+"""Every page and every mail is in its reader's language, however the
+languages of one request (mail rendered inside ``force_locale``) or of
+successive requests mix."""
 
 import pytest
 from flask import render_template_string

@@ -131,6 +131,20 @@ def test_cancelling_a_seat_promotes_the_first_waitlisted_person_and_tells_them(m
     assert waitlist_position(db.session.scalar(sa.select(Registration).filter_by(user_id=third.id))) == 1
 
 
+def test_mail_sent_during_a_request_links_to_base_url_not_to_the_address_the_request_came_in_on(
+        app, make_event, make_user, sign_up_for, now):
+    event = make_event(capacity=1)
+    leaving, waiting = make_user(), make_user()
+    sign_up_for(event, leaving)
+    sign_up_for(event, waiting)
+    with app.test_request_context(f"/events/{event.id}/cancel-registration", method="POST",
+                                  base_url="https://app-3.internal:8000"):
+        cancel_registration(leaving, event.id, now=now)
+    (promoted,) = mails("registration-promoted", to=waiting)
+    assert f"{app.config['BASE_URL']}/events/{event.id}\n" in promoted.body
+    assert "internal" not in promoted.body
+
+
 def test_leaving_the_waitlist_promotes_nobody(make_event, make_user, sign_up_for, now):
     event = make_event(capacity=1)
     seated, waiting = make_user(), make_user()

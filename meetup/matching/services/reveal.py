@@ -18,10 +18,9 @@ from sqlalchemy.orm import aliased
 from meetup.accounts.models import User
 from meetup.conduct.pairs import forbidden_pairs
 from meetup.events.models import Event, Registration
-from meetup.events.notify import external_url
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
-from meetup.mail import enqueue
+from meetup.mail import enqueue, external_url
 from meetup.matching import window
 from meetup.matching.models import Match, MeetAgainChoice, Reveal, new_public_id, ordered
 
