@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PO     := $(wildcard meetup/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test install install-dev browser translations i18n-extract db
+.PHONY: run test lint install install-dev browser translations i18n-extract db
 
 run: install translations db
 	$(FLASK) demo
@@ -18,6 +18,12 @@ run: install translations db
 
 test: install-dev translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint, format and layer checks (CI runs this before the tests).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

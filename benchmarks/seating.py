@@ -31,7 +31,7 @@ from meetup.accounts.models import ContactDetails, User
 from meetup.events.models import Event, Registration
 from meetup.extensions import db
 from meetup.grouping import solve
-from meetup.matching.models import Match
+from meetup.rules.models import Match
 from meetup.seating import services
 from meetup.seating.instance import build_instance
 from meetup.seating.models import Encounter

@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetup.events.views import bp as events_bp
     from meetup.main.views import bp as main_bp
     from meetup.matching.views import bp as matching_bp
+    from meetup.privacy.views import bp as privacy_bp
     from meetup.seating.views import bp as seating_bp
     from meetup.web import IdConverter
 
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(conduct_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -82,7 +82,7 @@ def _register_all(app: Flask) -> None:
         from sqlalchemy.exc import SQLAlchemyError
 
         from meetup.extensions import db
-        from meetup.mail.sender import send_pending
+        from meetup.mail.services.sender import send_pending
 
         while True:
             try:

@@ -12,7 +12,7 @@ from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
-from meetup.conduct.reports import report
+from meetup.conduct.services.reports import report
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc

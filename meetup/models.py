@@ -1,12 +1,15 @@
 """Every model, imported once so the metadata (and Alembic) sees them all."""
 
 from meetup.accounts.models import ContactDetails, LoginSession, User
-from meetup.conduct.actions import Ban, ModerationAction
-from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
-from meetup.conduct.pairs import Block, Report
+from meetup.conduct.models import ModerationAction
+from meetup.rules.models import Ban
+from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
+from meetup.rules.models import Block, Report
 from meetup.events.models import Event, EventSeries, Registration
 from meetup.mail.models import OutboxMessage
-from meetup.matching.models import Match, MeetAgainChoice, Note, Reveal
+from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.rules.models import Match
+from meetup.seating.models import Note
 from meetup.seating.models import Encounter, Seat, Seating
 
 __all__ = [

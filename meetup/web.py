@@ -48,6 +48,15 @@ def apply_error(form, error: DomainError) -> None:
         flash(error.message, "error")
 
 
+def fresh_session() -> None:
+    """A new session, keeping only the language choice: a CSRF token (or
+    anything else) issued before logging in or out does not carry over."""
+    language = session.get("language")
+    session.clear()
+    if language is not None:
+        session["language"] = language
+
+
 def me():
     """The signed-in user for a service call: the User itself, not
     Flask-Login's proxy to it."""

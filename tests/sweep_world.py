@@ -21,12 +21,13 @@ import pytest
 import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
-from meetup.conduct import blocks, moderation, reports
+from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.matching.models import Match, Note
+from meetup.rules.models import Match
+from meetup.seating.models import Note
 from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due
@@ -229,7 +230,7 @@ ROUTES = [
     Route("accounts.contacts", SELF, body=lambda w: {"phone": "03-0000-0000", "phone_shared": "y"}),
     Route("accounts.change_password", SELF,
           body=lambda w: {"current_password": PASSWORD, "new_password": "a different long passphrase"}),
-    Route("accounts.delete_account", SELF, body=lambda w: {"password": PASSWORD}),
+    Route("privacy.delete_account", SELF, body=lambda w: {"password": PASSWORD}),
     Route("events.create", SELF, body=lambda w: EVENT_FORM),
     Route("events.mine", SELF),
     Route("matching.matches", SELF),

@@ -20,11 +20,12 @@ from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from meetup.accounts.models import User
-from meetup.conduct.services import current_code, publish_version
+from meetup.conduct.services.code import publish_version
+from meetup.rules.queries import current_code
 from meetup.events.models import Event, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.mail.outbox import render
+from meetup.mail.services.outbox import render
 from tests.clock import NOW
 from tests.conftest import csrf_token
 from tests.fuzz.hostile import CLOSE_SELECT, HTML, META_REFRESH, OUT_OF_ATTRIBUTE

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from meetup.accounts.models import User
 from meetup.events.models import Event
 from meetup.extensions import db
-from meetup.matching.models import Match
+from meetup.rules.models import Match
 from meetup.matching.services.choices import save_choices
 from tests.matching.conftest import shift_event
 from tests.sweep_world import (

@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 
 from meetup.accounts import services as accounts
-from meetup.conduct import blocks, moderation, reports
+from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register

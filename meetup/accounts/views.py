@@ -8,16 +8,15 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from meetup import privacy
 from meetup.accounts import login_delays, services
 from meetup.accounts.forms import (
-    ContactsForm, DeleteAccountForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
+    ContactsForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
 )
 from meetup.accounts.industries import industry_name
 from meetup.errors import DomainError
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, me, no_store, safe_next_url
+from meetup.web import apply_error, fresh_session, me, no_store, safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,18 +34,9 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _fresh_session() -> None:
-    """A new session, keeping only the language choice: a CSRF token (or
-    anything else) issued before logging in or out does not carry over."""
-    language = session.get("language")
-    session.clear()
-    if language is not None:
-        session["language"] = language
-
-
 def _log_in(user, *, remember: bool = False) -> None:
     services.start_login_session(user, now=utcnow())
-    _fresh_session()
+    fresh_session()
     login_user(user, remember=remember)
 
 
@@ -113,7 +103,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         services.end_login_session(current_user.login_session_id)
-    _fresh_session()
+    fresh_session()
     logout_user()  # after the fresh session: it marks the remember cookie for removal
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
@@ -173,23 +163,6 @@ def change_password():
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
-
-
-@bp.route("/profile/delete", methods=["GET", "POST"])
-@login_required
-def delete_account():
-    form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            privacy.delete_account(me(), password=form.password.data, now=utcnow())
-        except DomainError as error:
-            apply_error(form, error)
-        else:
-            _fresh_session()
-            logout_user()
-            flash(_("Your account and your personal data are deleted."), "info")
-            return redirect(url_for("main.index"))
-    return render_template("accounts/delete.html", form=form)
 
 
 @bp.post("/language")

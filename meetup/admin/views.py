@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from meetup.admin import queries
-from meetup.conduct import queue
-from meetup.conduct import services as conduct
+from meetup.conduct import queries as conduct_queries
+from meetup.conduct.services.code import publish_version
 from meetup.conduct.forms import CodeOfConductForm
 from meetup.errors import DomainError
+from meetup.rules.queries import current_code
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store
 
@@ -40,18 +41,18 @@ def events():
 
 @bp.get("/reports")
 def reports():
-    return no_store(render_template("admin/reports.html", rows=queue.open_reports()))
+    return no_store(render_template("admin/reports.html", rows=conduct_queries.open_reports()))
 
 
 @bp.route("/code-of-conduct", methods=["GET", "POST"])
 def code_of_conduct():
-    current = conduct.current_code()
+    current = current_code()
     form = CodeOfConductForm()
     if request.method == "GET":
         form.text_en.data, form.text_ja.data = current.text_en, current.text_ja
     if form.validate_on_submit():
         try:
-            code = conduct.publish_version(me(), text_en=form.text_en.data,
+            code = publish_version(me(), text_en=form.text_en.data,
                                            text_ja=form.text_ja.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)

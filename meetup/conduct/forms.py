@@ -5,9 +5,9 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from meetup.conduct.actions import NOTE_MAX
-from meetup.conduct.reports import DESCRIPTION_MAX
-from meetup.conduct.services import CODE_MAX
+from meetup.conduct.models import NOTE_MAX
+from meetup.conduct.services.reports import DESCRIPTION_MAX
+from meetup.conduct.services.code import CODE_MAX
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
 

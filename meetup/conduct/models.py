@@ -1,44 +1,37 @@
-"""Code-of-conduct versions and acknowledgement records."""
+"""The host's decisions on reports, as a log that is only ever added to: the
+record of who decided what, and when.
+
+Reports, blocks and bans themselves are records the rules read
+(``meetup.rules.models``); this domain writes them.
+"""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
 from meetup.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from meetup.accounts.models import User
 
-class CodeOfConduct(db.Model):
-    """One version of the platform's code; the highest version is current."""
-
-    __tablename__ = "codes_of_conduct"
-
-    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    text_en: Mapped[str] = mapped_column(Text)
-    text_ja: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The site admin who published it (None for the version the migration seeds).
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    def text(self, language: str) -> str:
-        return self.text_ja if language == "ja" else self.text_en
+DISMISS, WARN, BAN, LIFT = "dismiss", "warn", "ban", "lift"
+NOTE_MAX = 500
 
 
-class ConductAcknowledgement(db.Model):
-    """A person accepted (platform version, event revision) for an event, at a time.
-
-    Rows are only ever added: the history of what was accepted is the record."""
-
-    __tablename__ = "conduct_acknowledgements"
+class ModerationAction(db.Model):
+    __tablename__ = "moderation_actions"
     __table_args__ = (
-        UniqueConstraint("user_id", "event_id", "platform_version", "event_revision",
-                         name="uq_conduct_acknowledgements_terms"),
+        CheckConstraint("action IN ('dismiss', 'warn', 'ban', 'lift')", name="action"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    platform_version: Mapped[int] = mapped_column(ForeignKey("codes_of_conduct.version"))
-    event_revision: Mapped[int]
-    acknowledged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped["User"] = relationship()

@@ -1,14 +1,114 @@
-"""What the conduct pages show an attendee: a person's card at an event (with
-where the two sat together) and the choices the report form offers."""
+"""What the conduct pages read.
 
-from dataclasses import dataclass
+Who may act on whom: seeing another attendee's card, blocking and reporting
+always start from an event where the two met (``meetup.seating.queries.met``:
+they shared a table at its published seating once the evening had started),
+so nobody can look up, or act on, an account they never met: not a fellow
+registrant before the evening, not someone at another table, not a name in a
+draft. Everyone else's id is simply "not found".
+
+Hosts and site admins read an event's reports with every decision taken on
+them, and the open reports across all hosts; each list loads in a fixed
+number of queries, however many reports there are. An attendee reads only
+their own blocks and reports, never who blocked or reported them.
+"""
+
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from meetup.conduct.blocks import block_of
-from meetup.conduct.pairs import Report
-from meetup.conduct.people import SharedEvent, shared_event
-from meetup.conduct.reports import report_of
-from meetup.seating.queries import published_seating
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from meetup.accounts.models import User
+from meetup.conduct.models import ModerationAction
+from meetup.errors import NotFoundError
+from meetup.events.models import CONFIRMED, Event, Registration
+from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
+from meetup.rules.models import OPEN, Ban, Block, Report
+from meetup.seating.queries import met, published_seating
+
+PERSON_NOT_FOUND = _l("There is no such person at this event.")
+
+
+@dataclass
+class SharedEvent:
+    """The actor and another person they met at one event."""
+
+    event: Event
+    person: User
+    mine: Registration
+    theirs: Registration
+    together: list[tuple[int, str]] = field(default_factory=list)  # (round, table name) the two shared
+
+    @property
+    def both_attended(self) -> bool:
+        return self.mine.checked_in_at is not None and self.theirs.checked_in_at is not None
+
+
+def shared_event(actor, event_id: int, user_id: int, *, now: datetime) -> SharedEvent:
+    """The event and the other person, if both held a confirmed seat at it and
+    met there by ``now``.
+
+    Raises NotFoundError otherwise (also for oneself and deleted accounts),
+    the same whether the person exists or not."""
+    if user_id == actor.id:
+        raise NotFoundError(PERSON_NOT_FOUND)
+    rows = db.session.scalars(
+        select(Registration).where(Registration.event_id == event_id, Registration.user_id.in_((actor.id, user_id)),
+                                   Registration.status == CONFIRMED))
+    by_user = {row.user_id: row for row in rows}
+    if actor.id not in by_user or user_id not in by_user:
+        raise NotFoundError(PERSON_NOT_FOUND)
+    shared = met(actor.id, now, event_id).get(user_id)
+    person = db.session.get(User, user_id)
+    if shared is None or person is None or person.deleted_at is not None:
+        raise NotFoundError(PERSON_NOT_FOUND)
+    (at_event,) = shared
+    return SharedEvent(event=at_event.event, person=person, mine=by_user[actor.id], theirs=by_user[user_id],
+                       together=at_event.tables)
+
+
+def block_of(blocker_id: int, blocked_id: int) -> Block | None:
+    return db.session.scalar(select(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id))
+
+
+@dataclass
+class BlockedPerson:
+    block: Block
+    person: User
+
+
+def blocked_people(actor) -> list[BlockedPerson]:
+    """Everyone the actor blocked, most recent first (one query). Only the
+    actor's own blocks: who blocked the actor is never shown."""
+    person = aliased(User)
+    rows = db.session.execute(
+        select(Block, person).join(person, and_(person.id == Block.blocked_id))
+        .where(Block.blocker_id == actor.id).order_by(Block.created_at.desc(), Block.id.desc()))
+    return [BlockedPerson(block, user) for block, user in rows]
+
+
+def report_of(reporter_id: int, reported_id: int, event_id: int) -> Report | None:
+    return db.session.scalar(select(Report).where(
+        Report.reporter_id == reporter_id, Report.reported_id == reported_id, Report.event_id == event_id))
+
+
+@dataclass
+class MyReport:
+    report: Report
+    person: User
+    event: Event
+
+
+def my_reports(actor) -> list[MyReport]:
+    """The reports the actor made, newest first, with whom and where (one query)."""
+    person = aliased(User)
+    rows = db.session.execute(
+        select(Report, person, Event).join(person, person.id == Report.reported_id)
+        .join(Event, Event.id == Report.event_id)
+        .where(Report.reporter_id == actor.id).order_by(Report.created_at.desc(), Report.id.desc()))
+    return [MyReport(report, user, event) for report, user, event in rows]
 
 
 @dataclass
@@ -34,3 +134,71 @@ def person_card(actor, event_id: int, user_id: int, *, now: datetime) -> PersonC
     return PersonCard(shared=shared, table_names=names,
                       blocked=block_of(actor.id, user_id) is not None,
                       my_report=report_of(actor.id, user_id, event_id))
+
+
+ADMIN_LIST_LIMIT = 200
+
+
+@dataclass
+class QueueItem:
+    report: Report
+    reporter: User
+    reported: User
+    actions: list[ModerationAction] = field(default_factory=list)  # oldest first
+    ban: Ban | None = None  # the reported person's active ban from this host's events
+
+    @property
+    def is_open(self) -> bool:
+        return self.report.status == OPEN
+
+    @property
+    def warned(self) -> bool:
+        return any(action.action == "warn" for action in self.actions)
+
+
+def event_queue(event: Event) -> list[QueueItem]:
+    """The event's reports, open ones first, then newest first (three queries)."""
+    reporter, reported = aliased(User), aliased(User)
+    rows = db.session.execute(
+        select(Report, reporter, reported)
+        .join(reporter, reporter.id == Report.reporter_id).join(reported, reported.id == Report.reported_id)
+        .where(Report.event_id == event.id)
+        .order_by((Report.status != OPEN), Report.created_at.desc(), Report.id.desc()))
+    items = [QueueItem(report, a, b) for report, a, b in rows]
+    if not items:
+        return items
+    by_report = {item.report.id: item for item in items}
+    for action in db.session.scalars(
+            select(ModerationAction).where(ModerationAction.report_id.in_(list(by_report)))
+            .options(joinedload(ModerationAction.actor)).order_by(ModerationAction.created_at, ModerationAction.id)):
+        by_report[action.report_id].actions.append(action)
+    active = {ban.user_id: ban for ban in db.session.scalars(select(Ban).where(
+        Ban.host_id == event.host_id, Ban.lifted_at.is_(None),
+        Ban.user_id.in_({item.reported.id for item in items})))}
+    for item in items:
+        item.ban = active.get(item.reported.id)
+    return items
+
+
+def table_names(event: Event) -> list[str]:
+    """The names of the event's tables as attendees saw them (empty before publishing)."""
+    seating = published_seating(event.id)
+    return [seating.table_name(t) for t in range(seating.table_count)] if seating else []
+
+
+@dataclass
+class OpenReport:
+    report: Report
+    event: Event
+    reporter: User
+    reported: User
+
+
+def open_reports() -> list[OpenReport]:
+    """Reports nobody has acted on yet, across every host, oldest first (one query)."""
+    reporter, reported = aliased(User), aliased(User)
+    rows = db.session.execute(
+        select(Report, Event, reporter, reported).join(Event, Event.id == Report.event_id)
+        .join(reporter, reporter.id == Report.reporter_id).join(reported, reported.id == Report.reported_id)
+        .where(Report.status == OPEN).order_by(Report.created_at, Report.id).limit(ADMIN_LIST_LIMIT))
+    return [OpenReport(*row) for row in rows]

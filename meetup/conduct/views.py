@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from meetup.conduct import blocks, moderation, queries, queue, reports
+from meetup.conduct import queries
+from meetup.conduct.services import blocks, moderation, reports
 from meetup.conduct.forms import ModerationForm, ReportForm
 from meetup.errors import DomainError
 from meetup.events.queries import managed_event
@@ -68,7 +69,7 @@ def block(event_id: int, user_id: int):
 @bp.get("/conduct/blocked")
 @login_required
 def blocked():
-    return no_store(render_template("conduct/blocked.html", people=blocks.blocked_people(me())))
+    return no_store(render_template("conduct/blocked.html", people=queries.blocked_people(me())))
 
 
 @bp.post("/conduct/blocked/<int:user_id>/unblock")
@@ -83,15 +84,15 @@ def unblock(user_id: int):
 @bp.get("/conduct/reports")
 @login_required
 def my_reports():
-    return no_store(render_template("conduct/my_reports.html", rows=reports.my_reports(me())))
+    return no_store(render_template("conduct/my_reports.html", rows=queries.my_reports(me())))
 
 
 @bp.get("/events/<int:event_id>/reports")
 @login_required
 def queue_page(event_id: int):
     event = managed_event(current_user, event_id)
-    return no_store(render_template("conduct/queue.html", event=event, items=queue.event_queue(event),
-                                    table_names=queue.table_names(event)))
+    return no_store(render_template("conduct/queue.html", event=event, items=queries.event_queue(event),
+                                    table_names=queries.table_names(event)))
 
 
 ACTIONS = {

@@ -13,9 +13,8 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
-from meetup.conduct import bans
-from meetup.conduct.models import CodeOfConduct, ConductAcknowledgement
-from meetup.conduct.services import acknowledged_user_ids, current_code
+from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
+from meetup.rules.queries import acknowledged_user_ids, banned_column, current_code
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.services import EVENT_NOT_FOUND
@@ -120,7 +119,7 @@ def _event_page(event: Event, reader, now: datetime, mine: Registration | None, 
 def _event_page_statement():
     tally = _TALLY.subquery()
     newest_code = select(func.max(CodeOfConduct.version)).scalar_subquery()
-    banned = bans.banned_column(Event.host_id, bindparam("reader_id")).label("banned")
+    banned = banned_column(Event.host_id, bindparam("reader_id")).label("banned")
     return (select(Event, Registration, CodeOfConduct, tally, banned).select_from(Event)
             .join(tally, sa_true())
             .outerjoin(Registration, and_(Registration.event_id == Event.id,

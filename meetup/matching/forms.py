@@ -5,7 +5,7 @@ from wtforms.validators import Length, Optional
 
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
-from meetup.matching.models import NOTE_MAX
+from meetup.seating.models import NOTE_MAX
 
 # More than anyone can sit with in one evening; a longer list is not a person ticking boxes.
 CHOICES_MAX = 200

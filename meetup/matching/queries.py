@@ -14,8 +14,10 @@ from meetup.events.queries import Attendee, attendees
 from meetup.events.services import EVENT_NOT_FOUND
 from meetup.extensions import db
 from meetup.matching import window
-from meetup.matching.met import Shared, attended, met, tablemate_ids
-from meetup.matching.models import Match, MeetAgainChoice, Note, Reveal
+from meetup.seating.queries import Shared, attended, met, tablemate_ids
+from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.rules.models import Match
+from meetup.seating.models import Note
 from meetup.matching.services.notes import NO_SUCH_PERSON
 
 # A match is marked "new" on the Matches page for this long after its reveal.

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from meetup.accounts.industries import OTHER
-from meetup.conduct.pairs import forbidden_pairs
+from meetup.rules.queries import forbidden_pairs
 from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import Attendee, attendees
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.matching.models import mutual_pairs
+from meetup.rules.queries import mutual_pairs
 from meetup.seating.models import Encounter
 
 

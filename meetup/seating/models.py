@@ -1,4 +1,5 @@
-"""Seatings, seats and encounters.
+"""Seatings, seats, encounters, and each person's private notes about the
+people they sat with.
 
 A seating is one version of who sits where for an event. The host edits a
 draft; publishing freezes it (attendees see it) and supersedes the previous
@@ -10,13 +11,15 @@ apart from.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
+from meetup.rules.models import new_public_id
 from meetup.timeutil import utcnow
 
 DRAFT, PUBLISHED, SUPERSEDED = "draft", "published", "superseded"
+NOTE_MAX = 2000
 
 
 class Seating(db.Model):
@@ -107,3 +110,25 @@ class Encounter(db.Model):
     user_low_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     user_high_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     rounds: Mapped[int] = mapped_column(default=1)
+
+
+class Note(db.Model):
+    """A private note about another person; only its author ever sees it."""
+
+    __tablename__ = "notes"
+    __table_args__ = (
+        UniqueConstraint("author_id", "subject_id"),
+        CheckConstraint("author_id <> subject_id", name="not_self"),
+        CheckConstraint(f"length(text) <= {NOTE_MAX}", name="text_length"),
+        Index("ix_notes_subject_id", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The evening the note was last written about, if any.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from meetup.conduct.pairs import forbidden_pairs, is_forbidden
+from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import managed_event

@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup import privacy
+from meetup.privacy import services as privacy
 from meetup.accounts.services import WrongPasswordError
-from meetup.conduct.pairs import Block
+from meetup.rules.models import Block
 from meetup.events.models import CANCELLED, CONFIRMED, Registration
 from meetup.extensions import db
-from meetup.matching.models import Match, MeetAgainChoice, Note
+from meetup.matching.models import MeetAgainChoice
+from meetup.rules.models import Match
+from meetup.seating.models import Note
 from tests.conftest import PASSWORD
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 

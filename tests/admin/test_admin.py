@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
-from meetup.conduct import reports
-from meetup.conduct.models import CodeOfConduct
-from meetup.conduct.services import current_code, has_acknowledged_current
+from meetup.conduct.services import reports
+from meetup.rules.models import CodeOfConduct
+from meetup.rules.queries import current_code, has_acknowledged_current
 from meetup.events.services.checkin import CheckInError, check_in
 from meetup.events.services.registration import registration_of
 from meetup.extensions import db

@@ -18,7 +18,7 @@ from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.mail.sender import send_pending
+from meetup.mail.services.sender import send_pending
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot, sign_up_people

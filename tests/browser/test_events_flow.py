@@ -117,7 +117,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
 
     promoted = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "registration-promoted")).all()
     assert [m.recipient_email for m in promoted] == ["daniel@example.com"]
-    from meetup.mail.sender import send_pending
+    from meetup.mail.services.sender import send_pending
 
     send_pending()
     delivered = [m for m in smtp_server.messages if m["To"] == "daniel@example.com"]

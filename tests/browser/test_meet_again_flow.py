@@ -93,7 +93,7 @@ def choose(page, base, event_id, who, *names):
 
 def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
         committing_app, live_server, phone, laptop, people, smtp_server):
-    from meetup.mail.sender import send_pending
+    from meetup.mail.services.sender import send_pending
 
     base = live_server
     first = evening(people, ["aiko", "kenji", "sakura", "daniel"], title="Shibuya cross-industry mixer", rounds=1)

@@ -25,7 +25,8 @@ from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.matching.models import Match, MeetAgainChoice, Reveal
+from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.rules.models import Match
 from meetup.matching.services.reveal import reveal_due
 from meetup.matching.window import closes_at
 from meetup.seating import services as seating

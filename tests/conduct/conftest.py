@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from meetup.conduct import blocks, reports
+from meetup.conduct.services import blocks, reports
 from meetup.seating import services as seating
 from tests.conftest import csrf_token
 from tests.seating.conftest import INDUSTRIES, evening  # noqa: F401  (shared fixtures)

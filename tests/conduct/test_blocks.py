@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.conduct import blocks
-from meetup.conduct.pairs import Block, forbidden_pairs, is_forbidden
+from meetup.conduct import queries
+from meetup.conduct.services import blocks
+from meetup.rules.models import Block
+from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.matching.models import Match, ordered
+from meetup.rules.models import Match, ordered
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating
@@ -82,8 +84,8 @@ def test_blocked_people_lists_only_ones_own_blocks(attended, block_person):
     event, users = attended
     block_person(event, users[0], users[1])
     block_person(event, users[2], users[0])
-    assert [row.person.id for row in blocks.blocked_people(users[0])] == [users[1].id]
-    assert blocks.blocked_people(users[1]) == []
+    assert [row.person.id for row in queries.blocked_people(users[0])] == [users[1].id]
+    assert queries.blocked_people(users[1]) == []
 
 
 def test_a_blocked_pair_is_never_seated_together_when_tables_are_formed(attended, host, block_person):

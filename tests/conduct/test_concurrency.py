@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from meetup import database
 from meetup.accounts.models import User
-from meetup.conduct import moderation
-from meetup.conduct.bans import BannedError
-from meetup.conduct.pairs import Report
+from meetup.conduct.services import moderation
+from meetup.rules.services import BannedError
+from meetup.rules.models import Report
 from meetup.events.models import CANCELLED, CONFIRMED, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import register

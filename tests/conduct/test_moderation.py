@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
-from meetup.conduct import moderation
-from meetup.conduct.actions import Ban, ModerationAction
-from meetup.conduct.bans import BannedError
-from meetup.conduct.services import current_code
+from meetup.conduct.services import moderation
+from meetup.conduct.models import ModerationAction
+from meetup.rules.models import Ban
+from meetup.rules.services import BannedError
+from meetup.rules.queries import current_code
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED
 from meetup.events.services.registration import register

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.conduct.pairs import Block, Report
+from meetup.rules.models import Block, Report
 from meetup.extensions import db
-from meetup.matching.models import Match, ordered
+from meetup.rules.models import Match, ordered
 from meetup.seating.queries import published_seating
 from meetup.seating.services import grid
 from tests.conduct.conftest import post

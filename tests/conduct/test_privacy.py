@@ -17,7 +17,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from meetup.conduct import blocks, moderation, reports
+from meetup.conduct.services import blocks, moderation, reports
 from meetup.extensions import db
 from tests.clock import NOW
 from tests.conduct.conftest import post

@@ -4,8 +4,10 @@ there, once per person and event; the host hears of it, nobody else."""
 import pytest
 from sqlalchemy import select
 
-from meetup.conduct import reports
-from meetup.conduct.pairs import Report, is_forbidden
+from meetup.conduct import queries
+from meetup.conduct.services import reports
+from meetup.rules.models import Report
+from meetup.rules.queries import is_forbidden
 from meetup.errors import DomainError, NotAllowedError, NotFoundError
 from meetup.events.services.checkin import undo_check_in
 from meetup.events.services.registration import registration_of
@@ -72,5 +74,5 @@ def test_my_reports_lists_only_ones_own(attended, file_report):
     event, users = attended
     file_report(event, users[0], users[1])
     file_report(event, users[2], users[0])
-    [mine] = reports.my_reports(users[0])
+    [mine] = queries.my_reports(users[0])
     assert (mine.person.id, mine.event.id) == (users[1].id, event.id)

@@ -1,6 +1,6 @@
 """A person's card, a block and a report reach only someone the reader met:
 a tablemate at the published seating of an evening that has started
-(``meetup.matching.met``). A fellow registrant before the evening, someone at
+(``meetup.seating.queries.met``). A fellow registrant before the evening, someone at
 another table, a name in a draft: the same 404 as a person who does not
 exist, and nothing is written."""
 
@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from meetup.conduct import blocks, queries, reports
-from meetup.conduct.pairs import Block, Report
+from meetup.conduct import queries
+from meetup.conduct.services import blocks, reports
+from meetup.rules.models import Block, Report
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.seating import services as seating

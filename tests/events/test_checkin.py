@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from meetup.conduct import services as conduct
+from meetup.conduct.services.code import publish_version
+from meetup.rules.queries import has_acknowledged_current
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in, undo_check_in
@@ -72,8 +73,8 @@ def test_a_changed_event_code_must_be_accepted_again_before_check_in(event, host
 
 def test_a_new_platform_code_must_be_accepted_again_before_check_in(event, host, user, sign_up_for, now, door_open):
     registration = sign_up_for(event, user)
-    conduct.publish_version(text_en="Version two.", text_ja="第2版。", now=now)
-    assert not conduct.has_acknowledged_current(user.id, event)
+    publish_version(text_en="Version two.", text_ja="第2版。", now=now)
+    assert not has_acknowledged_current(user.id, event)
     with pytest.raises(DomainError, match="needs to accept"):
         check_in(host, event.id, registration.id, now=door_open)
     acknowledge_conduct(user, event.id, accepted=True, now=now)

@@ -36,7 +36,7 @@ def test_demo_past_evenings_give_tonights_people_history_and_matches(app):
 
 def test_demo_has_a_site_admin_and_an_open_report_in_the_hosts_queue(app):
     from meetup.accounts.models import User
-    from meetup.conduct.pairs import Report
+    from meetup.rules.models import Report
 
     app.test_cli_runner().invoke(args=["demo"])
     assert db.session.scalar(select(User).where(User.email == "admin@example.com")).is_admin

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from datetime import timedelta
 
-from meetup.conduct.models import ConductAcknowledgement
+from meetup.rules.models import ConductAcknowledgement
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 from meetup.events.services import events as hosting

@@ -76,7 +76,7 @@ ROUTES = {
         "other_shared": ["y"]}, frozenset({"email", "phone", "line_id", "website", "other"})),
     "accounts.change_password": Route("actor", _w("/profile/password"), {
         "current_password": [DEMO_PASSWORD], "new_password": ["another long password"]}),
-    "accounts.delete_account": Route("actor", _w("/profile/delete"), {"password": ["wrong", DEMO_PASSWORD]}),
+    "privacy.delete_account": Route("actor", _w("/profile/delete"), {"password": ["wrong", DEMO_PASSWORD]}),
     "events.create": Route("host", _w("/events/new"), EVENT, frozenset(EVENT_ECHOED)),
     "events.edit": Route("host", _w("/events/{draft}/edit"), EVENT, frozenset(EVENT_ECHOED)),
     "events.publish": Route("host", _w("/events/{draft}/publish")),

@@ -6,14 +6,14 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from meetup.conduct import blocks
-from meetup.conduct.pairs import Report
+from meetup.conduct.services import blocks
+from meetup.rules.models import Report
 from meetup.demo import DEMO_EVENT_TITLE, MEMBERS, TONIGHT_TITLE, load_demo
 from meetup.events.models import DRAFT, Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.accounts.models import User
-from meetup.matching.models import Match
+from meetup.rules.models import Match
 from meetup.matching.services.notes import save_note
 from meetup.seating import services as seating
 from tests.clock import NOW

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from meetup.accounts.models import User
 from meetup.extensions import db
-from meetup.mail import sender
+from meetup.mail.services import sender
 from meetup.mail.models import OutboxMessage
-from meetup.mail.sender import LEASE, send_pending
+from meetup.mail.services.sender import LEASE, send_pending
 from tests.events.test_concurrency import simultaneously
 
 NOW = datetime(2031, 5, 1, 10, 0)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from meetup.extensions import db
-from meetup.mail import sender
+from meetup.mail.services import sender
 from meetup.mail.models import OutboxMessage
 
 FAILURES = [OperationalError("SELECT …", {}, Exception("database is locked\nmore detail")),

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from meetup.accounts.services import update_profile
-from meetup.conduct import moderation
+from meetup.conduct.services import moderation
 from meetup.extensions import db
-from meetup.mail import sender
+from meetup.mail.services import sender
 from meetup.mail.models import OutboxMessage
-from meetup.mail.sender import send_pending
+from meetup.mail.services.sender import send_pending
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from tests.conduct.conftest import attended, file_report  # noqa: F401  (shared fixtures)

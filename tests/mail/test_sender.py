@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.mail.outbox import render
-from meetup.mail.sender import send_pending
+from meetup.mail.services.outbox import render
+from meetup.mail.services.sender import send_pending
 
 
 def queue(user, subject="予約を確認しました", body="Body line\n2行目"):

@@ -7,7 +7,7 @@ import pytest
 
 from meetup.errors import NotFoundError
 from meetup.events.services.checkin import check_in
-from meetup.matching.met import tablemate_ids
+from meetup.seating.queries import tablemate_ids
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import WindowClosedError, save_choices
 from meetup.matching.services.reveal import reveal_matches

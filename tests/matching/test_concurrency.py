@@ -11,7 +11,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.matching.models import Match, Reveal
+from meetup.matching.models import Reveal
+from meetup.rules.models import Match
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import services as seating

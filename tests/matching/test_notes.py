@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
-from meetup.matching.models import NOTE_MAX, Note
+from meetup.seating.models import NOTE_MAX, Note
 from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
 from meetup.seating import services as seating
@@ -25,7 +25,7 @@ def met_evening(seated):
 
 
 def _mate_and_stranger(event, me):
-    from meetup.matching.met import tablemate_ids
+    from meetup.seating.queries import tablemate_ids
 
     return tablemate_ids(event, me.id, NOW)
 

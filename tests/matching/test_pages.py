@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from meetup.accounts.services import update_contacts
 from meetup.extensions import db
-from meetup.matching.models import Match
+from meetup.rules.models import Match
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import save_choices
 from tests.clock import NOW

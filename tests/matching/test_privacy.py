@@ -27,7 +27,8 @@ from sqlalchemy import select
 from meetup.accounts.services import make_admin, update_contacts
 from meetup.extensions import db, limiter
 from meetup.mail.models import OutboxMessage
-from meetup.matching.models import Match, Note
+from meetup.rules.models import Match
+from meetup.seating.models import Note
 from meetup.matching.services.notes import save_note
 from tests.conftest import csrf_token
 from tests.matching.conftest import shift_event

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from meetup.conduct.pairs import Block
+from meetup.rules.models import Block
 from meetup.extensions import db
-from meetup.matching.models import Match, Reveal, mutual_pairs
+from meetup.matching.models import Reveal
+from meetup.rules.models import Match
+from meetup.rules.queries import mutual_pairs
 from meetup.matching.queries import matches_made
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due, reveal_due_for, reveal_matches

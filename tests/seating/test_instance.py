@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from meetup.conduct.pairs import Block, Report
+from meetup.rules.models import Block, Report
 from meetup.errors import DomainError
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
-from meetup.matching.models import Match
+from meetup.rules.models import Match
 from meetup.seating import services
 from meetup.seating.instance import build_instance, person_key
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from meetup.conduct.pairs import Block, Report
+from meetup.rules.models import Block, Report
 from meetup.extensions import db
 from meetup.seating import services
 from tests.conftest import csrf_token

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from meetup.conduct.pairs import Block, Report
+from meetup.rules.models import Block, Report
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 
-from meetup.conduct import services as conduct
+from meetup.rules.queries import has_acknowledged_current
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, PUBLISHED, Registration
 from meetup.events.services import EVENT_NOT_FOUND
@@ -47,7 +47,7 @@ def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Re
             raise CheckInError(_l("%(name)s does not have a confirmed seat.", name=registration.user.display_name))
         if registration.checked_in_at is not None:
             return registration
-        if not conduct.has_acknowledged_current(registration.user_id, event):
+        if not has_acknowledged_current(registration.user_id, event):
             raise CheckInError(_l("%(name)s needs to accept the current code of conduct before check-in. "
                                   "They can do it on the event page.", name=registration.user.display_name))
         registration.checked_in_at = now

@@ -12,8 +12,8 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy import true as sa_true
 
 from meetup.accounts.models import User
-from meetup.conduct import bans
-from meetup.conduct import services as conduct
+from meetup.rules import queries as rules
+from meetup.rules.services import BANNED, BannedError, acknowledge
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
@@ -57,11 +57,11 @@ _WAITING_AHEAD = select(func.count()).select_from(Registration).where(
 # banned them, and the code of conduct they must accept.
 _person, _host_id, _revision = bindparam("user_id"), bindparam("host_id"), bindparam("revision")
 _seat_tally = _SEATS.subquery()
-_version = conduct.current_version_column()
+_version = rules.current_version_column()
 _STANDING = (
-    select(User, Registration, _seat_tally, bans.banned_column(_host_id, _person).label("banned"),
+    select(User, Registration, _seat_tally, rules.banned_column(_host_id, _person).label("banned"),
            _version.label("code_version"),
-           conduct.acknowledged_current_column(_person, _event_id, _revision, _version).label("acknowledged"))
+           rules.acknowledged_current_column(_person, _event_id, _revision, _version).label("acknowledged"))
     .select_from(User).join(_seat_tally, sa_true())
     .outerjoin(Registration, and_(Registration.event_id == _event_id, Registration.user_id == User.id))
     .where(User.id == _person)
@@ -131,12 +131,13 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
             raise RegistrationClosedError(reason)
         standing = db.session.execute(_STANDING, {"user_id": actor_id, "event_id": event.id, "host_id": event.host_id,
                                                   "revision": event.conduct_revision}).one()
-        bans.refuse_if_banned(standing.banned)
+        if standing.banned:
+            raise BannedError(BANNED)
         registration = standing.Registration
         if registration is not None and registration.status != CANCELLED:
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
-        conduct.acknowledge(actor_id, event, accepted=acknowledged, now=now,
+        acknowledge(actor_id, event, accepted=acknowledged, now=now,
                             read=(standing.code_version, standing.acknowledged))
         seat_free = standing.confirmed < event.capacity
         queue_number = 1 + (standing.last_in_queue or 0)
@@ -216,4 +217,4 @@ def acknowledge_conduct(actor, event_id: int, *, accepted: bool, now: datetime) 
         registration = registration_of(actor.id, event.id)
         if registration is None or registration.status == CANCELLED:
             raise NotRegisteredError(_l("You are not registered for this event."))
-        conduct.acknowledge(actor.id, event, accepted=accepted, now=now)
+        acknowledge(actor.id, event, accepted=accepted, now=now)

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.conduct import services as conduct
+from meetup.rules.queries import current_code
 from meetup.errors import DomainError
 from meetup.events import export, queries
 from meetup.events.forms import CheckInSearchForm, EventForm, event_details, fill_event_form
@@ -29,7 +29,7 @@ def create():
         else:
             flash(_("Your draft is saved. Only you can see it until you publish it."), "success")
             return redirect(url_for("events.dashboard", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None, code=conduct.current_code())
+    return render_template("events/form.html", form=form, event=None, code=current_code())
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -47,7 +47,7 @@ def edit(event_id: int):
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("events.dashboard", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event, code=conduct.current_code())
+    return render_template("events/form.html", form=form, event=event, code=current_code())
 
 
 def _act(event_id: int, operation, done_message: str, to="events.dashboard"):
@@ -89,7 +89,7 @@ def dashboard(event_id: int):
     event = queries.managed_event(current_user, event_id)
     board = queries.dashboard(event)
     return no_store(render_template("events/dashboard.html", event=event, board=board,
-                                    code=conduct.current_code(), now=utcnow()))
+                                    code=current_code(), now=utcnow()))
 
 
 @bp.get("/<int:event_id>/attendees.csv")

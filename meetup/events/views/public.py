@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.conduct import bans
+from meetup.rules.services import BANNED
 from meetup.errors import DomainError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
@@ -72,7 +72,7 @@ def register(event_id: int):
     if refusal is not None:
         apply_error(form, refusal)
     return render_template("events/register.html", event=event, form=form.offer(event), code=page.code,
-                           page=page, closed=page.closed_reason or (bans.BANNED if page.banned else None))
+                           page=page, closed=page.closed_reason or (BANNED if page.banned else None))
 
 
 @bp.post("/<int:event_id>/cancel-registration")

@@ -17,7 +17,7 @@ from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
-from meetup.matching.met import attended, tablemate_ids
+from meetup.seating.queries import attended, tablemate_ids
 from meetup.matching.models import MeetAgainChoice, Reveal
 
 class WindowClosedError(DomainError):

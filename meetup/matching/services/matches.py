@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.matching.models import Match
+from meetup.rules.models import Match
 
 NO_SUCH_MATCH = _l("There is no such match.")
 

@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from meetup.accounts.models import User
-from meetup.conduct.pairs import forbidden_pairs
+from meetup.rules.queries import forbidden_pairs
 from meetup.events.models import Event, Registration
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.mail import enqueue, external_url
 from meetup.matching import window
-from meetup.matching.models import Match, MeetAgainChoice, Reveal, new_public_id, ordered
+from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.rules.models import Match, new_public_id, ordered
 
 # No window is shorter than a day, so older events are the only candidates.
 SHORTEST_WINDOW = timedelta(days=1)

@@ -1,15 +1,4 @@
-"""Deleting an account everywhere: the one operation that reaches across
-domains, so it sits above them (accounts, events, meet-again, conduct) and
-calls each in turn.
-
-Seats at upcoming events are given up first, each in its own locked
-transaction so the waitlist moves on as for any cancellation. Then one
-transaction removes the rest of the person's own data — their intros for
-the day, private notes, meet-again choices, blocks — ends their matches, and
-scrubs the account. Reports about or by them stay with the hosts who must act
-on them; history other people hold (who sat where) keeps its shape with a
-nameless account.
-"""
+"""Deleting an account everywhere (see the package docstring)."""
 
 from datetime import datetime
 
@@ -17,11 +6,13 @@ from sqlalchemy import delete, or_, select, update
 
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
-from meetup.conduct.pairs import Block
+from meetup.rules.models import Block
 from meetup.events.models import CANCELLED, Event, Registration
 from meetup.events.services.registration import cancel_registration
 from meetup.extensions import db
-from meetup.matching.models import Match, MeetAgainChoice, Note
+from meetup.matching.models import MeetAgainChoice
+from meetup.rules.models import Match
+from meetup.seating.models import Note
 
 
 def delete_account(user: User, *, password: str, now: datetime) -> None:

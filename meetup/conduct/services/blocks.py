@@ -7,20 +7,16 @@ the two ends silently, and meet-again never pairs them (``is_forbidden``).
 Undoing a block does not bring an ended match back.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
-from meetup.accounts.models import User
-from meetup.conduct.pairs import Block
-from meetup.conduct.people import shared_event
+from meetup.conduct.queries import block_of, shared_event
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.matching.models import Match, ordered
+from meetup.rules.models import Block, Match, ordered
 
 
 def block(actor, event_id: int, user_id: int, *, now: datetime) -> Block:
@@ -58,23 +54,3 @@ def unblock(actor, user_id: int) -> None:
         raise NotFoundError(_l("You have not blocked this person."))
     db.session.delete(record)
     db.session.commit()
-
-
-def block_of(blocker_id: int, blocked_id: int) -> Block | None:
-    return db.session.scalar(select(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id))
-
-
-@dataclass
-class BlockedPerson:
-    block: Block
-    person: User
-
-
-def blocked_people(actor) -> list[BlockedPerson]:
-    """Everyone the actor blocked, most recent first (one query). Only the
-    actor's own blocks: who blocked the actor is never shown."""
-    person = aliased(User)
-    rows = db.session.execute(
-        select(Block, person).join(person, and_(person.id == Block.blocked_id))
-        .where(Block.blocker_id == actor.id).order_by(Block.created_at.desc(), Block.id.desc()))
-    return [BlockedPerson(block, user) for block, user in rows]

@@ -1,5 +1,6 @@
-"""Bans from a host's events: refusing registration, and clearing the banned
-person out of the host's upcoming events.
+"""Banning someone from a host's events: recording the ban, and clearing the
+banned person out of the host's upcoming events (registration refuses them
+through ``meetup.rules.services.refuse_if_banned``).
 
 A ban takes the locks of every upcoming event of the host (in id order, the
 same order whoever bans), so a registration racing the ban either finishes
@@ -9,48 +10,21 @@ waitlist through the registration service's own promotion.
 
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from meetup.accounts.models import User
-from meetup.conduct.actions import Ban
 from meetup import database
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
+from meetup.events.services.registration import fill_free_seats
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail import enqueue, external_url
-
-BANNED = _l("We are sorry, but the host of this event is not accepting registrations from you. "
-            "If you think this is a mistake, please contact the host.")
-
-
-class BannedError(DomainError):
-    """The person is banned from this host's events."""
-
+from meetup.rules.models import Ban
+from meetup.rules.queries import active_ban
 
 class AlreadyBannedError(DomainError):
     pass
-
-
-def _in_force(host_id, user_id):
-    """The host's ban on the person that has not been lifted (values, columns or bound parameters)."""
-    return and_(Ban.host_id == host_id, Ban.user_id == user_id, Ban.lifted_at.is_(None))
-
-
-def active_ban(host_id: int, user_id: int) -> Ban | None:
-    return db.session.scalar(select(Ban).where(_in_force(host_id, user_id)))
-
-
-def refuse_if_banned(banned: bool) -> None:
-    """For the registration service, with ``banned_column`` read after the event's lock."""
-    if banned:
-        raise BannedError(BANNED)
-
-
-def banned_column(host_id, user_id):
-    """Whether the host has an active ban on the person, as a column of a
-    caller's query (the arguments are columns or bound parameters)."""
-    return select(Ban.id).where(_in_force(host_id, user_id)).exists()
 
 
 def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:
@@ -65,8 +39,6 @@ def apply_ban(actor, host_id: int, user_id: int, *, report_id: int | None, event
     registrations for those events, promoting the waitlist. The caller commits.
 
     Returns the ban and the events whose registration was cancelled."""
-    from meetup.events.services.registration import fill_free_seats  # registration imports this module
-
     if host_id == user_id:
         raise DomainError(_l("A host cannot be banned from their own events."))
     if active_ban(host_id, user_id) is not None:

@@ -10,14 +10,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from meetup.conduct import bans
-from meetup.conduct.actions import BAN, DISMISS, LIFT, NOTE_MAX, WARN, Ban, ModerationAction
-from meetup.conduct.pairs import BANNED, DISMISSED, OPEN, WARNED, Report
-from meetup.conduct.services import current_code
+from meetup.conduct.models import BAN, DISMISS, LIFT, NOTE_MAX, WARN, ModerationAction
+from meetup.conduct.services import bans
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.rules.models import BANNED, DISMISSED, OPEN, WARNED, Ban, Report
+from meetup.rules.queries import current_code
 from meetup.mail import enqueue, external_url
 
 REPORT_NOT_FOUND = _l("There is no such report.")

@@ -6,20 +6,16 @@ never learns of it from anything a report changes. The pair is kept apart at
 every later table: ``forbidden_pairs`` reads reports whatever their status.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
-from meetup.accounts.models import User
-from meetup.conduct.pairs import REPORT_CATEGORIES, Report
-from meetup.conduct.people import shared_event
+from meetup.conduct.queries import report_of, shared_event
 from meetup.errors import DomainError, NotAllowedError
 from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.rules.models import REPORT_CATEGORIES, Report
 from meetup.mail import enqueue, external_url
 
 DESCRIPTION_MAX = 2000
@@ -73,25 +69,3 @@ def report(actor, event_id: int, user_id: int, *, category: str, description: st
 
 def _already_reported():
     return _l("You have already reported this person for this event. You can follow it under My reports.")
-
-
-def report_of(reporter_id: int, reported_id: int, event_id: int) -> Report | None:
-    return db.session.scalar(select(Report).where(
-        Report.reporter_id == reporter_id, Report.reported_id == reported_id, Report.event_id == event_id))
-
-
-@dataclass
-class MyReport:
-    report: Report
-    person: User
-    event: Event
-
-
-def my_reports(actor) -> list[MyReport]:
-    """The reports the actor made, newest first, with whom and where (one query)."""
-    person = aliased(User)
-    rows = db.session.execute(
-        select(Report, person, Event).join(person, person.id == Report.reported_id)
-        .join(Event, Event.id == Report.event_id)
-        .where(Report.reporter_id == actor.id).order_by(Report.created_at.desc(), Report.id.desc()))
-    return [MyReport(report, user, event) for report, user, event in rows]

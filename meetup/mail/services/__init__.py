@@ -1,0 +1,1 @@
+"""Writing mail to the outbox (``outbox``) and sending what is pending (``sender``)."""
