@@ -14,8 +14,8 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -81,9 +81,7 @@ def random_balanced(instance: Instance, rng: random.Random, tries: int = 2000) -
     None when no try kept every forbidden pair apart (and every fixed place).
     """
     n, tables = instance.size, instance.table_count
-    capacity = [
-        instance.small_table_size + (1 if t < instance.large_table_count else 0) for t in range(tables)
-    ]
+    capacity = [instance.small_table_size + (1 if t < instance.large_table_count else 0) for t in range(tables)]
     for _ in range(tries):
         seating = []
         for _round in range(instance.rounds):

@@ -53,7 +53,12 @@ PEOPLE = 100  # logged-in people per logged-in page (each log-in is a real scryp
 # The production set-up of deploy/gunicorn.conf.py (threaded workers, two per core, access log on).
 # Sync workers are left out: with no nginx in front to buffer, a user who thinks on an open
 # connection holds a sync worker, so the latency run would measure that, not the app.
-SERVERS = [("gunicorn -c deploy/gunicorn.conf.py (gthread, 2 workers per core × 16 threads)", ["-c", "deploy/gunicorn.conf.py"])]
+SERVERS = [
+    (
+        "gunicorn -c deploy/gunicorn.conf.py (gthread, 2 workers per core × 16 threads)",
+        ["-c", "deploy/gunicorn.conf.py"],
+    )
+]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -112,12 +117,19 @@ def _populate(url: str):
 
 # --- the server -------------------------------------------------------------
 
+
 def _start_server(url: str, options: list[str], log: Path) -> subprocess.Popen:
-    env = dict(os.environ, MEETUP_ENV="production", SECRET_KEY=_SECRET, DATABASE_URL=url,
-               RATELIMIT_STORAGE_URI="memory://")
+    env = dict(
+        os.environ, MEETUP_ENV="production", SECRET_KEY=_SECRET, DATABASE_URL=url, RATELIMIT_STORAGE_URI="memory://"
+    )
     with open(log, "ab") as output:  # the access log goes there too, not into the report
-        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), *options, "--bind", f"127.0.0.1:{PORT}",
-                                   "wsgi:app"], cwd=ROOT, env=env, stdout=output, stderr=output)
+        server = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), *options, "--bind", f"127.0.0.1:{PORT}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=output,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -156,8 +168,9 @@ def _get(path: str):
 def _log_in(email: str, page: str) -> tuple[str, str]:
     """Through the real /login form; then open ``page`` for its CSRF token. (cookie, token)"""
     status, html, cookie = _request("GET", "/login")
-    status, _, cookie = _request("POST", "/login", cookie,
-                                 {"email": email, "password": PASSWORD, "csrf_token": CSRF.search(html).group(1)})
+    status, _, cookie = _request(
+        "POST", "/login", cookie, {"email": email, "password": PASSWORD, "csrf_token": CSRF.search(html).group(1)}
+    )
     assert status == 302, f"log-in of {email} answered {status}"
     status, html, cookie = _request("GET", page, cookie)
     assert status == 200, f"{page} answered {status} for {email}"
@@ -167,35 +180,67 @@ def _log_in(email: str, page: str) -> tuple[str, str]:
 
 # --- measuring --------------------------------------------------------------
 
+
 def _inputs(data, work: Path) -> dict[str, tuple[str, Path]]:
     """wrk's data files: event paths, and people logged in once each."""
     seated = [(event, person) for event, people in data.tonight.items() for person in people][:PEOPLE]
     joining = [(event, person) for event, people in data.open.items() for person in people][:PEOPLE]
     with ThreadPoolExecutor(4) as pool:
-        tables = list(pool.map(lambda ep: (f"/events/{ep[0]}/my-tables",
-                                           _log_in(data.emails[ep[1]], f"/events/{ep[0]}/my-tables")[0]), seated))
+        tables = list(
+            pool.map(
+                lambda ep: (f"/events/{ep[0]}/my-tables", _log_in(data.emails[ep[1]], f"/events/{ep[0]}/my-tables")[0]),
+                seated,
+            )
+        )
         joins = list(pool.map(lambda ep: (ep[0], *_log_in(data.emails[ep[1]], f"/events/{ep[0]}/register")), joining))
-    files = {"paths": [f"/events/{event}" for event in data.events], "healthz": ["/healthz"],
-             "mytables": ["\t".join(row) for row in tables], "register": [f"{e}\t{c}\t{t}" for e, c, t in joins]}
+    files = {
+        "paths": [f"/events/{event}" for event in data.events],
+        "healthz": ["/healthz"],
+        "mytables": ["\t".join(row) for row in tables],
+        "register": [f"{e}\t{c}\t{t}" for e, c, t in joins],
+    }
     for name, lines in files.items():
         (work / f"{name}.txt").write_text("\n".join(lines) + "\n")
-    return {"Ceiling: /healthz": ("paths", work / "healthz.txt"),
-            "Event page /events/<id>": ("paths", work / "paths.txt"),
-            "Registration flow (form, register, cancel)": ("register", work / "register.txt"),
-            "My tables /events/<id>/my-tables": ("mytables", work / "mytables.txt")}
+    return {
+        "Ceiling: /healthz": ("paths", work / "healthz.txt"),
+        "Event page /events/<id>": ("paths", work / "paths.txt"),
+        "Registration flow (form, register, cancel)": ("register", work / "register.txt"),
+        "My tables /events/<id>/my-tables": ("mytables", work / "mytables.txt"),
+    }
 
 
 def _wrk(mode: str, data_file: Path, seconds: int, think_ms: int = 0) -> dict:
-    env = dict(os.environ, LOAD_MODE=mode, LOAD_DATA=str(data_file), LOAD_THREADS=str(THREADS),
-               LOAD_THINK_MS=str(think_ms))
+    env = dict(
+        os.environ, LOAD_MODE=mode, LOAD_DATA=str(data_file), LOAD_THREADS=str(THREADS), LOAD_THINK_MS=str(think_ms)
+    )
     connections = CONNECTIONS
-    out = subprocess.run(["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                          "-s", str(ROOT / "benchmarks/load.lua"), f"http://127.0.0.1:{PORT}"],
-                         env=env, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{THREADS}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "benchmarks/load.lua"),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
     fields = dict(re.findall(r"(\w+)=(\S*)", out.split("RESULT", 1)[1]))
-    return {"rps": int(fields["requests"]) / (int(fields["duration_us"]) / 1e6),
-            "p50": int(fields["p50"]) / 1000, "p95": int(fields["p95"]) / 1000, "p99": int(fields["p99"]) / 1000,
-            "socket_errors": int(fields["socket_errors"]), "statuses": fields["statuses"]}
+    return {
+        "rps": int(fields["requests"]) / (int(fields["duration_us"]) / 1e6),
+        "p50": int(fields["p50"]) / 1000,
+        "p95": int(fields["p95"]) / 1000,
+        "p99": int(fields["p99"]) / 1000,
+        "socket_errors": int(fields["socket_errors"]),
+        "statuses": fields["statuses"],
+    }
 
 
 def _measure_all(url: str, data, work: Path) -> dict:
@@ -215,8 +260,10 @@ def _measure_all(url: str, data, work: Path) -> dict:
             for _ in range(RUNS):
                 for page, (mode, data_file) in pages.items():
                     runs[page].append(_wrk(mode, data_file, DURATION))
-            users = {page: _wrk(mode, data_file, 3 * DURATION, think_ms=THINK_MS)
-                     for page, (mode, data_file) in pages.items()}
+            users = {
+                page: _wrk(mode, data_file, 3 * DURATION, think_ms=THINK_MS)
+                for page, (mode, data_file) in pages.items()
+            }
         finally:
             _stop_server(server)
         report[name] = {page: (_median(results), users[page]) for page, results in runs.items()}
@@ -254,14 +301,21 @@ def _cpu_per_request(url: str, data) -> list[tuple[str, float]]:
     from meetup import create_app
     from meetup.config import ProductionConfig
 
-    config = type("Measuring", (ProductionConfig,), {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": _SECRET, "RATELIMIT_STORAGE_URI": "memory://",
-        "WTF_CSRF_SSL_STRICT": False})  # the test client speaks https without a Referer
+    config = type(
+        "Measuring",
+        (ProductionConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": _SECRET,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "WTF_CSRF_SSL_STRICT": False,
+        },
+    )  # the test client speaks https without a Referer
     app = create_app(config)
     bare = app.jinja_env.from_string(_BARE)
     app.add_url_rule("/_bare", "bare", lambda: render_template(bare))
     app.add_url_rule("/_bare-logged-in", "bare_logged_in", login_required(lambda: render_template(bare)))
-    (event_id, people), = list(data.tonight.items())[:1]
+    ((event_id, people),) = list(data.tonight.items())[:1]
     open_id, joining = next(iter(data.open.items()))
     visitor, seated, joiner = app.test_client(), _client_of(app, data, people[0]), _client_of(app, data, joining[0])
     token = CSRF.search(joiner.get(f"/events/{open_id}/register").get_data(as_text=True)).group(1)
@@ -287,6 +341,7 @@ def _cpu_per_request(url: str, data) -> list[tuple[str, float]]:
                 times[label].append(time.process_time() - started)
     with app.app_context():
         from meetup.extensions import db
+
         db.engine.dispose()
     return [(label, statistics.median(values) * 1000) for label, values in times.items()]
 
@@ -294,19 +349,23 @@ def _cpu_per_request(url: str, data) -> list[tuple[str, float]]:
 def _client_of(app, data, person: int):
     client = app.test_client()
     html = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"email": data.emails[person], "password": PASSWORD,
-                                            "csrf_token": CSRF.search(html).group(1)})
+    response = client.post(
+        "/login", data={"email": data.emails[person], "password": PASSWORD, "csrf_token": CSRF.search(html).group(1)}
+    )
     assert response.status_code == 302, f"log-in answered {response.status_code}"
     return client
 
 
 # --- the report -------------------------------------------------------------
 
+
 def _markdown(data, report: dict, floor: list[tuple[str, float]]) -> str:
     lines = [
-        "# Load benchmark", "",
+        "# Load benchmark",
+        "",
         "Generated by `benchmarks/load.py` (issue 8). Target: every page at least 40% of the same server's",
-        f"`/healthz` throughput, and p99 under 100 ms at {CONNECTIONS} concurrent users.", "",
+        f"`/healthz` throughput, and p99 under 100 ms at {CONNECTIONS} concurrent users.",
+        "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}; "
         f"server, PostgreSQL and wrk share it; load average {os.getloadavg()[0]:.1f} when the report was written.",
         f"- Data: {', '.join(f'{v:,} {k}' for k, v in data.counts.items())}.",
@@ -317,24 +376,37 @@ def _markdown(data, report: dict, floor: list[tuple[str, float]]) -> str:
         "Little's law it is queueing: with no think time, p50 ≈ connections / throughput.",
         f"- Logged-in pages: {PEOPLE} people each, logged in once through `/login`; the registration flow "
         "cycles each person through GET form, POST register, POST cancel (figures per request).",
-        "", ]
+        "",
+    ]
     for name, pages in report.items():
         ceiling = pages["Ceiling: /healthz"][0]["rps"]
-        lines += [f"## {name}", "",
-                  f"| page | req/s | % of ceiling | p50 ms | p95 ms | p99 ms | responses | "
-                  f"{CONNECTIONS} users thinking: req/s, p50 / p95 / p99 ms | target |",
-                  "|---|---:|---:|---:|---:|---:|---|---:|---|"]
+        lines += [
+            f"## {name}",
+            "",
+            f"| page | req/s | % of ceiling | p50 ms | p95 ms | p99 ms | responses | "
+            f"{CONNECTIONS} users thinking: req/s, p50 / p95 / p99 ms | target |",
+            "|---|---:|---:|---:|---:|---:|---|---:|---|",
+        ]
         for page, (m, users) in pages.items():
             share = m["rps"] / ceiling if ceiling else 0.0
-            met = "—" if page.startswith("Ceiling") else (
-                "met" if share >= 0.4 and users["p99"] < 100 else
-                "missed: " + ", ".join(x for x, bad in [("throughput", share < 0.4), ("p99", users["p99"] >= 100)]
-                                       if bad))
+            met = (
+                "—"
+                if page.startswith("Ceiling")
+                else (
+                    "met"
+                    if share >= 0.4 and users["p99"] < 100
+                    else "missed: "
+                    + ", ".join(x for x, bad in [("throughput", share < 0.4), ("p99", users["p99"] >= 100)] if bad)
+                )
+            )
             statuses = " ".join(f"{k}×{v}" for k, v in sorted(m["statuses"].items()))
             if m["socket_errors"]:
                 statuses += f" socket errors×{m['socket_errors']}"
-            lines.append(f"| {page} | {m['rps']:.0f} | {share:.0%} | {m['p50']:.1f} | {m['p95']:.1f} | "
-                         f"{m['p99']:.1f} | {statuses} | {users['rps']:.0f}, {users['p50']:.1f} / {users['p95']:.1f} / {users['p99']:.1f} | {met} |")
+            lines.append(
+                f"| {page} | {m['rps']:.0f} | {share:.0%} | {m['p50']:.1f} | {m['p95']:.1f} | "
+                f"{m['p99']:.1f} | {statuses} | {users['rps']:.0f}, "
+                f"{users['p50']:.1f} / {users['p95']:.1f} / {users['p99']:.1f} | {met} |"
+            )
         lines.append("")
     ceiling = next(iter(report.values()))["Ceiling: /healthz"][0]["rps"]
     lines += _floor_markdown(floor, ceiling)
@@ -345,13 +417,18 @@ def _floor_markdown(floor: list[tuple[str, float]], ceiling: float) -> list[str]
     """The in-process table, and the share of the ceiling each request could reach at best."""
     machine = os.cpu_count() / ceiling * 1000  # ms of machine CPU one /healthz costs at saturation
     healthz = floor[0][1]
-    lines = ["## Where the time goes: CPU per request in the application", "",
-             f"Flask's test client in one process, production config, same database; median of {CPU_ROUNDS} "
-             "rounds, the requests taken in turn. Server, load generator and PostgreSQL time are not in it.",
-             f"At saturation one `/healthz` cost {machine:.1f} ms of the machine's CPU (cores / ceiling). A request "
-             "that costs the application x ms more than `/healthz` can reach at best "
-             f"{machine:.1f} / ({machine:.1f} + x) of the ceiling: the best case, before its own database time.", "",
-             "| request | CPU ms | × /healthz | best share of the ceiling |", "|---|---:|---:|---:|"]
+    lines = [
+        "## Where the time goes: CPU per request in the application",
+        "",
+        f"Flask's test client in one process, production config, same database; median of {CPU_ROUNDS} "
+        "rounds, the requests taken in turn. Server, load generator and PostgreSQL time are not in it.",
+        f"At saturation one `/healthz` cost {machine:.1f} ms of the machine's CPU (cores / ceiling). A request "
+        "that costs the application x ms more than `/healthz` can reach at best "
+        f"{machine:.1f} / ({machine:.1f} + x) of the ceiling: the best case, before its own database time.",
+        "",
+        "| request | CPU ms | × /healthz | best share of the ceiling |",
+        "|---|---:|---:|---:|",
+    ]
     for label, ms in floor:
         best = machine / (machine + max(0.0, ms - healthz))
         lines.append(f"| {label} | {ms:.2f} | {ms / healthz:.1f} | {best:.0%} |")

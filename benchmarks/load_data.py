@@ -22,15 +22,28 @@ USERS, COMMUNITIES = 3_000, 10
 PAST, TONIGHT, OPEN = 80, 10, 10
 ATTENDEES, TABLE_SIZE, ROUNDS = 40, 5, 3
 GOALS = ["learn", "peers", "practice-speaking", "collaborate", "share-info"]
-INDUSTRIES = ["tax-accountant", "lawyer", "judicial-scrivener", "administrative-scrivener", "labour-consultant",
-              "design", "it", "education", "restaurant", "healthcare", "finance", "marketing", "construction"]
+INDUSTRIES = [
+    "tax-accountant",
+    "lawyer",
+    "judicial-scrivener",
+    "administrative-scrivener",
+    "labour-consultant",
+    "design",
+    "it",
+    "education",
+    "restaurant",
+    "healthcare",
+    "finance",
+    "marketing",
+    "construction",
+]
 
 
 @dataclass
 class DataSet:
     events: list[int] = field(default_factory=list)
-    tonight: dict[int, list[int]] = field(default_factory=dict)   # event -> seated attendees
-    open: dict[int, list[int]] = field(default_factory=dict)      # event -> community members not registered
+    tonight: dict[int, list[int]] = field(default_factory=dict)  # event -> seated attendees
+    open: dict[int, list[int]] = field(default_factory=dict)  # event -> community members not registered
     emails: dict[int, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -39,9 +52,16 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
     rng = random.Random(seed)
     now = utcnow().replace(microsecond=0)
     data = DataSet()
-    users = [{"email": f"load{n}@example.com", "password_hash": password_hash, "display_name": f"Member {n}",
-              "industry": rng.choice(INDUSTRIES), "introduction": "Happy to talk about my work."}
-             for n in range(USERS)]
+    users = [
+        {
+            "email": f"load{n}@example.com",
+            "password_hash": password_hash,
+            "display_name": f"Member {n}",
+            "industry": rng.choice(INDUSTRIES),
+            "introduction": "Happy to talk about my work.",
+        }
+        for n in range(USERS)
+    ]
     ids = list(connection.scalars(sa.insert(User).returning(User.id, sort_by_parameter_order=True), users))
     data.emails = {user_id: row["email"] for user_id, row in zip(ids, users)}
     communities = [ids[k::COMMUNITIES] for k in range(COMMUNITIES)]
@@ -50,45 +70,90 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
     kinds = ["past"] * PAST + ["tonight"] * TONIGHT + ["open"] * OPEN
     events = []
     for n, kind in enumerate(kinds):
-        starts = {"past": now - timedelta(days=7 * (n + 1)), "tonight": now + timedelta(hours=3),
-                  "open": now + timedelta(days=14 + n)}[kind]
-        events.append({"host_id": hosts[n % COMMUNITIES], "title": f"Mixer {n}", "theme": "cross-industry",
-                       "description": "Tables of five, three rounds. No selling, no recruiting.",
-                       "state": "finished" if kind == "past" else "published", "starts_at": starts,
-                       "ends_at": starts + timedelta(hours=2), "registration_deadline": starts - timedelta(hours=1),
-                       "venue": "Shibuya, Tokyo", "capacity": 60, "table_size": TABLE_SIZE, "rounds": ROUNDS,
-                       "goals": GOALS, "published_at": starts - timedelta(days=30)})
-    data.events = list(connection.scalars(sa.insert(Event).returning(Event.id, sort_by_parameter_order=True),
-                                          events))
+        starts = {
+            "past": now - timedelta(days=7 * (n + 1)),
+            "tonight": now + timedelta(hours=3),
+            "open": now + timedelta(days=14 + n),
+        }[kind]
+        events.append(
+            {
+                "host_id": hosts[n % COMMUNITIES],
+                "title": f"Mixer {n}",
+                "theme": "cross-industry",
+                "description": "Tables of five, three rounds. No selling, no recruiting.",
+                "state": "finished" if kind == "past" else "published",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "registration_deadline": starts - timedelta(hours=1),
+                "venue": "Shibuya, Tokyo",
+                "capacity": 60,
+                "table_size": TABLE_SIZE,
+                "rounds": ROUNDS,
+                "goals": GOALS,
+                "published_at": starts - timedelta(days=30),
+            }
+        )
+    data.events = list(connection.scalars(sa.insert(Event).returning(Event.id, sort_by_parameter_order=True), events))
 
     registrations, seatings, seats, encounters = [], [], [], {}
     for n, (event_id, kind) in enumerate(zip(data.events, kinds)):
         members = communities[n % COMMUNITIES][1:]
         taken = rng.sample(members, ATTENDEES if kind != "open" else 30)
-        registrations += [{"event_id": event_id, "user_id": u, "status": "confirmed", "queue_number": q + 1,
-                           "goals": rng.sample(GOALS, 2), "intro": "Looking forward to it.",
-                           "registered_at": now, "confirmed_at": now} for q, u in enumerate(taken)]
+        registrations += [
+            {
+                "event_id": event_id,
+                "user_id": u,
+                "status": "confirmed",
+                "queue_number": q + 1,
+                "goals": rng.sample(GOALS, 2),
+                "intro": "Looking forward to it.",
+                "registered_at": now,
+                "confirmed_at": now,
+            }
+            for q, u in enumerate(taken)
+        ]
         if kind == "open":
             data.open[event_id] = [u for u in members if u not in set(taken)]
             continue
-        seatings.append({"event_id": event_id, "version": 1, "status": "published", "rounds": ROUNDS,
-                         "table_count": ATTENDEES // TABLE_SIZE, "published_at": now})
+        seatings.append(
+            {
+                "event_id": event_id,
+                "version": 1,
+                "status": "published",
+                "rounds": ROUNDS,
+                "table_count": ATTENDEES // TABLE_SIZE,
+                "published_at": now,
+            }
+        )
         for round_no in range(ROUNDS):
             rng.shuffle(taken)
             for table_no in range(ATTENDEES // TABLE_SIZE):
-                table = sorted(taken[table_no * TABLE_SIZE:(table_no + 1) * TABLE_SIZE])
+                table = sorted(taken[table_no * TABLE_SIZE : (table_no + 1) * TABLE_SIZE])
                 seats += [(event_id, round_no, u, table_no) for u in table]
                 for pair in combinations(table, 2):
                     encounters[(event_id, *pair)] = encounters.get((event_id, *pair), 0) + 1
         if kind == "tonight":
             data.tonight[event_id] = list(taken)
     connection.execute(sa.insert(Registration), registrations)
-    seating_ids = dict(zip([s["event_id"] for s in seatings], connection.scalars(
-        sa.insert(Seating).returning(Seating.id, sort_by_parameter_order=True), seatings)))
-    connection.execute(sa.insert(Seat), [{"seating_id": seating_ids[e], "round": r, "user_id": u, "table_no": t}
-                                         for e, r, u, t in seats])
-    connection.execute(sa.insert(Encounter), [{"event_id": e, "user_low_id": a, "user_high_id": b, "rounds": k}
-                                              for (e, a, b), k in encounters.items()])
-    data.counts = {"users": USERS, "events": len(events), "registrations": len(registrations),
-                   "seats": len(seats), "encounters": len(encounters)}
+    seating_ids = dict(
+        zip(
+            [s["event_id"] for s in seatings],
+            connection.scalars(sa.insert(Seating).returning(Seating.id, sort_by_parameter_order=True), seatings),
+        )
+    )
+    connection.execute(
+        sa.insert(Seat),
+        [{"seating_id": seating_ids[e], "round": r, "user_id": u, "table_no": t} for e, r, u, t in seats],
+    )
+    connection.execute(
+        sa.insert(Encounter),
+        [{"event_id": e, "user_low_id": a, "user_high_id": b, "rounds": k} for (e, a, b), k in encounters.items()],
+    )
+    data.counts = {
+        "users": USERS,
+        "events": len(events),
+        "registrations": len(registrations),
+        "seats": len(seats),
+        "encounters": len(encounters),
+    }
     return data

@@ -32,8 +32,7 @@ def community_instance(size: int, tables: int, rounds: int, seed: int) -> dict[s
     regulars = size - newcomers
     members = [f"m{i}" for i in range(regulars * 3 // 2)]  # the community is larger than tonight
     profile = {
-        m: (rng.choice(INDUSTRIES[: 6 + size // 40]), sorted(rng.sample(GOALS, rng.randint(1, 3))))
-        for m in members
+        m: (rng.choice(INDUSTRIES[: 6 + size // 40]), sorted(rng.sample(GOALS, rng.randint(1, 3)))) for m in members
     }
     met: dict[tuple[str, str], int] = {}
     for _event in range(6):
@@ -44,9 +43,7 @@ def community_instance(size: int, tables: int, rounds: int, seed: int) -> dict[s
                 for b in table[i + 1 :]:
                     met[(a, b)] = met.get((a, b), 0) + 1
     tonight = rng.sample(members, regulars)
-    people = [
-        {"id": m, "industry": profile[m][0], "goals": profile[m][1], "first_time": False} for m in tonight
-    ]
+    people = [{"id": m, "industry": profile[m][0], "goals": profile[m][1], "first_time": False} for m in tonight]
     for i in range(newcomers):
         industry = rng.choice(INDUSTRIES[: 6 + size // 40])
         goals = sorted(rng.sample(GOALS, rng.randint(1, 3)))
@@ -77,8 +74,7 @@ def golfer_instance(groups: int, size: int, rounds: int) -> dict[str, Any]:
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     instances = {
-        f"community-{n}-people-{t}-tables-{r}-rounds": community_instance(n, t, r, seed)
-        for n, t, r, seed in REALISTIC
+        f"community-{n}-people-{t}-tables-{r}-rounds": community_instance(n, t, r, seed) for n, t, r, seed in REALISTIC
     }
     instances["golfers-32-people-8-tables-10-rounds"] = golfer_instance(8, 4, 10)
     for name, instance in instances.items():

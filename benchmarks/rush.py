@@ -102,6 +102,7 @@ class Outcome:
 
 # --- log-ins (before the clock starts) --------------------------------------
 
+
 def log_in(server: Gunicorn, people: list[tuple[int, str]], event_id: int) -> list[Person]:
     """Each person (user id, email) logs in through /login in their own browser and
     opens the registration form, as they would before the evening opens."""
@@ -119,8 +120,10 @@ def log_in(server: Gunicorn, people: list[tuple[int, str]], event_id: int) -> li
 
 # --- the rush (timed) ---------------------------------------------------------
 
-def rush(server: Gunicorn, event_id: int, people: list[Person], spread: float,
-         timeout: float = REQUEST_TIMEOUT) -> list[Press]:
+
+def rush(
+    server: Gunicorn, event_id: int, people: list[Person], spread: float, timeout: float = REQUEST_TIMEOUT
+) -> list[Press]:
     """Everyone presses "Register": person i at i/n of ``spread`` seconds, each on a new
     connection (one browser each); an answer is the POST's own (the redirect is not followed)."""
     end_own_transaction()
@@ -131,16 +134,19 @@ async def _rush(host, port, event_id, people, spread, timeout) -> list[Press]:
     path = f"/events/{event_id}/register"
     start = time.perf_counter()
     gap = spread / max(1, len(people) - 1)
-    presses = await asyncio.gather(*(_press(host, port, path, person, start + n * gap, timeout)
-                                     for n, person in enumerate(people)))
+    presses = await asyncio.gather(
+        *(_press(host, port, path, person, start + n * gap, timeout) for n, person in enumerate(people))
+    )
     return list(presses)
 
 
 async def _press(host, port, path, person: Person, at: float, timeout: float) -> Press:
     body = urlencode(person.form, doseq=True).encode()
-    request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {person.cookie}\r\n"
-               "Content-Type: application/x-www-form-urlencoded\r\nAccept-Language: en\r\n"
-               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {person.cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nAccept-Language: en\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
     await asyncio.sleep(max(0.0, at - time.perf_counter()))
     press = Press(person, due=at, sent=time.perf_counter())
     try:
@@ -167,6 +173,7 @@ async def _exchange(host, port, request: bytes) -> bytes:
 
 # --- what happened -------------------------------------------------------------
 
+
 def outcome(event_id: int, presses: list[Press]) -> Outcome:
     """Read the evening's registrations as committed and check them against what each
     person was told (the flashed message in the session cookie the answer set).
@@ -181,10 +188,11 @@ def outcome(event_id: int, presses: list[Press]) -> Outcome:
     from meetup.extensions import db
 
     db.session.rollback()  # what the workers committed, not an older snapshot
-    rows = db.session.execute(select(Registration.id, Registration.user_id, Registration.status,
-                                     Registration.queue_number)
-                              .where(Registration.event_id == event_id)
-                              .order_by(Registration.queue_number)).all()
+    rows = db.session.execute(
+        select(Registration.id, Registration.user_id, Registration.status, Registration.queue_number)
+        .where(Registration.event_id == event_id)
+        .order_by(Registration.queue_number)
+    ).all()
     errors: dict[str, int] = {}
     for press in presses:
         if press.error or press.status != 302:
@@ -197,7 +205,7 @@ def outcome(event_id: int, presses: list[Press]) -> Outcome:
     # 1. One queue: numbers 1..n without gap or repeat, the seats going to its head.
     if [row.queue_number for row in rows] != list(range(1, len(rows) + 1)):
         problems.append("queue numbers are not 1..n without gaps or repeats")
-    if rows[:len(confirmed)] != confirmed:
+    if rows[: len(confirmed)] != confirmed:
         problems.append("a waitlisted person is ahead of a confirmed one")
     # 2. The settling order seen by PostgreSQL: each row is inserted inside the event's lock,
     #    so its id (drawn from a sequence at the insert) must rise with its queue number.
@@ -215,8 +223,11 @@ def outcome(event_id: int, presses: list[Press]) -> Outcome:
             continue
         told = " ".join(message for _category, message in cookies.loads(press.session).get("_flashes", []))
         number = WAITLIST_RE.search(told)
-        expected = (CONFIRMED_TEXT in told) if press.person.user_id in seated else (
-            number is not None and int(number.group(1)) == place.get(press.person.user_id))
+        expected = (
+            (CONFIRMED_TEXT in told)
+            if press.person.user_id in seated
+            else (number is not None and int(number.group(1)) == place.get(press.person.user_id))
+        )
         told_wrong += not expected
     if told_wrong:
         problems.append(f"{told_wrong} people were told something other than their place")
@@ -276,7 +287,8 @@ class Watch:
 
     _SESSIONS = sa.text(
         "SELECT pid, state, wait_event_type FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
 
     def __init__(self, server: Gunicorn, database_url: str):
         self.server = server
@@ -291,8 +303,12 @@ class Watch:
     def _sample(self) -> None:
         with self.engine.connect() as connection:
             while not self._stop.wait(SAMPLE_EVERY):
-                counts = {"waiting for the event's lock": 0, "running a statement": 0,
-                          "in a transaction, between statements": 0, "idle": 0}
+                counts = {
+                    "waiting for the event's lock": 0,
+                    "running a statement": 0,
+                    "in a transaction, between statements": 0,
+                    "idle": 0,
+                }
                 for pid, state, wait in connection.execute(self._SESSIONS):
                     self.backends[pid] = max(self.backends.get(pid, 0.0), _cpu_seconds(pid))
                     if wait == "Lock":
@@ -310,10 +326,12 @@ class Watch:
         with self.engine.connect() as connection:
             for pid, *_ in connection.execute(self._SESSIONS):
                 self.backends[pid] = max(self.backends.get(pid, 0.0), _cpu_seconds(pid))
-        return {"workers": sum(_cpu_seconds(pid) for pid in _children(self.server.process.pid)),
-                "backends": dict(self.backends),
-                "client": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
-                "machine": _machine_busy()}
+        return {
+            "workers": sum(_cpu_seconds(pid) for pid in _children(self.server.process.pid)),
+            "backends": dict(self.backends),
+            "client": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
+            "machine": _machine_busy(),
+        }
 
     def __enter__(self):
         self.before = self._snapshot()
@@ -330,9 +348,11 @@ class Watch:
         """CPU seconds spent during the rush, by whom."""
         (busy0, total0), (busy1, total1) = self.before["machine"], self.after["machine"]
         backends = sum(cpu - self.before["backends"].get(pid, 0.0) for pid, cpu in self.after["backends"].items())
-        spent = {"gunicorn workers": self.after["workers"] - self.before["workers"],
-                 "PostgreSQL (this database's sessions)": backends,
-                 "load generator (this process)": self.after["client"] - self.before["client"]}
+        spent = {
+            "gunicorn workers": self.after["workers"] - self.before["workers"],
+            "PostgreSQL (this database's sessions)": backends,
+            "load generator (this process)": self.after["client"] - self.before["client"],
+        }
         spent["everything else on the machine"] = max(0.0, busy1 - busy0 - sum(spent.values()))
         spent["idle"] = (total1 - total0) - (busy1 - busy0)
         return spent
@@ -346,11 +366,15 @@ class Watch:
 
 # --- the command -------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True,
-                        help="a PostgreSQL database for the script to create and drop, e.g. "
-                             "postgresql+psycopg://postgres@127.0.0.1:5432/rush_bench")
+    parser.add_argument(
+        "--database-url",
+        required=True,
+        help="a PostgreSQL database for the script to create and drop, e.g. "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/rush_bench",
+    )
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--seats", type=int, default=30)
     parser.add_argument("--spread", type=float, default=3.0, help="seconds over which the presses are spread")
@@ -367,8 +391,7 @@ def main() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # one socket per person at once
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * args.people + 256)), hard))
     facts = {"load before": os.getloadavg()}
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                             poolclass=sa.pool.NullPool)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     _create_scratch(admin, url.database)
     try:
         with tempfile.TemporaryDirectory() as work:
@@ -391,9 +414,10 @@ def _progress(message: str) -> None:
 
 def _create_scratch(admin: sa.Engine, name: str) -> None:
     with admin.connect() as connection:
-        comment = connection.execute(sa.text(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :name"),
-            {"name": name}).first()
+        comment = connection.execute(
+            sa.text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :name"),
+            {"name": name},
+        ).first()
         if comment is not None:
             if comment[0] != SCRATCH_COMMENT:
                 sys.exit(f"database {name} exists and was not made by this script: name a new one")
@@ -415,7 +439,7 @@ def _run(url: str, args, work: Path) -> dict:
     with app.app_context():
         upgrade()
         now = utcnow()
-        host, = add_people("host", 1)
+        (host,) = add_people("host", 1)
         event = hosting.create_event(host, event_details(now, capacity=args.seats), now=now)
         hosting.publish_event(host, event.id, now=now)
         event_id = event.id
@@ -436,8 +460,13 @@ def _run(url: str, args, work: Path) -> dict:
         result = outcome(event_id, presses)
         db.session.remove()
         db.engine.dispose()
-    return {"presses": presses, "outcome": result, "cpu": watch.cpu(), "sessions": watch.sessions(),
-            "tracebacks": tracebacks}
+    return {
+        "presses": presses,
+        "outcome": result,
+        "cpu": watch.cpu(),
+        "sessions": watch.sessions(),
+        "tracebacks": tracebacks,
+    }
 
 
 def _markdown(args, report: dict, facts: dict) -> str:
@@ -454,17 +483,27 @@ def _markdown(args, report: dict, facts: dict) -> str:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
-    cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("model name")), platform.processor())
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    cpu_model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     cpu = report["cpu"]
     lines = [
-        "# The rush: everyone registers at once", "",
+        "# The rush: everyone registers at once",
+        "",
         f"Generated by `benchmarks/rush.py` (issue 14) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"commit `{commit}`{' with uncommitted changes' if dirty else ''}.", "",
+        f"commit `{commit}`{' with uncommitted changes' if dirty else ''}.",
+        "",
         f"- Machine: {os.cpu_count()} CPU(s) ({cpu_model}), Python {platform.python_version()}; gunicorn, "
         "PostgreSQL and the load generator share it. Load average (1, 5, 15 min) "
         f"{_load(facts['load before'])} before the run, {_load(facts['load after'])} after.",
@@ -477,11 +516,13 @@ def _markdown(args, report: dict, facts: dict) -> str:
         f"{late * 1000:.0f} ms after its time). Latency: from opening the connection to the end of the POST's "
         f"answer (the 302; the page it redirects to is not fetched). Timeout per request {REQUEST_TIMEOUT:.0f} s.",
         "",
-        "Reproduce:", "",
+        "Reproduce:",
+        "",
         "```",
         f".venv/bin/python benchmarks/rush.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/rush_bench "
         f"--people {args.people} --seats {args.seats} --spread {args.spread:g}",
-        "```", "",
+        "```",
+        "",
         "| measure | figure | target | |",
         "|---|---:|---|---|",
         f"| confirmed | {result.confirmed} | exactly {args.seats} | {verdict(result.confirmed == args.seats)} |",
@@ -494,29 +535,42 @@ def _markdown(args, report: dict, facts: dict) -> str:
         f"| latency p50 / p95 / p99 | {p50:.2f} / {p95:.2f} / {p99:.2f} s | p99 under 2 s | {verdict(p99 < 2)} |",
         f"| latency min / max | {min(seconds):.2f} / {max(seconds):.2f} s | | |",
         "",
-        "## Queue order", "",
+        "## Queue order",
+        "",
         "The queue is the evening's registrations ordered by `queue_number`: under the event's row lock each "
         "registration takes 1 + the highest number so far, so the queue is the order in which the server "
-        "settled them. The first seats in it are confirmed and the waitlist is the rest, in that order. Checked:", "",
+        "settled them. The first seats in it are confirmed and the waitlist is the rest, in that order. Checked:",
+        "",
         "1. the numbers run 1..n with no gap or repeat, and the confirmed are the head of the queue;",
         "2. the rows' ids (a PostgreSQL sequence, drawn when the row is inserted inside the lock) rise with "
         "the queue numbers: PostgreSQL saw the same order;",
-        "3. every person was told their true place: \"confirmed\" for the head, \"waitlist, number k\" for the "
+        '3. every person was told their true place: "confirmed" for the head, "waitlist, number k" for the '
         "k-th waiting (read from the flashed message in the session cookie each answer set);",
         "4. nobody is ahead of someone whose answer had already arrived when they pressed: first come, "
-        "first served as far as anyone can observe.", "",
+        "first served as far as anyone can observe.",
+        "",
         "Result: " + ("all four hold." if not result.order_problems else "; ".join(result.order_problems) + "."),
         "",
-        "## Where the time goes", "",
+        "## Where the time goes",
+        "",
         f"CPU seconds spent while the rush ran ({wall:.1f} s × {os.cpu_count()} cores = "
-        f"{wall * os.cpu_count():.1f} s), by whom, from `/proc`:", "",
-        "| who | CPU s | ms per registration |", "|---|---:|---:|"]
-    lines += [f"| {who} | {value:.1f} | {value / len(presses) * 1000:.1f} |" for who, value in cpu.items()
-              if who != "idle"]
+        f"{wall * os.cpu_count():.1f} s), by whom, from `/proc`:",
+        "",
+        "| who | CPU s | ms per registration |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {who} | {value:.1f} | {value / len(presses) * 1000:.1f} |" for who, value in cpu.items() if who != "idle"
+    ]
     lines += [f"| idle | {cpu['idle']:.1f} | |"]
-    lines += ["", f"What this database's PostgreSQL sessions were doing, mean over {SAMPLE_EVERY * 1000:.0f} ms "
-              "samples of `pg_stat_activity` during the rush (the app's pool: up to 15 per worker):", "",
-              "| state | sessions |", "|---|---:|"]
+    lines += [
+        "",
+        f"What this database's PostgreSQL sessions were doing, mean over {SAMPLE_EVERY * 1000:.0f} ms "
+        "samples of `pg_stat_activity` during the rush (the app's pool: up to 15 per worker):",
+        "",
+        "| state | sessions |",
+        "|---|---:|",
+    ]
     lines += [f"| {state} | {mean:.1f} |" for state, mean in report["sessions"].items()]
     if report["tracebacks"]:
         lines += ["", "The server logged errors:", "", "```", report["tracebacks"][-3000:], "```"]

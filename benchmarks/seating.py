@@ -40,8 +40,20 @@ from meetup.timeutil import utcnow
 ATTENDEES = (50, 200)
 ROUNDS = 4
 RUNS = 3
-INDUSTRIES = ["tax-accountant", "lawyer", "judicial-scrivener", "design", "it", "education", "restaurant",
-              "healthcare", "finance", "marketing", "construction", "consulting"]
+INDUSTRIES = [
+    "tax-accountant",
+    "lawyer",
+    "judicial-scrivener",
+    "design",
+    "it",
+    "education",
+    "restaurant",
+    "healthcare",
+    "finance",
+    "marketing",
+    "construction",
+    "consulting",
+]
 
 
 def reset(engine):
@@ -54,49 +66,94 @@ def reset(engine):
 def populate(people: int, rng: random.Random):
     """A community of ``people`` who met at earlier events; all checked in tonight."""
     now = utcnow()
-    users = [User(email=f"b{people}-{n}@example.com", password_hash="!", display_name=f"Member {n}",
-                  industry=rng.choice(INDUSTRIES), contacts=ContactDetails()) for n in range(people)]
+    users = [
+        User(
+            email=f"b{people}-{n}@example.com",
+            password_hash="!",
+            display_name=f"Member {n}",
+            industry=rng.choice(INDUSTRIES),
+            contacts=ContactDetails(),
+        )
+        for n in range(people)
+    ]
     host = User(email=f"host{people}@example.com", password_hash="!", display_name="Host", industry="sme-consultant")
     db.session.add_all([host, *users])
     db.session.flush()
+
     def event(days):
         start = now + timedelta(days=days)
-        return Event(host_id=host.id, state="published", title=f"Evening {days}", starts_at=start,
-                     ends_at=start + timedelta(hours=2), registration_deadline=start, capacity=people,
-                     table_size=5, rounds=ROUNDS, goals=["learn", "peers", "collaborate"])
+        return Event(
+            host_id=host.id,
+            state="published",
+            title=f"Evening {days}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            registration_deadline=start,
+            capacity=people,
+            table_size=5,
+            rounds=ROUNDS,
+            goals=["learn", "peers", "collaborate"],
+        )
+
     earlier = [event(-30 * k) for k in range(1, 13)]  # a year of monthly evenings
     tonight = event(0)
     db.session.add_all([*earlier, tonight])
     db.session.flush()
-    db.session.execute(sa.insert(Registration), [
-        {"event_id": tonight.id, "user_id": u.id, "status": "confirmed", "queue_number": n + 1,
-         "goals": rng.sample(["learn", "peers", "collaborate"], rng.randint(1, 2)), "intro": "",
-         "registered_at": now, "confirmed_at": now, "checked_in_at": now}
-        for n, u in enumerate(users)])
+    db.session.execute(
+        sa.insert(Registration),
+        [
+            {
+                "event_id": tonight.id,
+                "user_id": u.id,
+                "status": "confirmed",
+                "queue_number": n + 1,
+                "goals": rng.sample(["learn", "peers", "collaborate"], rng.randint(1, 2)),
+                "intro": "",
+                "registered_at": now,
+                "confirmed_at": now,
+                "checked_in_at": now,
+            }
+            for n, u in enumerate(users)
+        ],
+    )
     encounters = set()
     for past in earlier:  # each earlier evening: 60% of the community, tables of five
         attended = rng.sample(users, int(people * 0.6))
-        for table in (attended[i:i + 5] for i in range(0, len(attended), 5)):
+        for table in (attended[i : i + 5] for i in range(0, len(attended), 5)):
             for a, b in combinations(sorted(u.id for u in table), 2):
                 encounters.add((past.id, a, b))
-    db.session.execute(sa.insert(Encounter), [
-        {"event_id": e, "user_low_id": a, "user_high_id": b, "rounds": 1} for e, a, b in encounters])
+    db.session.execute(
+        sa.insert(Encounter),
+        [{"event_id": e, "user_low_id": a, "user_high_id": b, "rounds": 1} for e, a, b in encounters],
+    )
     pairs = sorted({(a, b) for _, a, b in encounters})
-    db.session.execute(sa.insert(Match), [
-        {"user_low_id": a, "user_high_id": b, "event_id": earlier[0].id, "public_id": f"bm{people}-{a}-{b}",
-         "revealed_at": now} for a, b in rng.sample(pairs, min(len(pairs), people // 4))])
+    db.session.execute(
+        sa.insert(Match),
+        [
+            {
+                "user_low_id": a,
+                "user_high_id": b,
+                "event_id": earlier[0].id,
+                "public_id": f"bm{people}-{a}-{b}",
+                "revealed_at": now,
+            }
+            for a, b in rng.sample(pairs, min(len(pairs), people // 4))
+        ],
+    )
     db.session.commit()
     return host, tonight, len(encounters)
 
 
 def timed_solve(durations):
     """The engine as form_tables calls it, timing each call."""
+
     def wrapper(*args, **kwargs):
         start = time.perf_counter()
         try:
             return solve(*args, **kwargs)
         finally:
             durations.append(time.perf_counter() - start)
+
     return wrapper
 
 
@@ -136,7 +193,8 @@ def run(database_url: str, label: str) -> list[str]:
             rows.append(
                 f"| {label} | {people} x {ROUNDS} | {encounter_count:,} | {statistics.median(builds) * 1000:.0f} ms "
                 f"| {statistics.median(solves):.2f} s | {statistics.median(totals):.2f} s "
-                f"| {overhead * 1000:.0f} ms | {statistics.median(queries)} |")
+                f"| {overhead * 1000:.0f} ms | {statistics.median(queries)} |"
+            )
         db.engine.dispose()
     return rows
 
@@ -147,18 +205,26 @@ def main() -> None:
         rows += run(f"sqlite:///{scratch}/bench.sqlite3", "SQLite")
     if os.environ.get("MEETUP_BENCH_DATABASE_URL"):
         rows += run(os.environ["MEETUP_BENCH_DATABASE_URL"], "PostgreSQL")
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-               platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
     print("# Forming tables: database + engine\n")
-    print(f"Machine: {os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}. "
-          f"Medians of {RUNS} runs; engine budget 2 s.\n")
-    print("| database | attendees x rounds | earlier encounters | build instance | engine | form tables "
-          "(total) | total − engine | SQL statements |")
+    print(
+        f"Machine: {os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}. "
+        f"Medians of {RUNS} runs; engine budget 2 s.\n"
+    )
+    print(
+        "| database | attendees x rounds | earlier encounters | build instance | engine | form tables "
+        "(total) | total − engine | SQL statements |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
-    print("\n\"total − engine\" is everything that is not the search: reading the event, its people, their "
-          "history, matches and blocks, and writing the draft seating. SQL statements are per form-tables call "
-          "and stay the same from 50 to 200 people.")
+    print(
+        '\n"total − engine" is everything that is not the search: reading the event, its people, their '
+        "history, matches and blocks, and writing the draft seating. SQL statements are per form-tables call "
+        "and stay the same from 50 to 200 people."
+    )
 
 
 if __name__ == "__main__":

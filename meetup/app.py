@@ -73,8 +73,10 @@ def _load_config(app: Flask, config) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Row locks (meetup.database.lock_row) count on each statement seeing
         # what others committed before it: never the server's default, whatever it is.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                   "isolation_level": "READ COMMITTED"}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "isolation_level": "READ COMMITTED",
+        }
     app.config.update(url_settings(app.config["BASE_URL"]))
 
 
@@ -86,10 +88,14 @@ def url_settings(base_url: str) -> dict:
     host matching here), so the app still answers on any address it is served at."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise config_module.ConfigError(f"BASE_URL must be a full address such as https://meetup.example, "
-                                        f"not {base_url!r}.")
-    return {"SERVER_NAME": parts.netloc, "PREFERRED_URL_SCHEME": parts.scheme,
-            "APPLICATION_ROOT": parts.path.rstrip("/") or "/"}
+        raise config_module.ConfigError(
+            f"BASE_URL must be a full address such as https://meetup.example, not {base_url!r}."
+        )
+    return {
+        "SERVER_NAME": parts.netloc,
+        "PREFERRED_URL_SCHEME": parts.scheme,
+        "APPLICATION_ROOT": parts.path.rstrip("/") or "/",
+    }
 
 
 def _init_database(app: Flask) -> None:

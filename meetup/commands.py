@@ -35,8 +35,7 @@ def _needs_tables(app: Flask, callback):
             with app.app_context():  # through the session, whose transaction ends with the context
                 migrated = sa.inspect(db.session.connection()).has_table("alembic_version")
         except sa.exc.OperationalError as error:
-            raise click.ClickException(f"Cannot reach the database: {error.orig or error}".splitlines()[0]) \
-                from None
+            raise click.ClickException(f"Cannot reach the database: {error.orig or error}".splitlines()[0]) from None
         if not migrated:
             raise click.ClickException(NO_TABLES)
         return callback(*args, **kwargs)
@@ -72,8 +71,12 @@ def _register_all(app: Flask) -> None:
             click.echo(f"  {role:<7} {email:<32} {name}")
 
     @app.cli.command("send-mail")
-    @click.option("--every", type=click.IntRange(min=1, max=24 * 60 * 60), default=None,
-                  help="Keep running, sending every SECONDS (at most a day; for a worker service).")
+    @click.option(
+        "--every",
+        type=click.IntRange(min=1, max=24 * 60 * 60),
+        default=None,
+        help="Keep running, sending every SECONDS (at most a day; for a worker service).",
+    )
     def send_mail_command(every):
         """Send pending mail from the outbox through SMTP."""
         import smtplib
@@ -97,8 +100,10 @@ def _register_all(app: Flask) -> None:
                 app.logger.error("%s; trying again in %d s.", message, every)
             else:
                 if any(delivery) or every is None:
-                    click.echo(f"Sent {delivery.sent} message(s); {delivery.retried} failed and will be retried; "
-                               f"{delivery.set_aside} set aside (see the log).")
+                    click.echo(
+                        f"Sent {delivery.sent} message(s); {delivery.retried} failed and will be retried; "
+                        f"{delivery.set_aside} set aside (see the log)."
+                    )
             if every is None:
                 return
             time.sleep(every)

@@ -15,7 +15,7 @@ def normalise_database_url(url: str) -> str:
     """Give PostgreSQL URLs the psycopg 3 driver; hosting platforms omit it."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

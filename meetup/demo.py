@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.conduct.services.reports import report
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
-from meetup.conduct.services.reports import report
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc
@@ -24,8 +24,12 @@ from meetup.timeutil import utcnow
 
 DEMO_PASSWORD = "shibuya demo evening"
 
-HOST = ("host@example.com", "山本 恵美 (Emi Yamamoto)", "sme-consultant",
-        "Runs the monthly Shibuya professionals' mixer. Ask me about small-business support.")
+HOST = (
+    "host@example.com",
+    "山本 恵美 (Emi Yamamoto)",
+    "sme-consultant",
+    "Runs the monthly Shibuya professionals' mixer. Ask me about small-business support.",
+)
 
 ADMIN = ("admin@example.com", "運営 (Site admin)", "other", "Looks after the platform and its code of conduct.")
 
@@ -67,17 +71,28 @@ MEMBERS = [
 def _ensure_user(email: str, name: str, industry: str, introduction: str) -> User:
     user = accounts.find_by_email(email)
     if user is None:
-        user = accounts.sign_up(email=email, password=DEMO_PASSWORD, display_name=name,
-                                industry=industry, introduction=introduction)
+        user = accounts.sign_up(
+            email=email, password=DEMO_PASSWORD, display_name=name, industry=industry, introduction=introduction
+        )
     return user
 
 
 DEMO_EVENT_TITLE = "渋谷 士業・異業種交流会 (Shibuya professionals' mixer)"
 DEMO_CAPACITY = 24
-DEMO_GOALS = [("learn", "peers"), ("learn",), ("collaborate", "share-info"), ("practice-speaking", "learn"),
-              ("peers", "collaborate", "share-info")]
-DEMO_INTROS = ["他業種の集客方法を聞きたい", "Find someone to co-host a seminar with", "",
-               "一分間の自己紹介を練習したい", "Hear how other professions handle referrals"]
+DEMO_GOALS = [
+    ("learn", "peers"),
+    ("learn",),
+    ("collaborate", "share-info"),
+    ("practice-speaking", "learn"),
+    ("peers", "collaborate", "share-info"),
+]
+DEMO_INTROS = [
+    "他業種の集客方法を聞きたい",
+    "Find someone to co-host a seminar with",
+    "",
+    "一分間の自己紹介を練習したい",
+    "Hear how other professions handle referrals",
+]
 
 
 def _demo_start(now: datetime) -> datetime:
@@ -94,18 +109,32 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
         return
     now = utcnow()
     start = _demo_start(now)
-    event = hosting.create_event(host, hosting.EventDetails(
-        title=DEMO_EVENT_TITLE, theme="士業交流会", starts_at=start, ends_at=start + timedelta(hours=2, minutes=30),
-        capacity=DEMO_CAPACITY, venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
-        description="税理士・弁護士・司法書士から飲食店オーナーまで。5人テーブルで3ラウンド、毎月同じ顔ぶれと深く話せる会です。\n"
-                    "Professionals and every industry, five to a table, three rounds. The same community every month.",
-        goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
-        conduct_extra="名刺交換は各ラウンドの最後にまとめて行います。\nBusiness cards are exchanged at the end of each round.",
-    ), now=now)
+    event = hosting.create_event(
+        host,
+        hosting.EventDetails(
+            title=DEMO_EVENT_TITLE,
+            theme="士業交流会",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2, minutes=30),
+            capacity=DEMO_CAPACITY,
+            venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
+            description="税理士・弁護士・司法書士から飲食店オーナーまで。5人テーブルで3ラウンド、毎月同じ顔ぶれと深く話せる会です。\n"
+            "Professionals and every industry, five to a table, three rounds. The same community every month.",
+            goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+            conduct_extra="名刺交換は各ラウンドの最後にまとめて行います。\nBusiness cards are exchanged at the end of each round.",
+        ),
+        now=now,
+    )
     hosting.publish_event(host, event.id, now=now)
-    for n, member in enumerate(members[:DEMO_CAPACITY + 4]):
-        register(member, event.id, goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
-                 intro=DEMO_INTROS[n % len(DEMO_INTROS)], acknowledged=True, now=now + timedelta(seconds=n))
+    for n, member in enumerate(members[: DEMO_CAPACITY + 4]):
+        register(
+            member,
+            event.id,
+            goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+            intro=DEMO_INTROS[n % len(DEMO_INTROS)],
+            acknowledged=True,
+            now=now + timedelta(seconds=n),
+        )
     hosting.repeat_event(host, event.id, now=now)
 
 
@@ -125,16 +154,32 @@ def _past_evening(host: User, members: list[User], days_ago: int, attendees, now
     start = _demo_start(now - timedelta(days=days_ago + 14))
     then = start - timedelta(days=7)
     local = to_local(start, "Asia/Tokyo")
-    event = hosting.create_event(host, hosting.EventDetails(
-        title=PAST_TITLE.format(month=local.month, year=local.year), theme="士業交流会",
-        starts_at=start, ends_at=start + timedelta(hours=2, minutes=30), capacity=DEMO_CAPACITY,
-        venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F", table_size=4, rounds=2, meet_again_days=14,
-        goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
-    ), now=then)
+    event = hosting.create_event(
+        host,
+        hosting.EventDetails(
+            title=PAST_TITLE.format(month=local.month, year=local.year),
+            theme="士業交流会",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2, minutes=30),
+            capacity=DEMO_CAPACITY,
+            venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
+            table_size=4,
+            rounds=2,
+            meet_again_days=14,
+            goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+        ),
+        now=then,
+    )
     hosting.publish_event(host, event.id, now=then)
     for n in attendees:
-        registration = register(members[n], event.id, goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
-                                intro=DEMO_INTROS[n % len(DEMO_INTROS)], acknowledged=True, now=then)
+        registration = register(
+            members[n],
+            event.id,
+            goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+            intro=DEMO_INTROS[n % len(DEMO_INTROS)],
+            acknowledged=True,
+            now=then,
+        )
         check_in(host, event.id, registration.id, now=start)
     seating.form_tables(host, event.id)
     seating.publish(host, event.id, now=start)
@@ -173,10 +218,17 @@ def _report_a_seller(event: Event, users: dict[int, User]) -> None:
     it, and the report waits in the host's queue."""
     table = seating.grid(seating.current_seatings(event.id)[1])[0][-1]
     reporter, seller = users[table[0]], users[table[1]]
-    report(reporter, event.id, seller.id, category="selling", round_=0, table_no=0,
-           description="名刺交換のあと、しつこく保険の勧誘をされました。\n"
-                       "After swapping cards he kept pushing an insurance product on me.",
-           now=event.ends_at + timedelta(hours=3))
+    report(
+        reporter,
+        event.id,
+        seller.id,
+        category="selling",
+        round_=0,
+        table_no=0,
+        description="名刺交換のあと、しつこく保険の勧誘をされました。\n"
+        "After swapping cards he kept pushing an insurance product on me.",
+        now=event.ends_at + timedelta(hours=3),
+    )
 
 
 def _ensure_tonight(host: User, members: list[User]) -> None:
@@ -186,15 +238,31 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
         return
     now = utcnow()
     start = (now + timedelta(hours=2)).replace(second=0, microsecond=0)
-    event = hosting.create_event(host, hosting.EventDetails(
-        title=TONIGHT_TITLE, theme="異業種交流会", starts_at=start, ends_at=start + timedelta(hours=2),
-        capacity=20, venue="東京都港区六本木6-10-1", table_size=4, rounds=3,
-        goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
-    ), now=now)
+    event = hosting.create_event(
+        host,
+        hosting.EventDetails(
+            title=TONIGHT_TITLE,
+            theme="異業種交流会",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=20,
+            venue="東京都港区六本木6-10-1",
+            table_size=4,
+            rounds=3,
+            goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+        ),
+        now=now,
+    )
     hosting.publish_event(host, event.id, now=now)
     for n in range(0, 18):
-        register(members[n], event.id, goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
-                 intro=DEMO_INTROS[n % len(DEMO_INTROS)], acknowledged=True, now=now)
+        register(
+            members[n],
+            event.id,
+            goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+            intro=DEMO_INTROS[n % len(DEMO_INTROS)],
+            acknowledged=True,
+            now=now,
+        )
 
 
 def load_demo() -> list[tuple[str, str, str]]:

@@ -22,8 +22,9 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 def has_control_characters(text: str, multiline: bool = False) -> bool:
     """Whether ``text`` holds a control character or a line or paragraph
     separator, besides the tabs and newlines a paragraph (``multiline``) may hold."""
-    return any(unicodedata.category(ch) in _REFUSED_CATEGORIES and not (multiline and ch in _PARAGRAPH_SPACE)
-               for ch in text)
+    return any(
+        unicodedata.category(ch) in _REFUSED_CATEGORIES and not (multiline and ch in _PARAGRAPH_SPACE) for ch in text
+    )
 
 
 def _fields(fields):
@@ -44,8 +45,9 @@ def _refusal(field):
         if has_control_characters(data, multiline=isinstance(field, TextAreaField)):
             return _l("Remove the control characters (such as line breaks or invisible codes) from this text.")
     numbers = data if isinstance(data, list) else [data]
-    if not field.errors and any(isinstance(n, int) and not isinstance(n, bool) and abs(n) > INTEGER_MAX
-                                for n in numbers):  # a field's own range check says it better
+    if not field.errors and any(
+        isinstance(n, int) and not isinstance(n, bool) and abs(n) > INTEGER_MAX for n in numbers
+    ):  # a field's own range check says it better
         return _l("That number is too large.")
     return None
 

@@ -2,18 +2,31 @@
 
 from meetup.accounts.models import ContactDetails, LoginSession, User
 from meetup.conduct.models import ModerationAction
-from meetup.rules.models import Ban
-from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
-from meetup.rules.models import Block, Report
 from meetup.events.models import Event, EventSeries, Registration
 from meetup.mail.models import OutboxMessage
 from meetup.matching.models import MeetAgainChoice, Reveal
-from meetup.rules.models import Match
-from meetup.seating.models import Note
-from meetup.seating.models import Encounter, Seat, Seating
+from meetup.rules.models import Ban, Block, CodeOfConduct, ConductAcknowledgement, Match, Report
+from meetup.seating.models import Encounter, Note, Seat, Seating
 
 __all__ = [
-    "Ban", "Block", "CodeOfConduct", "ConductAcknowledgement", "ContactDetails", "Encounter", "Event", "EventSeries",
-    "LoginSession", "Match", "MeetAgainChoice", "ModerationAction", "Note", "OutboxMessage", "Registration", "Report",
-    "Reveal", "Seat", "Seating", "User",
+    "Ban",
+    "Block",
+    "CodeOfConduct",
+    "ConductAcknowledgement",
+    "ContactDetails",
+    "Encounter",
+    "Event",
+    "EventSeries",
+    "LoginSession",
+    "Match",
+    "MeetAgainChoice",
+    "ModerationAction",
+    "Note",
+    "OutboxMessage",
+    "Registration",
+    "Report",
+    "Reveal",
+    "Seat",
+    "Seating",
+    "User",
 ]

@@ -15,16 +15,18 @@ from meetup.database import INTEGER_MAX
 from meetup.errors import DomainError
 from meetup.extensions import db, limiter, login_manager
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def select_locale() -> str:
@@ -113,14 +115,15 @@ def add_security_headers(response):
 
 
 ERROR_TEXT = {
-    400: lambda: (_("Something in that request was not right"),
-                  _("The form may have expired. Go back, reload the page and try again.")),
+    400: lambda: (
+        _("Something in that request was not right"),
+        _("The form may have expired. Go back, reload the page and try again."),
+    ),
     403: lambda: (_("Not allowed"), _("You do not have access to this page.")),
     404: lambda: (_("Page not found"), _("There is nothing here, or it is not yours to see.")),
     405: lambda: (_("Not allowed"), _("This page cannot be used like that.")),
     413: lambda: (_("Too large"), _("What you sent is too large.")),
-    500: lambda: (_("Something went wrong on our side"),
-                  _("Nothing was changed. Please try again in a moment.")),
+    500: lambda: (_("Something went wrong on our side"), _("Nothing was changed. Please try again in a moment.")),
 }
 
 
@@ -137,8 +140,11 @@ def handle_http_error(error: HTTPException):
         seconds = _retry_after_seconds()
         minutes = max(1, round(seconds / 60))
         title = _("Too many attempts")
-        text = _("For your safety this is paused. Try again in %(minutes)d minutes.", minutes=minutes) \
-            if minutes > 1 else _("For your safety this is paused. Try again in a minute.")
+        text = (
+            _("For your safety this is paused. Try again in %(minutes)d minutes.", minutes=minutes)
+            if minutes > 1
+            else _("For your safety this is paused. Try again in a minute.")
+        )
         response = current_app.make_response((render_template("error.html", code=code, title=title, text=text), 429))
         response.headers["Retry-After"] = str(seconds)
         return response

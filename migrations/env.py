@@ -15,8 +15,9 @@ config.set_main_option("sqlalchemy.url", target_db.engine.url.render_as_string(h
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata,
-                      literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -26,8 +26,10 @@ PASSWORD = "correct horse battery"
 
 def pytest_report_header(config):
     url = os.environ.get("MEETUP_TEST_DATABASE_URL")
-    return [f"database: {'PostgreSQL ' + url if url else 'SQLite (temporary file)'}",
-            f"clock: every test starts at {clock.TEST_NOW.isoformat()} (MEETUP_TEST_NOW)"]
+    return [
+        f"database: {'PostgreSQL ' + url if url else 'SQLite (temporary file)'}",
+        f"clock: every test starts at {clock.TEST_NOW.isoformat()} (MEETUP_TEST_NOW)",
+    ]
 
 
 def pytest_configure(config):
@@ -151,11 +153,13 @@ def app(base_app):
         outer = connection.begin()
         real_session = db.session
         # Services commit; within the test those commits release savepoints.
-        db.session = db._make_scoped_session({
-            "bind": connection,
-            "class_": _ConnectionBoundSession,
-            "join_transaction_mode": "create_savepoint",
-        })
+        db.session = db._make_scoped_session(
+            {
+                "bind": connection,
+                "class_": _ConnectionBoundSession,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
         try:
             yield base_app
         finally:

@@ -46,8 +46,13 @@ def value_hints(*tables: sa.Table | None) -> dict[str, list]:
     return hints
 
 
-def fill(connection: sa.Connection, metadata: sa.MetaData, rules: sa.MetaData | None = None,
-         rows_per_table: int = 3, seed: int = 0) -> dict[str, int]:
+def fill(
+    connection: sa.Connection,
+    metadata: sa.MetaData,
+    rules: sa.MetaData | None = None,
+    rows_per_table: int = 3,
+    seed: int = 0,
+) -> dict[str, int]:
     """Insert up to ``rows_per_table`` rows into every table, parents first;
     return how many rows each table holds afterwards."""
     rng = random.Random(seed)
@@ -57,8 +62,11 @@ def fill(connection: sa.Connection, metadata: sa.MetaData, rules: sa.MetaData | 
         hints = value_hints(table, rules.tables.get(table.name) if rules is not None else None)
         for _ in range(rows_per_table):
             for _attempt in range(ATTEMPTS_PER_ROW):
-                row = {column.name: _value(connection, column, hints, rng)
-                       for column in table.columns if not _database_assigns(column, connection.dialect.name)}
+                row = {
+                    column.name: _value(connection, column, hints, rng)
+                    for column in table.columns
+                    if not _database_assigns(column, connection.dialect.name)
+                }
                 savepoint = connection.begin_nested()
                 try:
                     connection.execute(table.insert().values(row))
@@ -67,19 +75,28 @@ def fill(connection: sa.Connection, metadata: sa.MetaData, rules: sa.MetaData | 
                 else:
                     savepoint.commit()
                     break
-    return {table.name: connection.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in metadata.sorted_tables}
+    return {
+        table.name: connection.scalar(sa.select(sa.func.count()).select_from(table)) for table in metadata.sorted_tables
+    }
 
 
 def _database_assigns(column: sa.Column, dialect: str) -> bool:
     """A lone integer primary key the database numbers: any on SQLite (the
     rowid), a serial or identity column on PostgreSQL."""
     table = column.table
-    if not (column.primary_key and len(table.primary_key.columns) == 1 and not column.foreign_keys
-            and _python_type(column) is int):
+    if not (
+        column.primary_key
+        and len(table.primary_key.columns) == 1
+        and not column.foreign_keys
+        and _python_type(column) is int
+    ):
         return False
-    return (dialect == "sqlite" or column.autoincrement is True or column.server_default is not None
-            or column.identity is not None)
+    return (
+        dialect == "sqlite"
+        or column.autoincrement is True
+        or column.server_default is not None
+        or column.identity is not None
+    )
 
 
 def _python_type(column: sa.Column):

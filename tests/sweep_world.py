@@ -12,9 +12,9 @@ are deleted when the module is done. Tests get plain ids and emails, never
 ORM objects, since each test runs in its own session.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,18 +26,28 @@ from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.rules.models import Match
-from meetup.seating.models import Note
 from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due
+from meetup.rules.models import Match
 from meetup.seating import services as seating
+from meetup.seating.models import Note
 from tests.clock import NOW
 from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows
 from tests.events.helpers import event_details
 
-ROLES = ("host", "other_host", "member", "admin", "attendee", "tablemate", "reported", "blocked", "newcomer",
-         "stranger")
+ROLES = (
+    "host",
+    "other_host",
+    "member",
+    "admin",
+    "attendee",
+    "tablemate",
+    "reported",
+    "blocked",
+    "newcomer",
+    "stranger",
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +80,9 @@ def _evening(host, people, *, start: datetime, **options) -> tuple[int, dict[int
     """An evening that has happened: everyone checked in, tables published.
     Returns the event id and each person's registration id."""
     then = start - timedelta(days=7)
-    event = hosting.create_event(host, event_details(then, starts_at=start, registration_deadline=None, **options),
-                                 now=then)
+    event = hosting.create_event(
+        host, event_details(then, starts_at=start, registration_deadline=None, **options), now=then
+    )
     hosting.publish_event(host, event.id, now=then)
     registrations = {}
     for person in people:
@@ -87,8 +98,12 @@ def build_world() -> World:
     now = NOW
     people = {}
     for n, role in enumerate(ROLES):
-        people[role] = accounts.sign_up(email=f"{role.replace('_', '-')}@sweep.example", password=PASSWORD,
-                                        display_name=f"Sweep {role}", industry=("it", "lawyer", "design")[n % 3])
+        people[role] = accounts.sign_up(
+            email=f"{role.replace('_', '-')}@sweep.example",
+            password=PASSWORD,
+            display_name=f"Sweep {role}",
+            industry=("it", "lawyer", "design")[n % 3],
+        )
     accounts.make_admin(people["admin"].email)
     host, attendee, tablemate = people["host"], people["attendee"], people["tablemate"]
     for person in (attendee, tablemate):
@@ -103,16 +118,24 @@ def build_world() -> World:
     save_choices(tablemate, past, [attendee.id], now=after_past)
 
     # Two days ago: everyone at one table, window open for two weeks.
-    recent, registrations = _evening(host, seated, start=now - timedelta(days=2), table_size=4, rounds=1,
-                                     meet_again_days=14)
+    recent, registrations = _evening(
+        host, seated, start=now - timedelta(days=2), table_size=4, rounds=1, meet_again_days=14
+    )
     after = now - timedelta(days=1)
     save_choices(attendee, recent, [tablemate.id], now=after)
     notes.save_note(attendee, tablemate.id, "Knows a lot about inheritance law.", event_id=recent, now=after)
     blocks.block(attendee, recent, people["blocked"].id, now=after)
-    open_report = reports.report(attendee, recent, people["reported"].id, category="selling",
-                                 description="Pushed an insurance plan.", now=after)
-    banned_report = reports.report(tablemate, recent, people["reported"].id, category="mlm",
-                                   description="Recruited for a sales network.", now=after)
+    open_report = reports.report(
+        attendee, recent, people["reported"].id, category="selling", description="Pushed an insurance plan.", now=after
+    )
+    banned_report = reports.report(
+        tablemate,
+        recent,
+        people["reported"].id,
+        category="mlm",
+        description="Recruited for a sales network.",
+        now=after,
+    )
     moderation.ban(host, recent, banned_report.id, note="Second report tonight.", now=after)
 
     upcoming = hosting.create_event(host, event_details(now, capacity=1, rounds=1), now=now)
@@ -123,11 +146,17 @@ def build_world() -> World:
     hosting.repeat_event(host, upcoming.id, now=now)  # a series, with next month's draft
 
     # People the attendee has not met: at another table, or at an evening that has not begun.
-    apart, _ = _evening(host, [attendee, tablemate, people["stranger"], people["newcomer"]],
-                        start=now - timedelta(days=3), table_count=2, rounds=1)
+    apart, _ = _evening(
+        host,
+        [attendee, tablemate, people["stranger"], people["newcomer"]],
+        start=now - timedelta(days=3),
+        table_count=2,
+        rounds=1,
+    )
     [mine, theirs] = sorted(seating.grid(seating.current_seatings(apart)[1])[0], key=lambda t: attendee.id not in t)
-    soon = hosting.create_event(host, event_details(now, starts_at=now + timedelta(days=1), table_size=4, rounds=1,
-                                                    title="Tomorrow"), now=now)
+    soon = hosting.create_event(
+        host, event_details(now, starts_at=now + timedelta(days=1), table_size=4, rounds=1, title="Tomorrow"), now=now
+    )
     hosting.publish_event(host, soon.id, now=now)
     for person in (attendee, people["stranger"]):
         register(person, soon.id, goals=["learn"], intro="", acknowledged=True, now=now)
@@ -135,10 +164,17 @@ def build_world() -> World:
     seating.publish(host, soon.id, now=now)
 
     other_people = [people["newcomer"], people["reported"], people["member"]]
-    other, other_registrations = _evening(people["other_host"], other_people, start=now - timedelta(days=2),
-                                          table_size=4, rounds=1)
-    other_report = reports.report(people["newcomer"], other, people["reported"].id, category="other",
-                                  description="Asked for my phone number three times.", now=after)
+    other, other_registrations = _evening(
+        people["other_host"], other_people, start=now - timedelta(days=2), table_size=4, rounds=1
+    )
+    other_report = reports.report(
+        people["newcomer"],
+        other,
+        people["reported"].id,
+        category="other",
+        description="Asked for my phone number three times.",
+        now=after,
+    )
     # Every window that has closed is revealed, so a page that reveals lazily has nothing left to do.
     reveal_due(now=now)
 
@@ -148,12 +184,21 @@ def build_world() -> World:
     return World(
         emails={role: user.email for role, user in people.items()},
         users={role: user.id for role, user in people.items()},
-        past=past, recent=recent, upcoming=upcoming.id, draft=draft.id, other=other,
-        apart=apart, apart_stranger=theirs[0], soon=soon.id,
+        past=past,
+        recent=recent,
+        upcoming=upcoming.id,
+        draft=draft.id,
+        other=other,
+        apart=apart,
+        apart_stranger=theirs[0],
+        soon=soon.id,
         attendee_registration=registrations[attendee.id],
         other_registration=other_registrations[people["newcomer"].id],
-        open_report=open_report.id, banned_report=banned_report.id, other_report=other_report.id,
-        note=note, match=match,
+        open_report=open_report.id,
+        banned_report=banned_report.id,
+        other_report=other_report.id,
+        note=note,
+        match=match,
     )
 
 
@@ -179,8 +224,14 @@ def changed_tables(before: dict, after: dict) -> dict[str, tuple[list, list]]:
 PUBLIC, SELF, MEMBER, PRIVATE, ADMIN = "public", "self", "member", "private", "admin"
 
 EVENT_FORM = {
-    "title": "Edited in the sweep", "timezone": "Asia/Tokyo", "starts_at": "2031-01-10T19:00",
-    "ends_at": "2031-01-10T21:00", "capacity": "10", "table_size": "4", "rounds": "1", "meet_again_days": "3",
+    "title": "Edited in the sweep",
+    "timezone": "Asia/Tokyo",
+    "starts_at": "2031-01-10T19:00",
+    "ends_at": "2031-01-10T21:00",
+    "capacity": "10",
+    "table_size": "4",
+    "rounds": "1",
+    "meet_again_days": "3",
     "goals": "learn",
 }
 
@@ -211,25 +262,54 @@ ROUTES = [
     Route("main.healthz", PUBLIC, why="polled by the load balancer"),
     Route("static", PUBLIC, args=lambda w: {"filename": "app.css"}, why="the stylesheet"),
     Route("events.index", PUBLIC, why="upcoming public events"),
-    Route("events.show", PUBLIC, args=lambda w: {"event_id": w.upcoming},
-          why="a published event's page is its announcement (drafts: test_drafts_are_not_found)"),
-    Route("events.calendar_file", PUBLIC, args=lambda w: {"event_id": w.upcoming},
-          why="the calendar file of a published event"),
-    Route("accounts.login", PUBLIC, body=lambda w: {"email": w.emails["attendee"], "password": PASSWORD},
-          why="log-in"),
-    Route("accounts.signup", PUBLIC, body=lambda w: {
-        "email": "newcomer-2@sweep.example", "password": "a long enough passphrase", "display_name": "Sweep new",
-        "industry": "it", "industry_other": "", "introduction": "", "language": ""}, why="sign-up"),
+    Route(
+        "events.show",
+        PUBLIC,
+        args=lambda w: {"event_id": w.upcoming},
+        why="a published event's page is its announcement (drafts: test_drafts_are_not_found)",
+    ),
+    Route(
+        "events.calendar_file",
+        PUBLIC,
+        args=lambda w: {"event_id": w.upcoming},
+        why="the calendar file of a published event",
+    ),
+    Route("accounts.login", PUBLIC, body=lambda w: {"email": w.emails["attendee"], "password": PASSWORD}, why="log-in"),
+    Route(
+        "accounts.signup",
+        PUBLIC,
+        body=lambda w: {
+            "email": "newcomer-2@sweep.example",
+            "password": "a long enough passphrase",
+            "display_name": "Sweep new",
+            "industry": "it",
+            "industry_other": "",
+            "introduction": "",
+            "language": "",
+        },
+        why="sign-up",
+    ),
     Route("accounts.logout", PUBLIC, why="logging out is harmless for anyone"),
     Route("accounts.set_language", PUBLIC, body=lambda w: {"language": "ja"}, why="the language switch"),
-
     # The logged-in person's own account: there is no one else's to reach.
     Route("accounts.profile", SELF),
-    Route("accounts.edit_profile", SELF, body=lambda w: {
-        "display_name": "Sweep renamed", "industry": "it", "industry_other": "", "introduction": "", "language": ""}),
+    Route(
+        "accounts.edit_profile",
+        SELF,
+        body=lambda w: {
+            "display_name": "Sweep renamed",
+            "industry": "it",
+            "industry_other": "",
+            "introduction": "",
+            "language": "",
+        },
+    ),
     Route("accounts.contacts", SELF, body=lambda w: {"phone": "03-0000-0000", "phone_shared": "y"}),
-    Route("accounts.change_password", SELF,
-          body=lambda w: {"current_password": PASSWORD, "new_password": "a different long passphrase"}),
+    Route(
+        "accounts.change_password",
+        SELF,
+        body=lambda w: {"current_password": PASSWORD, "new_password": "a different long passphrase"},
+    ),
     Route("privacy.delete_account", SELF, body=lambda w: {"password": PASSWORD}),
     Route("events.create", SELF, body=lambda w: EVENT_FORM),
     Route("events.mine", SELF),
@@ -237,17 +317,28 @@ ROUTES = [
     Route("matching.people", SELF),
     Route("conduct.blocked", SELF),
     Route("conduct.my_reports", SELF),
-
     # Registration: any member may register for a published event.
-    Route("events.register", MEMBER, args=lambda w: {"event_id": w.upcoming},
-          body=lambda w: {"goals": "learn", "intro": "", "acknowledge": "y"},
-          why="anyone logged in may register for a published event: they get the form, and a POST "
-              "registers them, nobody else"),
-    Route("events.cancel_registration", MEMBER, args=lambda w: {"event_id": w.upcoming},
-          why="acts on the requester's own registration: without one it is refused with a message"),
-    Route("events.acknowledge", MEMBER, args=lambda w: {"event_id": w.upcoming}, body=lambda w: {"acknowledge": "y"},
-          why="acts on the requester's own registration: without one it is refused with a message"),
-
+    Route(
+        "events.register",
+        MEMBER,
+        args=lambda w: {"event_id": w.upcoming},
+        body=lambda w: {"goals": "learn", "intro": "", "acknowledge": "y"},
+        why="anyone logged in may register for a published event: they get the form, and a POST "
+        "registers them, nobody else",
+    ),
+    Route(
+        "events.cancel_registration",
+        MEMBER,
+        args=lambda w: {"event_id": w.upcoming},
+        why="acts on the requester's own registration: without one it is refused with a message",
+    ),
+    Route(
+        "events.acknowledge",
+        MEMBER,
+        args=lambda w: {"event_id": w.upcoming},
+        body=lambda w: {"acknowledge": "y"},
+        why="acts on the requester's own registration: without one it is refused with a message",
+    ),
     # The host's pages for their event.
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),
     Route("events.publish", PRIVATE, "host", lambda w: {"event_id": w.draft}),
@@ -256,53 +347,97 @@ ROUTES = [
     Route("events.dashboard", PRIVATE, "host", _recent),
     Route("events.export_csv", PRIVATE, "host", _recent),
     Route("events.check_in_page", PRIVATE, "host", _recent),
-    Route("events.check_in", PRIVATE, "host",
-          lambda w: {"event_id": w.recent, "registration_id": w.attendee_registration},
-          cross=lambda w: {"event_id": w.other, "registration_id": w.attendee_registration}),
-    Route("events.undo_check_in", PRIVATE, "host",
-          lambda w: {"event_id": w.recent, "registration_id": w.attendee_registration},
-          cross=lambda w: {"event_id": w.other, "registration_id": w.attendee_registration}),
+    Route(
+        "events.check_in",
+        PRIVATE,
+        "host",
+        lambda w: {"event_id": w.recent, "registration_id": w.attendee_registration},
+        cross=lambda w: {"event_id": w.other, "registration_id": w.attendee_registration},
+    ),
+    Route(
+        "events.undo_check_in",
+        PRIVATE,
+        "host",
+        lambda w: {"event_id": w.recent, "registration_id": w.attendee_registration},
+        cross=lambda w: {"event_id": w.other, "registration_id": w.attendee_registration},
+    ),
     Route("seating.tables", PRIVATE, "host", _recent),
     Route("seating.version", PRIVATE, "host", lambda w: {"event_id": w.recent, "version": 1}),
     Route("seating.form_tables", PRIVATE, "host", _recent),
     Route("seating.regroup", PRIVATE, "host", _recent),
     Route("seating.publish", PRIVATE, "host", _recent),
-    Route("seating.swap", PRIVATE, "host", _recent,
-          body=lambda w: {"round": "0", "user_a": w.users["attendee"], "user_b": w.users["tablemate"]}),
-    Route("seating.move", PRIVATE, "host", _recent,
-          body=lambda w: {"round": "0", "user_id": w.users["attendee"], "table": "0"}),
-    Route("seating.lock", PRIVATE, "host", _recent,
-          body=lambda w: {"round": "0", "user_id": w.users["attendee"], "locked": "y"}),
+    Route(
+        "seating.swap",
+        PRIVATE,
+        "host",
+        _recent,
+        body=lambda w: {"round": "0", "user_a": w.users["attendee"], "user_b": w.users["tablemate"]},
+    ),
+    Route(
+        "seating.move",
+        PRIVATE,
+        "host",
+        _recent,
+        body=lambda w: {"round": "0", "user_id": w.users["attendee"], "table": "0"},
+    ),
+    Route(
+        "seating.lock",
+        PRIVATE,
+        "host",
+        _recent,
+        body=lambda w: {"round": "0", "user_id": w.users["attendee"], "locked": "y"},
+    ),
     Route("seating.names", PRIVATE, "host", _recent, body=lambda w: {"names-0": "Sakura"}),
     Route("seating.projector", PRIVATE, "host", _recent),
     Route("seating.cards", PRIVATE, "host", _recent),
     Route("conduct.queue_page", PRIVATE, "host", _recent),
-    Route("conduct.moderate", PRIVATE, "host",
-          lambda w: {"event_id": w.recent, "report_id": w.open_report, "action": "warn"},
-          body=lambda w: {"note": "Quoted the code of conduct."},
-          cross=lambda w: {"event_id": w.other, "report_id": w.open_report, "action": "dismiss"}),
-
+    Route(
+        "conduct.moderate",
+        PRIVATE,
+        "host",
+        lambda w: {"event_id": w.recent, "report_id": w.open_report, "action": "warn"},
+        body=lambda w: {"note": "Quoted the code of conduct."},
+        cross=lambda w: {"event_id": w.other, "report_id": w.open_report, "action": "dismiss"},
+    ),
     # An attendee's own view of an evening they were at, and of the people they met.
     Route("seating.my_tables", PRIVATE, "attendee", _recent),
     Route("matching.meet_again", PRIVATE, "attendee", _recent),
     Route("matching.save_choices", PRIVATE, "attendee", _recent, body=lambda w: {"chosen": w.users["tablemate"]}),
     Route("conduct.person", PRIVATE, "attendee", _person("tablemate")),
-    Route("conduct.report", PRIVATE, "attendee", _person("tablemate"), body=lambda w: {
-        "category": "contact-pressure", "description": "Kept asking for my LINE.", "round": "", "table_no": ""}),
+    Route(
+        "conduct.report",
+        PRIVATE,
+        "attendee",
+        _person("tablemate"),
+        body=lambda w: {
+            "category": "contact-pressure",
+            "description": "Kept asking for my LINE.",
+            "round": "",
+            "table_no": "",
+        },
+    ),
     Route("conduct.block", PRIVATE, "attendee", _person("tablemate")),
     Route("conduct.unblock", PRIVATE, "attendee", lambda w: {"user_id": w.users["blocked"]}),
-    Route("matching.note", PRIVATE, "attendee", lambda w: {"user_id": w.users["tablemate"]},
-          body=lambda w: {"text": "Ask about the seminar.", "event_id": w.recent}),
+    Route(
+        "matching.note",
+        PRIVATE,
+        "attendee",
+        lambda w: {"user_id": w.users["tablemate"]},
+        body=lambda w: {"text": "Ask about the seminar.", "event_id": w.recent},
+    ),
     Route("matching.delete_note", PRIVATE, "attendee", lambda w: {"public_id": w.note}),
     Route("matching.end_match", PRIVATE, "attendee", lambda w: {"public_id": w.match}),
-
     # The admin area: site admins only.
     Route("admin.index", ADMIN, "admin"),
     Route("admin.users", ADMIN, "admin"),
     Route("admin.events", ADMIN, "admin"),
     Route("admin.reports", ADMIN, "admin"),
-    Route("admin.code_of_conduct", ADMIN, "admin",
-          body=lambda w: {"text_en": "Be kind. No selling.", "text_ja": "親切に。営業禁止。"}),
+    Route(
+        "admin.code_of_conduct",
+        ADMIN,
+        "admin",
+        body=lambda w: {"text_en": "Be kind. No selling.", "text_ja": "親切に。営業禁止。"},
+    ),
 ]
 BY_ENDPOINT = {route.endpoint: route for route in ROUTES}
 

@@ -24,8 +24,21 @@ import sqlalchemy as sa
 from meetup.events.models import Registration
 from meetup.extensions import db
 from tests.sweep_world import (
-    ADMIN, BY_ENDPOINT, MEMBER, PRIVATE, PUBLIC, ROUTES, SELF, changed_tables, client_as, is_login_redirect, methods,
-    send, snapshot, url, world,  # noqa: F401  (world: the module's fixture)
+    ADMIN,
+    BY_ENDPOINT,
+    MEMBER,
+    PRIVATE,
+    PUBLIC,
+    ROUTES,
+    SELF,
+    changed_tables,
+    client_as,
+    is_login_redirect,
+    methods,
+    send,
+    snapshot,
+    url,
+    world,  # noqa: F401  (world: the module's fixture)
 )
 
 NON_OWNERS = ("member", "other_host", "anonymous")
@@ -57,13 +70,18 @@ def test_the_owner_gets_an_answer(app, world, route):
     client = client_as(app, world, route.owner)
     for method in methods(app, route):
         response = send(client, method, url(app, route, world), route.body(world))
-        assert response.status_code not in (400, 404, 405) and response.status_code < 500, \
+        assert response.status_code not in (400, 404, 405) and response.status_code < 500, (
             f"{method} {route.endpoint} as its owner ({route.owner}): {response.status_code}"
+        )
 
 
 def _private_cases():
-    return [pytest.param(route, role, id=f"{route.endpoint}-{role}")
-            for route in ROUTES if route.access in (PRIVATE, ADMIN) for role in NON_OWNERS]
+    return [
+        pytest.param(route, role, id=f"{route.endpoint}-{role}")
+        for route in ROUTES
+        if route.access in (PRIVATE, ADMIN)
+        for role in NON_OWNERS
+    ]
 
 
 @pytest.mark.parametrize("route, role", _private_cases())
@@ -97,6 +115,7 @@ def _event_routes():
 
 class _FakeWorld:
     """Enough of a world to see which arguments a route takes, at collection time."""
+
     users = {role: 0 for role in ("attendee", "tablemate", "blocked")}
     recent = upcoming = draft = other = attendee_registration = open_report = 0
     note = match = ""
@@ -137,8 +156,9 @@ def test_a_draft_is_not_found_by_anyone_but_its_host(app, world, route):
             before = snapshot()
             response = send(client, method, path, route.body(world))
             expected = "a log-in redirect or 404" if role == "anonymous" else "404"
-            assert response.status_code == 404 or (role == "anonymous" and is_login_redirect(response)), \
+            assert response.status_code == 404 or (role == "anonymous" and is_login_redirect(response)), (
                 f"{method} {path} as {role}: {response.status_code}, expected {expected}"
+            )
             assert changed_tables(before, snapshot()) == {}, f"{method} {path} as {role} changed the database"
 
 
@@ -175,17 +195,24 @@ MEMBER_BEHAVIOUR = {
 }
 
 
-@pytest.mark.parametrize("route, role", [
-    pytest.param(route, role, id=f"{route.endpoint}-{role}")
-    for route in ROUTES if route.access == MEMBER for role in NON_OWNERS])
+@pytest.mark.parametrize(
+    "route, role",
+    [
+        pytest.param(route, role, id=f"{route.endpoint}-{role}")
+        for route in ROUTES
+        if route.access == MEMBER
+        for role in NON_OWNERS
+    ],
+)
 def test_member_routes_act_only_for_the_member(app, world, route, role):
     get_status, post_check = MEMBER_BEHAVIOUR[route.endpoint]
     client = client_as(app, world, role)
     path = url(app, route, world)
     if "GET" in methods(app, route):
         response = client.get(path)
-        assert is_login_redirect(response) if role == "anonymous" else response.status_code == get_status, \
+        assert is_login_redirect(response) if role == "anonymous" else response.status_code == get_status, (
             f"GET {path} as {role}: {response.status_code}"
+        )
     before = snapshot()
     response = send(client, "POST", path, route.body(world))
     changes = changed_tables(before, snapshot())
@@ -197,8 +224,7 @@ def test_member_routes_act_only_for_the_member(app, world, route, role):
         post_check(world, role, response, changes, client)
 
 
-@pytest.mark.parametrize("route", [route for route in ROUTES if route.access == SELF],
-                         ids=lambda route: route.endpoint)
+@pytest.mark.parametrize("route", [route for route in ROUTES if route.access == SELF], ids=lambda route: route.endpoint)
 def test_own_account_pages_need_a_log_in(app, world, route):
     client = client_as(app, world, "anonymous")
     for method in methods(app, route):

@@ -49,8 +49,10 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app, tmp_path):
 
 
 def test_the_test_database_is_the_one_configured(app, database_url):
-    assert db.engine.url.render_as_string(hide_password=False).split("://")[0] == \
-        sa.make_url(normalise_database_url(database_url)).drivername
+    assert (
+        db.engine.url.render_as_string(hide_password=False).split("://")[0]
+        == sa.make_url(normalise_database_url(database_url)).drivername
+    )
 
 
 def test_warm_up_compiles_every_template_and_loads_every_catalogue(make_app, database_url):

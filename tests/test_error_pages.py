@@ -87,7 +87,8 @@ FAILURES = {"duplicate": _duplicate_email, "gone": _database_gone, "terminated":
 @pytest.mark.parametrize("load_user", [1, 0], ids=["member-loaded", "member-not-loaded"])
 @pytest.mark.parametrize("failure", sorted(FAILURES))
 def test_a_database_failure_mid_request_gets_the_apps_own_500_page_and_the_next_request_works(
-        app, database_url, failure, load_user):
+    app, database_url, failure, load_user
+):
     if failure == "terminated" and not database_url.startswith("postgresql"):
         pytest.skip("a server that ends a connection: PostgreSQL only")
     _fails(app, failure, FAILURES[failure])

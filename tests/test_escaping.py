@@ -21,11 +21,11 @@ from markupsafe import Markup, escape
 
 from meetup.accounts.models import User
 from meetup.conduct.services.code import publish_version
-from meetup.rules.queries import current_code
 from meetup.events.models import Event, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail.services.outbox import render
+from meetup.rules.queries import current_code
 from tests.clock import NOW
 from tests.conftest import csrf_token
 from tests.fuzz.hostile import CLOSE_SELECT, HTML, META_REFRESH, OUT_OF_ATTRIBUTE
@@ -65,12 +65,29 @@ HOSTILE = {
 # Text columns nobody types into freely: codes, states, tokens, and mail the app composes (tested below).
 NOT_WRITTEN_AS_TEXT = {
     "users.email",  # checked as an address at sign-up; the world logs in with it (set below for the others)
-    "users.password_hash", "users.industry", "users.language", "login_sessions.id",
-    "outbox_messages.recipient_email", "outbox_messages.subject", "outbox_messages.body",
-    "outbox_messages.kind", "outbox_messages.last_error", "outbox_messages.message_id",
-    "events.state", "events.timezone", "events.goals", "matches.public_id", "notes.public_id",
-    "registrations.status", "registrations.goals", "reports.category", "reports.status",
-    "seatings.status", "seatings.breakdown", "seatings.moves", "moderation_actions.action",
+    "users.password_hash",
+    "users.industry",
+    "users.language",
+    "login_sessions.id",
+    "outbox_messages.recipient_email",
+    "outbox_messages.subject",
+    "outbox_messages.body",
+    "outbox_messages.kind",
+    "outbox_messages.last_error",
+    "outbox_messages.message_id",
+    "events.state",
+    "events.timezone",
+    "events.goals",
+    "matches.public_id",
+    "notes.public_id",
+    "registrations.status",
+    "registrations.goals",
+    "reports.category",
+    "reports.status",
+    "seatings.status",
+    "seatings.breakdown",
+    "seatings.moves",
+    "moderation_actions.action",
 }
 # People whose address is made hostile too: those the tests never log in as (an admin sees them all).
 EMAIL_ROLES = ("reported", "blocked", "newcomer", "member", "other_host")
@@ -86,44 +103,79 @@ def hostile_email(role: str) -> str:
 
 
 def _text_columns() -> set[str]:
-    return {f"{table.name}.{column.name}" for table in db.metadata.sorted_tables for column in table.columns
-            if isinstance(column.type, (sa.String, sa.JSON))}
+    return {
+        f"{table.name}.{column.name}"
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, (sa.String, sa.JSON))
+    }
 
 
 def _make_hostile(world) -> None:
     tables = db.metadata.tables
     value = HOSTILE.__getitem__
-    db.session.execute(tables["users"].update().values(
-        display_name=value("users.display_name"), industry="other", industry_other=value("users.industry_other"),
-        introduction=value("users.introduction")))
+    db.session.execute(
+        tables["users"]
+        .update()
+        .values(
+            display_name=value("users.display_name"),
+            industry="other",
+            industry_other=value("users.industry_other"),
+            introduction=value("users.introduction"),
+        )
+    )
     for role in EMAIL_ROLES:
-        db.session.execute(tables["users"].update().where(tables["users"].c.id == world.users[role])
-                           .values(email=hostile_email(role)))
+        db.session.execute(
+            tables["users"].update().where(tables["users"].c.id == world.users[role]).values(email=hostile_email(role))
+        )
     contact_fields = ("email", "phone", "line_id", "website", "other")
-    db.session.execute(tables["contact_details"].update().values(
-        **{name: value(f"contact_details.{name}") for name in contact_fields},
-        **{f"{name}_shared": True for name in contact_fields}))
-    db.session.execute(tables["events"].update().values(
-        **{name: value(f"events.{name}") for name in ("title", "theme", "description", "venue", "online_url",
-                                                       "conduct_extra")},
-        custom_goals=[{"code": CUSTOM_GOAL, "label": value("events.custom_goals")}]))
+    db.session.execute(
+        tables["contact_details"]
+        .update()
+        .values(
+            **{name: value(f"contact_details.{name}") for name in contact_fields},
+            **{f"{name}_shared": True for name in contact_fields},
+        )
+    )
+    db.session.execute(
+        tables["events"]
+        .update()
+        .values(
+            **{
+                name: value(f"events.{name}")
+                for name in ("title", "theme", "description", "venue", "online_url", "conduct_extra")
+            },
+            custom_goals=[{"code": CUSTOM_GOAL, "label": value("events.custom_goals")}],
+        )
+    )
     for event_id, goals in db.session.execute(sa.select(tables["events"].c.id, tables["events"].c.goals)).all():
-        db.session.execute(tables["events"].update().where(tables["events"].c.id == event_id)
-                           .values(goals=[*goals, CUSTOM_GOAL]))
+        db.session.execute(
+            tables["events"].update().where(tables["events"].c.id == event_id).values(goals=[*goals, CUSTOM_GOAL])
+        )
     for registration_id, goals in db.session.execute(
-            sa.select(tables["registrations"].c.id, tables["registrations"].c.goals)).all():
-        db.session.execute(tables["registrations"].update().where(tables["registrations"].c.id == registration_id)
-                           .values(intro=value("registrations.intro"), goals=[*goals[:2], CUSTOM_GOAL]))
+        sa.select(tables["registrations"].c.id, tables["registrations"].c.goals)
+    ).all():
+        db.session.execute(
+            tables["registrations"]
+            .update()
+            .where(tables["registrations"].c.id == registration_id)
+            .values(intro=value("registrations.intro"), goals=[*goals[:2], CUSTOM_GOAL])
+        )
     for name in ("notes.text", "reports.description", "moderation_actions.note"):
         table, column = name.split(".")
         db.session.execute(tables[table].update().values({column: value(name)}))
     for seating_id, count in db.session.execute(
-            sa.select(tables["seatings"].c.id, tables["seatings"].c.table_count)).all():
+        sa.select(tables["seatings"].c.id, tables["seatings"].c.table_count)
+    ).all():
         names = [f"T{n}{CLOSE_SELECT}" for n in range(count)]
-        db.session.execute(tables["seatings"].update().where(tables["seatings"].c.id == seating_id)
-                           .values(table_names=names))
-    db.session.execute(tables["codes_of_conduct"].update().values(
-        text_en=value("codes_of_conduct.text_en"), text_ja=value("codes_of_conduct.text_ja")))
+        db.session.execute(
+            tables["seatings"].update().where(tables["seatings"].c.id == seating_id).values(table_names=names)
+        )
+    db.session.execute(
+        tables["codes_of_conduct"]
+        .update()
+        .values(text_en=value("codes_of_conduct.text_en"), text_ja=value("codes_of_conduct.text_ja"))
+    )
 
 
 def test_every_column_people_write_is_made_hostile(app):
@@ -147,8 +199,9 @@ def hostile(base_app, world):
         finally:
             db.session.rollback()
             for version, text_en, text_ja in seeded:
-                db.session.execute(codes.update().where(codes.c.version == version).values(text_en=text_en,
-                                                                                      text_ja=text_ja))
+                db.session.execute(
+                    codes.update().where(codes.c.version == version).values(text_en=text_en, text_ja=text_ja)
+                )
             db.session.commit()
 
 
@@ -179,42 +232,60 @@ def get_checked(client, path: str) -> str:
 def _door_refusal(app, hostile, language, prepare):
     """The host marks the attendee present at the door; ``prepare`` makes the service refuse."""
     registrations = db.metadata.tables["registrations"]
-    db.session.execute(registrations.update().where(registrations.c.id == hostile.attendee_registration)
-                       .values(checked_in_at=None))
+    db.session.execute(
+        registrations.update().where(registrations.c.id == hostile.attendee_registration).values(checked_in_at=None)
+    )
     prepare()
     client = client_as(app, hostile, "host")
     token = csrf_token(client, f"/events/{hostile.recent}/check-in")
-    page = client.post(url(app, BY_ENDPOINT["events.check_in"], hostile), data={"csrf_token": token},
-                       follow_redirects=True, headers={"Accept-Language": language})
+    page = client.post(
+        url(app, BY_ENDPOINT["events.check_in"], hostile),
+        data={"csrf_token": token},
+        follow_redirects=True,
+        headers={"Accept-Language": language},
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'class="flash error"' in html
     assert_no_raw_markup(html, "the check-in page's flash")
     assert escaped(HOSTILE["users.display_name"]) in html, "the refusal names the person, as text"
-    assert db.session.scalar(sa.select(registrations.c.checked_in_at)
-                             .where(registrations.c.id == hostile.attendee_registration)) is None
+    assert (
+        db.session.scalar(
+            sa.select(registrations.c.checked_in_at).where(registrations.c.id == hostile.attendee_registration)
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_cancelled_persons_name_in_the_door_refusal_is_text(app, hostile, language):
     registrations = db.metadata.tables["registrations"]
-    _door_refusal(app, hostile, language, lambda: db.session.execute(
-        registrations.update().where(registrations.c.id == hostile.attendee_registration)
-        .values(status="cancelled")))
+    _door_refusal(
+        app,
+        hostile,
+        language,
+        lambda: db.session.execute(
+            registrations.update().where(registrations.c.id == hostile.attendee_registration).values(status="cancelled")
+        ),
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_name_in_the_new_code_of_conduct_refusal_is_text(app, hostile, language):
-    _door_refusal(app, hostile, language, lambda: publish_version(
-        text_en="Be kind. No selling, ever.", text_ja="親切に。営業は禁止です。", now=NOW))
+    _door_refusal(
+        app,
+        hostile,
+        language,
+        lambda: publish_version(text_en="Be kind. No selling, ever.", text_ja="親切に。営業は禁止です。", now=NOW),
+    )
 
 
 def test_a_table_name_in_the_report_forms_choices_is_text(app, hostile):
     client = client_as(app, hostile, "attendee")
     html = client.get(url(app, BY_ENDPOINT["conduct.report"], hostile)).get_data(as_text=True)
     assert_no_raw_markup(html, "the report form")
-    assert f"<option value=\"0\">Table {escaped('T0' + CLOSE_SELECT)}</option>" in html
+    assert f'<option value="0">Table {escaped("T0" + CLOSE_SELECT)}</option>' in html
     # The form still ends with its own submit button, after the one select and the one textarea.
-    form = html[html.index('<form method="post"', html.index('id="content"')):]
+    form = html[html.index('<form method="post"', html.index('id="content"')) :]
     assert form.count("<textarea") == 1 and form.count("</select>") == 2
     assert form.index('type="submit"') > form.rindex("</select>")
 
@@ -254,8 +325,9 @@ def assert_plain_mail(subject: str, body: str, where: str) -> None:
         assert not ENTITIES.search(text), f"{where}: the mail shows HTML escapes instead of the text"
 
 
-@pytest.mark.parametrize("route", [route for route in ROUTES if route.endpoint != "static"],
-                         ids=lambda route: route.endpoint)
+@pytest.mark.parametrize(
+    "route", [route for route in ROUTES if route.endpoint != "static"], ids=lambda route: route.endpoint
+)
 def test_every_route_and_its_flash_show_what_people_wrote_as_text(app, hostile, route):
     client = client_as(app, hostile, _viewer(route))
     path = url(app, route, hostile)
@@ -274,13 +346,13 @@ def test_every_route_and_its_flash_show_what_people_wrote_as_text(app, hostile, 
         if response.mimetype == "text/html":
             assert_no_raw_markup(response.get_data(as_text=True), f"POST {path} and the page after it")
         messages = db.metadata.tables["outbox_messages"]
-        for subject, text in db.session.execute(sa.select(messages.c.subject, messages.c.body)
-                                                .where(messages.c.id.not_in(outbox))):
+        for subject, text in db.session.execute(
+            sa.select(messages.c.subject, messages.c.body).where(messages.c.id.not_in(outbox))
+        ):
             assert_plain_mail(subject, text, f"POST {path}")
 
 
-MAIL_TEMPLATES = sorted(path.stem for path in (ROOT / "templates/mail").glob("*.txt")
-                        if not path.name.startswith("_"))
+MAIL_TEMPLATES = sorted(path.stem for path in (ROOT / "templates/mail").glob("*.txt") if not path.name.startswith("_"))
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -290,11 +362,21 @@ def test_mail_shows_what_people_wrote_as_written(app, hostile, template, languag
     event = db.session.get(Event, hostile.recent)
     link = "https://meetup.example/page"
     with force_locale(language):
-        subject, body = render(template, recipient=person, other=db.session.get(User, hostile.users["tablemate"]),
-                               host=db.session.get(User, hostile.users["host"]), event=event,
-                               registration=db.session.get(Registration, hostile.attendee_registration),
-                               position=2, cancelled=[event], code=current_code(), event_url=link,
-                               events_url=link, matches_url=link, queue_url=link)
+        subject, body = render(
+            template,
+            recipient=person,
+            other=db.session.get(User, hostile.users["tablemate"]),
+            host=db.session.get(User, hostile.users["host"]),
+            event=event,
+            registration=db.session.get(Registration, hostile.attendee_registration),
+            position=2,
+            cancelled=[event],
+            code=current_code(),
+            event_url=link,
+            events_url=link,
+            matches_url=link,
+            queue_url=link,
+        )
     assert_plain_mail(subject, body, template)
     written = (HOSTILE["users.display_name"], HOSTILE["events.title"])
     assert any(value in subject + body for value in written), f"{template} shows neither a name nor a title"
@@ -309,8 +391,9 @@ def test_a_lazy_message_escapes_its_variables_as_html_and_keeps_them_as_text(app
     assert escape(message) == escaped(META_REFRESH) + " is checked in."  # pages, forms, flashes
     inner = _l("Table %(name)s", name=CLOSE_SELECT)
     assert escape(_l("%(name)s is checked in.", name=inner)) == f"Table {escaped(CLOSE_SELECT)} is checked in."
-    assert escape(_l("Check-in undone for %(name)s.", name=Markup("<b>kept</b>"))) == \
-        "Check-in undone for <b>kept</b>."  # markup the app made itself stays markup
+    assert (
+        escape(_l("Check-in undone for %(name)s.", name=Markup("<b>kept</b>"))) == "Check-in undone for <b>kept</b>."
+    )  # markup the app made itself stays markup
     with force_locale("ja"):
         assert escaped(META_REFRESH) in escape(message) and META_REFRESH not in escape(message)
         assert META_REFRESH in str(message) and str(message) != META_REFRESH + " is checked in."
@@ -328,16 +411,20 @@ def test_no_module_uses_flask_babels_lazy_strings_directly():
             names = set()
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flask_babel"):
                 names = {alias.name for alias in node.names}
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id == "flask_babel":
+            elif (
+                isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "flask_babel"
+            ):
                 names = {node.attr}
             offenders += [f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names & LAZY]
-    assert not offenders, "import the lazy gettext from meetup.i18n (it escapes what it interpolates):\n" + \
-        "\n".join(offenders)
+    assert not offenders, "import the lazy gettext from meetup.i18n (it escapes what it interpolates):\n" + "\n".join(
+        offenders
+    )
 
 
 def test_no_template_marks_text_as_safe():
-    found = [f"{path.relative_to(ROOT)}: {match.group(0)}"
-             for path in sorted((ROOT / "templates").rglob("*.*"))
-             for match in re.finditer(r"\|\s*safe\b|autoescape\s+false|Markup", path.read_text())]
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sorted((ROOT / "templates").rglob("*.*"))
+        for match in re.finditer(r"\|\s*safe\b|autoescape\s+false|Markup", path.read_text())
+    ]
     assert not found, "text marked safe in a template:\n" + "\n".join(found)

@@ -16,11 +16,18 @@ import sqlalchemy as sa
 from meetup.accounts.models import User
 from meetup.events.models import Event
 from meetup.extensions import db
-from meetup.rules.models import Match
 from meetup.matching.services.choices import save_choices
+from meetup.rules.models import Match
 from tests.matching.conftest import shift_event
 from tests.sweep_world import (
-    ROUTES, changed_tables, client_as, methods, send, snapshot, url, world,  # noqa: F401  (world: fixture)
+    ROUTES,
+    changed_tables,
+    client_as,
+    methods,
+    send,
+    snapshot,
+    url,
+    world,  # noqa: F401  (world: fixture)
 )
 
 # Pages that read query arguments, read with them too.

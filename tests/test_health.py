@@ -23,10 +23,14 @@ def test_healthz_needs_no_log_in(client):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("unreachable_url", [
-    "sqlite:////nonexistent-directory/meetup.sqlite3",
-    "postgresql+psycopg://postgres@127.0.0.1:1/meetup?connect_timeout=2",
-], ids=["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "unreachable_url",
+    [
+        "sqlite:////nonexistent-directory/meetup.sqlite3",
+        "postgresql+psycopg://postgres@127.0.0.1:1/meetup?connect_timeout=2",
+    ],
+    ids=["sqlite", "postgresql"],
+)
 def test_healthz_answers_503_when_the_database_does_not(make_app, unreachable_url):
     app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": unreachable_url})
     response = app.test_client().get("/healthz")
@@ -36,8 +40,7 @@ def test_healthz_answers_503_when_the_database_does_not(make_app, unreachable_ur
 
 
 def test_healthz_is_exempt_from_rate_limits(make_app, database_url):
-    app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                    "RATELIMIT_DEFAULT": "2 per minute"})
+    app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_DEFAULT": "2 per minute"})
     client = app.test_client()
     # Control: the default limit does bite an ordinary page.
     assert [client.get("/").status_code for _ in range(3)][-1] == 429

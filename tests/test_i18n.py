@@ -9,15 +9,15 @@ from tests.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "meetup/translations/ja/LC_MESSAGES/messages.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 
 
 def extracted_messages() -> set[str]:
     method_map = [("meetup/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map=method_map, keywords=KEYWORDS):
+        str(ROOT), method_map=method_map, keywords=KEYWORDS
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -46,8 +46,7 @@ def test_english_is_the_default(client):
 
 
 def test_language_switcher_remembers_the_choice_for_a_visitor(client):
-    response = client.post("/language", data={"language": "ja", "next": "/signup",
-                                               "csrf_token": csrf_token(client)})
+    response = client.post("/language", data={"language": "ja", "next": "/signup", "csrf_token": csrf_token(client)})
     assert response.headers["Location"] == "/signup"
     page = client.get("/signup", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "新規登録" in page and "税理士" in page

@@ -102,8 +102,9 @@ def test_queued_mail_gets_a_message_id_of_its_own_and_no_claim_at_0007(make_app,
                 queued = fill(connection, old_schema, rules=db.metadata)["outbox_messages"]
             upgrade(revision="0007")
             with db.engine.connect() as connection:
-                rows = connection.execute(sa.text(
-                    "SELECT message_id, claimed_until, set_aside_at FROM outbox_messages")).all()
+                rows = connection.execute(
+                    sa.text("SELECT message_id, claimed_until, set_aside_at FROM outbox_messages")
+                ).all()
             db.engine.dispose()
     assert len(rows) == queued > 0
     message_ids = [message_id for message_id, _, _ in rows]

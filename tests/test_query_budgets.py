@@ -60,16 +60,16 @@ class World:
     size: int
     host: object
     admin: object
-    member: object       # came to everything: matches, notes, reports, blocks, tonight's tables
-    outsider: object     # has an account, registered for nothing
-    people: list         # the community, member first
-    past: list           # finished evenings, meet-again window closed and revealed
-    recent: object       # finished yesterday: its meet-again window is open
-    tonight: object      # starts in an hour: everyone checked in, tables published
-    upcoming: object     # next month: full, with a waitlist
+    member: object  # came to everything: matches, notes, reports, blocks, tonight's tables
+    outsider: object  # has an account, registered for nothing
+    people: list  # the community, member first
+    past: list  # finished evenings, meet-again window closed and revealed
+    recent: object  # finished yesterday: its meet-again window is open
+    tonight: object  # starts in an hour: everyone checked in, tables published
+    upcoming: object  # next month: full, with a waitlist
     draft: object
-    met: object          # someone the member sat with at the first past evening
-    reportable: object   # another tablemate of the member there, not reported by them
+    met: object  # someone the member sat with at the first past evening
+    reportable: object  # another tablemate of the member there, not reported by them
     open_reported: object  # reported by someone, and the host has not acted yet
     published_version: int = 0
     banned: object = None  # by the host, so not at later evenings (who it is depends on the seating)
@@ -93,15 +93,34 @@ def _tablemates(event, user_id: int) -> list[int]:
 def _evening(host, people, start, *, rounds=3, meet_again_days=3, capacity=None, seat=True, check=True):
     """An evening made through the services with the clock at ``start``."""
     then = start - timedelta(days=7)
-    event = hosting.create_event(host, hosting.EventDetails(
-        title=f"Mixer at {start:%Y-%m-%d %H:%M}", theme="異業種交流会", starts_at=start,
-        ends_at=start + timedelta(hours=2), capacity=capacity or len(people), venue="Shibuya",
-        table_size=4, rounds=rounds, meet_again_days=meet_again_days, goals=GOALS,
-        online_url="https://meet.example.com/room", conduct_extra="Cards at the end of each round."), now=then)
+    event = hosting.create_event(
+        host,
+        hosting.EventDetails(
+            title=f"Mixer at {start:%Y-%m-%d %H:%M}",
+            theme="異業種交流会",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=capacity or len(people),
+            venue="Shibuya",
+            table_size=4,
+            rounds=rounds,
+            meet_again_days=meet_again_days,
+            goals=GOALS,
+            online_url="https://meet.example.com/room",
+            conduct_extra="Cards at the end of each round.",
+        ),
+        now=then,
+    )
     hosting.publish_event(host, event.id, now=then)
     for n, person in enumerate(people):
-        registration = register(person, event.id, goals=GOALS[n % 3:n % 3 + 2], intro=f"Intro {n}",
-                                acknowledged=True, now=then + timedelta(seconds=n))
+        registration = register(
+            person,
+            event.id,
+            goals=GOALS[n % 3 : n % 3 + 2],
+            intro=f"Intro {n}",
+            acknowledged=True,
+            now=then + timedelta(seconds=n),
+        )
         if check and registration.status == "confirmed":
             check_in(host, event.id, registration.id, now=max(start - timedelta(minutes=30), then))
     if seat:
@@ -115,14 +134,20 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     admin = make_user(email=f"{tag}-admin@example.com", display_name=f"{tag} Admin")
     accounts.make_admin(admin.email)
     outsider = make_user(email=f"{tag}-outsider@example.com", display_name=f"{tag} Outsider")
-    people = [make_user(email=f"{tag}-{n}@example.com", display_name=f"{tag} Person {n}",
-                        industry=INDUSTRIES[n % len(INDUSTRIES)]) for n in range(size)]
+    people = [
+        make_user(
+            email=f"{tag}-{n}@example.com", display_name=f"{tag} Person {n}", industry=INDUSTRIES[n % len(INDUSTRIES)]
+        )
+        for n in range(size)
+    ]
     member = people[0]
     by_id = {p.id: p for p in people}
     accounts.update_contacts(member, {"email": "member@example.com", "email_shared": True})
     for person in people[1:]:
-        accounts.update_contacts(person, {"phone": "090-0000-0000", "phone_shared": True,
-                                          "website": "https://example.com", "website_shared": True})
+        accounts.update_contacts(
+            person,
+            {"phone": "090-0000-0000", "phone_shared": True, "website": "https://example.com", "website_shared": True},
+        )
 
     # Past evenings: more of them for the bigger community, so encounters,
     # matches, notes and reports all grow with it.
@@ -132,8 +157,8 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         event = _evening(host, people, start)
         after = event.ends_at + timedelta(hours=12)
         mates = _tablemates(event, member.id)
-        save_choices(member, event.id, mates, now=after)      # the member wants to meet everyone again,
-        for mate in mates:                                    # and they all choose the member back
+        save_choices(member, event.id, mates, now=after)  # the member wants to meet everyone again,
+        for mate in mates:  # and they all choose the member back
             save_choices(by_id[mate], event.id, [member.id], now=after)
         reveal_matches(event.id, now=event.ends_at + timedelta(days=event.meet_again_days, minutes=1))
         for mate in mates:
@@ -148,14 +173,32 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     filed = []
     for event in past:
         other = by_id[_tablemates(event, member.id)[1]]
-        filed.append(reports.report(member, event.id, other.id, category="selling", description="Pitched insurance.",
-                                    round_=0, table_no=0, now=event.ends_at + timedelta(hours=1)))
+        filed.append(
+            reports.report(
+                member,
+                event.id,
+                other.id,
+                category="selling",
+                description="Pitched insurance.",
+                round_=0,
+                table_no=0,
+                now=event.ends_at + timedelta(hours=1),
+            )
+        )
     for n in range(1, size // 4 + 2):
         # One can only report someone one met: the reporter's last tablemate there, never the member.
         reporter = people[n]
         reported = by_id[[u for u in _tablemates(first, reporter.id) if u != member.id][-1]]
-        filed.append(reports.report(reporter, first.id, reported.id, category="harassment",
-                                    description="Kept asking for my LINE.", now=first.ends_at + timedelta(hours=2)))
+        filed.append(
+            reports.report(
+                reporter,
+                first.id,
+                reported.id,
+                category="harassment",
+                description="Kept asking for my LINE.",
+                now=first.ends_at + timedelta(hours=2),
+            )
+        )
     later = first.ends_at + timedelta(days=1)
     moderation.warn(host, first.id, filed[0].id, note="Warned at the door.", now=later)
     moderation.dismiss(host, first.id, filed[-1].id, note="A misunderstanding.", now=later)
@@ -164,7 +207,7 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         moderation.ban(host, filed[1].event_id, filed[1].id, note="Second time.", now=now)
     # The member blocks people they met (more in the bigger community).
     blockable = [u for u in _tablemates(past[-1], member.id) if u not in (met.id, reportable.id)]
-    for user_id in blockable[:1 if size == SMALL else 3]:
+    for user_id in blockable[: 1 if size == SMALL else 3]:
         blocks.block(member, past[-1].id, user_id, now=now)
 
     coming = [p for p in people if p is not banned]
@@ -172,13 +215,34 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     save_choices(member, recent.id, _tablemates(recent, member.id), now=now)
     tonight = _evening(host, coming, now + timedelta(hours=1), capacity=len(coming) - 2)
     upcoming = _evening(host, coming, now + timedelta(days=30), capacity=len(coming) - 3, seat=False, check=False)
-    draft = hosting.create_event(host, hosting.EventDetails(
-        title=f"{tag} next month", starts_at=now + timedelta(days=60), ends_at=now + timedelta(days=60, hours=2),
-        capacity=size), now=now)
-    return World(size=size, host=host, admin=admin, member=member, outsider=outsider, people=people, past=past,
-                 recent=recent, tonight=tonight, upcoming=upcoming, draft=draft, met=met, reportable=reportable,
-                 open_reported=by_id[filed[2].reported_id],
-                 published_version=seating.current_seatings(tonight.id)[1].version, banned=banned)
+    draft = hosting.create_event(
+        host,
+        hosting.EventDetails(
+            title=f"{tag} next month",
+            starts_at=now + timedelta(days=60),
+            ends_at=now + timedelta(days=60, hours=2),
+            capacity=size,
+        ),
+        now=now,
+    )
+    return World(
+        size=size,
+        host=host,
+        admin=admin,
+        member=member,
+        outsider=outsider,
+        people=people,
+        past=past,
+        recent=recent,
+        tonight=tonight,
+        upcoming=upcoming,
+        draft=draft,
+        met=met,
+        reportable=reportable,
+        open_reported=by_id[filed[2].reported_id],
+        published_version=seating.current_seatings(tonight.id)[1].version,
+        banned=banned,
+    )
 
 
 # Every GET route: who looks at it, the path in a world, and the status the
@@ -206,42 +270,57 @@ PAGES = {
     "/events/": Page("anonymous", lambda w: "/events/", shows=lambda w: w.upcoming.title),
     "/events/new": Page("host", lambda w: "/events/new"),
     "/events/mine": Page("member", lambda w: "/events/mine", shows=lambda w: w.past[-1].title),
-    "/events/<int:event_id>": Page("member", lambda w: f"/events/{w.tonight.id}",
-                                   shows=lambda w: "You are checked in."),
+    "/events/<int:event_id>": Page(
+        "member", lambda w: f"/events/{w.tonight.id}", shows=lambda w: "You are checked in."
+    ),
     "/events/<int:event_id>/event.ics": Page("anonymous", lambda w: f"/events/{w.upcoming.id}/event.ics"),
-    "/events/<int:event_id>/register": Page("outsider", lambda w: f"/events/{w.upcoming.id}/register",
-                                            shows=lambda w: "Join the waitlist"),
+    "/events/<int:event_id>/register": Page(
+        "outsider", lambda w: f"/events/{w.upcoming.id}/register", shows=lambda w: "Join the waitlist"
+    ),
     "/events/<int:event_id>/edit": Page("host", lambda w: f"/events/{w.upcoming.id}/edit"),
-    "/events/<int:event_id>/dashboard": Page("host", lambda w: f"/events/{w.upcoming.id}/dashboard",
-                                             shows=lambda w: w.last_person.display_name),
-    "/events/<int:event_id>/attendees.csv": Page("host", lambda w: f"/events/{w.upcoming.id}/attendees.csv",
-                                                 shows=lambda w: w.last_person.display_name),
-    "/events/<int:event_id>/check-in": Page("host", lambda w: f"/events/{w.tonight.id}/check-in?q=Person",
-                                            shows=lambda w: w.people[1].display_name),
-    "/events/<int:event_id>/tables": Page("host", lambda w: f"/events/{w.tonight.id}/tables",
-                                          shows=lambda w: w.member.display_name),
+    "/events/<int:event_id>/dashboard": Page(
+        "host", lambda w: f"/events/{w.upcoming.id}/dashboard", shows=lambda w: w.last_person.display_name
+    ),
+    "/events/<int:event_id>/attendees.csv": Page(
+        "host", lambda w: f"/events/{w.upcoming.id}/attendees.csv", shows=lambda w: w.last_person.display_name
+    ),
+    "/events/<int:event_id>/check-in": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/check-in?q=Person", shows=lambda w: w.people[1].display_name
+    ),
+    "/events/<int:event_id>/tables": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/tables", shows=lambda w: w.member.display_name
+    ),
     "/events/<int:event_id>/tables/versions/<int:version>": Page(
-        "host", lambda w: f"/events/{w.tonight.id}/tables/versions/{w.published_version}",
-        shows=lambda w: w.member.display_name),
-    "/events/<int:event_id>/tables/projector": Page("host", lambda w: f"/events/{w.tonight.id}/tables/projector",
-                                                    shows=lambda w: w.member.display_name),
-    "/events/<int:event_id>/tables/cards": Page("host", lambda w: f"/events/{w.tonight.id}/tables/cards",
-                                                shows=lambda w: w.member.display_name),
-    "/events/<int:event_id>/my-tables": Page("member", lambda w: f"/events/{w.tonight.id}/my-tables",
-                                             shows=lambda w: "Round 3"),
-    "/events/<int:event_id>/meet-again": Page("member", lambda w: f"/events/{w.recent.id}/meet-again",
-                                              shows=lambda w: "checked"),
+        "host",
+        lambda w: f"/events/{w.tonight.id}/tables/versions/{w.published_version}",
+        shows=lambda w: w.member.display_name,
+    ),
+    "/events/<int:event_id>/tables/projector": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/tables/projector", shows=lambda w: w.member.display_name
+    ),
+    "/events/<int:event_id>/tables/cards": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/tables/cards", shows=lambda w: w.member.display_name
+    ),
+    "/events/<int:event_id>/my-tables": Page(
+        "member", lambda w: f"/events/{w.tonight.id}/my-tables", shows=lambda w: "Round 3"
+    ),
+    "/events/<int:event_id>/meet-again": Page(
+        "member", lambda w: f"/events/{w.recent.id}/meet-again", shows=lambda w: "checked"
+    ),
     "/events/<int:event_id>/people/<int:user_id>": Page(
-        "member", lambda w: f"/events/{w.past[0].id}/people/{w.met.id}", shows=lambda w: w.met.display_name),
+        "member", lambda w: f"/events/{w.past[0].id}/people/{w.met.id}", shows=lambda w: w.met.display_name
+    ),
     "/events/<int:event_id>/people/<int:user_id>/report": Page(
-        "member", lambda w: f"/events/{w.past[0].id}/people/{w.reportable.id}/report",
-        shows=lambda w: w.reportable.display_name),
-    "/events/<int:event_id>/reports": Page("host", lambda w: f"/events/{w.past[0].id}/reports",
-                                           shows=lambda w: "Kept asking for my LINE."),
+        "member",
+        lambda w: f"/events/{w.past[0].id}/people/{w.reportable.id}/report",
+        shows=lambda w: w.reportable.display_name,
+    ),
+    "/events/<int:event_id>/reports": Page(
+        "host", lambda w: f"/events/{w.past[0].id}/reports", shows=lambda w: "Kept asking for my LINE."
+    ),
     "/matches": Page("member", lambda w: "/matches", shows=lambda w: "090-0000-0000"),
     "/people": Page("member", lambda w: "/people", shows=lambda w: "Talked about"),
-    "/people/<int:user_id>/note": Page("member", lambda w: f"/people/{w.met.id}/note",
-                                       shows=lambda w: "Talked about"),
+    "/people/<int:user_id>/note": Page("member", lambda w: f"/people/{w.met.id}/note", shows=lambda w: "Talked about"),
     "/conduct/blocked": Page("member", lambda w: "/conduct/blocked"),
     "/conduct/reports": Page("member", lambda w: "/conduct/reports", shows=lambda w: "Pitched insurance."),
     "/admin/": Page("admin", lambda w: "/admin/", status=302),
@@ -260,8 +339,9 @@ def test_every_get_route_has_a_query_budget(app):
     missing = sorted(get_routes(app) - set(PAGES))
     assert not missing, "\n".join(f"add {rule} to the query budget test" for rule in missing)
     gone = sorted(set(PAGES) - get_routes(app))
-    assert not gone, "\n".join(f"{rule} is no longer a GET route: remove it from the query budget test"
-                               for rule in gone)
+    assert not gone, "\n".join(
+        f"{rule} is no longer a GET route: remove it from the query budget test" for rule in gone
+    )
 
 
 @pytest.fixture
@@ -311,8 +391,10 @@ def test_no_page_takes_more_queries_for_a_bigger_community(worlds, measure):
         small, large = counts
         seen[rule] = counts
         if large != small:
-            problems.append(f"{rule}: {small} queries for {SMALL} people, {large} for {LARGE}:\n    "
-                            + "\n    ".join(" ".join(statement.split())[:150] for statement in statements))
+            problems.append(
+                f"{rule}: {small} queries for {SMALL} people, {large} for {LARGE}:\n    "
+                + "\n    ".join(" ".join(statement.split())[:150] for statement in statements)
+            )
         budget = BUDGETS.get(rule, BUDGET)
         if large > budget:
             problems.append(f"{rule}: {large} queries, over its budget of {budget}")

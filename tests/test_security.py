@@ -39,7 +39,8 @@ def _posted_routes():
 
 def test_every_route_that_takes_a_post_is_checked(app):
     assert {route.endpoint for route in _posted_routes()} == {
-        rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+        rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods
+    }
 
 
 @pytest.mark.parametrize("route", _posted_routes(), ids=lambda route: route.endpoint)
@@ -59,7 +60,9 @@ def test_every_post_needs_this_sessions_csrf_token(app, world, route):
         assert _refused(response), f"POST {path} with token {token!r}: {response.status_code}"
         assert changed_tables(before, snapshot()) == {}, f"POST {path} with token {token!r} changed the database"
     response = client.post(path, data={**body, "csrf_token": own})
-    assert response.status_code != 400 and response.status_code < 500, f"POST {path} with its token: {response.status_code}"
+    assert response.status_code != 400 and response.status_code < 500, (
+        f"POST {path} with its token: {response.status_code}"
+    )
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -106,14 +109,17 @@ def test_templates_have_no_inline_script_or_style():
         assert "<script>" not in text and " style=" not in text and " onclick=" not in text, template
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/profile", "/profile"),
-    ("/events?theme=x", "/events?theme=x"),
-    ("https://evil.example/", None),
-    ("//evil.example/", None),
-    ("/\\evil.example", None),
-    ("javascript:alert(1)", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/profile", "/profile"),
+        ("/events?theme=x", "/events?theme=x"),
+        ("https://evil.example/", None),
+        ("//evil.example/", None),
+        ("/\\evil.example", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+    ],
+)
 def test_safe_next_url_never_leaves_the_site(target, expected):
     assert safe_next_url(target) == expected

@@ -27,8 +27,10 @@ def industry_choices():
         SelectChoice(industries.OTHER, industries.CATALOGUE[industries.OTHER], optgroup=trades),
     ]
 
+
 _password_length = Length(
-    min=PASSWORD_MIN, max=PASSWORD_MAX,
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
     message=_l("Passwords are %(min)d to %(max)d characters long.", min=PASSWORD_MIN, max=PASSWORD_MAX),
 )
 
@@ -38,30 +40,43 @@ def _strip(value):
 
 
 def _email_field(label):
-    return EmailField(label, filters=[_strip], validators=[
-        DataRequired(_l("Enter your email address.")),
-        Length(max=EMAIL_MAX, message=_l("That email address is too long.")),
-        Email(_l("Enter a valid email address."), check_deliverability=False),
-    ])
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX, message=_l("That email address is too long.")),
+            Email(_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
 
 
 class ProfileFields(Form):
-    display_name = StringField(_l("Display name"), validators=[
-        DataRequired(_l("Enter the name other members will see.")),
-        Length(max=NAME_MAX, message=_l("Names are at most %(max)d characters.", max=NAME_MAX)),
-    ])
+    display_name = StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(_l("Enter the name other members will see.")),
+            Length(max=NAME_MAX, message=_l("Names are at most %(max)d characters.", max=NAME_MAX)),
+        ],
+    )
     industry = SelectField(
         _l("Industry or profession"),
         choices=industry_choices,
         validators=[DataRequired(_l("Choose an industry or profession."))],
         validate_choice=True,
     )
-    industry_other = StringField(_l("If other, which?"), validators=[
-        Length(max=NAME_MAX, message=_l("At most %(max)d characters.", max=NAME_MAX)),
-    ])
-    introduction = TextAreaField(_l("About you (one paragraph)"), validators=[
-        Length(max=INTRO_MAX, message=_l("At most %(max)d characters.", max=INTRO_MAX)),
-    ])
+    industry_other = StringField(
+        _l("If other, which?"),
+        validators=[
+            Length(max=NAME_MAX, message=_l("At most %(max)d characters.", max=NAME_MAX)),
+        ],
+    )
+    introduction = TextAreaField(
+        _l("About you (one paragraph)"),
+        validators=[
+            Length(max=INTRO_MAX, message=_l("At most %(max)d characters.", max=INTRO_MAX)),
+        ],
+    )
     language = SelectField(_l("Language"), choices=language_choices, default="")
 
     def validate_industry_other(self, field):
@@ -76,8 +91,9 @@ class SignupForm(ProfileFields):
 
 class LoginForm(Form):
     email = _email_field(_l("Email"))
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)]
+    )
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
@@ -86,32 +102,47 @@ class ProfileForm(ProfileFields):
 
 
 class ContactsForm(Form):
-    email = EmailField(_l("Email"), validators=[
-        Optional(), Length(max=EMAIL_MAX), Email(_l("Enter a valid email address."), check_deliverability=False)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX),
+            Email(_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
     email_shared = BooleanField(_l("Show to my matches"))
     phone = StringField(_l("Phone"), validators=[Length(max=40, message=_l("At most %(max)d characters.", max=40))])
     phone_shared = BooleanField(_l("Show to my matches"))
     line_id = StringField(_l("LINE ID"), validators=[Length(max=60, message=_l("At most %(max)d characters.", max=60))])
     line_id_shared = BooleanField(_l("Show to my matches"))
-    website = StringField(_l("Website"), validators=[
-        Optional(), Length(max=300, message=_l("At most %(max)d characters.", max=300)),
-        URL(require_tld=True, message=_l("Enter a full web address starting with https://."))])
+    website = StringField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=300, message=_l("At most %(max)d characters.", max=300)),
+            URL(require_tld=True, message=_l("Enter a full web address starting with https://.")),
+        ],
+    )
     website_shared = BooleanField(_l("Show to my matches"))
-    other = TextAreaField(_l("Anything else"), validators=[
-        Length(max=500, message=_l("At most %(max)d characters.", max=500))])
+    other = TextAreaField(
+        _l("Anything else"), validators=[Length(max=500, message=_l("At most %(max)d characters.", max=500))]
+    )
     other_shared = BooleanField(_l("Show to my matches"))
 
 
 class PasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[
-        DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)])
-    new_password = PasswordField(_l("New password"), validators=[
-        DataRequired(_l("Choose a new password.")), _password_length])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), _password_length]
+    )
 
 
 class DeleteAccountForm(Form):
-    password = PasswordField(_l("Your password"), validators=[
-        DataRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)])
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)]
+    )
 
 
 class LanguageForm(Form):

@@ -37,8 +37,11 @@ def seconds_to_wait(account: str) -> int:
     the next attempt may."""
     failures_key, turn_key = _keys(account)
     storage = limiter.storage
-    delay = delay_after(storage.get(failures_key), free=current_app.config["LOGIN_FAILURES_BEFORE_DELAY"],
-                        maximum=current_app.config["LOGIN_DELAY_MAX_SECONDS"])
+    delay = delay_after(
+        storage.get(failures_key),
+        free=current_app.config["LOGIN_FAILURES_BEFORE_DELAY"],
+        maximum=current_app.config["LOGIN_DELAY_MAX_SECONDS"],
+    )
     # The counter's increment is atomic in every storage: of attempts racing
     # on several workers, exactly one takes the turn.
     if delay == 0 or storage.incr(turn_key, delay) == 1:

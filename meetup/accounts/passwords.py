@@ -68,5 +68,8 @@ def weakness(password: str, *, personal: tuple = ()):
         return None
     kinds = {_kind(match) for match in result["sequence"]}
     reason = next((text for kind, text in _REASONS if kind in kinds), _TOO_SIMPLE)
-    return _l("This password is too easy to guess. %(reason)s A short phrase of a few unrelated words is safer "
-              "and easy to remember.", reason=reason)
+    return _l(
+        "This password is too easy to guess. %(reason)s A short phrase of a few unrelated words is safer "
+        "and easy to remember.",
+        reason=reason,
+    )

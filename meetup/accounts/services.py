@@ -71,8 +71,14 @@ def find_by_email(email: str) -> User | None:
 
 
 def sign_up(
-    *, email: str, password: str, display_name: str, industry: str,
-    industry_other: str = "", introduction: str = "", language: str | None = None,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    industry: str,
+    industry_other: str = "",
+    introduction: str = "",
+    language: str | None = None,
 ) -> User:
     _check_password_rules(password, field="password", personal=(email, display_name))
     _check_industry(industry)
@@ -109,8 +115,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(stored_hash, password) and known else None
 
 
-def update_profile(user: User, *, display_name: str, industry: str, industry_other: str,
-                   introduction: str, language: str | None) -> None:
+def update_profile(
+    user: User, *, display_name: str, industry: str, industry_other: str, introduction: str, language: str | None
+) -> None:
     _check_industry(industry)
     user.display_name = display_name.strip()
     user.industry = industry
@@ -177,8 +184,11 @@ def _login_session_lifetime() -> timedelta:
 def start_login_session(user: User, *, now: datetime) -> str:
     """A new log-in session for ``user`` (its id is set on the user for
     Flask-Login); this user's expired sessions are cleared out on the way."""
-    db.session.execute(delete(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.created_at <= now - _login_session_lifetime()))
+    db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.created_at <= now - _login_session_lifetime()
+        )
+    )
     session_id = new_login_session_id()
     db.session.add(LoginSession(id=session_id, user_id=user.id, created_at=now))
     db.session.commit()
@@ -192,9 +202,14 @@ def load_login_session(session_id: str, *, now: datetime) -> User | None:
     if len(session_id) > 64:
         return None
     user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.id == session_id, LoginSession.created_at > now - _login_session_lifetime(),
-               User.deleted_at.is_(None)))
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.id == session_id,
+            LoginSession.created_at > now - _login_session_lifetime(),
+            User.deleted_at.is_(None),
+        )
+    )
     if user is not None:
         user.login_session_id = session_id
     return user

@@ -2,21 +2,25 @@
 deletion and the language switch."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from meetup.accounts import login_delays, services
 from meetup.accounts.forms import (
-    ContactsForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, SignupForm,
+    ContactsForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    SignupForm,
 )
 from meetup.accounts.industries import industry_name
 from meetup.errors import DomainError
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, fresh_session, me, no_store, safe_next_url
+from meetup.web import apply_error, fresh_session, no_store, safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -51,9 +55,12 @@ def signup():
     if form.validate_on_submit():
         try:
             user = services.sign_up(
-                email=form.email.data, password=form.password.data,
-                display_name=form.display_name.data, industry=form.industry.data,
-                industry_other=form.industry_other.data, introduction=form.introduction.data,
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                industry=form.industry.data,
+                industry_other=form.industry_other.data,
+                introduction=form.introduction.data,
                 language=form.language.data or None,
             )
         except DomainError as error:
@@ -72,8 +79,12 @@ def signup():
 # (login_delays), so no one can lock the owner out of their own account.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"], methods=["POST"],
-               deduct_when=_failed, key_func=_login_pair_key)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+    key_func=_login_pair_key,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
@@ -82,10 +93,14 @@ def login():
         account = services.normalise_email(form.email.data)
         wait = login_delays.seconds_to_wait(account)
         if wait:
-            form.password.errors.append(ngettext(
-                "For your safety, log-ins to this account are paused for a moment. Please try again in a second.",
-                "For your safety, log-ins to this account are paused for a moment. "
-                "Please try again in %(num)d seconds.", wait))
+            form.password.errors.append(
+                ngettext(
+                    "For your safety, log-ins to this account are paused for a moment. Please try again in a second.",
+                    "For your safety, log-ins to this account are paused for a moment. "
+                    "Please try again in %(num)d seconds.",
+                    wait,
+                )
+            )
             response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
             response.headers["Retry-After"] = str(wait)
             return response
@@ -112,8 +127,11 @@ def logout():
 @bp.get("/profile")
 @login_required
 def profile():
-    return render_template("accounts/profile.html", user=current_user,
-                           industry=industry_name(current_user.industry, current_user.industry_other))
+    return render_template(
+        "accounts/profile.html",
+        user=current_user,
+        industry=industry_name(current_user.industry, current_user.industry_other),
+    )
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])
@@ -125,8 +143,11 @@ def edit_profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user, display_name=form.display_name.data, industry=form.industry.data,
-                industry_other=form.industry_other.data, introduction=form.introduction.data,
+                current_user,
+                display_name=form.display_name.data,
+                industry=form.industry.data,
+                industry_other=form.industry_other.data,
+                introduction=form.introduction.data,
                 language=form.language.data or None,
             )
         except DomainError as error:
@@ -154,9 +175,12 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data,
-                                     keep_session=current_user.login_session_id)
+            services.change_password(
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                keep_session=current_user.login_session_id,
+            )
         except DomainError as error:
             apply_error(form, error)
         else:

@@ -16,12 +16,15 @@ def users(search: str = "") -> list[User]:
     statement = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(LIST_LIMIT)
     text = search.strip()[:SEARCH_MAX].lower()
     if text:
-        statement = statement.where(or_(func.lower(User.display_name).contains(text, autoescape=True),
-                                        func.lower(User.email).contains(text, autoescape=True)))
+        statement = statement.where(
+            or_(
+                func.lower(User.display_name).contains(text, autoescape=True),
+                func.lower(User.email).contains(text, autoescape=True),
+            )
+        )
     return list(db.session.scalars(statement))
 
 
 def events() -> list[Event]:
     """Every event on the platform with its host, latest start first."""
-    return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
-                                   .limit(LIST_LIMIT)))
+    return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc(), Event.id.desc()).limit(LIST_LIMIT)))

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from meetup.admin import queries
 from meetup.conduct import queries as conduct_queries
-from meetup.conduct.services.code import publish_version
 from meetup.conduct.forms import CodeOfConductForm
+from meetup.conduct.services.code import publish_version
 from meetup.errors import DomainError
 from meetup.rules.queries import current_code
 from meetup.timeutil import utcnow
@@ -30,7 +30,7 @@ def index():
 
 @bp.get("/users")
 def users():
-    search = request.args.get("q", "")[:queries.SEARCH_MAX]
+    search = request.args.get("q", "")[: queries.SEARCH_MAX]
     return no_store(render_template("admin/users.html", users=queries.users(search), search=search))
 
 
@@ -52,12 +52,16 @@ def code_of_conduct():
         form.text_en.data, form.text_ja.data = current.text_en, current.text_ja
     if form.validate_on_submit():
         try:
-            code = publish_version(me(), text_en=form.text_en.data,
-                                           text_ja=form.text_ja.data, now=utcnow())
+            code = publish_version(me(), text_en=form.text_en.data, text_ja=form.text_ja.data, now=utcnow())
         except DomainError as error:
             apply_error(form, error)
         else:
-            flash(_("Version %(version)d is published. Attendees accept it again before their next check-in.",
-                    version=code.version), "success")
+            flash(
+                _(
+                    "Version %(version)d is published. Attendees accept it again before their next check-in.",
+                    version=code.version,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.code_of_conduct"))
     return no_store(render_template("admin/code.html", form=form, current=current))

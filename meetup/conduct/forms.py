@@ -6,11 +6,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from meetup.conduct.models import NOTE_MAX
-from meetup.conduct.services.reports import DESCRIPTION_MAX
 from meetup.conduct.services.code import CODE_MAX
+from meetup.conduct.services.reports import DESCRIPTION_MAX
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
-
 
 CATEGORIES = {
     "selling": _l("Selling or soliciting"),
@@ -31,7 +30,7 @@ def _at_most(limit):
 
 
 def _optional_number(value):
-    """"" is "not sure"; anything but a whole number stays text and so matches no choice."""
+    """ "" is "not sure"; anything but a whole number stays text and so matches no choice."""
     if value in (None, ""):
         return None
     text = str(value)
@@ -39,19 +38,25 @@ def _optional_number(value):
 
 
 class ReportForm(Form):
-    category = RadioField(_l("What kind of breach was it?"), choices=category_choices,
-                          validators=[InputRequired(_l("Choose what kind of breach it was."))])
-    description = TextAreaField(_l("What happened?"), validators=[
-        DataRequired(_l("Please describe what happened.")), _at_most(DESCRIPTION_MAX)])
+    category = RadioField(
+        _l("What kind of breach was it?"),
+        choices=category_choices,
+        validators=[InputRequired(_l("Choose what kind of breach it was."))],
+    )
+    description = TextAreaField(
+        _l("What happened?"), validators=[DataRequired(_l("Please describe what happened.")), _at_most(DESCRIPTION_MAX)]
+    )
     round = SelectField(_l("Round (optional)"), coerce=_optional_number, choices=[])
     table_no = SelectField(_l("Table (optional)"), coerce=_optional_number, choices=[])
 
     def offer(self, rounds: int, table_names: list[str]) -> "ReportForm":
         """Fill in the rounds and tables this event had."""
         self.round.choices = [SelectChoice("", _l("Not sure"))] + [
-            SelectChoice(str(r), _l("Round %(n)d", n=r + 1)) for r in range(rounds)]
+            SelectChoice(str(r), _l("Round %(n)d", n=r + 1)) for r in range(rounds)
+        ]
         self.table_no.choices = [SelectChoice("", _l("Not sure"))] + [
-            SelectChoice(str(t), _l("Table %(name)s", name=name)) for t, name in enumerate(table_names)]
+            SelectChoice(str(t), _l("Table %(name)s", name=name)) for t, name in enumerate(table_names)
+        ]
         return self
 
 
@@ -60,7 +65,11 @@ class ModerationForm(Form):
 
 
 class CodeOfConductForm(Form):
-    text_en = TextAreaField(_l("Code of conduct (English)"), validators=[
-        DataRequired(_l("Write the code of conduct in English.")), _at_most(CODE_MAX)])
-    text_ja = TextAreaField(_l("Code of conduct (Japanese)"), validators=[
-        DataRequired(_l("Write the code of conduct in Japanese.")), _at_most(CODE_MAX)])
+    text_en = TextAreaField(
+        _l("Code of conduct (English)"),
+        validators=[DataRequired(_l("Write the code of conduct in English.")), _at_most(CODE_MAX)],
+    )
+    text_ja = TextAreaField(
+        _l("Code of conduct (Japanese)"),
+        validators=[DataRequired(_l("Write the code of conduct in Japanese.")), _at_most(CODE_MAX)],
+    )

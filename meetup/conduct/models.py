@@ -23,9 +23,7 @@ NOTE_MAX = 500
 
 class ModerationAction(db.Model):
     __tablename__ = "moderation_actions"
-    __table_args__ = (
-        CheckConstraint("action IN ('dismiss', 'warn', 'ban', 'lift')", name="action"),
-    )
+    __table_args__ = (CheckConstraint("action IN ('dismiss', 'warn', 'ban', 'lift')", name="action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)

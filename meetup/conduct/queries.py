@@ -55,8 +55,12 @@ def shared_event(actor, event_id: int, user_id: int, *, now: datetime) -> Shared
     if user_id == actor.id:
         raise NotFoundError(PERSON_NOT_FOUND)
     rows = db.session.scalars(
-        select(Registration).where(Registration.event_id == event_id, Registration.user_id.in_((actor.id, user_id)),
-                                   Registration.status == CONFIRMED))
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.user_id.in_((actor.id, user_id)),
+            Registration.status == CONFIRMED,
+        )
+    )
     by_user = {row.user_id: row for row in rows}
     if actor.id not in by_user or user_id not in by_user:
         raise NotFoundError(PERSON_NOT_FOUND)
@@ -65,8 +69,9 @@ def shared_event(actor, event_id: int, user_id: int, *, now: datetime) -> Shared
     if shared is None or person is None or person.deleted_at is not None:
         raise NotFoundError(PERSON_NOT_FOUND)
     (at_event,) = shared
-    return SharedEvent(event=at_event.event, person=person, mine=by_user[actor.id], theirs=by_user[user_id],
-                       together=at_event.tables)
+    return SharedEvent(
+        event=at_event.event, person=person, mine=by_user[actor.id], theirs=by_user[user_id], together=at_event.tables
+    )
 
 
 def block_of(blocker_id: int, blocked_id: int) -> Block | None:
@@ -84,14 +89,20 @@ def blocked_people(actor) -> list[BlockedPerson]:
     actor's own blocks: who blocked the actor is never shown."""
     person = aliased(User)
     rows = db.session.execute(
-        select(Block, person).join(person, and_(person.id == Block.blocked_id))
-        .where(Block.blocker_id == actor.id).order_by(Block.created_at.desc(), Block.id.desc()))
+        select(Block, person)
+        .join(person, and_(person.id == Block.blocked_id))
+        .where(Block.blocker_id == actor.id)
+        .order_by(Block.created_at.desc(), Block.id.desc())
+    )
     return [BlockedPerson(block, user) for block, user in rows]
 
 
 def report_of(reporter_id: int, reported_id: int, event_id: int) -> Report | None:
-    return db.session.scalar(select(Report).where(
-        Report.reporter_id == reporter_id, Report.reported_id == reported_id, Report.event_id == event_id))
+    return db.session.scalar(
+        select(Report).where(
+            Report.reporter_id == reporter_id, Report.reported_id == reported_id, Report.event_id == event_id
+        )
+    )
 
 
 @dataclass
@@ -105,18 +116,21 @@ def my_reports(actor) -> list[MyReport]:
     """The reports the actor made, newest first, with whom and where (one query)."""
     person = aliased(User)
     rows = db.session.execute(
-        select(Report, person, Event).join(person, person.id == Report.reported_id)
+        select(Report, person, Event)
+        .join(person, person.id == Report.reported_id)
         .join(Event, Event.id == Report.event_id)
-        .where(Report.reporter_id == actor.id).order_by(Report.created_at.desc(), Report.id.desc()))
+        .where(Report.reporter_id == actor.id)
+        .order_by(Report.created_at.desc(), Report.id.desc())
+    )
     return [MyReport(report, user, event) for report, user, event in rows]
 
 
 @dataclass
 class PersonCard:
     shared: SharedEvent
-    table_names: list[str]                # every table of the published seating, in order
-    blocked: bool                         # the actor blocked this person
-    my_report: Report | None              # the actor's report about them at this event
+    table_names: list[str]  # every table of the published seating, in order
+    blocked: bool  # the actor blocked this person
+    my_report: Report | None  # the actor's report about them at this event
 
     @property
     def can_report(self) -> bool:
@@ -131,9 +145,12 @@ def person_card(actor, event_id: int, user_id: int, *, now: datetime) -> PersonC
     shared = shared_event(actor, event_id, user_id, now=now)
     seating = published_seating(event_id)
     names = [seating.table_name(t) for t in range(seating.table_count)] if seating is not None else []
-    return PersonCard(shared=shared, table_names=names,
-                      blocked=block_of(actor.id, user_id) is not None,
-                      my_report=report_of(actor.id, user_id, event_id))
+    return PersonCard(
+        shared=shared,
+        table_names=names,
+        blocked=block_of(actor.id, user_id) is not None,
+        my_report=report_of(actor.id, user_id, event_id),
+    )
 
 
 ADMIN_LIST_LIMIT = 200
@@ -161,20 +178,32 @@ def event_queue(event: Event) -> list[QueueItem]:
     reporter, reported = aliased(User), aliased(User)
     rows = db.session.execute(
         select(Report, reporter, reported)
-        .join(reporter, reporter.id == Report.reporter_id).join(reported, reported.id == Report.reported_id)
+        .join(reporter, reporter.id == Report.reporter_id)
+        .join(reported, reported.id == Report.reported_id)
         .where(Report.event_id == event.id)
-        .order_by((Report.status != OPEN), Report.created_at.desc(), Report.id.desc()))
+        .order_by((Report.status != OPEN), Report.created_at.desc(), Report.id.desc())
+    )
     items = [QueueItem(report, a, b) for report, a, b in rows]
     if not items:
         return items
     by_report = {item.report.id: item for item in items}
     for action in db.session.scalars(
-            select(ModerationAction).where(ModerationAction.report_id.in_(list(by_report)))
-            .options(joinedload(ModerationAction.actor)).order_by(ModerationAction.created_at, ModerationAction.id)):
+        select(ModerationAction)
+        .where(ModerationAction.report_id.in_(list(by_report)))
+        .options(joinedload(ModerationAction.actor))
+        .order_by(ModerationAction.created_at, ModerationAction.id)
+    ):
         by_report[action.report_id].actions.append(action)
-    active = {ban.user_id: ban for ban in db.session.scalars(select(Ban).where(
-        Ban.host_id == event.host_id, Ban.lifted_at.is_(None),
-        Ban.user_id.in_({item.reported.id for item in items})))}
+    active = {
+        ban.user_id: ban
+        for ban in db.session.scalars(
+            select(Ban).where(
+                Ban.host_id == event.host_id,
+                Ban.lifted_at.is_(None),
+                Ban.user_id.in_({item.reported.id for item in items}),
+            )
+        )
+    }
     for item in items:
         item.ban = active.get(item.reported.id)
     return items
@@ -198,7 +227,12 @@ def open_reports() -> list[OpenReport]:
     """Reports nobody has acted on yet, across every host, oldest first (one query)."""
     reporter, reported = aliased(User), aliased(User)
     rows = db.session.execute(
-        select(Report, Event, reporter, reported).join(Event, Event.id == Report.event_id)
-        .join(reporter, reporter.id == Report.reporter_id).join(reported, reported.id == Report.reported_id)
-        .where(Report.status == OPEN).order_by(Report.created_at, Report.id).limit(ADMIN_LIST_LIMIT))
+        select(Report, Event, reporter, reported)
+        .join(Event, Event.id == Report.event_id)
+        .join(reporter, reporter.id == Report.reporter_id)
+        .join(reported, reported.id == Report.reported_id)
+        .where(Report.status == OPEN)
+        .order_by(Report.created_at, Report.id)
+        .limit(ADMIN_LIST_LIMIT)
+    )
     return [OpenReport(*row) for row in rows]

@@ -7,8 +7,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from meetup.conduct import queries
-from meetup.conduct.services import blocks, moderation, reports
 from meetup.conduct.forms import ModerationForm, ReportForm
+from meetup.conduct.services import blocks, moderation, reports
 from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.extensions import limiter
@@ -26,8 +26,9 @@ def _per_account() -> str:
 @login_required
 def person(event_id: int, user_id: int):
     card = queries.person_card(me(), event_id, user_id, now=utcnow())
-    return no_store(render_template("conduct/person.html", card=card, event=card.shared.event,
-                                    person=card.shared.person))
+    return no_store(
+        render_template("conduct/person.html", card=card, event=card.shared.event, person=card.shared.person)
+    )
 
 
 @bp.route("/events/<int:event_id>/people/<int:user_id>/report", methods=["GET", "POST"])
@@ -38,23 +39,35 @@ def report(event_id: int, user_id: int):
     card = queries.person_card(me(), event_id, user_id, now=now)
     event = card.shared.event
     if card.my_report is not None:
-        flash(_("You have already reported this person for this event. You can follow it under My reports."),
-              "info")
+        flash(_("You have already reported this person for this event. You can follow it under My reports."), "info")
         return redirect(url_for("conduct.my_reports"))
     form = ReportForm().offer(event.rounds, card.table_names)
     if form.validate_on_submit():
         try:
-            reports.report(me(), event.id, user_id, category=form.category.data,
-                           description=form.description.data, round_=form.round.data,
-                           table_no=form.table_no.data, now=now)
+            reports.report(
+                me(),
+                event.id,
+                user_id,
+                category=form.category.data,
+                description=form.description.data,
+                round_=form.round.data,
+                table_no=form.table_no.data,
+                now=now,
+            )
         except DomainError as error:
             apply_error(form, error)
         else:
-            flash(_("Thank you. Your report has gone to the host. %(name)s is not told who reported them.",
-                    name=card.shared.person.display_name), "success")
+            flash(
+                _(
+                    "Thank you. Your report has gone to the host. %(name)s is not told who reported them.",
+                    name=card.shared.person.display_name,
+                ),
+                "success",
+            )
             return redirect(url_for("conduct.my_reports"))
-    return no_store(render_template("conduct/report.html", card=card, event=event, person=card.shared.person,
-                                    form=form))
+    return no_store(
+        render_template("conduct/report.html", card=card, event=event, person=card.shared.person, form=form)
+    )
 
 
 @bp.post("/events/<int:event_id>/people/<int:user_id>/block")
@@ -91,15 +104,23 @@ def my_reports():
 @login_required
 def queue_page(event_id: int):
     event = managed_event(current_user, event_id)
-    return no_store(render_template("conduct/queue.html", event=event, items=queries.event_queue(event),
-                                    table_names=queries.table_names(event)))
+    return no_store(
+        render_template(
+            "conduct/queue.html", event=event, items=queries.event_queue(event), table_names=queries.table_names(event)
+        )
+    )
 
 
 ACTIONS = {
     "dismiss": (moderation.dismiss, lambda: _("Report dismissed.")),
     "warn": (moderation.warn, lambda: _("Warning sent. It quotes the code of conduct and names nobody.")),
-    "ban": (moderation.ban, lambda: _("Banned from your future events. Their upcoming registrations are cancelled "
-                                      "and the seats offered to the waitlist.")),
+    "ban": (
+        moderation.ban,
+        lambda: _(
+            "Banned from your future events. Their upcoming registrations are cancelled "
+            "and the seats offered to the waitlist."
+        ),
+    ),
     "lift": (moderation.lift_ban, lambda: _("Ban lifted. They may register for your events again.")),
 }
 

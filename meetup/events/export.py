@@ -29,21 +29,37 @@ def status_label(registration: Registration, position: int | None) -> str:
     return _("Waitlisted (%(position)d)", position=position or 0)
 
 
-def attendees_csv(event: Event, registrations: list[Registration], positions: dict[int, int],
-                  no_shows: dict[int, int]) -> bytes:
+def attendees_csv(
+    event: Event, registrations: list[Registration], positions: dict[int, int], no_shows: dict[int, int]
+) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Name"), _("Industry or profession"), _("Status"), _("Goals"),
-                     _("Today I would like to…"), _("Registered"), _("Checked in"), _("Past no-shows")])
+    writer.writerow(
+        [
+            _("Name"),
+            _("Industry or profession"),
+            _("Status"),
+            _("Goals"),
+            _("Today I would like to…"),
+            _("Registered"),
+            _("Checked in"),
+            _("Past no-shows"),
+        ]
+    )
     for r in registrations:
-        writer.writerow([_cell(value) for value in (
-            r.user.display_name,
-            industry_name(r.user.industry, r.user.industry_other),
-            status_label(r, positions.get(r.id)),
-            " / ".join(goal_catalogue.goal_name(code, event.custom_goals) for code in r.goals),
-            r.intro,
-            timezones.format_moment(r.registered_at, event.timezone),
-            timezones.format_moment(r.checked_in_at, event.timezone) if r.checked_in_at else "",
-            no_shows.get(r.user_id, 0),
-        )])
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    r.user.display_name,
+                    industry_name(r.user.industry, r.user.industry_other),
+                    status_label(r, positions.get(r.id)),
+                    " / ".join(goal_catalogue.goal_name(code, event.custom_goals) for code in r.goals),
+                    r.intro,
+                    timezones.format_moment(r.registered_at, event.timezone),
+                    timezones.format_moment(r.checked_in_at, event.timezone) if r.checked_in_at else "",
+                    no_shows.get(r.user_id, 0),
+                )
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")

@@ -2,15 +2,29 @@
 the rules (dates, sizes, capacity, goals) live in the services."""
 
 from wtforms import (
-    BooleanField, DateTimeLocalField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField,
-    TextAreaField, URLField, widgets,
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from meetup.events import goals, timezones
 from meetup.events.models import (
-    CONDUCT_EXTRA_MAX, DESCRIPTION_MAX, INTRO_MAX, THEME_MAX, TITLE_MAX, URL_MAX, VENUE_MAX,
+    CONDUCT_EXTRA_MAX,
+    DESCRIPTION_MAX,
+    INTRO_MAX,
+    THEME_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    VENUE_MAX,
 )
 from meetup.events.services.events import EventDetails
 from meetup.forms import Form
@@ -39,8 +53,9 @@ class LocalDateTimeField(DateTimeLocalField):
             raise ValueError(_l("Enter a date and time.")) from None
         if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
             self.data = None
-            raise ValueError(_l("Enter a date between the years %(first)d and %(last)d.",
-                                first=YEARS[0], last=YEARS[1]))
+            raise ValueError(
+                _l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1])
+            )
 
 
 class CheckboxesField(SelectMultipleField):
@@ -59,31 +74,39 @@ class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
     theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
     description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
-    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(zone, zone) for zone in timezones.CHOICES],
-                           default=timezones.DEFAULT, validate_choice=False)
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=[SelectChoice(zone, zone) for zone in timezones.CHOICES],
+        default=timezones.DEFAULT,
+        validate_choice=False,
+    )
     starts_at = _when(_l("Starts"))
     ends_at = _when(_l("Ends"))
     registration_deadline = _when(_l("Registration deadline"), required=False)
     venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
     online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
-    capacity = _whole_number(_l("Capacity"), default=30,
-                             validators=[InputRequired(_l("Enter a whole number."))])
+    capacity = _whole_number(_l("Capacity"), default=30, validators=[InputRequired(_l("Enter a whole number."))])
     table_size = _whole_number(_l("People per table"), default=5, validators=[Optional()])
     table_count = _whole_number(_l("Or a fixed number of tables"), validators=[Optional()])
     rounds = _whole_number(_l("Rounds"), default=3, validators=[InputRequired(_l("Enter a whole number."))])
-    goals = CheckboxesField(_l("Goals attendees may pick"), choices=lambda: [SelectChoice(code, name) for code, name in goals.CATALOGUE.items()],
-                            default=list(goals.CATALOGUE), validate_choice=False)
+    goals = CheckboxesField(
+        _l("Goals attendees may pick"),
+        choices=lambda: [SelectChoice(code, name) for code, name in goals.CATALOGUE.items()],
+        default=list(goals.CATALOGUE),
+        validate_choice=False,
+    )
     custom_goals = TextAreaField(_l("Goals of your own (one per line)"), validators=[_at_most(400)])
-    meet_again_days = _whole_number(_l("Meet-again window (days)"), default=3,
-                                    validators=[InputRequired(_l("Enter a whole number."))])
-    conduct_extra = TextAreaField(_l("Extra lines for this event's code of conduct"),
-                                  validators=[_at_most(CONDUCT_EXTRA_MAX)])
+    meet_again_days = _whole_number(
+        _l("Meet-again window (days)"), default=3, validators=[InputRequired(_l("Enter a whole number."))]
+    )
+    conduct_extra = TextAreaField(
+        _l("Extra lines for this event's code of conduct"), validators=[_at_most(CONDUCT_EXTRA_MAX)]
+    )
 
 
 class RegistrationForm(Form):
     goals = CheckboxesField(_l("Your goals for the evening (pick 1 to 3)"), choices=[], validate_choice=False)
-    intro = StringField(_l("One line for your tablemates: today I would like to…"),
-                        validators=[_at_most(INTRO_MAX)])
+    intro = StringField(_l("One line for your tablemates: today I would like to…"), validators=[_at_most(INTRO_MAX)])
     acknowledge = BooleanField(_l("I have read the code of conduct and will follow it."))
 
     def offer(self, event):
@@ -114,14 +137,22 @@ def event_details(form: EventForm):
     catalogue_goals = [code for code in form.goals.data or [] if not code.startswith(goals.CUSTOM_PREFIX)]
     deadline = form.registration_deadline.data
     return EventDetails(
-        title=form.title.data or "", theme=form.theme.data or "", description=form.description.data or "",
-        timezone=form.timezone.data, starts_at=timezones.to_utc(form.starts_at.data, zone),
+        title=form.title.data or "",
+        theme=form.theme.data or "",
+        description=form.description.data or "",
+        timezone=form.timezone.data,
+        starts_at=timezones.to_utc(form.starts_at.data, zone),
         ends_at=timezones.to_utc(form.ends_at.data, zone),
         registration_deadline=timezones.to_utc(deadline, zone) if deadline else None,
-        venue=form.venue.data or "", online_url=form.online_url.data or "",
-        capacity=form.capacity.data, table_size=form.table_size.data, table_count=form.table_count.data,
-        rounds=form.rounds.data, meet_again_days=form.meet_again_days.data,
-        goals=catalogue_goals, custom_goals=_lines(form.custom_goals.data),
+        venue=form.venue.data or "",
+        online_url=form.online_url.data or "",
+        capacity=form.capacity.data,
+        table_size=form.table_size.data,
+        table_count=form.table_count.data,
+        rounds=form.rounds.data,
+        meet_again_days=form.meet_again_days.data,
+        goals=catalogue_goals,
+        custom_goals=_lines(form.custom_goals.data),
         conduct_extra=form.conduct_extra.data or "",
     )
 

@@ -10,7 +10,6 @@ from flask_babel import gettext
 from meetup.i18n import N_
 from meetup.i18n import lazy_gettext as _l
 
-
 NAMES = {
     "learn": N_("Learn from other industries"),
     "peers": N_("Find peers"),

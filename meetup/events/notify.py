@@ -7,5 +7,11 @@ from meetup.mail import enqueue, external_url
 def notify(registration: Registration, template: str, **context) -> None:
     """Queue mail/<template>.txt about the registration's event for its person."""
     event: Event = registration.event
-    enqueue(registration.user, template, event=event, registration=registration,
-            event_url=external_url("events.show", event_id=event.id), **context)
+    enqueue(
+        registration.user,
+        template,
+        event=event,
+        registration=registration,
+        event_url=external_url("events.show", event_id=event.id),
+        **context,
+    )

@@ -13,13 +13,13 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
-from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
-from meetup.rules.queries import acknowledged_user_ids, banned_column, current_code
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.services import EVENT_NOT_FOUND
 from meetup.events.services.registration import closed_reason, waitlist_position
 from meetup.extensions import db
+from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
+from meetup.rules.queries import acknowledged_user_ids, banned_column, current_code
 
 SEARCH_LIMIT = 20
 LIST_LIMIT = 100
@@ -50,15 +50,19 @@ class Counts:
 
 
 # One row of counts for the event named by the bind parameter; built once.
-_TALLY = (select(*(func.count().filter(Registration.status == status).label(status)
-                   for status in (CONFIRMED, WAITLISTED, CANCELLED)),
-                 func.count(Registration.checked_in_at).label("checked_in"))
-          .where(Registration.event_id == bindparam("event_id")))
+_TALLY = select(
+    *(
+        func.count().filter(Registration.status == status).label(status)
+        for status in (CONFIRMED, WAITLISTED, CANCELLED)
+    ),
+    func.count(Registration.checked_in_at).label("checked_in"),
+).where(Registration.event_id == bindparam("event_id"))
 
 
 def _counts(row) -> Counts:
-    return Counts(confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled,
-                  checked_in=row.checked_in)
+    return Counts(
+        confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled, checked_in=row.checked_in
+    )
 
 
 def counts(event_id: int) -> Counts:
@@ -66,8 +70,12 @@ def counts(event_id: int) -> Counts:
 
 
 def _confirmed_counts():
-    return (select(Registration.event_id, func.count().label("confirmed"))
-            .where(Registration.status == CONFIRMED).group_by(Registration.event_id).subquery())
+    return (
+        select(Registration.event_id, func.count().label("confirmed"))
+        .where(Registration.status == CONFIRMED)
+        .group_by(Registration.event_id)
+        .subquery()
+    )
 
 
 @dataclass
@@ -102,17 +110,28 @@ class EventPage:
         return self.manages or (self.registration is not None and self.registration.status == CONFIRMED)
 
 
-def _event_page(event: Event, reader, now: datetime, mine: Registration | None, counted: Counts,
-                code: CodeOfConduct, banned: bool) -> EventPage:
+def _event_page(
+    event: Event, reader, now: datetime, mine: Registration | None, counted: Counts, code: CodeOfConduct, banned: bool
+) -> EventPage:
     needs_acknowledgement = bool(
-        mine is not None and mine.status == CONFIRMED and event.state == PUBLISHED and event.ends_at > now
-        and event.id in unacknowledged_event_ids(reader.id, [event], version=code.version))
+        mine is not None
+        and mine.status == CONFIRMED
+        and event.state == PUBLISHED
+        and event.ends_at > now
+        and event.id in unacknowledged_event_ids(reader.id, [event], version=code.version)
+    )
     return EventPage(
-        counts=counted, capacity=event.capacity, registration=mine,
+        counts=counted,
+        capacity=event.capacity,
+        registration=mine,
         position=waitlist_position(mine) if mine is not None else None,
-        needs_acknowledgement=needs_acknowledgement, manages=event.managed_by(reader),
-        closed_reason=closed_reason(event, now), started=event.starts_at <= now, over=event.ends_at <= now,
-        code=code, banned=banned,
+        needs_acknowledgement=needs_acknowledgement,
+        manages=event.managed_by(reader),
+        closed_reason=closed_reason(event, now),
+        started=event.starts_at <= now,
+        over=event.ends_at <= now,
+        code=code,
+        banned=banned,
     )
 
 
@@ -120,12 +139,16 @@ def _event_page_statement():
     tally = _TALLY.subquery()
     newest_code = select(func.max(CodeOfConduct.version)).scalar_subquery()
     banned = banned_column(Event.host_id, bindparam("reader_id")).label("banned")
-    return (select(Event, Registration, CodeOfConduct, tally, banned).select_from(Event)
-            .join(tally, sa_true())
-            .outerjoin(Registration, and_(Registration.event_id == Event.id,
-                                          Registration.user_id == bindparam("reader_id")))
-            .outerjoin(CodeOfConduct, CodeOfConduct.version == newest_code)
-            .where(Event.id == bindparam("event_id")))
+    return (
+        select(Event, Registration, CodeOfConduct, tally, banned)
+        .select_from(Event)
+        .join(tally, sa_true())
+        .outerjoin(
+            Registration, and_(Registration.event_id == Event.id, Registration.user_id == bindparam("reader_id"))
+        )
+        .outerjoin(CodeOfConduct, CodeOfConduct.version == newest_code)
+        .where(Event.id == bindparam("event_id"))
+    )
 
 
 # Built once: the page is the busiest of the app, and building the statement
@@ -161,7 +184,8 @@ def upcoming_events(now: datetime, theme: str | None = None) -> list[EventCard]:
         select(Event, func.coalesce(confirmed.c.confirmed, 0))
         .outerjoin(confirmed, confirmed.c.event_id == Event.id)
         .where(Event.state == PUBLISHED, Event.starts_at > now)
-        .order_by(Event.starts_at, Event.id).limit(LIST_LIMIT)
+        .order_by(Event.starts_at, Event.id)
+        .limit(LIST_LIMIT)
     )
     if theme:
         statement = statement.where(Event.theme == theme)
@@ -169,17 +193,26 @@ def upcoming_events(now: datetime, theme: str | None = None) -> list[EventCard]:
 
 
 def upcoming_themes(now: datetime) -> list[str]:
-    return list(db.session.scalars(
-        select(Event.theme).where(Event.state == PUBLISHED, Event.starts_at > now, Event.theme != "")
-        .distinct().order_by(Event.theme)))
+    return list(
+        db.session.scalars(
+            select(Event.theme)
+            .where(Event.state == PUBLISHED, Event.starts_at > now, Event.theme != "")
+            .distinct()
+            .order_by(Event.theme)
+        )
+    )
 
 
 def waitlist_positions(event_ids) -> dict[int, int]:
     """Registration id → place in its event's waitlist (1 = next in line)."""
-    position = func.row_number().over(partition_by=Registration.event_id,
-                                      order_by=(Registration.queue_number, Registration.id))
-    ranked = (select(Registration.id, position.label("position"))
-              .where(Registration.event_id.in_(list(event_ids)), Registration.status == WAITLISTED).subquery())
+    position = func.row_number().over(
+        partition_by=Registration.event_id, order_by=(Registration.queue_number, Registration.id)
+    )
+    ranked = (
+        select(Registration.id, position.label("position"))
+        .where(Registration.event_id.in_(list(event_ids)), Registration.status == WAITLISTED)
+        .subquery()
+    )
     return dict(db.session.execute(select(ranked.c.id, ranked.c.position)).all())
 
 
@@ -190,10 +223,15 @@ def unacknowledged_event_ids(user_id: int, events, version: int | None = None) -
     if not events:
         return set()
     version = version if version is not None else current_code().version
-    accepted = set(db.session.execute(
-        select(ConductAcknowledgement.event_id, ConductAcknowledgement.event_revision).where(
-            ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.platform_version == version,
-            ConductAcknowledgement.event_id.in_([event.id for event in events]))).all())
+    accepted = set(
+        db.session.execute(
+            select(ConductAcknowledgement.event_id, ConductAcknowledgement.event_revision).where(
+                ConductAcknowledgement.user_id == user_id,
+                ConductAcknowledgement.platform_version == version,
+                ConductAcknowledgement.event_id.in_([event.id for event in events]),
+            )
+        ).all()
+    )
     return {event.id for event in events if (event.id, event.conduct_revision) not in accepted}
 
 
@@ -210,15 +248,26 @@ class MyRegistration:
 
 def my_registrations(user_id: int, now: datetime) -> tuple[list[MyRegistration], list[MyRegistration]]:
     """(upcoming soonest first, past latest first) registrations of one person."""
-    registrations = list(db.session.scalars(
-        select(Registration).join(Registration.event).where(Registration.user_id == user_id, Event.state != DRAFT)
-        .options(joinedload(Registration.event)).order_by(Event.starts_at)))
+    registrations = list(
+        db.session.scalars(
+            select(Registration)
+            .join(Registration.event)
+            .where(Registration.user_id == user_id, Event.state != DRAFT)
+            .options(joinedload(Registration.event))
+            .order_by(Event.starts_at)
+        )
+    )
     events = [r.event for r in registrations]
     positions = waitlist_positions([e.id for e in events])
     unacknowledged = unacknowledged_event_ids(user_id, events)
-    rows = [MyRegistration(r, positions.get(r.id),
-                           r.status == CONFIRMED and r.event.state == PUBLISHED and r.event.id in unacknowledged)
-            for r in registrations]
+    rows = [
+        MyRegistration(
+            r,
+            positions.get(r.id),
+            r.status == CONFIRMED and r.event.state == PUBLISHED and r.event.id in unacknowledged,
+        )
+        for r in registrations
+    ]
     upcoming = [row for row in rows if row.event.ends_at > now]
     past = [row for row in reversed(rows) if row.event.ends_at <= now]
     return upcoming, past
@@ -230,7 +279,9 @@ def hosted_events(user_id: int) -> list[EventCard]:
     rows = db.session.execute(
         select(Event, func.coalesce(confirmed.c.confirmed, 0))
         .outerjoin(confirmed, confirmed.c.event_id == Event.id)
-        .where(Event.host_id == user_id).order_by(Event.starts_at.desc(), Event.id.desc()))
+        .where(Event.host_id == user_id)
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+    )
     return [EventCard(event, number) for event, number in rows]
 
 
@@ -240,10 +291,14 @@ _STATUS_ORDER = case({CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}, value=Registra
 def attendee_list(event_id: int) -> list[Registration]:
     """Everyone who registered, with their user: confirmed, then waitlisted in
     queue order, then cancelled."""
-    return list(db.session.scalars(
-        select(Registration).where(Registration.event_id == event_id)
-        .options(joinedload(Registration.user))
-        .order_by(_STATUS_ORDER, Registration.queue_number, Registration.id)))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event_id)
+            .options(joinedload(Registration.user))
+            .order_by(_STATUS_ORDER, Registration.queue_number, Registration.id)
+        )
+    )
 
 
 def search_attendees(event_id: int, text: str) -> list[Registration]:
@@ -251,12 +306,20 @@ def search_attendees(event_id: int, text: str) -> list[Registration]:
     text = text.strip()
     if not text:
         return []
-    return list(db.session.scalars(
-        select(Registration).join(Registration.user)
-        .where(Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)),
-               func.lower(User.display_name).contains(text.lower(), autoescape=True))
-        .options(joinedload(Registration.user))
-        .order_by(_STATUS_ORDER, User.display_name).limit(SEARCH_LIMIT)))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Registration.user)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status.in_((CONFIRMED, WAITLISTED)),
+                func.lower(User.display_name).contains(text.lower(), autoescape=True),
+            )
+            .options(joinedload(Registration.user))
+            .order_by(_STATUS_ORDER, User.display_name)
+            .limit(SEARCH_LIMIT)
+        )
+    )
 
 
 def past_no_shows(user_ids, event: Event) -> dict[int, int]:
@@ -268,11 +331,19 @@ def past_no_shows(user_ids, event: Event) -> dict[int, int]:
         return {}
     used_checkin = select(Registration.event_id).where(Registration.checked_in_at.is_not(None))
     rows = db.session.execute(
-        select(Registration.user_id, func.count()).join(Registration.event)
-        .where(Registration.user_id.in_(user_ids), Registration.status == CONFIRMED,
-               Registration.checked_in_at.is_(None), Event.state == PUBLISHED,
-               Event.ends_at <= event.starts_at, Event.id != event.id, Event.id.in_(used_checkin))
-        .group_by(Registration.user_id))
+        select(Registration.user_id, func.count())
+        .join(Registration.event)
+        .where(
+            Registration.user_id.in_(user_ids),
+            Registration.status == CONFIRMED,
+            Registration.checked_in_at.is_(None),
+            Event.state == PUBLISHED,
+            Event.ends_at <= event.starts_at,
+            Event.id != event.id,
+            Event.id.in_(used_checkin),
+        )
+        .group_by(Registration.user_id)
+    )
     return dict(rows.all())
 
 
@@ -281,28 +352,41 @@ def returning_user_ids(user_ids, event: Event) -> set[int]:
     user_ids = list(user_ids)
     if not user_ids:
         return set()
-    return set(db.session.scalars(
-        select(Registration.user_id).join(Registration.event)
-        .where(Registration.user_id.in_(user_ids), Registration.checked_in_at.is_not(None),
-               Event.starts_at < event.starts_at, Event.id != event.id).distinct()))
+    return set(
+        db.session.scalars(
+            select(Registration.user_id)
+            .join(Registration.event)
+            .where(
+                Registration.user_id.in_(user_ids),
+                Registration.checked_in_at.is_not(None),
+                Event.starts_at < event.starts_at,
+                Event.id != event.id,
+            )
+            .distinct()
+        )
+    )
 
 
 @dataclass
 class Dashboard:
     counts: Counts
     registrations: list[Registration]
-    positions: dict[int, int]      # registration id → waitlist place
-    no_shows: dict[int, int]       # user id → past no-shows
-    acknowledged: set[int]         # user ids who accepted the current code of conduct
+    positions: dict[int, int]  # registration id → waitlist place
+    no_shows: dict[int, int]  # user id → past no-shows
+    acknowledged: set[int]  # user ids who accepted the current code of conduct
 
 
 def dashboard(event: Event) -> Dashboard:
     """The host's view of an event in five queries, however many registered."""
     registrations = attendee_list(event.id)
     user_ids = [r.user_id for r in registrations]
-    return Dashboard(counts=counts(event.id), registrations=registrations,
-                     positions=waitlist_positions([event.id]), no_shows=past_no_shows(user_ids, event),
-                     acknowledged=acknowledged_user_ids(event, user_ids))
+    return Dashboard(
+        counts=counts(event.id),
+        registrations=registrations,
+        positions=waitlist_positions([event.id]),
+        no_shows=past_no_shows(user_ids, event),
+        acknowledged=acknowledged_user_ids(event, user_ids),
+    )
 
 
 @dataclass
@@ -316,8 +400,12 @@ class Door:
 def door(event: Event, found: list[Registration]) -> Door:
     """The check-in page: totals, and details only for the people searched for."""
     user_ids = [r.user_id for r in found]
-    return Door(counts=counts(event.id), found=found, no_shows=past_no_shows(user_ids, event),
-                acknowledged=acknowledged_user_ids(event, user_ids) if user_ids else set())
+    return Door(
+        counts=counts(event.id),
+        found=found,
+        no_shows=past_no_shows(user_ids, event),
+        acknowledged=acknowledged_user_ids(event, user_ids) if user_ids else set(),
+    )
 
 
 @dataclass(frozen=True)
@@ -327,12 +415,12 @@ class Attendee:
     registration_id: int
     user_id: int
     display_name: str
-    industry: str          # catalogue code (see meetup.accounts.industries)
-    industry_other: str    # free text when industry == "other"
+    industry: str  # catalogue code (see meetup.accounts.industries)
+    industry_other: str  # free text when industry == "other"
     goals: tuple[str, ...]  # goal codes (see meetup.events.goals)
     intro: str
     checked_in: bool
-    first_time: bool       # never checked in at an earlier event on the platform
+    first_time: bool  # never checked in at an earlier event on the platform
 
 
 def attendees(event: Event, *, checked_in_only: bool = True) -> list[Attendee]:
@@ -341,13 +429,26 @@ def attendees(event: Event, *, checked_in_only: bool = True) -> list[Attendee]:
     condition = [Registration.event_id == event.id, Registration.status == CONFIRMED]
     if checked_in_only:
         condition.append(Registration.checked_in_at.is_not(None))
-    registrations = list(db.session.scalars(
-        select(Registration).where(*condition).options(joinedload(Registration.user))
-        .order_by(Registration.queue_number, Registration.id)))
+    registrations = list(
+        db.session.scalars(
+            select(Registration)
+            .where(*condition)
+            .options(joinedload(Registration.user))
+            .order_by(Registration.queue_number, Registration.id)
+        )
+    )
     returning = returning_user_ids([r.user_id for r in registrations], event)
-    return [Attendee(
-        registration_id=r.id, user_id=r.user_id, display_name=r.user.display_name, industry=r.user.industry,
-        industry_other=r.user.industry_other, goals=tuple(r.goals), intro=r.intro,
-        checked_in=r.checked_in_at is not None, first_time=r.user_id not in returning,
-    ) for r in registrations]
-
+    return [
+        Attendee(
+            registration_id=r.id,
+            user_id=r.user_id,
+            display_name=r.user.display_name,
+            industry=r.user.industry,
+            industry_other=r.user.industry_other,
+            goals=tuple(r.goals),
+            intro=r.intro,
+            checked_in=r.checked_in_at is not None,
+            first_time=r.user_id not in returning,
+        )
+        for r in registrations
+    ]

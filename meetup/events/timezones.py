@@ -14,9 +14,21 @@ from flask_babel import get_locale
 DEFAULT = "Asia/Tokyo"
 # Where this product's hosts run events; a short list keeps the form usable.
 CHOICES = (
-    "Asia/Tokyo", "Asia/Seoul", "Asia/Shanghai", "Asia/Taipei", "Asia/Hong_Kong", "Asia/Singapore",
-    "Asia/Bangkok", "Asia/Kolkata", "Australia/Sydney", "Pacific/Honolulu", "Europe/London",
-    "Europe/Paris", "America/New_York", "America/Los_Angeles", "UTC",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Taipei",
+    "Asia/Hong_Kong",
+    "Asia/Singapore",
+    "Asia/Bangkok",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Pacific/Honolulu",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
 )
 
 

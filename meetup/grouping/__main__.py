@@ -58,9 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     score_command = commands.add_parser("score", help="print the score of a solution")
     score_command.add_argument("instance", help="instance JSON file")
     score_command.add_argument("solution", help="solution JSON file")
-    score_command.add_argument(
-        "--breakdown", action="store_true", help="print the score and its breakdown as JSON"
-    )
+    score_command.add_argument("--breakdown", action="store_true", help="print the score and its breakdown as JSON")
     return parser
 
 

@@ -91,9 +91,7 @@ def _greedy_round(
                 candidates.append(previous[person])
         best_table = _best_table(model, person, previous[person], candidates, members, sizes, meet[person])
         if best_table < 0 and candidates is not open_tables:
-            best_table = _best_table(
-                model, person, previous[person], open_tables, members, sizes, meet[person]
-            )
+            best_table = _best_table(model, person, previous[person], open_tables, members, sizes, meet[person])
         if best_table < 0:
             return None
         seat(person, best_table)

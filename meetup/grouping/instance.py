@@ -25,9 +25,7 @@ DEFAULT_WEIGHTS: Mapping[str, int] = MappingProxyType(
     }
 )
 
-_INSTANCE_KEYS = frozenset(
-    {"people", "rounds", "table_count", "history", "forbidden", "fixed", "previous", "weights"}
-)
+_INSTANCE_KEYS = frozenset({"people", "rounds", "table_count", "history", "forbidden", "fixed", "previous", "weights"})
 _PERSON_KEYS = frozenset({"id", "industry", "goals", "first_time"})
 _HISTORY_KEYS = frozenset({"a", "b", "met", "mutual"})
 _FIXED_KEYS = frozenset({"person", "round", "table"})
@@ -181,9 +179,7 @@ def _parse_forbidden(raw: Any, index: Mapping[str, int]) -> frozenset[tuple[int,
     return frozenset(_pair(entry, index, f"forbidden[{i}]") for i, entry in enumerate(raw))
 
 
-def _parse_fixed(
-    raw: Any, index: Mapping[str, int], rounds: int, table_count: int
-) -> dict[tuple[int, int], int]:
+def _parse_fixed(raw: Any, index: Mapping[str, int], rounds: int, table_count: int) -> dict[tuple[int, int], int]:
     _require(isinstance(raw, list), "fixed must be a list")
     fixed: dict[tuple[int, int], int] = {}
     for i, entry in enumerate(raw):

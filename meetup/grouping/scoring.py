@@ -42,8 +42,7 @@ class Score:
 
     def breakdown(self) -> dict[str, dict[str, int]]:
         return {
-            BREAKDOWN_KEYS[term]: {"count": self.counts[term], "points": self.points[term]}
-            for term in BREAKDOWN_KEYS
+            BREAKDOWN_KEYS[term]: {"count": self.counts[term], "points": self.points[term]} for term in BREAKDOWN_KEYS
         }
 
 

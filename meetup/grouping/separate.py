@@ -23,8 +23,7 @@ def check_obvious_conflicts(model: Model, names: Sequence[str]) -> None:
         for b in model.forbidden_with[a]:
             if model.tables == 1:
                 raise InfeasibleError(
-                    f"forbidden pair {names[a]!r} and {names[b]!r} cannot be separated:"
-                    " there is only one table"
+                    f"forbidden pair {names[a]!r} and {names[b]!r} cannot be separated: there is only one table"
                 )
         allowed = model.size - 1 - len(model.forbidden_with[a])
         if allowed < small - 1:
@@ -40,15 +39,13 @@ def check_obvious_conflicts(model: Model, names: Sequence[str]) -> None:
         for table, people in enumerate(at_table):
             if len(people) > largest:
                 raise InfeasibleError(
-                    f"round {r}: {len(people)} people are fixed to table {table},"
-                    f" which seats at most {largest}"
+                    f"round {r}: {len(people)} people are fixed to table {table}, which seats at most {largest}"
                 )
             for i, a in enumerate(people):
                 for b in people[i + 1 :]:
                     if b in model.forbidden_with[a]:
                         raise InfeasibleError(
-                            f"round {r}: forbidden pair {names[a]!r} and {names[b]!r}"
-                            f" are both fixed to table {table}"
+                            f"round {r}: forbidden pair {names[a]!r} and {names[b]!r} are both fixed to table {table}"
                         )
         full = sum(1 for people in at_table if len(people) == small + 1)
         if full > model.large_count:

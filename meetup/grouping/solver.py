@@ -80,9 +80,7 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
     return _solution(problem, model, walk, seed, time_limit, started)
 
 
-def _solution(
-    problem: Instance, model: Model, walk: Walk, seed: int, time_limit: float, started: float
-) -> Solution:
+def _solution(problem: Instance, model: Model, walk: Walk, seed: int, time_limit: float, started: float) -> Solution:
     """The best seating of ``walk``, checked against the hard rules and scored from scratch."""
     seating = Seats(model, walk.best).seating()
     check_seating(problem, seating)  # a broken seating here is a bug, never an answer

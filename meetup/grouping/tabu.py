@@ -94,9 +94,7 @@ def tabu_search(
                     meet[a],
                     previous[a],
                 )
-                join_a = [
-                    _join_gain(model, tables_r[t], t, value_a, meet_a, previous_a) for t in range(tables)
-                ]
+                join_a = [_join_gain(model, tables_r[t], t, value_a, meet_a, previous_a) for t in range(tables)]
                 column_a = join_at[table_a]
                 for b in others:
                     table_b = row[b]

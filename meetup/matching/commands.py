@@ -8,8 +8,14 @@ from meetup.timeutil import utcnow
 
 def register(app: Flask) -> None:
     @app.cli.command("reveal-matches")
-    @click.option("--now", "at", type=click.DateTime(), default=None, hidden=True,
-                  help="Reveal as if it were this UTC time (tests and rehearsals).")
+    @click.option(
+        "--now",
+        "at",
+        type=click.DateTime(),
+        default=None,
+        hidden=True,
+        help="Reveal as if it were this UTC time (tests and rehearsals).",
+    )
     def reveal_matches_command(at):
         """Reveal the matches of every event whose meet-again window has closed
         (idempotent: run it every few minutes; send-mail then delivers the news)."""

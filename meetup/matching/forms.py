@@ -13,8 +13,7 @@ CHOICES_MAX = 200
 
 class ChoicesForm(Form):
     # Which people are offered is decided by the service, not here.
-    chosen = SelectMultipleField(coerce=int, validate_choice=False,
-                                 validators=[Length(max=CHOICES_MAX)])
+    chosen = SelectMultipleField(coerce=int, validate_choice=False, validators=[Length(max=CHOICES_MAX)])
 
 
 class NoteForm(Form):

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from meetup.extensions import db
 from meetup.timeutil import utcnow
 
+
 class MeetAgainChoice(db.Model):
-    """"I'd like to meet again": seen by nobody but its chooser, ever."""
+    """ "I'd like to meet again": seen by nobody but its chooser, ever."""
 
     __tablename__ = "meet_again_choices"
     __table_args__ = (
@@ -39,8 +40,9 @@ class Reveal(db.Model):
     __tablename__ = "match_reveals"
     __table_args__ = (CheckConstraint("matches_made >= 0", name="matches_made"),)
 
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True,
-                                          autoincrement=False)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     revealed_at: Mapped[datetime]
     # The one number a host may see about meet-again at their event.
     matches_made: Mapped[int] = mapped_column(default=0)

@@ -14,11 +14,11 @@ from meetup.events.queries import Attendee, attendees
 from meetup.events.services import EVENT_NOT_FOUND
 from meetup.extensions import db
 from meetup.matching import window
-from meetup.seating.queries import Shared, attended, met, tablemate_ids
 from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.matching.services.notes import NO_SUCH_PERSON
 from meetup.rules.models import Match
 from meetup.seating.models import Note
-from meetup.matching.services.notes import NO_SUCH_PERSON
+from meetup.seating.queries import Shared, attended, met, tablemate_ids
 
 # A match is marked "new" on the Matches page for this long after its reveal.
 NEW_FOR = timedelta(days=14)
@@ -42,8 +42,13 @@ class MeetAgainPage:
 
 
 def my_choices(user_id: int, event_id: int) -> set[int]:
-    return set(db.session.scalars(select(MeetAgainChoice.chosen_id).where(
-        MeetAgainChoice.event_id == event_id, MeetAgainChoice.chooser_id == user_id)))
+    return set(
+        db.session.scalars(
+            select(MeetAgainChoice.chosen_id).where(
+                MeetAgainChoice.event_id == event_id, MeetAgainChoice.chooser_id == user_id
+            )
+        )
+    )
 
 
 def notes_about(author_id: int, subject_ids) -> dict[int, Note]:
@@ -51,8 +56,12 @@ def notes_about(author_id: int, subject_ids) -> dict[int, Note]:
     subject_ids = list(subject_ids)
     if not subject_ids:
         return {}
-    return {note.subject_id: note for note in db.session.scalars(
-        select(Note).where(Note.author_id == author_id, Note.subject_id.in_(subject_ids)))}
+    return {
+        note.subject_id: note
+        for note in db.session.scalars(
+            select(Note).where(Note.author_id == author_id, Note.subject_id.in_(subject_ids))
+        )
+    }
 
 
 def meet_again_page(viewer, event: Event, now: datetime) -> MeetAgainPage:
@@ -68,8 +77,13 @@ def meet_again_page(viewer, event: Event, now: datetime) -> MeetAgainPage:
     people.sort(key=lambda a: (a.display_name.casefold(), a.user_id))
     chosen = my_choices(viewer.id, event.id)
     notes = notes_about(viewer.id, mates)
-    return MeetAgainPage(event=event, people=[Candidate(a, a.user_id in chosen, notes.get(a.user_id)) for a in people],
-                         opens_at=window.opens_at(event), closes_at=window.closes_at(event), state=state)
+    return MeetAgainPage(
+        event=event,
+        people=[Candidate(a, a.user_id in chosen, notes.get(a.user_id)) for a in people],
+        opens_at=window.opens_at(event),
+        closes_at=window.closes_at(event),
+        state=state,
+    )
 
 
 @dataclass
@@ -83,24 +97,36 @@ class MatchView:
 
 def my_matches(user_id: int, now: datetime) -> list[MatchView]:
     """Active matches, newest first, with what the other person shows matches."""
-    matches = list(db.session.scalars(
-        select(Match).where(or_(Match.user_low_id == user_id, Match.user_high_id == user_id),
-                            Match.ended_at.is_(None))
-        .order_by(Match.revealed_at.desc(), Match.id.desc())))
+    matches = list(
+        db.session.scalars(
+            select(Match)
+            .where(or_(Match.user_low_id == user_id, Match.user_high_id == user_id), Match.ended_at.is_(None))
+            .order_by(Match.revealed_at.desc(), Match.id.desc())
+        )
+    )
     if not matches:
         return []
     others = {m.other_id(user_id) for m in matches}
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(others)))}
-    contacts = {c.user_id: c.shared_with_matches() for c in db.session.scalars(
-        select(ContactDetails).where(ContactDetails.user_id.in_(others)))}
+    contacts = {
+        c.user_id: c.shared_with_matches()
+        for c in db.session.scalars(select(ContactDetails).where(ContactDetails.user_id.in_(others)))
+    }
     shared = met(user_id, now)
     events = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_({m.event_id for m in matches})))}
     views = []
     for m in matches:
         other = m.other_id(user_id)
         history = shared.get(other) or [Shared(events[m.event_id])]
-        views.append(MatchView(match=m, other=users[other], contacts=contacts.get(other, {}), met=history,
-                               new=now - m.revealed_at < NEW_FOR))
+        views.append(
+            MatchView(
+                match=m,
+                other=users[other],
+                contacts=contacts.get(other, {}),
+                met=history,
+                new=now - m.revealed_at < NEW_FOR,
+            )
+        )
     return views
 
 
@@ -117,14 +143,16 @@ def people_met(user_id: int, now: datetime, search: str = "") -> list[Acquaintan
     shared = met(user_id, now)
     if not shared:
         return []
-    users = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_(shared), User.deleted_at.is_(None)))}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(shared), User.deleted_at.is_(None)))}
     notes = notes_about(user_id, users)
     people = [Acquaintance(users[u], shared[u], notes.get(u)) for u in shared if u in users]
     needle = search.strip()[:SEARCH_MAX].casefold()
     if needle:
-        people = [p for p in people if needle in p.user.display_name.casefold()
-                  or (p.note is not None and needle in p.note.text.casefold())]
+        people = [
+            p
+            for p in people
+            if needle in p.user.display_name.casefold() or (p.note is not None and needle in p.note.text.casefold())
+        ]
     people.sort(key=lambda p: (-_latest(p), p.user.display_name.casefold(), p.user.id))
     return people
 
@@ -146,4 +174,3 @@ def acquaintance(user_id: int, other_id: int, now: datetime) -> Acquaintance:
 def matches_made(event_id: int) -> int | None:
     """The one number a host sees: matches made at the event, once revealed."""
     return db.session.scalar(select(Reveal.matches_made).where(Reveal.event_id == event_id))
-

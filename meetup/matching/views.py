@@ -55,8 +55,13 @@ def save_choices(event_id: int):
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(_("Saved. Nobody is told anything now; when the window closes, only choices made by both "
-                "people become matches."), "success")
+        flash(
+            _(
+                "Saved. Nobody is told anything now; when the window closes, only choices made by both "
+                "people become matches."
+            ),
+            "success",
+        )
     return redirect(url_for("matching.meet_again", event_id=event_id))
 
 
@@ -79,9 +84,12 @@ def end_match(public_id: str):
 @bp.get("/people")
 @login_required
 def people():
-    search = request.args.get("q", "").strip()[:queries.SEARCH_MAX]
-    return no_store(render_template("matching/people.html", search=search,
-                                    people=queries.people_met(current_user.id, utcnow(), search)))
+    search = request.args.get("q", "").strip()[: queries.SEARCH_MAX]
+    return no_store(
+        render_template(
+            "matching/people.html", search=search, people=queries.people_met(current_user.id, utcnow(), search)
+        )
+    )
 
 
 @bp.route("/people/<int:user_id>/note", methods=["GET", "POST"])

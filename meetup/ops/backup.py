@@ -70,11 +70,23 @@ def restore(url: URL, source: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_restore(Path(source), _sqlite_path(url))
     else:
-        _run_pg("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                               "--exit-on-error", str(source)], url)
+        _run_pg(
+            "pg_restore",
+            [
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                str(source),
+            ],
+            url,
+        )
 
 
 # --- SQLite -----------------------------------------------------------------
+
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
@@ -134,6 +146,7 @@ class _closing:
 
 # --- PostgreSQL -------------------------------------------------------------
 
+
 def _check_pg_archive(source: Path) -> None:
     # Custom-format archives start with "PGDMP"; pg_restore would say so less kindly.
     with open(source, "rb") as file:
@@ -144,15 +157,18 @@ def _check_pg_archive(source: Path) -> None:
 def _run_pg(program: str, arguments: list[str], url: URL) -> None:
     executable = shutil.which(program)
     if executable is None:
-        raise BackupError(f"{program} is not installed; install the PostgreSQL client tools "
-                          f"(Debian: apt-get install postgresql-client) matching the server's version.")
+        raise BackupError(
+            f"{program} is not installed; install the PostgreSQL client tools "
+            f"(Debian: apt-get install postgresql-client) matching the server's version."
+        )
     # The password goes through the environment, never the command line (ps shows that).
     env = dict(os.environ, PGCONNECT_TIMEOUT=os.environ.get("PGCONNECT_TIMEOUT", "10"))
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    result = subprocess.run([executable, f"--dbname={dsn}", *arguments], env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [executable, f"--dbname={dsn}", *arguments], env=env, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise BackupError(f"{program} failed: {_first_error(result.stderr)}")
 

@@ -48,7 +48,8 @@ def register(app: Flask) -> None:
         if not yes:
             raise click.ClickException(
                 f"This replaces every table of {describe(url)} with the backup in {path}; "
-                f"rows written since that backup are lost. Run again with --yes to do it.")
+                f"rows written since that backup are lost. Run again with --yes to do it."
+            )
         try:
             check_backup_file(url, path)
             db.engine.dispose()  # hand back our own connections before the tables are replaced
@@ -57,5 +58,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         except (OSError, ValueError) as error:  # a name too long, or with a NUL in it
             raise click.ClickException(f"Cannot read {str(path)!r}: {error}") from None
-        click.echo(f"Restored {describe(url)} from {path}. Run `flask --app meetup db upgrade` "
-                   f"if this code is newer than the backup.")
+        click.echo(
+            f"Restored {describe(url)} from {path}. Run `flask --app meetup db upgrade` "
+            f"if this code is newer than the backup."
+        )

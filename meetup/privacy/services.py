@@ -6,12 +6,11 @@ from sqlalchemy import delete, or_, select, update
 
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
-from meetup.rules.models import Block
 from meetup.events.models import CANCELLED, Event, Registration
 from meetup.events.services.registration import cancel_registration
 from meetup.extensions import db
 from meetup.matching.models import MeetAgainChoice
-from meetup.rules.models import Match
+from meetup.rules.models import Block, Match
 from meetup.seating.models import Note
 
 
@@ -20,17 +19,22 @@ def delete_account(user: User, *, password: str, now: datetime) -> None:
     changes nothing) unless ``password`` is theirs."""
     accounts.check_current_password(user, password)
     upcoming = db.session.scalars(
-        select(Registration.event_id).join(Event, Event.id == Registration.event_id)
-        .where(Registration.user_id == user.id, Registration.status != CANCELLED, Event.starts_at > now))
+        select(Registration.event_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == user.id, Registration.status != CANCELLED, Event.starts_at > now)
+    )
     for event_id in list(upcoming):
         cancel_registration(user, event_id, now=now)
 
     db.session.execute(update(Registration).where(Registration.user_id == user.id).values(intro=""))
     db.session.execute(delete(Note).where(Note.author_id == user.id))
-    db.session.execute(delete(MeetAgainChoice).where(
-        or_(MeetAgainChoice.chooser_id == user.id, MeetAgainChoice.chosen_id == user.id)))
+    db.session.execute(
+        delete(MeetAgainChoice).where(or_(MeetAgainChoice.chooser_id == user.id, MeetAgainChoice.chosen_id == user.id))
+    )
     db.session.execute(delete(Block).where(Block.blocker_id == user.id))
-    db.session.execute(update(Match).where(
-        or_(Match.user_low_id == user.id, Match.user_high_id == user.id), Match.ended_at.is_(None))
-        .values(ended_at=now))
+    db.session.execute(
+        update(Match)
+        .where(or_(Match.user_low_id == user.id, Match.user_high_id == user.id), Match.ended_at.is_(None))
+        .values(ended_at=now)
+    )
     accounts.delete_account(user, password=password)  # scrubs the account and commits it all

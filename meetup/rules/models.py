@@ -50,8 +50,9 @@ class ConductAcknowledgement(db.Model):
 
     __tablename__ = "conduct_acknowledgements"
     __table_args__ = (
-        UniqueConstraint("user_id", "event_id", "platform_version", "event_revision",
-                         name="uq_conduct_acknowledgements_terms"),
+        UniqueConstraint(
+            "user_id", "event_id", "platform_version", "event_revision", name="uq_conduct_acknowledgements_terms"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,8 +90,8 @@ class Report(db.Model):
         UniqueConstraint("reporter_id", "reported_id", "event_id"),
         CheckConstraint("reporter_id <> reported_id", name="not_self"),
         CheckConstraint(
-            "category IN ('selling', 'mlm', 'recruiting', 'contact-pressure', 'harassment', 'other')",
-            name="category"),
+            "category IN ('selling', 'mlm', 'recruiting', 'contact-pressure', 'harassment', 'other')", name="category"
+        ),
         CheckConstraint("status IN ('open', 'dismissed', 'warned', 'banned')", name="status"),
         Index("ix_reports_reported_id", "reported_id"),
     )
@@ -118,8 +119,14 @@ class Ban(db.Model):
     __table_args__ = (
         CheckConstraint("host_id <> user_id", name="not_self"),
         CheckConstraint("(lifted_at IS NULL) = (lifted_by_id IS NULL)", name="lifted_by_whom"),
-        Index("uq_bans_active", "host_id", "user_id", unique=True,
-              sqlite_where=text("lifted_at IS NULL"), postgresql_where=text("lifted_at IS NULL")),
+        Index(
+            "uq_bans_active",
+            "host_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("lifted_at IS NULL"),
+            postgresql_where=text("lifted_at IS NULL"),
+        ),
         Index("ix_bans_user_id", "user_id"),
     )
 

@@ -25,10 +25,18 @@ def current_terms(event) -> tuple[int, int]:
 def has_acknowledged(user_id: int, event_id: int, terms: tuple[int, int]) -> bool:
     """Whether the person accepted these (platform version, event revision) for the event."""
     version, revision = terms
-    return db.session.scalar(select(select(ConductAcknowledgement.id).where(
-        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event_id,
-        ConductAcknowledgement.platform_version == version,
-        ConductAcknowledgement.event_revision == revision).exists()))
+    return db.session.scalar(
+        select(
+            select(ConductAcknowledgement.id)
+            .where(
+                ConductAcknowledgement.user_id == user_id,
+                ConductAcknowledgement.event_id == event_id,
+                ConductAcknowledgement.platform_version == version,
+                ConductAcknowledgement.event_revision == revision,
+            )
+            .exists()
+        )
+    )
 
 
 def has_acknowledged_current(user_id: int, event) -> bool:
@@ -38,11 +46,16 @@ def has_acknowledged_current(user_id: int, event) -> bool:
 def acknowledged_user_ids(event, user_ids) -> set[int]:
     """Of these people, those who accepted the current terms (one query)."""
     version, revision = current_terms(event)
-    return set(db.session.scalars(select(ConductAcknowledgement.user_id).where(
-        ConductAcknowledgement.event_id == event.id, ConductAcknowledgement.user_id.in_(list(user_ids)),
-        ConductAcknowledgement.platform_version == version,
-        ConductAcknowledgement.event_revision == revision,
-    )))
+    return set(
+        db.session.scalars(
+            select(ConductAcknowledgement.user_id).where(
+                ConductAcknowledgement.event_id == event.id,
+                ConductAcknowledgement.user_id.in_(list(user_ids)),
+                ConductAcknowledgement.platform_version == version,
+                ConductAcknowledgement.event_revision == revision,
+            )
+        )
+    )
 
 
 def current_version_column():
@@ -53,10 +66,16 @@ def current_version_column():
 def acknowledged_current_column(user_id, event_id, event_revision, version):
     """Whether the person accepted these terms, as a column of a caller's query
     (the arguments are columns or bound parameters)."""
-    return select(ConductAcknowledgement.id).where(
-        ConductAcknowledgement.user_id == user_id, ConductAcknowledgement.event_id == event_id,
-        ConductAcknowledgement.platform_version == version,
-        ConductAcknowledgement.event_revision == event_revision).exists()
+    return (
+        select(ConductAcknowledgement.id)
+        .where(
+            ConductAcknowledgement.user_id == user_id,
+            ConductAcknowledgement.event_id == event_id,
+            ConductAcknowledgement.platform_version == version,
+            ConductAcknowledgement.event_revision == event_revision,
+        )
+        .exists()
+    )
 
 
 def _ban_in_force(host_id, user_id):
@@ -106,7 +125,8 @@ def mutual_pairs(user_ids, revealed_before: datetime | None = None) -> set[froze
     if not ids:
         return set()
     statement = select(Match.user_low_id, Match.user_high_id).where(
-        Match.user_low_id.in_(ids), Match.user_high_id.in_(ids), Match.ended_at.is_(None))
+        Match.user_low_id.in_(ids), Match.user_high_id.in_(ids), Match.ended_at.is_(None)
+    )
     if revealed_before is not None:
         statement = statement.where(Match.revealed_at < revealed_before)
     return {frozenset(row) for row in db.session.execute(statement)}

@@ -11,8 +11,10 @@ from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import ConductAcknowledgement
 from meetup.rules.queries import active_ban, current_terms, has_acknowledged
 
-BANNED = _l("We are sorry, but the host of this event is not accepting registrations from you. "
-            "If you think this is a mistake, please contact the host.")
+BANNED = _l(
+    "We are sorry, but the host of this event is not accepting registrations from you. "
+    "If you think this is a mistake, please contact the host."
+)
 NEEDS_ACKNOWLEDGEMENT = _l("Please read the code of conduct and tick the box to accept it.")
 
 
@@ -29,8 +31,9 @@ def refuse_if_banned(host_id: int, user_id: int) -> None:
         raise BannedError(BANNED)
 
 
-def acknowledge(user_id: int, event, *, accepted: bool, now,
-                read: tuple[int, bool] | None = None) -> ConductAcknowledgement | None:
+def acknowledge(
+    user_id: int, event, *, accepted: bool, now, read: tuple[int, bool] | None = None
+) -> ConductAcknowledgement | None:
     """Record acceptance of the current terms (in the caller's transaction).
 
     Refuses if the person did not tick the box. Accepting the same terms
@@ -46,7 +49,8 @@ def acknowledge(user_id: int, event, *, accepted: bool, now,
         done = has_acknowledged(user_id, event.id, terms)
     if done:
         return None
-    record = ConductAcknowledgement(user_id=user_id, event_id=event.id, platform_version=version,
-                                    event_revision=revision, acknowledged_at=now)
+    record = ConductAcknowledgement(
+        user_id=user_id, event_id=event.id, platform_version=version, event_revision=revision, acknowledged_at=now
+    )
     db.session.add(record)
     return record

@@ -30,5 +30,14 @@ class LockForm(Form):
 
 
 class TableNamesForm(Form):
-    names = FieldList(StringField(validators=[Length(max=TABLE_NAME_MAX, message=_l(
-        "Table names are at most %(max)d characters.", max=TABLE_NAME_MAX))]), min_entries=0, max_entries=200)
+    names = FieldList(
+        StringField(
+            validators=[
+                Length(
+                    max=TABLE_NAME_MAX, message=_l("Table names are at most %(max)d characters.", max=TABLE_NAME_MAX)
+                )
+            ]
+        ),
+        min_entries=0,
+        max_entries=200,
+    )

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from meetup.accounts.industries import OTHER
-from meetup.rules.queries import forbidden_pairs
 from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import Attendee, attendees
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.rules.queries import mutual_pairs
+from meetup.rules.queries import forbidden_pairs, mutual_pairs
 from meetup.seating.models import Encounter
 
 
@@ -64,8 +63,12 @@ def _met_counts(event: Event, user_ids: list[int]) -> dict[frozenset[int], int]:
     rows = db.session.execute(
         select(Encounter.user_low_id, Encounter.user_high_id, func.count(Encounter.event_id))
         .join(Event, Event.id == Encounter.event_id)
-        .where(Encounter.user_low_id.in_(user_ids), Encounter.user_high_id.in_(user_ids),
-               Encounter.event_id != event.id, Event.starts_at < event.starts_at)
+        .where(
+            Encounter.user_low_id.in_(user_ids),
+            Encounter.user_high_id.in_(user_ids),
+            Encounter.event_id != event.id,
+            Event.starts_at < event.starts_at,
+        )
         .group_by(Encounter.user_low_id, Encounter.user_high_id)
     )
     return {frozenset((a, b)): count for a, b, count in rows}
@@ -78,8 +81,12 @@ def table_count_for(event: Event, people: int, keep: int | None = None) -> int:
     reshuffling the room."""
     if event.table_count:
         return event.table_count
-    if keep and keep <= people and event.table_size - 1 <= people // keep \
-            and math.ceil(people / keep) <= event.table_size + 1:
+    if (
+        keep
+        and keep <= people
+        and event.table_size - 1 <= people // keep
+        and math.ceil(people / keep) <= event.table_size + 1
+    ):
         return keep
     return max(1, math.ceil(people / event.table_size))
 
@@ -97,9 +104,13 @@ def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
     user_ids = [person.user_id for person in people]
     tables = table_count_for(event, len(user_ids), keep=len(previous[0]) if previous else None)
     if tables > len(user_ids):
-        raise DomainError(_l(
-            "There are %(people)d people for %(tables)d tables. Lower the number of tables or wait for more people.",
-            people=len(user_ids), tables=tables))
+        raise DomainError(
+            _l(
+                "There are %(people)d people for %(tables)d tables. Lower the number of tables or wait for more people.",
+                people=len(user_ids),
+                tables=tables,
+            )
+        )
 
     met = _met_counts(event, user_ids)
     mutual = mutual_pairs(user_ids, revealed_before=event.starts_at)
@@ -111,8 +122,12 @@ def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
     ]
     instance = {
         "people": [
-            {"id": person_key(p.user_id), "industry": _industry_key(p), "goals": list(p.goals),
-             "first_time": p.first_time}
+            {
+                "id": person_key(p.user_id),
+                "industry": _industry_key(p),
+                "goals": list(p.goals),
+                "first_time": p.first_time,
+            }
             for p in people
         ],
         "rounds": event.rounds,
@@ -127,7 +142,8 @@ def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
     }
     if previous:
         instance["previous"] = [
-            [[person_key(u) for u in table] for table in round_tables] for round_tables in previous[:event.rounds]
+            [[person_key(u) for u in table] for table in round_tables] for round_tables in previous[: event.rounds]
         ]
-    return EventInstance(instance=instance, attendees={p.user_id: p for p in people},
-                         provisional=provisional, mutual=mutual, met=met)
+    return EventInstance(
+        instance=instance, attendees={p.user_id: p for p in people}, provisional=provisional, mutual=mutual, met=met
+    )

@@ -30,10 +30,20 @@ class Seating(db.Model):
         CheckConstraint("table_count >= 1", name="table_count"),
         CheckConstraint("rounds >= 1", name="rounds"),
         # At most one draft and one published seating per event.
-        Index("ix_seatings_one_draft", "event_id", unique=True,
-              sqlite_where=db.text("status = 'draft'"), postgresql_where=db.text("status = 'draft'")),
-        Index("ix_seatings_one_published", "event_id", unique=True,
-              sqlite_where=db.text("status = 'published'"), postgresql_where=db.text("status = 'published'")),
+        Index(
+            "ix_seatings_one_draft",
+            "event_id",
+            unique=True,
+            sqlite_where=db.text("status = 'draft'"),
+            postgresql_where=db.text("status = 'draft'"),
+        ),
+        Index(
+            "ix_seatings_one_published",
+            "event_id",
+            unique=True,
+            sqlite_where=db.text("status = 'published'"),
+            postgresql_where=db.text("status = 'published'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,9 +65,12 @@ class Seating(db.Model):
     published_at: Mapped[datetime | None]
     superseded_at: Mapped[datetime | None]
 
-    seats: Mapped[list["Seat"]] = relationship(back_populates="seating", cascade="all, delete-orphan",
-                                               passive_deletes=True,
-                                               order_by="(Seat.round, Seat.table_no, Seat.user_id)")
+    seats: Mapped[list["Seat"]] = relationship(
+        back_populates="seating",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Seat.round, Seat.table_no, Seat.user_id)",
+    )
 
     def table_name(self, table_no: int) -> str:
         if table_no < len(self.table_names) and self.table_names[table_no]:

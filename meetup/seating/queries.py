@@ -15,8 +15,8 @@ from sqlalchemy import Integer, and_, bindparam, case, select
 from sqlalchemy.orm import aliased, lazyload, load_only
 
 from meetup.accounts.models import User
-from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.errors import NotFoundError
+from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.queries import Attendee
 from meetup.events.services import EVENT_NOT_FOUND
 from meetup.extensions import db
@@ -57,8 +57,14 @@ class SeatingView:
     moves: list[tuple[int, Attendee | None, str, str]] = field(default_factory=list)
 
 
-def _table_view(seating: Seating, number: int, user_ids: list[int], people: dict[int, Attendee],
-                reunited: set[frozenset[int]], locked: set[int]) -> TableView:
+def _table_view(
+    seating: Seating,
+    number: int,
+    user_ids: list[int],
+    people: dict[int, Attendee],
+    reunited: set[frozenset[int]],
+    locked: set[int],
+) -> TableView:
     present = [people[u] for u in user_ids if u in people]
     industries: list[tuple[str, str]] = []
     for p in present:
@@ -66,11 +72,15 @@ def _table_view(seating: Seating, number: int, user_ids: list[int], people: dict
             industries.append((p.industry, p.industry_other))
     goals = Counter(goal for p in present for goal in p.goals)
     return TableView(
-        number=number, name=seating.table_name(number), people=present, locked=locked,
+        number=number,
+        name=seating.table_name(number),
+        people=present,
+        locked=locked,
         reunions=[(a, b) for a, b in combinations(present, 2) if frozenset((a.user_id, b.user_id)) in reunited],
         industries=industries,
-        same_industry_pairs=sum(1 for a, b in combinations(present, 2)
-                                if (a.industry, a.industry_other) == (b.industry, b.industry_other)),
+        same_industry_pairs=sum(
+            1 for a, b in combinations(present, 2) if (a.industry, a.industry_other) == (b.industry, b.industry_other)
+        ),
         first_timers=[p for p in present if p.first_time],
         shared_goals=sorted(((g, n) for g, n in goals.items() if n >= 2), key=lambda item: (-item[1], item[0])),
     )
@@ -85,36 +95,57 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
     if missing:
         # Someone seated has since left (undone check-in, cancelled): still show who sits there.
         for user in db.session.scalars(select(User).where(User.id.in_(missing))):
-            people[user.id] = Attendee(registration_id=0, user_id=user.id, display_name=user.display_name,
-                                       industry=user.industry, industry_other=user.industry_other, goals=(),
-                                       intro="", checked_in=False, first_time=False)
+            people[user.id] = Attendee(
+                registration_id=0,
+                user_id=user.id,
+                display_name=user.display_name,
+                industry=user.industry,
+                industry_other=user.industry_other,
+                goals=(),
+                intro="",
+                checked_in=False,
+                first_time=False,
+            )
     reunited = set(built.met)  # never built.mutual: that would single out a match to the host
     locked_by_round: dict[int, set[int]] = {}
     for seat in seating.seats:
         if seat.locked:
             locked_by_round.setdefault(seat.round, set()).add(seat.user_id)
     rounds = [
-        RoundView(number=r, tables=[
-            _table_view(seating, t, table, people, reunited, locked_by_round.get(r, set()))
-            for t, table in enumerate(tables)])
+        RoundView(
+            number=r,
+            tables=[
+                _table_view(seating, t, table, people, reunited, locked_by_round.get(r, set()))
+                for t, table in enumerate(tables)
+            ],
+        )
         for r, tables in enumerate(grid(seating))
     ]
-    moves = [(r, people.get(user_id), seating.table_name(src) if src >= 0 else "", seating.table_name(dst))
-             for r, user_id, src, dst in seating.moves]
+    moves = [
+        (r, people.get(user_id), seating.table_name(src) if src >= 0 else "", seating.table_name(dst))
+        for r, user_id, src, dst in seating.moves
+    ]
     return SeatingView(seating=seating, rounds=rounds, moves=moves)
 
 
 def published_history(event_id: int) -> list[Seating]:
     """Every version attendees were ever shown, newest first: the record kept
     when a published seating is changed."""
-    return list(db.session.scalars(
-        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((PUBLISHED, SUPERSEDED)))
-        .order_by(Seating.version.desc())))
+    return list(
+        db.session.scalars(
+            select(Seating)
+            .where(Seating.event_id == event_id, Seating.status.in_((PUBLISHED, SUPERSEDED)))
+            .order_by(Seating.version.desc())
+        )
+    )
 
 
 def shown_version(event_id: int, version: int) -> Seating | None:
-    return db.session.scalar(select(Seating).where(
-        Seating.event_id == event_id, Seating.version == version, Seating.status.in_((PUBLISHED, SUPERSEDED))))
+    return db.session.scalar(
+        select(Seating).where(
+            Seating.event_id == event_id, Seating.version == version, Seating.status.in_((PUBLISHED, SUPERSEDED))
+        )
+    )
 
 
 def host_overview(event: Event) -> tuple[SeatingView | None, Seating | None]:
@@ -147,12 +178,16 @@ def published_seating(event_id: int) -> Seating | None:
 _user_id, _event_id = bindparam("user_id", type_=Integer), bindparam("event_id", type_=Integer)
 
 _MY_EVENING = (
-    select(Event, Registration.id, Seating).select_from(Event)
-    .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id == _user_id,
-                                  Registration.status == CONFIRMED))
+    select(Event, Registration.id, Seating)
+    .select_from(Event)
+    .outerjoin(
+        Registration,
+        and_(Registration.event_id == Event.id, Registration.user_id == _user_id, Registration.status == CONFIRMED),
+    )
     .outerjoin(Seating, and_(Seating.event_id == Event.id, Seating.status == PUBLISHED))
     .where(Event.id == _event_id)
-    .options(load_only(Seating.id, Seating.table_names), lazyload(Event.host)))  # the page does not show the host
+    .options(load_only(Seating.id, Seating.table_names), lazyload(Event.host))
+)  # the page does not show the host
 
 _mine = aliased(Seat)
 _met = aliased(Event)
@@ -161,26 +196,46 @@ _low = case((Seat.user_id < _user_id, Seat.user_id), else_=_user_id)
 _high = case((Seat.user_id < _user_id, _user_id), else_=Seat.user_id)
 # The latest earlier evening where the reader shared a table with this tablemate.
 _LAST_MET_EVENT = (
-    select(Encounter.event_id).join(Event, Event.id == Encounter.event_id)
-    .where(Encounter.user_low_id == _low, Encounter.user_high_id == _high, Encounter.event_id != _event_id,
-           Event.starts_at < bindparam("starts_at"))
-    .order_by(Event.starts_at.desc(), Event.id.desc()).limit(1)
-    .correlate(Seat).scalar_subquery())
+    select(Encounter.event_id)
+    .join(Event, Event.id == Encounter.event_id)
+    .where(
+        Encounter.user_low_id == _low,
+        Encounter.user_high_id == _high,
+        Encounter.event_id != _event_id,
+        Event.starts_at < bindparam("starts_at"),
+    )
+    .order_by(Event.starts_at.desc(), Event.id.desc())
+    .limit(1)
+    .correlate(Seat)
+    .scalar_subquery()
+)
 # Everyone at the reader's tables, with what a tablemate card shows: their
 # registration and profile, when the reader last met them, and the reader's
 # own note about them (only its author ever reads it).
 _MY_TABLE_SEATS = (
-    select(Seat.round, Seat.table_no, Seat.user_id, Registration.id, Registration.goals, Registration.intro,
-           Registration.checked_in_at, User.display_name, User.industry, User.industry_other,
-           _met.title, _met.starts_at, Note.text)
-    .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round,
-                      _mine.table_no == Seat.table_no))
+    select(
+        Seat.round,
+        Seat.table_no,
+        Seat.user_id,
+        Registration.id,
+        Registration.goals,
+        Registration.intro,
+        Registration.checked_in_at,
+        User.display_name,
+        User.industry,
+        User.industry_other,
+        _met.title,
+        _met.starts_at,
+        Note.text,
+    )
+    .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round, _mine.table_no == Seat.table_no))
     .join(Registration, and_(Registration.event_id == _event_id, Registration.user_id == Seat.user_id))
     .join(User, User.id == Seat.user_id)
     .outerjoin(_met, and_(Seat.user_id != _user_id, _met.id == _LAST_MET_EVENT))
     .outerjoin(Note, and_(Note.author_id == _user_id, Note.subject_id == Seat.user_id))
     .where(Seat.seating_id == bindparam("seating_id"), _mine.user_id == _user_id)
-    .order_by(Seat.round, Seat.table_no, Seat.user_id))
+    .order_by(Seat.round, Seat.table_no, Seat.user_id)
+)
 
 
 def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
@@ -196,8 +251,12 @@ def _my_table_seats(seating_id: int, event: Event, user_id: int) -> list:
     """(round, table_no, user_id, then what a tablemate card shows) of everyone
     registered at this person's tables, in seat order: one query that reads a
     dozen seats, not the whole seating."""
-    return list(db.session.execute(_MY_TABLE_SEATS, {
-        "seating_id": seating_id, "event_id": event.id, "user_id": user_id, "starts_at": event.starts_at}).all())
+    return list(
+        db.session.execute(
+            _MY_TABLE_SEATS,
+            {"seating_id": seating_id, "event_id": event.id, "user_id": user_id, "starts_at": event.starts_at},
+        ).all()
+    )
 
 
 def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
@@ -210,17 +269,40 @@ def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
     mine: dict[int, int] = {}
     at_table: dict[int, list[int]] = {}
     people: dict[int, Tablemate] = {}
-    for (r, t, person, registration_id, goals, intro, checked_in_at, name, industry, other,
-         met_title, met_starts_at, note) in _my_table_seats(seating.id, event, user.id):
+    for (
+        r,
+        t,
+        person,
+        registration_id,
+        goals,
+        intro,
+        checked_in_at,
+        name,
+        industry,
+        other,
+        met_title,
+        met_starts_at,
+        note,
+    ) in _my_table_seats(seating.id, event, user.id):
         if person == user.id:
             mine[r] = t
         else:
             at_table.setdefault(r, []).append(person)
             people[person] = Tablemate(
-                Attendee(registration_id=registration_id, user_id=person, display_name=name, industry=industry,
-                         industry_other=other, goals=tuple(goals), intro=intro,
-                         checked_in=checked_in_at is not None, first_time=False),
-                met_at=(met_title, met_starts_at) if met_title is not None else None, note=note)
+                Attendee(
+                    registration_id=registration_id,
+                    user_id=person,
+                    display_name=name,
+                    industry=industry,
+                    industry_other=other,
+                    goals=tuple(goals),
+                    intro=intro,
+                    checked_in=checked_in_at is not None,
+                    first_time=False,
+                ),
+                met_at=(met_title, met_starts_at) if met_title is not None else None,
+                note=note,
+            )
     if not mine:
         return event, None
     return event, [
@@ -253,12 +335,11 @@ def _seated_together(user_id: int, event_id: int | None, now: datetime):
     statement = (
         select(Seating, Seat.round, Seat.table_no, Seat.user_id)
         .join(Seat, Seat.seating_id == Seating.id)
-        .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round,
-                         mine.table_no == Seat.table_no))
+        .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round, mine.table_no == Seat.table_no))
         .join(Event, Event.id == Seating.event_id)
-        .where(Seating.status == PUBLISHED, Event.starts_at <= now, mine.user_id == user_id,
-               Seat.user_id != user_id)
-        .order_by(Seat.round))
+        .where(Seating.status == PUBLISHED, Event.starts_at <= now, mine.user_id == user_id, Seat.user_id != user_id)
+        .order_by(Seat.round)
+    )
     if event_id is not None:
         statement = statement.where(Seating.event_id == event_id)
     return db.session.execute(statement)
@@ -272,9 +353,15 @@ def _checked_in_together(user_id: int, event_id: int | None, now: datetime):
         select(Registration.event_id, Registration.user_id)
         .join(mine, mine.event_id == Registration.event_id)
         .join(Event, Event.id == Registration.event_id)
-        .where(mine.user_id == user_id, mine.checked_in_at.is_not(None), Registration.user_id != user_id,
-               Registration.checked_in_at.is_not(None), Event.starts_at <= now,
-               Registration.event_id.not_in(published)))
+        .where(
+            mine.user_id == user_id,
+            mine.checked_in_at.is_not(None),
+            Registration.user_id != user_id,
+            Registration.checked_in_at.is_not(None),
+            Event.starts_at <= now,
+            Registration.event_id.not_in(published),
+        )
+    )
     if event_id is not None:
         statement = statement.where(Registration.event_id == event_id)
     return db.session.execute(statement)
@@ -285,15 +372,17 @@ def met(user_id: int, now: datetime, event_id: int | None = None) -> dict[int, l
     optionally only at one event. Four queries, however many events."""
     raw: dict[int, dict[int, list[tuple[int, str]]]] = {}
     for seating, round_, table_no, other in _seated_together(user_id, event_id, now):
-        raw.setdefault(other, {}).setdefault(seating.event_id, []).append(
-            (round_, seating.table_name(table_no)))
+        raw.setdefault(other, {}).setdefault(seating.event_id, []).append((round_, seating.table_name(table_no)))
     for event, other in _checked_in_together(user_id, event_id, now):
         raw.setdefault(other, {}).setdefault(event, [])
     event_ids = {e for events in raw.values() for e in events}
     events = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(event_ids)))} if event_ids else {}
     return {
-        other: sorted((Shared(events[e], tables) for e, tables in by_event.items()),
-                      key=lambda shared: (shared.event.starts_at, shared.event.id), reverse=True)
+        other: sorted(
+            (Shared(events[e], tables) for e, tables in by_event.items()),
+            key=lambda shared: (shared.event.starts_at, shared.event.id),
+            reverse=True,
+        )
         for other, by_event in raw.items()
     }
 
@@ -308,14 +397,28 @@ def tablemate_ids(event: Event, user_id: int, now: datetime) -> set[int]:
     others = set(met(user_id, now, event.id))
     if not others:
         return set()
-    present = set(db.session.scalars(select(Registration.user_id).where(
-        Registration.event_id == event.id, Registration.user_id.in_(others),
-        Registration.checked_in_at.is_not(None))))
+    present = set(
+        db.session.scalars(
+            select(Registration.user_id).where(
+                Registration.event_id == event.id,
+                Registration.user_id.in_(others),
+                Registration.checked_in_at.is_not(None),
+            )
+        )
+    )
     return others & present
 
 
 def attended(user_id: int, event_id: int) -> bool:
     """Checked in at the event: only they have a meet-again page for it."""
-    return db.session.scalar(select(Registration.id).where(
-        Registration.event_id == event_id, Registration.user_id == user_id, Registration.status == CONFIRMED,
-        Registration.checked_in_at.is_not(None))) is not None
+    return (
+        db.session.scalar(
+            select(Registration.id).where(
+                Registration.event_id == event_id,
+                Registration.user_id == user_id,
+                Registration.status == CONFIRMED,
+                Registration.checked_in_at.is_not(None),
+            )
+        )
+        is not None
+    )

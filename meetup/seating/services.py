@@ -17,7 +17,6 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import managed_event
@@ -26,6 +25,7 @@ from meetup.extensions import db
 from meetup.grouping import InfeasibleError, parse_instance, solve
 from meetup.grouping.scoring import score_seating
 from meetup.i18n import lazy_gettext as _l
+from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.seating.instance import build_instance, person_key, user_id_of
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 
@@ -45,7 +45,8 @@ class SeatingConflictError(DomainError):
 def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
     """(draft, published) for the event; either may be None."""
     rows = db.session.scalars(
-        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((DRAFT, PUBLISHED))))
+        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((DRAFT, PUBLISHED)))
+    )
     by_status = {s.status: s for s in rows}
     return by_status.get(DRAFT), by_status.get(PUBLISHED)
 
@@ -64,8 +65,10 @@ def _next_version(event_id: int) -> int:
 
 def _insert_seats(seating_id: int, rows) -> None:
     """rows: (round, table_no, user_id, locked)."""
-    rows = [{"seating_id": seating_id, "round": r, "table_no": t, "user_id": u, "locked": locked}
-            for r, t, u, locked in rows]
+    rows = [
+        {"seating_id": seating_id, "round": r, "table_no": t, "user_id": u, "locked": locked}
+        for r, t, u, locked in rows
+    ]
     if rows:
         db.session.execute(insert(Seat), rows)
 
@@ -79,8 +82,9 @@ def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) ->
     db.session.commit()
     try:
         config = current_app.config
-        solution = solve(built.instance, time_limit=config["GROUPING_TIME_LIMIT"], seed=seed,
-                         steps=config["GROUPING_STEPS"])
+        solution = solve(
+            built.instance, time_limit=config["GROUPING_TIME_LIMIT"], seed=seed, steps=config["GROUPING_STEPS"]
+        )
     except InfeasibleError:
         raise DomainError(_l("These tables cannot be formed. Add a table, or unlock someone.")) from None
     rounds = [[[user_id_of(key) for key in table] for table in tables] for tables in solution.rounds]
@@ -93,15 +97,30 @@ def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) ->
         if draft is not None:
             db.session.delete(draft)
             db.session.flush()
-        seating = Seating(event_id=event.id, version=version, status=DRAFT,
-                          provisional=built.provisional, rounds=len(rounds), table_count=len(rounds[0]),
-                          table_names=list(names), score=solution.score, breakdown=solution.breakdown,
-                          moves=moves, created_by_id=actor.id)
+        seating = Seating(
+            event_id=event.id,
+            version=version,
+            status=DRAFT,
+            provisional=built.provisional,
+            rounds=len(rounds),
+            table_count=len(rounds[0]),
+            table_names=list(names),
+            score=solution.score,
+            breakdown=solution.breakdown,
+            moves=moves,
+            created_by_id=actor.id,
+        )
         db.session.add(seating)
         db.session.flush()
-        _insert_seats(seating.id, ((r, t, u, (r, u) in locked)
-                                   for r, tables in enumerate(rounds) for t, table in enumerate(tables)
-                                   for u in table))
+        _insert_seats(
+            seating.id,
+            (
+                (r, t, u, (r, u) in locked)
+                for r, tables in enumerate(rounds)
+                for t, table in enumerate(tables)
+                for u in table
+            ),
+        )
     return seating
 
 
@@ -116,8 +135,11 @@ def _locked_placements(seating: Seating | None) -> list[tuple[int, int, int]]:
     at_table: dict[tuple[int, int], set[int]] = {}
     for round_, user_id, table_no in locked:
         at_table.setdefault((round_, table_no), set()).add(user_id)
-    return [(round_, user_id, table_no) for round_, user_id, table_no in locked
-            if not any(frozenset((user_id, other)) in forbidden for other in at_table[(round_, table_no)])]
+    return [
+        (round_, user_id, table_no)
+        for round_, user_id, table_no in locked
+        if not any(frozenset((user_id, other)) in forbidden for other in at_table[(round_, table_no)])
+    ]
 
 
 def form_tables(actor, event_id: int) -> Seating:
@@ -134,8 +156,9 @@ def regroup(actor, event_id: int) -> Seating:
     base = draft or published
     if base is None:
         return _solve_and_store(actor, event, fixed=[], seed=event.id)
-    return _solve_and_store(actor, event, fixed=_locked_placements(base), previous=grid(base),
-                            seed=event.id + base.version)
+    return _solve_and_store(
+        actor, event, fixed=_locked_placements(base), previous=grid(base), seed=event.id + base.version
+    )
 
 
 def _moves(before, after) -> list[list[int]]:
@@ -159,11 +182,18 @@ def _draft_for_edit(event: Event) -> Seating:
     _refuse_kept_apart_pairs_at_tables(draft or published)
     if draft is not None:
         return draft
-    draft = Seating(event_id=event.id, version=_next_version(event.id), status=DRAFT,
-                    provisional=published.provisional, rounds=published.rounds,
-                    table_count=published.table_count, table_names=list(published.table_names),
-                    score=published.score, breakdown=dict(published.breakdown),
-                    created_by_id=published.created_by_id)
+    draft = Seating(
+        event_id=event.id,
+        version=_next_version(event.id),
+        status=DRAFT,
+        provisional=published.provisional,
+        rounds=published.rounds,
+        table_count=published.table_count,
+        table_names=list(published.table_names),
+        score=published.score,
+        breakdown=dict(published.breakdown),
+        created_by_id=published.created_by_id,
+    )
     db.session.add(draft)
     db.session.flush()
     _insert_seats(draft.id, ((s.round, s.table_no, s.user_id, s.locked) for s in published.seats))
@@ -180,8 +210,9 @@ def _refuse_kept_apart_pairs_at_tables(seating: Seating) -> None:
     rounds = grid(seating)
     forbidden = forbidden_pairs({u for tables in rounds for table in tables for u in table})
     if any(frozenset(pair) in forbidden for tables in rounds for table in tables for pair in combinations(table, 2)):
-        raise SeatingConflictError(_l(
-            "This is not possible with these tables. Regroup first: it moves as few people as possible."))
+        raise SeatingConflictError(
+            _l("This is not possible with these tables. Regroup first: it moves as few people as possible.")
+        )
 
 
 def _seat(seating: Seating, round_: int, user_id: int) -> Seat:
@@ -192,8 +223,11 @@ def _seat(seating: Seating, round_: int, user_id: int) -> Seat:
 
 
 def _tablemates(seating: Seating, round_: int, table_no: int) -> list[int]:
-    return list(db.session.scalars(select(Seat.user_id).where(
-        Seat.seating_id == seating.id, Seat.round == round_, Seat.table_no == table_no)))
+    return list(
+        db.session.scalars(
+            select(Seat.user_id).where(Seat.seating_id == seating.id, Seat.round == round_, Seat.table_no == table_no)
+        )
+    )
 
 
 def _refuse_kept_apart(user_id: int, others) -> None:
@@ -226,14 +260,16 @@ def move_person(actor, event_id: int, round_: int, user_id: int, table_no: int) 
         seat = _seat(seating, round_, user_id)
         if seat.table_no == table_no:
             return seating
-        sizes = Counter(db.session.scalars(select(Seat.table_no).where(
-            Seat.seating_id == seating.id, Seat.round == round_)))
+        sizes = Counter(
+            db.session.scalars(select(Seat.table_no).where(Seat.seating_id == seating.id, Seat.round == round_))
+        )
         sizes[seat.table_no] -= 1
         sizes[table_no] += 1
         counts = [sizes[t] for t in range(seating.table_count)]
         if max(counts) - min(counts) > 1:
-            raise SeatingConflictError(_l(
-                "That would make the tables uneven. Swap this person with someone at that table instead."))
+            raise SeatingConflictError(
+                _l("That would make the tables uneven. Swap this person with someone at that table instead.")
+            )
         _refuse_kept_apart(user_id, _tablemates(seating, round_, table_no))
         _reseat(seating, round_, {user_id: table_no})
     return seating
@@ -246,8 +282,9 @@ def _reseat(seating: Seating, round_: int, new_tables: dict[int, int]) -> None:
     kept-apart check never sees a half-done swap. That check refuses, in the
     same words, a block or report made since the services looked."""
     try:
-        db.session.execute(delete(Seat).where(
-            Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables)))
+        db.session.execute(
+            delete(Seat).where(Seat.seating_id == seating.id, Seat.round == round_, Seat.user_id.in_(new_tables))
+        )
         _insert_seats(seating.id, ((round_, t, u, True) for u, t in new_tables.items()))
         db.session.flush()
     except IntegrityError:
@@ -263,8 +300,9 @@ def _rescore(seating: Seating) -> None:
     rounds = grid(seating)
     if any(person_key(u) not in instance.index for tables in rounds for table in tables for u in table):
         return  # someone left since: the score is refreshed by the next regroup
-    score = score_seating(instance, [[[instance.index[person_key(u)] for u in table] for table in tables]
-                                     for tables in rounds])
+    score = score_seating(
+        instance, [[[instance.index[person_key(u)] for u in table] for table in tables] for tables in rounds]
+    )
     seating.score = score.total
     seating.breakdown = score.breakdown()
 
@@ -284,7 +322,7 @@ def rename_tables(actor, event_id: int, names: list[str]) -> Seating:
         raise DomainError(_l("Table names are at most %(max)d characters.", max=TABLE_NAME_MAX))
     with locked_event(event_id) as event:
         seating = _draft_for_edit(event)
-        seating.table_names = cleaned[:seating.table_count]
+        seating.table_names = cleaned[: seating.table_count]
     return seating
 
 
@@ -314,7 +352,10 @@ def _record_encounters(event_id: int, seating: Seating) -> None:
                 together[(a, b)] += 1
     db.session.execute(delete(Encounter).where(Encounter.event_id == event_id))
     if together:
-        db.session.execute(insert(Encounter), [
-            {"event_id": event_id, "user_low_id": a, "user_high_id": b, "rounds": k}
-            for (a, b), k in together.items()
-        ])
+        db.session.execute(
+            insert(Encounter),
+            [
+                {"event_id": event_id, "user_low_id": a, "user_high_id": b, "rounds": k}
+                for (a, b), k in together.items()
+            ],
+        )

@@ -38,8 +38,15 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
 def tables(event_id: int):
     event = managed_event(current_user, event_id)
     view, published = queries.host_overview(event)
-    return no_store(render_template("seating/tables.html", event=event, view=view, published=published,
-                                    history=queries.published_history(event.id)))
+    return no_store(
+        render_template(
+            "seating/tables.html",
+            event=event,
+            view=view,
+            published=published,
+            history=queries.published_history(event.id),
+        )
+    )
 
 
 @bp.get("/tables/versions/<int:version>")
@@ -50,8 +57,7 @@ def version(event_id: int, version: int):
     seating = queries.shown_version(event.id, version)
     if seating is None:
         abort(404)
-    return no_store(render_template("seating/version.html", event=event,
-                                    view=queries.seating_view(event, seating)))
+    return no_store(render_template("seating/version.html", event=event, view=queries.seating_view(event, seating)))
 
 
 @bp.post("/tables/form")
@@ -78,8 +84,7 @@ def _edit(event_id: int, form, operation, done_message: str | None, *fields: str
     if not form.validate_on_submit():
         flash(_("That change could not be made: choose a person and a table."), "error")
         return _back(event_id)
-    return _run(event_id, operation, done_message, *(form[name].data for name in fields),
-                round_=form.round.data)
+    return _run(event_id, operation, done_message, *(form[name].data for name in fields), round_=form.round.data)
 
 
 @bp.post("/tables/swap")
@@ -126,8 +131,7 @@ def projector(event_id: int):
     event, view = _shown_seating(event_id)
     number = request.args.get("round", default=1, type=int) or 1
     number = min(max(number, 1), len(view.rounds))
-    return no_store(render_template("seating/projector.html", event=event, view=view,
-                                    round=view.rounds[number - 1]))
+    return no_store(render_template("seating/projector.html", event=event, view=view, round=view.rounds[number - 1]))
 
 
 @bp.get("/tables/cards")
@@ -142,5 +146,6 @@ def cards(event_id: int):
 def my_tables(event_id: int):
     event, rounds = queries.my_tables(me(), event_id)  # not found unless the reader holds a confirmed seat
     # Tables published ahead of the evening: nobody has met yet, so there is nobody to report or block.
-    return no_store(render_template("seating/mine.html", event=event, rounds=rounds,
-                                    started=event.starts_at <= utcnow()))
+    return no_store(
+        render_template("seating/mine.html", event=event, rounds=rounds, started=event.starts_at <= utcnow())
+    )

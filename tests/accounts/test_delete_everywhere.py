@@ -6,13 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.privacy import services as privacy
 from meetup.accounts.services import WrongPasswordError
-from meetup.rules.models import Block
 from meetup.events.models import CANCELLED, CONFIRMED, Registration
 from meetup.extensions import db
 from meetup.matching.models import MeetAgainChoice
-from meetup.rules.models import Match
+from meetup.privacy import services as privacy
+from meetup.rules.models import Block, Match
 from meetup.seating.models import Note
 from tests.conftest import PASSWORD
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
@@ -24,20 +23,25 @@ def test_deleting_frees_upcoming_seats_and_removes_private_data(make_event, make
     sign_up_for(upcoming, leaving, intro="Looking for a co-author")
     sign_up_for(upcoming, waiting)
     past = make_event()
-    db.session.add_all([
-        Note(author_id=leaving.id, subject_id=other.id, text="Runs a bakery in Kichijoji"),
-        Note(author_id=other.id, subject_id=leaving.id, text="Other's own note stays"),
-        MeetAgainChoice(event_id=past.id, chooser_id=leaving.id, chosen_id=other.id),
-        Block(blocker_id=leaving.id, blocked_id=other.id),
-        Match(user_low_id=min(leaving.id, other.id), user_high_id=max(leaving.id, other.id), event_id=past.id),
-    ])
+    db.session.add_all(
+        [
+            Note(author_id=leaving.id, subject_id=other.id, text="Runs a bakery in Kichijoji"),
+            Note(author_id=other.id, subject_id=leaving.id, text="Other's own note stays"),
+            MeetAgainChoice(event_id=past.id, chooser_id=leaving.id, chosen_id=other.id),
+            Block(blocker_id=leaving.id, blocked_id=other.id),
+            Match(user_low_id=min(leaving.id, other.id), user_high_id=max(leaving.id, other.id), event_id=past.id),
+        ]
+    )
     db.session.commit()
 
     privacy.delete_account(leaving, password=PASSWORD, now=now)
 
     db.session.expire_all()
-    seats = dict(db.session.execute(select(Registration.user_id, Registration.status)
-                                    .where(Registration.event_id == upcoming.id)).all())
+    seats = dict(
+        db.session.execute(
+            select(Registration.user_id, Registration.status).where(Registration.event_id == upcoming.id)
+        ).all()
+    )
     assert seats == {leaving.id: CANCELLED, waiting.id: CONFIRMED}
     assert db.session.scalar(select(Registration.intro).where(Registration.user_id == leaving.id)) == ""
     assert [n.text for n in db.session.scalars(select(Note))] == ["Other's own note stays"]

@@ -109,7 +109,7 @@ def test_an_attacker_elsewhere_slows_guessing_but_cannot_lock_the_owner_out(app,
     attacker = attempts(app.test_client(), "member@example.com", "wrong password", address="10.0.0.66", times=20)
     checked = [r for r in attacker if r.status_code == 200]
     assert len(checked) == free + 1, "only one more guess after the free ones, then a pause"
-    assert all(r.status_code == 429 for r in attacker[free + 1:])
+    assert all(r.status_code == 429 for r in attacker[free + 1 :])
     paused = attacker[free + 1].get_data(as_text=True)
     assert "paused for a moment" in paused and int(attacker[free + 1].headers["Retry-After"]) <= 1
 
@@ -134,8 +134,7 @@ def test_a_venue_sharing_one_address_is_not_paused_as_a_whole(app, client, confi
 
 def test_one_address_trying_many_accounts_is_stopped(app, client, config, user):
     config["LOGIN_LIMIT_PER_ADDRESS"] = "30 per 15 minutes"
-    sprayed = [attempts(client, f"guess{n}@example.com", "wrong password", address="10.0.0.9")[0]
-               for n in range(31)]
+    sprayed = [attempts(client, f"guess{n}@example.com", "wrong password", address="10.0.0.9")[0] for n in range(31)]
     assert codes(sprayed) == [200] * 30 + [429]
     # Another address is not affected.
     assert codes(attempts(app.test_client(), "member@example.com", PASSWORD, address="10.0.0.10")) == [302]
@@ -152,10 +151,12 @@ def test_successful_logins_do_not_count_against_the_limits(app, client, auth, co
 
 def test_a_successful_log_in_clears_the_accounts_failures(app, client, auth, config, user):
     free = config["LOGIN_FAILURES_BEFORE_DELAY"]
-    assert codes(attempts(client, "member@example.com", "wrong password", address="10.0.0.1", times=free - 1)) \
-        == [200] * (free - 1)
+    assert codes(attempts(client, "member@example.com", "wrong password", address="10.0.0.1", times=free - 1)) == [
+        200
+    ] * (free - 1)
     assert auth.login().status_code == 302
     auth.logout()
     # The count starts again: the owner's next typos do not bring a pause.
-    assert codes(attempts(client, "member@example.com", "wrong password", address="10.0.0.1", times=free - 1)) \
-        == [200] * (free - 1)
+    assert codes(attempts(client, "member@example.com", "wrong password", address="10.0.0.1", times=free - 1)) == [
+        200
+    ] * (free - 1)

@@ -21,12 +21,23 @@ def test_profile_pages_need_a_login(client):
 
 def test_edit_profile_saves_and_shows(client, auth, user):
     auth.login()
-    response = post(client, "/profile/edit", display_name="Aiko T.", industry="other",
-                    industry_other="Florist", introduction="Flowers for offices.", language="ja")
+    response = post(
+        client,
+        "/profile/edit",
+        display_name="Aiko T.",
+        industry="other",
+        industry_other="Florist",
+        introduction="Flowers for offices.",
+        language="ja",
+    )
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.display_name, user.industry, user.industry_other, user.language) == \
-        ("Aiko T.", "other", "Florist", "ja")
+    assert (user.display_name, user.industry, user.industry_other, user.language) == (
+        "Aiko T.",
+        "other",
+        "Florist",
+        "ja",
+    )
     page = client.get("/profile").get_data(as_text=True)
     assert "Florist" in page and "Flowers for offices." in page
 
@@ -42,9 +53,17 @@ def test_edit_profile_refuses_bad_input_and_changes_nothing(client, auth, user):
 
 def test_contact_details_are_saved_with_their_switches_and_never_cached(client, auth, user):
     auth.login()
-    response = post(client, "/profile/contacts", email="aiko@work.example", email_shared="y",
-                    phone="03-1234-5678", line_id="aiko_t", line_id_shared="y",
-                    website="https://aiko.example", other="")
+    response = post(
+        client,
+        "/profile/contacts",
+        email="aiko@work.example",
+        email_shared="y",
+        phone="03-1234-5678",
+        line_id="aiko_t",
+        line_id_shared="y",
+        website="https://aiko.example",
+        other="",
+    )
     assert response.status_code == 302
     contacts = db.session.get(ContactDetails, user.id)
     assert contacts.shared_with_matches() == {"email": "aiko@work.example", "line_id": "aiko_t"}

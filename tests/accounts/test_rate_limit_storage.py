@@ -64,14 +64,23 @@ SERVER = textwrap.dedent("""
 
 class Server:
     def __init__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", SERVER, REDIS_URL], cwd=ROOT,
-                                        env=clock.environment({**os.environ, "PYTHONPATH": str(ROOT)}),
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVER, REDIS_URL],
+            cwd=ROOT,
+            env=clock.environment({**os.environ, "PYTHONPATH": str(ROOT)}),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def run(self, owner: str, steps: list, **config) -> list[list]:
         """Run ``steps`` on this server under ``config``; each answer is [status, Retry-After]."""
-        job = {"owner": owner, "password": PASSWORD, "steps": steps,
-               "config": {"LOGIN_DELAY_MAX_SECONDS": MAX_DELAY, **config}}
+        job = {
+            "owner": owner,
+            "password": PASSWORD,
+            "steps": steps,
+            "config": {"LOGIN_DELAY_MAX_SECONDS": MAX_DELAY, **config},
+        }
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
@@ -123,8 +132,9 @@ def test_an_attacker_on_one_server_slows_guessing_everywhere_but_the_owner_gets_
     assert statuses(one.run(owner, [[owner, "wrong password", new_address(), free, False]], **limits)) == [200] * free
     # … count on the other server too: from yet another address, one more
     # guess, then the account asks for a pause.
-    answers = two.run(owner, [[owner, "wrong password", new_address(), 3, False],
-                              [owner, PASSWORD, new_address(), 1, True]], **limits)
+    answers = two.run(
+        owner, [[owner, "wrong password", new_address(), 3, False], [owner, PASSWORD, new_address(), 1, True]], **limits
+    )
     guesses, owner_tries = answers[:3], answers[3:]
     assert statuses(guesses) == [200, 429, 429]
     assert all(0 < wait <= MAX_DELAY for _, wait in guesses[1:])

@@ -54,7 +54,9 @@ def test_logging_out_on_one_device_keeps_the_others_logged_in(app, user):
 def test_deleting_the_account_ends_every_session(app, user):
     here, elsewhere = logged_in(app), logged_in(app, remember=True)
     copied = elsewhere.get_cookie("remember_token").value
-    response = here.post("/profile/delete", data={"password": PASSWORD, "csrf_token": csrf_token(here, "/profile/delete")})
+    response = here.post(
+        "/profile/delete", data={"password": PASSWORD, "csrf_token": csrf_token(here, "/profile/delete")}
+    )
     assert response.status_code == 302
     assert elsewhere.get("/profile").status_code == 302
     assert replay(app, remember_token=copied).get("/profile").status_code == 302
@@ -74,9 +76,19 @@ def test_the_csrf_token_from_before_logging_in_is_refused_after_it(app, client, 
 
 def test_signing_up_also_starts_with_a_new_csrf_token(client):
     before = csrf_token(client, "/signup")
-    response = client.post("/signup", data={
-        "email": "new@example.com", "password": PASSWORD, "display_name": "New", "industry": "it",
-        "industry_other": "", "introduction": "", "language": "", "csrf_token": before})
+    response = client.post(
+        "/signup",
+        data={
+            "email": "new@example.com",
+            "password": PASSWORD,
+            "display_name": "New",
+            "industry": "it",
+            "industry_other": "",
+            "introduction": "",
+            "language": "",
+            "csrf_token": before,
+        },
+    )
     assert response.status_code == 302
     assert client.post("/profile/contacts", data={"phone": "03", "csrf_token": before}).status_code == 400
 

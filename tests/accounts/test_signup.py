@@ -79,8 +79,11 @@ def test_passwords_made_of_your_own_name_or_email_or_the_site_are_refused(client
 
 
 def test_keyboard_rows_sequences_and_repeats_are_refused_with_the_reason(client):
-    reasons = {"qwertyuiop[]": "Keyboard patterns", "abcdefghijk": "Sequences such as",
-               "aaaaaaaaaaaa": "Repeated characters"}
+    reasons = {
+        "qwertyuiop[]": "Keyboard patterns",
+        "abcdefghijk": "Sequences such as",
+        "aaaaaaaaaaaa": "Repeated characters",
+    }
     for password, reason in reasons.items():
         assert reason in signup(client, password=password).get_data(as_text=True), password
     assert user_count() == 0

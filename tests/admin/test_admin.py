@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
 from meetup.conduct.services import reports
-from meetup.rules.models import CodeOfConduct
-from meetup.rules.queries import current_code, has_acknowledged_current
 from meetup.events.services.checkin import CheckInError, check_in
 from meetup.events.services.registration import registration_of
 from meetup.extensions import db
+from meetup.rules.models import CodeOfConduct
+from meetup.rules.queries import current_code, has_acknowledged_current
 from meetup.seating import services as seating
 from tests.conftest import csrf_token
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
@@ -34,8 +34,10 @@ def test_everyone_but_admins_gets_404(client, auth, make_user):
     auth.login(email="member@example.com")
     for path in PAGES:
         assert client.get(path).status_code == 404
-    response = client.post("/admin/code-of-conduct", data={
-        "text_en": "Anything goes.", "text_ja": "何でもあり。", "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        "/admin/code-of-conduct",
+        data={"text_en": "Anything goes.", "text_ja": "何でもあり。", "csrf_token": csrf_token(client, "/")},
+    )
     assert response.status_code == 404
     assert current_code().version == 1
 
@@ -57,8 +59,9 @@ def test_admin_sees_every_hosts_events_and_open_reports(client, admin, evening, 
     event, users = evening(people=4, rounds=1)  # one table
     seating.form_tables(host, event.id)
     seating.publish(host, event.id, now=now)
-    reports.report(users[0], event.id, users[1].id, category="mlm", description="Business opportunity talk",
-                   now=event.ends_at)
+    reports.report(
+        users[0], event.id, users[1].id, category="mlm", description="Business opportunity talk", now=event.ends_at
+    )
     html = client.get("/admin/events").get_data(as_text=True)
     assert "Designers&#39; evening" in html and event.title.replace("'", "&#39;") in html
     html = client.get("/admin/reports").get_data(as_text=True)
@@ -72,9 +75,14 @@ def test_publishing_a_new_code_requires_everyone_to_accept_it_again(client, admi
     assert has_acknowledged_current(users[0].id, event)
     form = client.get("/admin/code-of-conduct").get_data(as_text=True)
     assert current_code().text_en.splitlines()[0] in form
-    response = client.post("/admin/code-of-conduct", data={
-        "text_en": "Version two: no selling, no recruiting.", "text_ja": "第2版：販売・勧誘の禁止。",
-        "csrf_token": csrf_token(client, "/admin/code-of-conduct")})
+    response = client.post(
+        "/admin/code-of-conduct",
+        data={
+            "text_en": "Version two: no selling, no recruiting.",
+            "text_ja": "第2版：販売・勧誘の禁止。",
+            "csrf_token": csrf_token(client, "/admin/code-of-conduct"),
+        },
+    )
     assert response.status_code == 302
     code = current_code()
     assert (code.version, code.published_by_id) == (2, admin.id)
@@ -83,11 +91,14 @@ def test_publishing_a_new_code_requires_everyone_to_accept_it_again(client, admi
         check_in(host, event.id, registration_of(users[0].id, event.id).id, now=now)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"text_en": "", "text_ja": "本文"}, "Write the code of conduct in English."),
-    ({"text_en": "Text", "text_ja": "   "}, "Write the code of conduct in Japanese."),
-    ({"text_en": "x" * 20001, "text_ja": "本文"}, "At most 20000 characters."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"text_en": "", "text_ja": "本文"}, "Write the code of conduct in English."),
+        ({"text_en": "Text", "text_ja": "   "}, "Write the code of conduct in Japanese."),
+        ({"text_en": "x" * 20001, "text_ja": "本文"}, "At most 20000 characters."),
+    ],
+)
 def test_bad_code_input_is_a_message_and_publishes_nothing(client, admin, data, message):
     response = client.post("/admin/code-of-conduct", data={**data, "csrf_token": csrf_token(client, "/")})
     assert response.status_code == 200 and message in response.get_data(as_text=True)
@@ -96,9 +107,14 @@ def test_bad_code_input_is_a_message_and_publishes_nothing(client, admin, data, 
 
 def test_publishing_the_same_text_again_is_refused(client, admin):
     code = current_code()
-    response = client.post("/admin/code-of-conduct", data={  # as a browser sends a textarea: CRLF
-        "text_en": code.text_en.replace("\n", "\r\n"), "text_ja": code.text_ja.replace("\n", "\r\n"),
-        "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        "/admin/code-of-conduct",
+        data={  # as a browser sends a textarea: CRLF
+            "text_en": code.text_en.replace("\n", "\r\n"),
+            "text_ja": code.text_ja.replace("\n", "\r\n"),
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert "Nothing changed" in response.get_data(as_text=True)
     assert current_code().version == 1
 

@@ -20,8 +20,13 @@ from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("MEETUP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -62,8 +67,9 @@ def on_the_servers_clock(context):
 
 @pytest.fixture
 def phone(browser):
-    context = on_the_servers_clock(browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"))
+    context = on_the_servers_clock(
+        browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB")
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -108,5 +114,7 @@ def sign_up_people(people: dict[str, tuple[str, str, str]]) -> dict:
     """Accounts for a test's cast: key → (email, display name, industry)."""
     from meetup.accounts.services import sign_up
 
-    return {key: sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
-            for key, (email, name, industry) in people.items()}
+    return {
+        key: sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
+        for key, (email, name, industry) in people.items()
+    }

@@ -43,13 +43,23 @@ def evening_over(committing_app):
     published) and next month's event by the same host, both published."""
     people = sign_up_people(PEOPLE)
     host, now = people["host"], NOW
-    event = hosting.create_event(host, event_details(now, title="Shibuya cross-industry mixer",
-                                                     starts_at=now + timedelta(hours=1), table_size=4,
-                                                     rounds=1, registration_deadline=None), now=now)
+    event = hosting.create_event(
+        host,
+        event_details(
+            now,
+            title="Shibuya cross-industry mixer",
+            starts_at=now + timedelta(hours=1),
+            table_size=4,
+            rounds=1,
+            registration_deadline=None,
+        ),
+        now=now,
+    )
     hosting.publish_event(host, event.id, now=now)
     for key in ("aiko", "ken", "sakura", "daniel"):
-        registration = register(people[key], event.id, goals=["learn"], intro=f"{PEOPLE[key][1]}, hello",
-                                acknowledged=True, now=now)
+        registration = register(
+            people[key], event.id, goals=["learn"], intro=f"{PEOPLE[key][1]}, hello", acknowledged=True, now=now
+        )
         check_in(host, event.id, registration.id, now=now)
     seating.form_tables(host, event.id)
     seating.publish(host, event.id, now=now)
@@ -57,13 +67,13 @@ def evening_over(committing_app):
     for name in ("starts_at", "ends_at", "registration_deadline"):
         setattr(evening, name, getattr(evening, name) - timedelta(hours=6))
     db.session.commit()
-    next_month = hosting.create_event(host, event_details(now, title="Next month's mixer", table_size=4,
-                                                          rounds=2), now=now)
+    next_month = hosting.create_event(
+        host, event_details(now, title="Next month's mixer", table_size=4, rounds=2), now=now
+    )
     hosting.publish_event(host, next_month.id, now=now)
     ids = {key: person.id for key, person in people.items()}, event.id, next_month.id
     db.session.remove()  # no read transaction left open while the server writes
     return ids
-
 
 
 def both_sizes(page, name):
@@ -75,8 +85,7 @@ def both_sizes(page, name):
         screenshot(page, f"{label}-{name}")
 
 
-def test_report_warn_ban_refuse_and_block_keep_people_apart(
-        live_server, laptop, phone, evening_over, smtp_server):
+def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop, phone, evening_over, smtp_server):
     base = live_server
     people, event_id, next_month_id = evening_over
 
@@ -89,7 +98,8 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     phone.get_by_role("link", name="Report Ken Seller").click()
     phone.get_by_label("Selling or soliciting").check()
     phone.get_by_label("What happened?").fill(
-        "Between rounds he handed out insurance leaflets and asked for my LINE to 'follow up'.")
+        "Between rounds he handed out insurance leaflets and asked for my LINE to 'follow up'."
+    )
     phone.get_by_label("Round (optional)").select_option(label="Round 1")
     both_sizes(phone, "conduct-report-form")
     phone.get_by_role("button", name="Send the report").click()
@@ -115,8 +125,11 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     db.session.remove()
     delivery = send_pending()
     assert delivery.sent >= 2 and delivery.retried == delivery.set_aside == 0
-    warnings = [m for m in smtp_server.messages
-                if m["To"] == PEOPLE["ken"][0] and m["Subject"].startswith("A reminder about the code of conduct")]
+    warnings = [
+        m
+        for m in smtp_server.messages
+        if m["To"] == PEOPLE["ken"][0] and m["Subject"].startswith("A reminder about the code of conduct")
+    ]
     assert len(warnings) == 1
     body = warnings[0].get_content()
     assert "code of conduct" in body and "No selling" in body
@@ -147,8 +160,10 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(
     both_sizes(phone, "conduct-blocked-people")
 
     now = utcnow()
-    others = [accounts.sign_up(email=f"guest{n}@example.com", password=PASSWORD, display_name=f"Guest {n}",
-                               industry="it") for n in range(6)]
+    others = [
+        accounts.sign_up(email=f"guest{n}@example.com", password=PASSWORD, display_name=f"Guest {n}", industry="it")
+        for n in range(6)
+    ]
     coming = [db.session.get(User, people[key]) for key in ("aiko", "daniel", "sakura")] + others
     for person in coming:
         register(person, next_month_id, goals=["learn"], intro="", acknowledged=True, now=now)

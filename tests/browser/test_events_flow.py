@@ -13,7 +13,13 @@ from meetup.events.timezones import to_local
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from tests.browser.conftest import (
-    LAPTOP, PHONE, log_in, log_out, on_the_servers_clock, screenshot, sign_up_people,
+    LAPTOP,
+    PHONE,
+    log_in,
+    log_out,
+    on_the_servers_clock,
+    screenshot,
+    sign_up_people,
 )
 from tests.clock import NOW
 
@@ -31,8 +37,6 @@ PEOPLE = {
 @pytest.fixture
 def people(committing_app):
     return sign_up_people(PEOPLE)
-
-
 
 
 def register(page, base, event_path, who, tick=True):
@@ -60,7 +64,8 @@ def both_sizes(page, name):
 
 
 def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
-        live_server, browser, laptop, phone, people, smtp_server):
+    live_server, browser, laptop, phone, people, smtp_server
+):
     base = live_server
     host = laptop
     log_in(host, base, PEOPLE["host"][0])
@@ -133,8 +138,9 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     expect(host.get_by_text("Daniel Kim", exact=True)).to_be_visible()
     both_sizes(host, "event-dashboard")
 
-    door = on_the_servers_clock(browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB")).new_page()
+    door = on_the_servers_clock(
+        browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB")
+    ).new_page()
     door.set_default_timeout(10_000)
     log_in(door, base, PEOPLE["host"][0])
     door.goto(base + event_path + "/check-in")
@@ -160,15 +166,23 @@ def test_event_pages_fit_a_phone_and_a_laptop(live_server, laptop, people, now):
     from meetup.events.services.registration import register as register_seat
     from tests.events.helpers import event_details
 
-    event = hosting.create_event(people["host"], event_details(
-        now, conduct_extra="No photos without asking.", custom_goals=["Find a study partner"]), now=now)
+    event = hosting.create_event(
+        people["host"],
+        event_details(now, conduct_extra="No photos without asking.", custom_goals=["Find a study partner"]),
+        now=now,
+    )
     hosting.publish_event(people["host"], event.id, now=now)
-    register_seat(people["kenji"], event.id, goals=["learn"], intro="Meet people outside law", acknowledged=True,
-                  now=now)
+    register_seat(
+        people["kenji"], event.id, goals=["learn"], intro="Meet people outside law", acknowledged=True, now=now
+    )
     page = laptop
     log_in(page, live_server, PEOPLE["aiko"][0])
-    for path, name in ((f"/events/{event.id}", "event-page"), (f"/events/{event.id}/register", "register-form"),
-                       ("/events/", "event-list"), ("/events/mine", "my-events")):
+    for path, name in (
+        (f"/events/{event.id}", "event-page"),
+        (f"/events/{event.id}/register", "register-form"),
+        ("/events/", "event-list"),
+        ("/events/mine", "my-events"),
+    ):
         page.goto(live_server + path)
         both_sizes(page, name)
         page.set_viewport_size(LAPTOP)

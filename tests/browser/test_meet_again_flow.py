@@ -56,13 +56,23 @@ def evening(people, who, *, title, rounds, publish=True):
     """An evening by the host with ``who`` checked in, tables formed (and published)."""
     now = NOW
     host = people["host"]
-    event = hosting.create_event(host, event_details(now, title=title, starts_at=now + timedelta(hours=1),
-                                                     table_size=4, rounds=rounds, registration_deadline=None),
-                                 now=now)
+    event = hosting.create_event(
+        host,
+        event_details(
+            now,
+            title=title,
+            starts_at=now + timedelta(hours=1),
+            table_size=4,
+            rounds=rounds,
+            registration_deadline=None,
+        ),
+        now=now,
+    )
     hosting.publish_event(host, event.id, now=now)
     for key in who:
-        registration = register(people[key], event.id, goals=["learn"], intro=f"{PEOPLE[key][1]}: new to mixers",
-                                acknowledged=True, now=now)
+        registration = register(
+            people[key], event.id, goals=["learn"], intro=f"{PEOPLE[key][1]}: new to mixers", acknowledged=True, now=now
+        )
         check_in(host, event.id, registration.id, now=now)
     seating.form_tables(host, event.id)
     if publish:
@@ -75,8 +85,6 @@ def shift(event_id, delta):
     event.starts_at, event.ends_at = event.starts_at + delta, event.ends_at + delta
     event.registration_deadline = event.registration_deadline + delta
     db.session.commit()
-
-
 
 
 def choose(page, base, event_id, who, *names):
@@ -92,7 +100,8 @@ def choose(page, base, event_id, who, *names):
 
 
 def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
-        committing_app, live_server, phone, laptop, people, smtp_server):
+    committing_app, live_server, phone, laptop, people, smtp_server
+):
     from meetup.mail.services.sender import send_pending
 
     base = live_server
@@ -121,8 +130,11 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     news = {m["To"]: m for m in smtp_server.messages if "would both like to meet again" in m["Subject"]}
     assert set(news) == {"aiko@example.com", "kenji@example.com"}
     assert "Kenji Sato" in news["aiko@example.com"]["Subject"]
-    assert all(m["To"] not in ("sakura@example.com", "daniel@example.com")
-               for m in smtp_server.messages if "meet again" in m["Subject"].lower())
+    assert all(
+        m["To"] not in ("sakura@example.com", "daniel@example.com")
+        for m in smtp_server.messages
+        if "meet again" in m["Subject"].lower()
+    )
 
     log_in(phone, base, PEOPLE["aiko"][0])
     phone.get_by_role("link", name="Matches").click()
@@ -141,8 +153,14 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
 
     # Daniel: nothing anywhere says Sakura chose him.
     log_in(laptop, base, PEOPLE["daniel"][0])
-    for path in ("/matches", "/people", "/events/mine", f"/events/{first}", f"/events/{first}/meet-again",
-                 f"/events/{first}/my-tables"):
+    for path in (
+        "/matches",
+        "/people",
+        "/events/mine",
+        f"/events/{first}",
+        f"/events/{first}/meet-again",
+        f"/events/{first}/my-tables",
+    ):
         laptop.goto(base + path)
         text = laptop.locator("main").inner_text()
         assert PHONES["sakura"] not in text and "chose you" not in text.lower()
@@ -151,13 +169,18 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     laptop.goto(base + "/people")
     screenshot(laptop, "laptop-people-met")
     log_out(laptop)
-    daniel_mail = db.session.scalars(select(OutboxMessage.kind).where(
-        OutboxMessage.recipient_email == "daniel@example.com")).all()
+    daniel_mail = db.session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.recipient_email == "daniel@example.com")
+    ).all()
     assert set(daniel_mail) == {"registration-confirmed"}
 
     # Next month: Aiko and Kenji are reunited at a table, and Aiko's note is there.
-    second = evening(people, ["aiko", "kenji", "sakura", "daniel", "yui", "taro", "mei", "ken"],
-                     title="Shibuya mixer, next month", rounds=2)
+    second = evening(
+        people,
+        ["aiko", "kenji", "sakura", "daniel", "yui", "taro", "mei", "ken"],
+        title="Shibuya mixer, next month",
+        rounds=2,
+    )
     published = seating.current_seatings(second)[1]
     aiko, kenji = people["aiko"].id, people["kenji"].id
     assert any(aiko in table and kenji in table for tables in grid(published) for table in tables)
@@ -165,5 +188,6 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     log_in(phone, base, PEOPLE["aiko"][0])
     phone.goto(base + f"/events/{second}/my-tables")
     expect(phone.locator(".tablemate", has_text="Kenji Sato").first.locator(".private-note")).to_contain_text(
-        "part-time contracts")
+        "part-time contracts"
+    )
     screenshot(phone, "phone-my-tables-with-note")

@@ -21,13 +21,13 @@ from tests.clock import NOW
 pytestmark = pytest.mark.browser
 
 
-
 def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_them(live_server, laptop, phone):
     load_demo()
     event = db.session.scalar(select(Event).where(Event.title.like("今夜%")))
     event_id, host = event.id, event.host
-    registration_ids = db.session.scalars(select(Registration.id).where(Registration.event_id == event_id)
-                                          .order_by(Registration.id)).all()
+    registration_ids = db.session.scalars(
+        select(Registration.id).where(Registration.event_id == event_id).order_by(Registration.id)
+    ).all()
     # Most people arrived already; the host checks in two more at the door.
     for registration_id in registration_ids[:14]:
         check_in(host, event_id, registration_id, now=NOW)

@@ -46,11 +46,18 @@ def free_port() -> int:
 def server_environment(database_url: str, **extra) -> dict[str, str]:
     """The environment deploy/meetup.env.example describes, pointed at the test
     database, and the test's clock."""
-    env = clock.environment({key: value for key, value in os.environ.items()
-                             if not key.startswith(("MAIL_", "GUNICORN_"))})
-    env.update(MEETUP_ENV="production", SECRET_KEY="concurrency-tests-" + "x" * 40, DATABASE_URL=database_url,
-               RATELIMIT_STORAGE_URI="memory://", BASE_URL="https://meetup.example", GROUPING_TIME_LIMIT="0.5",
-               PYTHONPATH=str(ROOT))
+    env = clock.environment(
+        {key: value for key, value in os.environ.items() if not key.startswith(("MAIL_", "GUNICORN_"))}
+    )
+    env.update(
+        MEETUP_ENV="production",
+        SECRET_KEY="concurrency-tests-" + "x" * 40,
+        DATABASE_URL=database_url,
+        RATELIMIT_STORAGE_URI="memory://",
+        BASE_URL="https://meetup.example",
+        GROUPING_TIME_LIMIT="0.5",
+        PYTHONPATH=str(ROOT),
+    )
     env.update(extra)
     return env
 
@@ -61,12 +68,16 @@ class Gunicorn:
     def __init__(self, database_url: str, log_path: Path, app: str = "tests.concurrency.travelled_wsgi:app"):
         self.host, self.port = "127.0.0.1", free_port()
         self.log_path = log_path
-        env = server_environment(database_url, GUNICORN_BIND=f"{self.host}:{self.port}",
-                                 GUNICORN_WORKERS=str(WORKERS))
+        env = server_environment(database_url, GUNICORN_BIND=f"{self.host}:{self.port}", GUNICORN_WORKERS=str(WORKERS))
         with open(log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), app],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self._wait_until_healthy()
 
     def _wait_until_healthy(self) -> None:
@@ -278,8 +289,16 @@ def add_people(prefix: str, count: int, **fields) -> list[User]:
     if not _PASSWORD_HASH:
         _PASSWORD_HASH.append(generate_password_hash(PASSWORD, method="scrypt:1024:8:1"))
     industries = ["tax-accountant", "lawyer", "design", "it", "education", "restaurant"]
-    users = [User(email=f"{prefix}{n}@example.com", password_hash=_PASSWORD_HASH[0], display_name=f"{prefix} {n}",
-                  industry=industries[n % len(industries)], **fields) for n in range(count)]
+    users = [
+        User(
+            email=f"{prefix}{n}@example.com",
+            password_hash=_PASSWORD_HASH[0],
+            display_name=f"{prefix} {n}",
+            industry=industries[n % len(industries)],
+            **fields,
+        )
+        for n in range(count)
+    ]
     db.session.add_all(users)
     db.session.commit()
     return users
@@ -312,9 +331,14 @@ class CommandGate:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, *args: str) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-c", _GATED_CLI, str(self.directory), *args], cwd=ROOT,
-                                   env=server_environment(self.database_url), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", _GATED_CLI, str(self.directory), *args],
+            cwd=ROOT,
+            env=server_environment(self.database_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.processes.append(process)
         return process
 

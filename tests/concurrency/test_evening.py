@@ -54,8 +54,7 @@ class MailWorker:
     def __init__(self, database_url: str, smtp_port: int, log_path: Path, locked: bool = True):
         self.log_path = log_path
         command = [sys.executable, "-c", WORKER.format(locked=locked, argv=SEND_MAIL)]
-        env = server_environment(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port),
-                                 PYTHONUNBUFFERED="1")
+        env = server_environment(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), PYTHONUNBUFFERED="1")
         with open(log_path, "wb") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -77,8 +76,9 @@ def mail_worker(committing_app, database_url, smtp_server, tmp_path):
     workers = []
 
     def start(locked: bool = True) -> MailWorker:
-        worker = MailWorker(database_url, committing_app.config["MAIL_PORT"], tmp_path / f"worker{len(workers)}.log",
-                            locked=locked)
+        worker = MailWorker(
+            database_url, committing_app.config["MAIL_PORT"], tmp_path / f"worker{len(workers)}.log", locked=locked
+        )
         workers.append(worker)
         return worker
 
@@ -99,16 +99,26 @@ def newcomer(server, event_id: int, email: str):
     up, opens the evening's registration form and registers."""
     tab = Browser(server)
     token = tab.get("/signup").csrf_token()
-    form = {"csrf_token": token, "email": email, "password": PASSWORD, "display_name": email.split("@")[0],
-            "industry": "design", "industry_other": "", "introduction": "Posters and shop signs.", "language": ""}
+    form = {
+        "csrf_token": token,
+        "email": email,
+        "password": PASSWORD,
+        "display_name": email.split("@")[0],
+        "industry": "design",
+        "industry_other": "",
+        "introduction": "Posters and shop signs.",
+        "language": "",
+    }
 
     def job():
         signed_up = tab.post("/signup", form)
         if signed_up.statuses[0] != 302:
             return signed_up
         token = tab.get(f"/events/{event_id}/register").csrf_token()
-        return tab.post(f"/events/{event_id}/register", {"csrf_token": token, "goals": ["learn"],
-                                                         "intro": "Here to listen", "acknowledge": "y"})
+        return tab.post(
+            f"/events/{event_id}/register",
+            {"csrf_token": token, "goals": ["learn"], "intro": "Here to listen", "acknowledge": "y"},
+        )
 
     return tab, job
 
@@ -124,8 +134,11 @@ def outbox() -> list:
     as plain rows: the test then holds no transaction, and no lock, while
     the worker carries on."""
     db.session.rollback()  # what the workers committed
-    rows = db.session.execute(select(OutboxMessage.recipient_email, OutboxMessage.subject, OutboxMessage.sent_at,
-                                     OutboxMessage.last_error).order_by(OutboxMessage.id)).all()
+    rows = db.session.execute(
+        select(
+            OutboxMessage.recipient_email, OutboxMessage.subject, OutboxMessage.sent_at, OutboxMessage.last_error
+        ).order_by(OutboxMessage.id)
+    ).all()
     end_own_transaction()
     return rows
 
@@ -142,7 +155,8 @@ def drain(worker: MailWorker, timeout: float = DRAIN_TIMEOUT, must_finish: bool 
             return messages
         if time.monotonic() >= deadline:
             assert not must_finish, (
-                f"{len(pending)} messages still unsent, e.g. {pending[0].last_error!r}:\n{worker.log()}")
+                f"{len(pending)} messages still unsent, e.g. {pending[0].last_error!r}:\n{worker.log()}"
+            )
             return messages
         time.sleep(0.5)
 
@@ -152,7 +166,8 @@ def received(smtp_server) -> Counter:
 
 
 def test_sixty_newcomers_at_once_see_no_error_page_and_each_get_their_mail_once(
-        gunicorn, mail_worker, smtp_server, no_server_errors):
+    gunicorn, mail_worker, smtp_server, no_server_errors
+):
     event_id = evening("evening-host")
     worker = mail_worker()
 
@@ -197,8 +212,10 @@ def test_control_without_the_locks_the_same_evening_fails(sqlite_only, unlocked_
         unsent = sum(m.sent_at is None for m in drain(worker, timeout=30, must_finish=False))
         doubled = sum(count - 1 for count in received(smtp_server).values())
         locked = worker.log().count("database is locked")
-        print(f"control run without the locks: {errors} error pages, worker running: {worker.running()}, "
-              f"{doubled} doubled mails, {unsent} unsent, {locked} 'database is locked' in the worker's log")
+        print(
+            f"control run without the locks: {errors} error pages, worker running: {worker.running()}, "
+            f"{doubled} doubled mails, {unsent} unsent, {locked} 'database is locked' in the worker's log"
+        )
         if errors or not worker.running() or doubled or unsent or locked:
             return
     pytest.fail("without the locks the evening went well: the test above proves nothing")

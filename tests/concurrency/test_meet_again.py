@@ -26,9 +26,9 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.matching.models import MeetAgainChoice, Reveal
-from meetup.rules.models import Match
 from meetup.matching.services.reveal import reveal_due
 from meetup.matching.window import closes_at
+from meetup.rules.models import Match
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 from tests.clock import NOW
@@ -36,8 +36,9 @@ from tests.concurrency.conftest import add_people, at_once, logged_in
 from tests.events.helpers import event_details, mails
 
 ATTENDEES = 12
-SAVED_MSGID = ("Saved. Nobody is told anything now; when the window closes, only choices made by both "
-               "people become matches.")
+SAVED_MSGID = (
+    "Saved. Nobody is told anything now; when the window closes, only choices made by both people become matches."
+)
 CLOSED_MSGID = "The meet-again window for this event has closed; choices are final."
 TICKING_BEFORE_CLOSE = 2.0  # seconds of ticking while the window is still open
 GIVE_UP_AFTER = 20.0  # a person still not refused this long after the close fails the test
@@ -56,8 +57,9 @@ def evening_just_ended(committing_app):
     people = add_people("ma-en", ATTENDEES // 2) + add_people("ma-ja", ATTENDEES // 2, language="ja")
     # The evening ended a day ago, less ten minutes: a one-day window, still open.
     then = NOW - timedelta(days=1, hours=3) + timedelta(minutes=10)
-    details = event_details(then, starts_at=then + timedelta(hours=1), registration_deadline=None,
-                            table_size=4, rounds=1, meet_again_days=1)
+    details = event_details(
+        then, starts_at=then + timedelta(hours=1), registration_deadline=None, table_size=4, rounds=1, meet_again_days=1
+    )
     event = hosting.create_event(host, details, now=then)
     hosting.publish_event(host, event.id, now=then)
     for person in people:
@@ -86,19 +88,24 @@ def outcome(page, saved_text: str, closed_text: str) -> str:
 
 
 def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
-        gunicorn, committing_app, command_gate, evening_just_ended, no_server_errors):
+    gunicorn, committing_app, command_gate, evening_just_ended, no_server_errors
+):
     event_id, people = evening_just_ended
     path = f"/events/{event_id}/meet-again"
     tabs = [logged_in(gunicorn, person.email) for person in people]
     opened = [tab.get(path) for tab in tabs]
     tokens = [page.csrf_token() for page in opened]
     ids = {person.id for person in people}
-    mates = [sorted(int(v) for v in re.findall(r'name="chosen" value="(\d+)"', page.text))
-             for page in opened]
+    mates = [sorted(int(v) for v in re.findall(r'name="chosen" value="(\d+)"', page.text)) for page in opened]
     assert all(len(m) == 3 and set(m) <= ids for m in mates)  # each sees their three tablemates
 
-    texts = [(translated(committing_app, SAVED_MSGID, person.language or "en"),
-              translated(committing_app, CLOSED_MSGID, person.language or "en")) for person in people]
+    texts = [
+        (
+            translated(committing_app, SAVED_MSGID, person.language or "en"),
+            translated(committing_app, CLOSED_MSGID, person.language or "en"),
+        )
+        for person in people
+    ]
     assert texts[0] != texts[-1]  # English and Japanese readers, each told in their language
 
     command_gate.start("reveal-matches")
@@ -141,9 +148,11 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     [(status, out, err)] = command_gate.results()
     assert status == 0, err
 
-    print(f"ticks saved {sum(r == 'saved' for log in logs for _c, r in log)}, refused "
-          f"{sum(r == 'refused' for log in logs for _c, r in log)}; the timer said {out.strip()!r}, "
-          f"in-process reveals {[m for m in in_process if m is not None]}")
+    print(
+        f"ticks saved {sum(r == 'saved' for log in logs for _c, r in log)}, refused "
+        f"{sum(r == 'refused' for log in logs for _c, r in log)}; the timer said {out.strip()!r}, "
+        f"in-process reveals {[m for m in in_process if m is not None]}"
+    )
     assert [tab.server_errors() for tab in tabs] == [[]] * ATTENDEES
     for log in logs:
         results_seen = [result for _chosen, result in log]
@@ -152,14 +161,17 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
         assert "refused" in results_seen, "still accepted ticks long after the window closed"
         first_refusal = results_seen.index("refused")
         assert set(results_seen[first_refusal:]) == {"refused"}, results_seen
-    final = {person.id: next((set(chosen) for chosen, result in reversed(log) if result == "saved"), set())
-             for person, log in zip(people, logs)}
+    final = {
+        person.id: next((set(chosen) for chosen, result in reversed(log) if result == "saved"), set())
+        for person, log in zip(people, logs)
+    }
     assert sum(result == "saved" for log in logs for _chosen, result in log) > 0
 
     db.session.rollback()  # read what the workers and the reveals committed
     stored = {}
-    for chooser, chosen in db.session.execute(select(MeetAgainChoice.chooser_id, MeetAgainChoice.chosen_id).where(
-            MeetAgainChoice.event_id == event_id)):
+    for chooser, chosen in db.session.execute(
+        select(MeetAgainChoice.chooser_id, MeetAgainChoice.chosen_id).where(MeetAgainChoice.event_id == event_id)
+    ):
         stored.setdefault(chooser, set()).add(chosen)
     assert {k: v for k, v in final.items() if v} == stored  # every saved tick counts; no refused one does
     mutual = {(a, b) for a, chosen in final.items() for b in chosen if a < b and a in final.get(b, set())}

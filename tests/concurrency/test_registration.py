@@ -64,7 +64,7 @@ def messages(page) -> list[str]:
 def waitlist_number(page) -> int | None:
     for text in messages(page):
         if text.startswith(WAITLIST_PREFIX):
-            return int(text[len(WAITLIST_PREFIX):].split(".")[0])
+            return int(text[len(WAITLIST_PREFIX) :].split(".")[0])
     return None
 
 
@@ -99,7 +99,8 @@ def test_a_crowd_registering_at_once_gets_exactly_the_seats_there_are(gunicorn, 
 
 
 def test_cancellations_and_registrations_at_once_promote_the_longest_waiting_once_each(
-        gunicorn, event_id, no_server_errors):
+    gunicorn, event_id, no_server_errors
+):
     """Eight seated, eight waiting; then at one moment five seated people
     cancel (two of them pressing in two tabs), the last two waiting give up,
     and four newcomers register (one in two tabs)."""
@@ -150,7 +151,8 @@ def test_cancellations_and_registrations_at_once_promote_the_longest_waiting_onc
     sent = [m for m in mails() if m.id not in before]
     assert sorted((m.kind, m.recipient_id) for m in sent) == sorted(
         [("registration-promoted", user_id) for user_id in promoted]
-        + [("registration-waitlisted", p.id) for p in newcomers])
+        + [("registration-waitlisted", p.id) for p in newcomers]
+    )
 
 
 def test_control_without_the_event_lock_the_same_crowd_overbooks_or_fails(unlocked_gunicorn, event_id):

@@ -18,8 +18,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.matching.models import Reveal
-from meetup.rules.models import Match
 from meetup.matching.services.choices import save_choices
+from meetup.rules.models import Match
 from meetup.seating import services as seating
 from meetup.seating.services import grid
 from tests.clock import NOW
@@ -40,8 +40,13 @@ def past_evenings_everyone_chose_their_tablemates() -> set[tuple[int, int]]:
     pairs = set()
     for k in range(EVENTS):
         starts_at = then + timedelta(days=k, hours=1)
-        event = hosting.create_event(host, event_details(then, starts_at=starts_at, registration_deadline=None,
-                                                         table_size=4, rounds=1, meet_again_days=1), now=then)
+        event = hosting.create_event(
+            host,
+            event_details(
+                then, starts_at=starts_at, registration_deadline=None, table_size=4, rounds=1, meet_again_days=1
+            ),
+            now=then,
+        )
         hosting.publish_event(host, event.id, now=then)
         for person in people:
             registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=then)

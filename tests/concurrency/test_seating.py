@@ -40,8 +40,14 @@ def evening(committing_app):
     host = add_people("seating-host", 1)[0]
     people = add_people("seat", PEOPLE)
     now = NOW
-    details = event_details(now, starts_at=now + timedelta(hours=1), registration_deadline=None,
-                            capacity=PEOPLE + 4, table_size=TABLE_SIZE, rounds=ROUNDS)
+    details = event_details(
+        now,
+        starts_at=now + timedelta(hours=1),
+        registration_deadline=None,
+        capacity=PEOPLE + 4,
+        table_size=TABLE_SIZE,
+        rounds=ROUNDS,
+    )
     event = hosting.create_event(host, details, now=now)
     hosting.publish_event(host, event.id, now=now)
     for person in people:
@@ -88,7 +94,8 @@ def my_tables(tab, event_id: int) -> list[set[str]]:
 
 
 def test_two_tabs_forming_then_publishing_at_once_leave_one_draft_then_one_published_seating(
-        gunicorn, evening, no_server_errors):
+    gunicorn, evening, no_server_errors
+):
     event_id, host, people = evening
     tabs, tokens = host_tabs(gunicorn, host, event_id)
 
@@ -100,8 +107,9 @@ def test_two_tabs_forming_then_publishing_at_once_leave_one_draft_then_one_publi
     assert [s.status for s in rows] == [DRAFT]  # the later press replaced the earlier draft, not added one
     assert_everyone_seated_once_per_round(rows[0], people)
 
-    published = at_once([pressing(tab, f"/events/{event_id}/tables/publish", token)
-                         for tab, token in zip(tabs, tokens)])
+    published = at_once(
+        [pressing(tab, f"/events/{event_id}/tables/publish", token) for tab, token in zip(tabs, tokens)]
+    )
 
     assert [tab.server_errors() for tab in tabs] == [[], []]
     assert sorted(messages(page) for page in published) == sorted([[NOTHING_TO_PUBLISH_TEXT], [PUBLISHED_TEXT]])
@@ -113,19 +121,22 @@ def test_two_tabs_forming_then_publishing_at_once_leave_one_draft_then_one_publi
     together = Counter(pair for tables in grid(shown) for table in tables for pair in combinations(sorted(table), 2))
     encounters = db.session.scalars(select(Encounter).where(Encounter.event_id == event_id)).all()
     assert sorted((e.user_low_id, e.user_high_id, e.rounds) for e in encounters) == sorted(
-        (a, b, k) for (a, b), k in together.items())
+        (a, b, k) for (a, b), k in together.items()
+    )
     # Every attendee sees the published seating: their tablemates, round by round.
     names = {p.id: p.display_name for p in people}
     for person in people[:6]:
         tab = logged_in(gunicorn, person.email)
-        expected = [{names[u] for u in next(t for t in tables if person.id in t) if u != person.id}
-                    for tables in grid(shown)]
+        expected = [
+            {names[u] for u in next(t for t in tables if person.id in t) if u != person.id} for tables in grid(shown)
+        ]
         assert my_tables(tab, event_id) == expected
         assert tab.server_errors() == []
 
 
 def test_forming_again_in_one_tab_while_publishing_in_the_other_keeps_both_seatings_whole(
-        gunicorn, evening, no_server_errors):
+    gunicorn, evening, no_server_errors
+):
     """Either order is fine for the host (publish then a fresh draft, or the
     fresh draft published); what must never happen is a half-written or
     doubled seating, or attendees seeing something that was never published."""
@@ -133,8 +144,12 @@ def test_forming_again_in_one_tab_while_publishing_in_the_other_keeps_both_seati
     tabs, tokens = host_tabs(gunicorn, host, event_id)
     tabs[0].post(f"/events/{event_id}/tables/form", {"csrf_token": tokens[0]})
 
-    pages = at_once([pressing(tabs[0], f"/events/{event_id}/tables/form", tokens[0]),
-                     pressing(tabs[1], f"/events/{event_id}/tables/publish", tokens[1])])
+    pages = at_once(
+        [
+            pressing(tabs[0], f"/events/{event_id}/tables/form", tokens[0]),
+            pressing(tabs[1], f"/events/{event_id}/tables/publish", tokens[1]),
+        ]
+    )
 
     assert [tab.server_errors() for tab in tabs] == [[], []]
     assert messages(pages[0]) == [FORMED_TEXT]

@@ -8,9 +8,9 @@ import pytest
 from meetup.conduct.services import blocks, reports
 from meetup.seating import services as seating
 from tests.conftest import csrf_token
-from tests.seating.conftest import INDUSTRIES, evening  # noqa: F401  (shared fixtures)
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401
 from tests.matching.conftest import client_for, shift_event  # noqa: F401  (a client logged in as someone)
+from tests.seating.conftest import INDUSTRIES, evening  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture
@@ -31,10 +31,10 @@ def attended(evening, host, now):
 def file_report(now):
     """Factory: ``reporter`` reports ``reported`` at ``event`` (selling, unless told)."""
 
-    def make(event, reporter, reported, category="selling", description="Kept pushing a Zeta Holdings deal.",
-             **place):
-        return reports.report(reporter, event.id, reported.id, category=category, description=description,
-                              now=now, **place)
+    def make(event, reporter, reported, category="selling", description="Kept pushing a Zeta Holdings deal.", **place):
+        return reports.report(
+            reporter, event.id, reported.id, category=category, description=description, now=now, **place
+        )
 
     return make
 

@@ -8,14 +8,13 @@ from sqlalchemy import select
 
 from meetup.conduct import queries
 from meetup.conduct.services import blocks
-from meetup.rules.models import Block
-from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.rules.models import Match, ordered
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
+from meetup.rules.models import Block, Match, ordered
+from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.seating import services as seating
 from tests.matching.conftest import shift_event
 

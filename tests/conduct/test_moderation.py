@@ -7,16 +7,16 @@ import pytest
 from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
-from meetup.conduct.services import moderation
 from meetup.conduct.models import ModerationAction
-from meetup.rules.models import Ban
-from meetup.rules.services import BannedError
-from meetup.rules.queries import current_code
+from meetup.conduct.services import moderation
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
+from meetup.rules.models import Ban
+from meetup.rules.queries import current_code
+from meetup.rules.services import BannedError
 from tests.events.helpers import mails, statuses
 
 
@@ -28,8 +28,12 @@ def reported(attended, file_report):
 
 
 def _log(report):
-    return [(a.action, a.actor_id, a.note) for a in db.session.scalars(
-        select(ModerationAction).where(ModerationAction.report_id == report.id).order_by(ModerationAction.id))]
+    return [
+        (a.action, a.actor_id, a.note)
+        for a in db.session.scalars(
+            select(ModerationAction).where(ModerationAction.report_id == report.id).order_by(ModerationAction.id)
+        )
+    ]
 
 
 def test_dismiss_closes_an_open_report_and_logs_who(reported, host, now):
@@ -67,7 +71,8 @@ def test_the_warning_is_in_the_reported_persons_language(reported, host, now):
 
 
 def test_ban_refuses_registration_cancels_upcoming_seats_and_promotes_the_waitlist(
-        reported, host, make_event, make_user, sign_up_for, now):
+    reported, host, make_event, make_user, sign_up_for, now
+):
     event, reporter, person, report = reported
     after_the_evening = now + timedelta(hours=4)
     full = make_event(title="Next month", capacity=2)
@@ -88,7 +93,7 @@ def test_ban_refuses_registration_cancels_upcoming_seats_and_promotes_the_waitli
     assert statuses(full)[person.id] == CANCELLED and statuses(full)[waiting.id] == CONFIRMED
     assert statuses(waitlisted_elsewhere)[person.id] == CANCELLED
     assert statuses(theirs)[person.id] == CONFIRMED  # other hosts are not affected
-    assert statuses(event)[person.id] == CONFIRMED   # the evening that happened is not rewritten
+    assert statuses(event)[person.id] == CONFIRMED  # the evening that happened is not rewritten
     assert [m.kind for m in mails(to=waiting)][-1] == "registration-promoted"
     [mail] = mails("conduct-banned")
     assert mail.recipient_id == person.id and "Next month" in mail.body and "In two months" in mail.body
@@ -103,8 +108,7 @@ def test_ban_refuses_registration_cancels_upcoming_seats_and_promotes_the_waitli
     assert person.id not in statuses(later)
 
 
-def test_a_second_ban_is_refused_and_lifting_lets_them_register_again(
-        reported, host, make_event, sign_up_for, now):
+def test_a_second_ban_is_refused_and_lifting_lets_them_register_again(reported, host, make_event, sign_up_for, now):
     event, _, person, report = reported
     moderation.ban(host, event.id, report.id, now=now)
     with pytest.raises(Exception):

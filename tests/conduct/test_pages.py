@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.rules.models import Block, Report
 from meetup.extensions import db
-from meetup.rules.models import Match, ordered
+from meetup.rules.models import Block, Match, Report, ordered
 from meetup.seating.queries import published_seating
 from meetup.seating.services import grid
 from tests.conduct.conftest import post
@@ -44,8 +43,9 @@ def test_an_attendee_reports_a_tablemate_and_follows_its_status(after_evening, c
     path = _card(event, users[1]) + "/report"
     form = client.get(path).get_data(as_text=True)
     assert "Selling or soliciting" in form and "Round 2" in form
-    response = post(client, path, path, category="mlm", description="Invited me to a 'business seminar'.",
-                    round="1", table_no="")
+    response = post(
+        client, path, path, category="mlm", description="Invited me to a 'business seminar'.", round="1", table_no=""
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/conduct/reports")
     report = db.session.scalar(select(Report))
     assert (report.category, report.round, report.table_no) == ("mlm", 1, None)
@@ -55,15 +55,18 @@ def test_an_attendee_reports_a_tablemate_and_follows_its_status(after_evening, c
     assert again.status_code == 302  # one report per person and event
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"category": "", "description": "Something happened"}, "Choose what kind of breach it was."),
-    ({"category": "theft", "description": "Something happened"}, "Not a valid choice"),
-    ({"category": "selling", "description": "   "}, "Please describe what happened."),
-    ({"category": "selling", "description": "x" * 2001}, "At most 2000 characters."),
-    ({"category": "selling", "description": "ok", "round": "abc"}, "Not a valid choice"),
-    ({"category": "selling", "description": "ok", "round": "7"}, "Not a valid choice"),
-    ({"category": "selling", "description": "ok", "table_no": "-3"}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"category": "", "description": "Something happened"}, "Choose what kind of breach it was."),
+        ({"category": "theft", "description": "Something happened"}, "Not a valid choice"),
+        ({"category": "selling", "description": "   "}, "Please describe what happened."),
+        ({"category": "selling", "description": "x" * 2001}, "At most 2000 characters."),
+        ({"category": "selling", "description": "ok", "round": "abc"}, "Not a valid choice"),
+        ({"category": "selling", "description": "ok", "round": "7"}, "Not a valid choice"),
+        ({"category": "selling", "description": "ok", "table_no": "-3"}, "Not a valid choice"),
+    ],
+)
 def test_bad_report_input_is_a_message_and_changes_nothing(after_evening, client_for, data, message):
     event, users = after_evening
     client = client_for(users[0])
@@ -79,8 +82,13 @@ def test_strangers_and_anonymous_visitors_reach_no_card(after_evening, client, c
     for path in (_card(event, users[1]), _card(event, users[1]) + "/report"):
         assert client.get(path).status_code == 302  # log in first
     stranger = client_for(make_user(display_name="Stranger"))
-    for path in (_card(event, users[1]), _card(event, users[1]) + "/report", _card(event, users[0]),
-                 f"/events/{event.id}/people/999999", f"/events/999999/people/{users[1].id}"):
+    for path in (
+        _card(event, users[1]),
+        _card(event, users[1]) + "/report",
+        _card(event, users[0]),
+        f"/events/{event.id}/people/999999",
+        f"/events/999999/people/{users[1].id}",
+    ):
         assert stranger.get(path).status_code == 404
     own = client_for(users[0])
     assert own.get(_card(event, users[0])).status_code == 404
@@ -116,8 +124,12 @@ def test_reports_are_rate_limited(after_evening, client_for, app, monkeypatch):
     monkeypatch.setitem(app.config, "REPORT_LIMIT", "2 per day")
     event, users = after_evening
     client = client_for(users[0])
-    statuses = [post(client, _card(event, users[n]) + "/report", "/", category="selling",
-                     description="Pitched his seminar").status_code for n in (1, 2, 3)]
+    statuses = [
+        post(
+            client, _card(event, users[n]) + "/report", "/", category="selling", description="Pitched his seminar"
+        ).status_code
+        for n in (1, 2, 3)
+    ]
     assert statuses == [302, 302, 429]
     assert db.session.scalar(select(db.func.count()).select_from(Report)) == 2
 
@@ -128,8 +140,9 @@ def test_blocks_are_rate_limited(after_evening, client_for, app, monkeypatch):
     client = client_for(users[0])
     statuses = [post(client, _card(event, users[n]) + "/block", "/").status_code for n in (1, 2, 3)]
     assert statuses == [302, 302, 429]
-    assert "For your safety this is paused" in post(client, _card(event, users[4]) + "/block", "/") \
-        .get_data(as_text=True)
+    assert "For your safety this is paused" in post(client, _card(event, users[4]) + "/block", "/").get_data(
+        as_text=True
+    )
 
 
 def test_the_host_works_through_the_queue(after_evening, client_for, host, file_report):
@@ -170,7 +183,8 @@ def test_only_the_host_and_admins_see_the_queue(after_evening, client_for, file_
 
 
 def test_a_banned_person_is_told_politely_before_and_after_filling_in_the_form(
-        after_evening, client_for, host, file_report, make_event, now):
+    after_evening, client_for, host, file_report, make_event, now
+):
     event, users = after_evening
     report = file_report(event, users[0], users[1])
     queue = f"/events/{event.id}/reports"

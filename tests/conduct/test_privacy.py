@@ -32,8 +32,15 @@ def world(seated, make_user, host, client_for, make_event, sign_up_for, monkeypa
     The conduct pages' clock stands still, so B's own report shows the same
     time in every run however long the crawls take."""
     monkeypatch.setattr("meetup.conduct.views.utcnow", lambda: now)
-    a, b, c, d = (make_user(display_name=name, industry=industry) for name, industry in (
-        ("Akira Sato", "lawyer"), ("Beni Ito", "insurance"), ("Chika Mori", "restaurant"), ("Daichi Abe", "it")))
+    a, b, c, d = (
+        make_user(display_name=name, industry=industry)
+        for name, industry in (
+            ("Akira Sato", "lawyer"),
+            ("Beni Ito", "insurance"),
+            ("Chika Mori", "restaurant"),
+            ("Daichi Abe", "it"),
+        )
+    )
     event, _ = seated(users=[a, b, c, d])
     shift_event(event.id, timedelta(hours=-2))
     upcoming = make_event(title="Next month")
@@ -71,8 +78,16 @@ def _run(world, *, reported=False, blocked=False, warned=False) -> dict:
     snapshot = {}
     with scenario():
         if reported:
-            first = reports.report(a, event_id, b.id, category="selling", description="Insurance pitch, twice.",
-                                   round_=0, table_no=0, now=now)
+            first = reports.report(
+                a,
+                event_id,
+                b.id,
+                category="selling",
+                description="Insurance pitch, twice.",
+                round_=0,
+                table_no=0,
+                now=now,
+            )
             reports.report(c, event_id, b.id, category="contact-pressure", description="Asked for my LINE.", now=now)
             if warned:
                 moderation.warn(host, event_id, first.id, now=now)
@@ -81,8 +96,10 @@ def _run(world, *, reported=False, blocked=False, warned=False) -> dict:
         db.session.remove()
         pages, counts = _counted_crawl(client, _urls(ids, extra))
         card = f"/events/{event_id}/people/{a.id}"
-        retaliation = [post(client, card + "/report", card, category="harassment", description="Rude."),
-                       post(client, card + "/block", card)]
+        retaliation = [
+            post(client, card + "/report", card, category="harassment", description="Rude."),
+            post(client, card + "/block", card),
+        ]
         labels = _labels()
         snapshot["before", "b"] = _normalised(pages, labels)
         snapshot["before", "counts"] = counts
@@ -94,8 +111,10 @@ def _run(world, *, reported=False, blocked=False, warned=False) -> dict:
 
 
 def _all_differences(one, other) -> list:
-    found = _differences({k: v for k, v in one.items() if k[1] in ("b", "mail", "after-retaliation")},
-                         {k: v for k, v in other.items() if k[1] in ("b", "mail", "after-retaliation")})
+    found = _differences(
+        {k: v for k, v in one.items() if k[1] in ("b", "mail", "after-retaliation")},
+        {k: v for k, v in other.items() if k[1] in ("b", "mail", "after-retaliation")},
+    )
     for key in (("before", "counts"), ("before", "retaliation")):
         if one[key] != other[key]:
             found.append(key + (None,))

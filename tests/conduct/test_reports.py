@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from meetup.conduct import queries
 from meetup.conduct.services import reports
-from meetup.rules.models import Report
-from meetup.rules.queries import is_forbidden
 from meetup.errors import DomainError, NotAllowedError, NotFoundError
 from meetup.events.services.checkin import undo_check_in
 from meetup.events.services.registration import registration_of
 from meetup.extensions import db
+from meetup.rules.models import Report
+from meetup.rules.queries import is_forbidden
 from tests.events.helpers import mails
 
 
@@ -54,14 +54,17 @@ def test_not_about_strangers_or_oneself(attended, file_report, make_user):
             file_report(event, reporter, reported)
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"category": "spam"}, "category"),
-    ({"description": "   "}, "description"),
-    ({"description": "x" * 2001}, "description"),
-    ({"round_": 2}, "round"),          # the evening has rounds 0 and 1
-    ({"round_": -1}, "round"),
-    ({"table_no": 500}, "table_no"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"category": "spam"}, "category"),
+        ({"description": "   "}, "description"),
+        ({"description": "x" * 2001}, "description"),
+        ({"round_": 2}, "round"),  # the evening has rounds 0 and 1
+        ({"round_": -1}, "round"),
+        ({"table_no": 500}, "table_no"),
+    ],
+)
 def test_bad_input_is_refused_with_the_field_named(attended, file_report, fields, field):
     event, users = attended
     with pytest.raises(DomainError) as refused:

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from meetup.conduct import queries
 from meetup.conduct.services import blocks, reports
-from meetup.rules.models import Block, Report
 from meetup.errors import NotFoundError
 from meetup.extensions import db
+from meetup.rules.models import Block, Report
 from meetup.seating import services as seating
 from tests.conduct.conftest import post
 
@@ -23,8 +23,10 @@ def _card(event, user):
 
 
 def _rows():
-    return (db.session.scalar(select(func.count()).select_from(Block)),
-            db.session.scalar(select(func.count()).select_from(Report)))
+    return (
+        db.session.scalar(select(func.count()).select_from(Block)),
+        db.session.scalar(select(func.count()).select_from(Report)),
+    )
 
 
 def _never_at_a_table_with(event, user, users):

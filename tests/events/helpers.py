@@ -13,8 +13,13 @@ from meetup.mail.models import OutboxMessage
 def event_details(now, **overrides) -> hosting.EventDetails:
     starts_at = overrides.pop("starts_at", now + timedelta(days=7))
     values = dict(
-        title="Shibuya professionals' mixer", theme="士業交流会", description="Tables of five, three rounds.",
-        starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), capacity=30, venue="Shibuya Hikarie 8F",
+        title="Shibuya professionals' mixer",
+        theme="士業交流会",
+        description="Tables of five, three rounds.",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        capacity=30,
+        venue="Shibuya Hikarie 8F",
         goals=["learn", "peers", "practice-speaking"],
     )
     values.update(overrides)
@@ -31,5 +36,8 @@ def mails(kind=None, to=None) -> list[OutboxMessage]:
 
 
 def statuses(event) -> dict[int, str]:
-    return dict(db.session.execute(
-        select(Registration.user_id, Registration.status).where(Registration.event_id == event.id)).all())
+    return dict(
+        db.session.execute(
+            select(Registration.user_id, Registration.status).where(Registration.event_id == event.id)
+        ).all()
+    )

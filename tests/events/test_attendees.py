@@ -9,7 +9,8 @@ from meetup.events.services.registration import cancel_registration
 
 
 def test_attendees_are_the_checked_in_people_with_goals_intros_and_first_time_flags(
-        make_event, host, make_user, sign_up_for, now):
+    make_event, host, make_user, sign_up_for, now
+):
     earlier = make_event(starts_at=now + timedelta(days=1))
     tonight = make_event(starts_at=now + timedelta(days=30))
     regular = make_user(display_name="Regular", industry="lawyer")
@@ -17,9 +18,10 @@ def test_attendees_are_the_checked_in_people_with_goals_intros_and_first_time_fl
     absent = make_user(display_name="Absent")
     check_in(host, earlier.id, sign_up_for(earlier, regular).id, now=earlier.starts_at)
 
-    registrations = {person.id: sign_up_for(tonight, person, goals=goals, intro=f"{person.display_name} says hi")
-                     for person, goals in ((regular, ("peers",)), (newcomer, ("learn", "practice-speaking")),
-                                           (absent, ("learn",)))}
+    registrations = {
+        person.id: sign_up_for(tonight, person, goals=goals, intro=f"{person.display_name} says hi")
+        for person, goals in ((regular, ("peers",)), (newcomer, ("learn", "practice-speaking")), (absent, ("learn",)))
+    }
     for person in (regular, newcomer):
         check_in(host, tonight.id, registrations[person.id].id, now=tonight.starts_at)
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 
 from meetup.conduct.services.code import publish_version
-from meetup.rules.queries import has_acknowledged_current
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in, undo_check_in
 from meetup.events.services.registration import acknowledge_conduct
+from meetup.rules.queries import has_acknowledged_current
 from tests.events.helpers import event_details
 
 
@@ -60,8 +60,12 @@ def test_nobody_but_the_host_or_an_admin_checks_people_in(event, host, user, mak
 
 def test_a_changed_event_code_must_be_accepted_again_before_check_in(event, host, user, sign_up_for, now, door_open):
     registration = sign_up_for(event, user)
-    hosting.update_event(host, event.id, event_details(now, starts_at=event.starts_at,
-                                                       conduct_extra="No business cards before round two."), now=now)
+    hosting.update_event(
+        host,
+        event.id,
+        event_details(now, starts_at=event.starts_at, conduct_extra="No business cards before round two."),
+        now=now,
+    )
     with pytest.raises(DomainError, match="needs to accept the current code of conduct"):
         check_in(host, event.id, registration.id, now=door_open)
     with pytest.raises(DomainError, match="tick the box"):

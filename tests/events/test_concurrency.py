@@ -32,16 +32,23 @@ POOL = 40
 @pytest.fixture
 def crowd_app(make_app, database_url, committing_app):
     """A second app on the same database, with a pool big enough for the crowd."""
-    return make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": POOL, "max_overflow": 0, "pool_timeout": 60}})
+    return make_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": POOL, "max_overflow": 0, "pool_timeout": 60},
+        }
+    )
 
 
 @pytest.fixture
 def crowd(committing_app):
     """A published 30-seat event and 110 people who want a seat (committed)."""
     now = NOW
-    users = [User(email=f"crowd{n}@example.com", password_hash="!", display_name=f"Crowd {n}", industry="it")
-             for n in range(PEOPLE + 1)]
+    users = [
+        User(email=f"crowd{n}@example.com", password_hash="!", display_name=f"Crowd {n}", industry="it")
+        for n in range(PEOPLE + 1)
+    ]
     db.session.add_all(users)
     db.session.commit()
     host, people = users[0], users[1:]
@@ -78,19 +85,26 @@ def registering(event_id, user_id):
     def job():
         user = db.session.get(User, user_id)
         return register(user, event_id, goals=["learn"], intro="", acknowledged=True, now=NOW).id
+
     return job
 
 
 def cancelling(event_id, user_id):
     def job():
         return cancel_registration(db.session.get(User, user_id), event_id, now=NOW).id
+
     return job
 
 
 def registrations(event_id) -> list[Registration]:
     db.session.rollback()  # end this thread's old snapshot; read what the crowd committed
-    return list(db.session.scalars(select(Registration).where(Registration.event_id == event_id)
-                                   .order_by(Registration.queue_number, Registration.id)))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event_id)
+            .order_by(Registration.queue_number, Registration.id)
+        )
+    )
 
 
 def test_simultaneous_registrations_never_overbook(crowd_app, crowd):
@@ -164,8 +178,9 @@ def test_a_storm_of_cancellations_and_registrations_never_overbooks_or_promotes_
     confirmed = [r for r in rows if r.status == CONFIRMED]
     assert len(confirmed) == CAPACITY
     # The 20 freed seats went to the 20 longest waiting, each promoted once.
-    promoted = db.session.scalars(select(OutboxMessage.recipient_id)
-                                  .where(OutboxMessage.kind == "registration-promoted")).all()
+    promoted = db.session.scalars(
+        select(OutboxMessage.recipient_id).where(OutboxMessage.kind == "registration-promoted")
+    ).all()
     assert len(promoted) == len(set(promoted)) == len(leaving)
     assert set(promoted) == set(first[30:50])
     waiting = [r for r in rows if r.status == WAITLISTED]

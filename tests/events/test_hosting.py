@@ -27,35 +27,42 @@ def test_a_new_event_is_a_draft_with_the_defaults(host, now):
     assert event.registration_deadline == event.starts_at
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"starts_at": "past"}, "starts_at"),
-    ({"ends_at": "before start"}, "ends_at"),
-    ({"registration_deadline": "after start"}, "registration_deadline"),
-    ({"capacity": 0}, "capacity"),
-    ({"capacity": 10**12}, "capacity"),
-    ({"table_size": 3}, "table_size"),
-    ({"table_size": 9}, "table_size"),
-    ({"table_size": None, "table_count": 0}, "table_count"),
-    ({"rounds": 0}, "rounds"),
-    ({"rounds": 7}, "rounds"),
-    ({"meet_again_days": 0}, "meet_again_days"),
-    ({"meet_again_days": 15}, "meet_again_days"),
-    ({"goals": ["learn", "get-rich"]}, "goals"),
-    ({"goals": [], "custom_goals": []}, "goals"),
-    ({"custom_goals": ["a", "b", "c", "d"]}, "custom_goals"),
-    ({"custom_goals": ["x" * 61]}, "custom_goals"),
-    ({"title": "  "}, "title"),
-    ({"title": "x" * 121}, "title"),
-    ({"description": "x" * 4001}, "description"),
-    ({"online_url": "javascript:alert(1)"}, "online_url"),
-    ({"timezone": "Mars/Olympus"}, "timezone"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"starts_at": "past"}, "starts_at"),
+        ({"ends_at": "before start"}, "ends_at"),
+        ({"registration_deadline": "after start"}, "registration_deadline"),
+        ({"capacity": 0}, "capacity"),
+        ({"capacity": 10**12}, "capacity"),
+        ({"table_size": 3}, "table_size"),
+        ({"table_size": 9}, "table_size"),
+        ({"table_size": None, "table_count": 0}, "table_count"),
+        ({"rounds": 0}, "rounds"),
+        ({"rounds": 7}, "rounds"),
+        ({"meet_again_days": 0}, "meet_again_days"),
+        ({"meet_again_days": 15}, "meet_again_days"),
+        ({"goals": ["learn", "get-rich"]}, "goals"),
+        ({"goals": [], "custom_goals": []}, "goals"),
+        ({"custom_goals": ["a", "b", "c", "d"]}, "custom_goals"),
+        ({"custom_goals": ["x" * 61]}, "custom_goals"),
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 121}, "title"),
+        ({"description": "x" * 4001}, "description"),
+        ({"online_url": "javascript:alert(1)"}, "online_url"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+    ],
+)
 def test_bad_event_details_are_refused_and_nothing_is_created(host, now, overrides, field):
     start = now + timedelta(days=7)
-    relative = {"past": now - timedelta(hours=1), "before start": start - timedelta(minutes=1),
-                "after start": start + timedelta(minutes=1)}
-    values = {name: relative.get(value, value) if isinstance(value, str) else value
-              for name, value in overrides.items()}
+    relative = {
+        "past": now - timedelta(hours=1),
+        "before start": start - timedelta(minutes=1),
+        "after start": start + timedelta(minutes=1),
+    }
+    values = {
+        name: relative.get(value, value) if isinstance(value, str) else value for name, value in overrides.items()
+    }
     values.setdefault("starts_at", start)
     with pytest.raises(DomainError) as refused:
         hosting.create_event(host, event_details(now, **values), now=now)
@@ -114,8 +121,12 @@ def test_changing_the_events_own_conduct_lines_asks_everyone_to_accept_again(mak
 def test_own_goals_keep_their_codes_and_codes_are_never_reused(host, now):
     event = hosting.create_event(host, event_details(now, custom_goals=["Find a mentor", "Talk about AI"]), now=now)
     assert event.goals == ["learn", "peers", "practice-speaking", "custom-1", "custom-2"]
-    hosting.update_event(host, event.id, event_details(now, starts_at=event.starts_at, goals=["learn"],
-                                                       custom_goals=["Talk about AI", "Hire nobody"]), now=now)
+    hosting.update_event(
+        host,
+        event.id,
+        event_details(now, starts_at=event.starts_at, goals=["learn"], custom_goals=["Talk about AI", "Hire nobody"]),
+        now=now,
+    )
     assert event.goals == ["learn", "custom-2", "custom-3"]
     assert [g["code"] for g in event.custom_goals] == ["custom-1", "custom-2", "custom-3"]
 
@@ -154,8 +165,12 @@ def test_a_new_time_or_place_is_mailed_to_everyone_registered(make_event, host, 
     sign_up_for(event, seated)
     sign_up_for(event, waiting)
     later = event.starts_at + timedelta(days=1)
-    hosting.update_event(host, event.id, event_details(
-        now, capacity=1, online_url="https://meet.example.com/room", starts_at=later), now=now)
+    hosting.update_event(
+        host,
+        event.id,
+        event_details(now, capacity=1, online_url="https://meet.example.com/room", starts_at=later),
+        now=now,
+    )
 
     changed = {m.recipient_id: m for m in mails("event-changed")}
     assert set(changed) == {seated.id, waiting.id}
@@ -167,12 +182,26 @@ def test_a_new_time_or_place_is_mailed_to_everyone_registered(make_event, host, 
     assert f"When: {local:%a, %b} {local.day}, {local:%Y %H:%M}" in changed[waiting.id].body
     assert f"{local:%Y年%-m月%-d日}" in changed[seated.id].body
 
-    hosting.update_event(host, event.id, event_details(
-        now, capacity=1, online_url="https://meet.example.com/room", starts_at=later, venue="Ebisu 3F"), now=now)
+    hosting.update_event(
+        host,
+        event.id,
+        event_details(now, capacity=1, online_url="https://meet.example.com/room", starts_at=later, venue="Ebisu 3F"),
+        now=now,
+    )
     assert len(mails("event-changed")) == 4, "a new venue is news too"
-    hosting.update_event(host, event.id, event_details(
-        now, capacity=1, online_url="https://meet.example.com/room", starts_at=later, venue="Ebisu 3F",
-        description="Now with name cards."), now=now)
+    hosting.update_event(
+        host,
+        event.id,
+        event_details(
+            now,
+            capacity=1,
+            online_url="https://meet.example.com/room",
+            starts_at=later,
+            venue="Ebisu 3F",
+            description="Now with name cards.",
+        ),
+        now=now,
+    )
     assert len(mails("event-changed")) == 4, "a new description is not worth a mail"
 
 
@@ -182,12 +211,15 @@ def test_changes_to_a_draft_mail_nobody(make_event, host, now):
     assert mails("event-changed") == []
 
 
-@pytest.mark.parametrize("day, expected", [
-    (datetime(2026, 11, 19, 19), datetime(2026, 12, 17, 19)),  # third Thursday
-    (datetime(2026, 12, 3, 19), datetime(2027, 1, 7, 19)),     # first Thursday, over the new year
-    (datetime(2026, 10, 29, 19), datetime(2026, 11, 26, 19)),  # fifth Thursday → last Thursday
-    (datetime(2027, 1, 31, 10), datetime(2027, 2, 28, 10)),    # fifth Sunday → last Sunday
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (datetime(2026, 11, 19, 19), datetime(2026, 12, 17, 19)),  # third Thursday
+        (datetime(2026, 12, 3, 19), datetime(2027, 1, 7, 19)),  # first Thursday, over the new year
+        (datetime(2026, 10, 29, 19), datetime(2026, 11, 26, 19)),  # fifth Thursday → last Thursday
+        (datetime(2027, 1, 31, 10), datetime(2027, 2, 28, 10)),  # fifth Sunday → last Sunday
+    ],
+)
 def test_next_month_is_the_same_weekday_of_the_same_week(day, expected):
     assert same_weekday_next_month(day) == expected
     assert expected.weekday() == day.weekday()
@@ -195,17 +227,38 @@ def test_next_month_is_the_same_weekday_of_the_same_week(day, expected):
 
 def test_repeat_next_month_drafts_the_series_next_evening_with_the_same_settings(host, now):
     start = to_utc(datetime(2030, 11, 21, 19, 0), "Asia/Tokyo")  # the third Thursday
-    event = hosting.create_event(host, event_details(now, starts_at=start, capacity=24, table_count=4,
-                                                     rounds=4, custom_goals=["Find a mentor"],
-                                                     conduct_extra="No photos."), now=now)
+    event = hosting.create_event(
+        host,
+        event_details(
+            now,
+            starts_at=start,
+            capacity=24,
+            table_count=4,
+            rounds=4,
+            custom_goals=["Find a mentor"],
+            conduct_extra="No photos.",
+        ),
+        now=now,
+    )
     hosting.publish_event(host, event.id, now=now)
     following = hosting.repeat_event(host, event.id, now=now)
     assert following.state == DRAFT and following.id != event.id
     assert following.series_id == event.series_id is not None
     assert to_local(following.starts_at, "Asia/Tokyo").replace(tzinfo=None) == datetime(2030, 12, 19, 19, 0)
     assert following.ends_at - following.starts_at == event.ends_at - event.starts_at
-    for name in ("title", "theme", "venue", "capacity", "table_count", "rounds", "goals", "custom_goals",
-                 "conduct_extra", "meet_again_days", "timezone"):
+    for name in (
+        "title",
+        "theme",
+        "venue",
+        "capacity",
+        "table_count",
+        "rounds",
+        "goals",
+        "custom_goals",
+        "conduct_extra",
+        "meet_again_days",
+        "timezone",
+    ):
         assert getattr(following, name) == getattr(event, name), name
     # Repeating again (from either event) continues the series.
     third = hosting.repeat_event(host, event.id, now=now)

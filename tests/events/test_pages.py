@@ -28,11 +28,25 @@ def local(moment, event=None):
 
 def event_form(now, **overrides):
     start = now + timedelta(days=10)
-    data = {"title": "Creators' evening", "theme": "creators", "description": "Designers meet writers.",
-            "timezone": "Asia/Tokyo", "starts_at": local(start), "ends_at": local(start + timedelta(hours=2)),
-            "registration_deadline": "", "venue": "Nakameguro, Tokyo", "online_url": "", "capacity": "12",
-            "table_size": "4", "table_count": "", "rounds": "3", "goals": ["learn", "collaborate"],
-            "custom_goals": "Show a portfolio piece", "meet_again_days": "3", "conduct_extra": ""}
+    data = {
+        "title": "Creators' evening",
+        "theme": "creators",
+        "description": "Designers meet writers.",
+        "timezone": "Asia/Tokyo",
+        "starts_at": local(start),
+        "ends_at": local(start + timedelta(hours=2)),
+        "registration_deadline": "",
+        "venue": "Nakameguro, Tokyo",
+        "online_url": "",
+        "capacity": "12",
+        "table_size": "4",
+        "table_count": "",
+        "rounds": "3",
+        "goals": ["learn", "collaborate"],
+        "custom_goals": "Show a portfolio piece",
+        "meet_again_days": "3",
+        "conduct_extra": "",
+    }
     data.update(overrides)
     return data
 
@@ -58,20 +72,23 @@ def test_a_host_creates_a_draft_in_tokyo_time_and_publishes_it(client, auth, hos
     assert event.state == "published"
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"starts_at": "2001-01-01T19:00", "ends_at": "2001-01-01T21:00"}, "The start must be in the future."),
-    ({"ends_at": "2001-01-01T19:00"}, "The end must be after the start."),
-    ({"capacity": "lots"}, "Enter a whole number."),
-    ({"capacity": "501"}, "Capacity is between 1 and 500."),
-    ({"capacity": "9" * 30}, "That number is too large."),
-    ({"table_size": "12"}, "Tables seat 4 to 8 people."),
-    ({"rounds": "9"}, "An evening has 1 to 6 rounds."),
-    ({"goals": ["learn", "get-rich"]}, "Choose goals from the list."),
-    ({"title": "x" * 500}, "At most 120 characters."),
-    ({"starts_at": "next tuesday"}, "Enter a date and time."),
-    ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list."),
-    ({"online_url": "javascript:alert(1)"}, "Enter a full web address starting with https://."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"starts_at": "2001-01-01T19:00", "ends_at": "2001-01-01T21:00"}, "The start must be in the future."),
+        ({"ends_at": "2001-01-01T19:00"}, "The end must be after the start."),
+        ({"capacity": "lots"}, "Enter a whole number."),
+        ({"capacity": "501"}, "Capacity is between 1 and 500."),
+        ({"capacity": "9" * 30}, "That number is too large."),
+        ({"table_size": "12"}, "Tables seat 4 to 8 people."),
+        ({"rounds": "9"}, "An evening has 1 to 6 rounds."),
+        ({"goals": ["learn", "get-rich"]}, "Choose goals from the list."),
+        ({"title": "x" * 500}, "At most 120 characters."),
+        ({"starts_at": "next tuesday"}, "Enter a date and time."),
+        ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list."),
+        ({"online_url": "javascript:alert(1)"}, "Enter a full web address starting with https://."),
+    ],
+)
 def test_bad_event_input_gets_a_message_and_creates_nothing(client, auth, host, now, overrides, message):
     auth.login(email="host@example.com")
     response = post(client, "/events/new", **event_form(now, **overrides))
@@ -150,8 +167,13 @@ def test_registering_confirms_a_seat_and_shows_the_online_link_only_then(client,
     event = make_event(online_url="https://meet.example/room-42")
     auth.login()
     assert "room-42" not in client.get(f"/events/{event.id}").get_data(as_text=True)
-    response = post(client, f"/events/{event.id}/register", goals=["learn", "peers"],
-                    intro="Meet people who are not accountants", acknowledge="y")
+    response = post(
+        client,
+        f"/events/{event.id}/register",
+        goals=["learn", "peers"],
+        intro="Meet people who are not accountants",
+        acknowledge="y",
+    )
     assert response.status_code == 302
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Your seat is confirmed." in page and "room-42" in page
@@ -159,8 +181,9 @@ def test_registering_confirms_a_seat_and_shows_the_online_link_only_then(client,
     assert (registration.status, registration.goals) == (CONFIRMED, ["learn", "peers"])
 
 
-def test_a_full_event_puts_people_on_the_waitlist_and_shows_their_place(client, auth, make_event, make_user,
-                                                                         user, sign_up_for):
+def test_a_full_event_puts_people_on_the_waitlist_and_shows_their_place(
+    client, auth, make_event, make_user, user, sign_up_for
+):
     event = make_event(capacity=1)
     sign_up_for(event, make_user())
     auth.login()
@@ -171,8 +194,9 @@ def test_a_full_event_puts_people_on_the_waitlist_and_shows_their_place(client, 
     assert "On the waitlist: number 1" in client.get("/events/mine").get_data(as_text=True)
 
 
-def test_cancelling_through_the_page_frees_the_seat_for_the_next_person(client, auth, make_event, make_user,
-                                                                         user, sign_up_for):
+def test_cancelling_through_the_page_frees_the_seat_for_the_next_person(
+    client, auth, make_event, make_user, user, sign_up_for
+):
     event = make_event(capacity=1)
     sign_up_for(event, user)
     waiting = sign_up_for(event, make_user())
@@ -183,13 +207,18 @@ def test_cancelling_through_the_page_frees_the_seat_for_the_next_person(client, 
     assert [m.recipient_id for m in mails("registration-promoted")] == [waiting.user_id]
 
 
-def test_a_changed_code_of_conduct_asks_registered_people_to_accept_it(client, auth, event, host, user,
-                                                                       sign_up_for, now):
+def test_a_changed_code_of_conduct_asks_registered_people_to_accept_it(
+    client, auth, event, host, user, sign_up_for, now
+):
     from tests.events.helpers import event_details
 
     sign_up_for(event, user)
-    hosting.update_event(host, event.id, event_details(now, starts_at=event.starts_at,
-                                                       conduct_extra="Phones away during rounds."), now=now)
+    hosting.update_event(
+        host,
+        event.id,
+        event_details(now, starts_at=event.starts_at, conduct_extra="Phones away during rounds."),
+        now=now,
+    )
     auth.login()
     assert "The code of conduct has changed" in client.get("/events/mine").get_data(as_text=True)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
@@ -225,7 +254,7 @@ def test_the_host_marks_someone_present_and_undoes_it(client, auth, make_event, 
 
 
 def test_the_csv_export_is_excel_friendly_and_in_the_readers_language(client, auth, make_user, event, sign_up_for):
-    sign_up_for(event, make_user(display_name="田中 愛子"), intro="=HYPERLINK(\"http://evil\")")
+    sign_up_for(event, make_user(display_name="田中 愛子"), intro='=HYPERLINK("http://evil")')
     host = db.session.get(type(event.host), event.host_id)
     host.language = "ja"
     db.session.commit()
@@ -256,15 +285,21 @@ def test_the_list_filters_by_theme(client, make_event):
     assert "Tax and law evening" in client.get("/events/").get_data(as_text=True)
 
 
-def test_list_and_dashboard_queries_do_not_grow_with_registrations(client, auth, make_event, make_user,
-                                                                   sign_up_for, count_queries):
+def test_list_and_dashboard_queries_do_not_grow_with_registrations(
+    client, auth, make_event, make_user, sign_up_for, count_queries
+):
     event = make_event()
     auth.login(email="host@example.com")
 
     def measure():
         counts = []
-        for path in ("/events/", f"/events/{event.id}/dashboard", f"/events/{event.id}", "/events/mine",
-                     f"/events/{event.id}/check-in?q=Member"):
+        for path in (
+            "/events/",
+            f"/events/{event.id}/dashboard",
+            f"/events/{event.id}",
+            "/events/mine",
+            f"/events/{event.id}/check-in?q=Member",
+        ):
             with count_queries() as statements:
                 assert client.get(path).status_code == 200
             counts.append(len(statements))
@@ -280,8 +315,11 @@ def test_list_and_dashboard_queries_do_not_grow_with_registrations(client, auth,
 
 def test_garbage_never_gives_a_500(client, auth, event, user):
     auth.login()
-    for data in ({"goals": ["x" * 5000]}, {"intro": "x" * 100_000, "acknowledge": "y", "goals": ["learn"]},
-                 {"goals": "learn", "acknowledge": ""}):
+    for data in (
+        {"goals": ["x" * 5000]},
+        {"intro": "x" * 100_000, "acknowledge": "y", "goals": ["learn"]},
+        {"goals": "learn", "acknowledge": ""},
+    ):
         response = post(client, f"/events/{event.id}/register", **data)
         assert response.status_code == 200
     assert statuses(event) == {}

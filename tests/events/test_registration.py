@@ -1,17 +1,21 @@
 """Registering, the waitlist, cancelling and promotion (service level)."""
 
-import pytest
-import sqlalchemy as sa
 from datetime import timedelta
 
-from meetup.rules.models import ConductAcknowledgement
+import pytest
+import sqlalchemy as sa
+
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import (
-    AlreadyRegisteredError, RegistrationClosedError, cancel_registration, waitlist_position,
+    AlreadyRegisteredError,
+    RegistrationClosedError,
+    cancel_registration,
+    waitlist_position,
 )
 from meetup.extensions import db
+from meetup.rules.models import ConductAcknowledgement
 from tests.events.helpers import event_details, mails, statuses
 
 
@@ -47,8 +51,7 @@ def test_mail_is_in_the_recipients_language(event, make_user, sign_up_for):
     assert "佐藤 健二" in mail.body
 
 
-def test_registration_without_accepting_the_code_of_conduct_is_refused_and_changes_nothing(
-        event, user, sign_up_for):
+def test_registration_without_accepting_the_code_of_conduct_is_refused_and_changes_nothing(event, user, sign_up_for):
     with pytest.raises(DomainError, match="code of conduct") as refused:
         sign_up_for(event, user, acknowledged=False)
     assert refused.value.field == "acknowledge"
@@ -60,8 +63,12 @@ def test_registration_without_accepting_the_code_of_conduct_is_refused_and_chang
 def test_registration_records_which_code_of_conduct_was_accepted_and_when(event, user, sign_up_for, now):
     sign_up_for(event, user)
     (record,) = db.session.scalars(sa.select(ConductAcknowledgement)).all()
-    assert (record.user_id, record.event_id, record.platform_version, record.event_revision) == \
-        (user.id, event.id, 1, 0)
+    assert (record.user_id, record.event_id, record.platform_version, record.event_revision) == (
+        user.id,
+        event.id,
+        1,
+        0,
+    )
     assert record.acknowledged_at == now
 
 
@@ -80,13 +87,16 @@ def test_the_database_refuses_a_second_registration_row(event, user, sign_up_for
             db.session.flush()
 
 
-@pytest.mark.parametrize("goals, intro, field", [
-    ((), "", "goals"),
-    (("learn", "peers", "practice-speaking", "learn", "collaborate"), "", "goals"),  # four distinct
-    (("collaborate",), "", "goals"),  # not offered by this event
-    (("world-domination",), "", "goals"),
-    (("learn",), "x" * 141, "intro"),
-])
+@pytest.mark.parametrize(
+    "goals, intro, field",
+    [
+        ((), "", "goals"),
+        (("learn", "peers", "practice-speaking", "learn", "collaborate"), "", "goals"),  # four distinct
+        (("collaborate",), "", "goals"),  # not offered by this event
+        (("world-domination",), "", "goals"),
+        (("learn",), "x" * 141, "intro"),
+    ],
+)
 def test_bad_answers_are_refused_with_a_message_and_change_nothing(event, user, sign_up_for, goals, intro, field):
     with pytest.raises(DomainError) as refused:
         sign_up_for(event, user, goals=goals, intro=intro)
@@ -132,13 +142,15 @@ def test_cancelling_a_seat_promotes_the_first_waitlisted_person_and_tells_them(m
 
 
 def test_mail_sent_during_a_request_links_to_base_url_not_to_the_address_the_request_came_in_on(
-        app, make_event, make_user, sign_up_for, now):
+    app, make_event, make_user, sign_up_for, now
+):
     event = make_event(capacity=1)
     leaving, waiting = make_user(), make_user()
     sign_up_for(event, leaving)
     sign_up_for(event, waiting)
-    with app.test_request_context(f"/events/{event.id}/cancel-registration", method="POST",
-                                  base_url="https://app-3.internal:8000"):
+    with app.test_request_context(
+        f"/events/{event.id}/cancel-registration", method="POST", base_url="https://app-3.internal:8000"
+    ):
         cancel_registration(leaving, event.id, now=now)
     (promoted,) = mails("registration-promoted", to=waiting)
     assert f"{app.config['BASE_URL']}/events/{event.id}\n" in promoted.body
@@ -190,8 +202,9 @@ def test_capacity_cannot_drop_below_the_confirmed_seats(make_event, host, make_u
     for _ in range(2):
         sign_up_for(event, make_user())
     with pytest.raises(DomainError, match="2 people already have a confirmed seat") as refused:
-        hosting.update_event(host, event.id, event_details(now, starts_at=event.starts_at, capacity=1,
-                                                            title="Renamed"), now=now)
+        hosting.update_event(
+            host, event.id, event_details(now, starts_at=event.starts_at, capacity=1, title="Renamed"), now=now
+        )
     assert refused.value.field == "capacity"
     db.session.refresh(event)
     assert (event.capacity, event.title) == (3, "Shibuya professionals' mixer")

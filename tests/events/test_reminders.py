@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from meetup.events.services.reminders import queue_reminders
 from meetup.events.services.registration import cancel_registration
+from meetup.events.services.reminders import queue_reminders
 from tests.events.helpers import mails
 
 

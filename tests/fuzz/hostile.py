@@ -33,13 +33,37 @@ HTML = [
 ]
 
 CONTROL = [
-    "\x00", "a\x00b", "\x01\x02\x03", "\x07\x08", "\x0b\x0c", "\x1b[31mred\x1b[0m", "\x7f", "\x85", "\x9f",
-    "line\r\nbreak", "\r", "\n\n\n", "\t", "Mixer\u2028Bcc: x", "\u2029", "\x1c\x1d\x1e",
+    "\x00",
+    "a\x00b",
+    "\x01\x02\x03",
+    "\x07\x08",
+    "\x0b\x0c",
+    "\x1b[31mred\x1b[0m",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "line\r\nbreak",
+    "\r",
+    "\n\n\n",
+    "\t",
+    "Mixer\u2028Bcc: x",
+    "\u2029",
+    "\x1c\x1d\x1e",
 ]
 
 UNICODE = [
-    "😀🎉👩‍👩‍👧‍👦", "𠮷野家", "\U0010fffd", "\ufeff", "\ufffe", "\uffff",
-    "\u200f\u202eevil\u202c", "\u200b", "مرحبا", "Ｆｕｌｌｗｉｄｔｈ", "e\u0301" * 50, "ﷺ" * 20,
+    "😀🎉👩‍👩‍👧‍👦",
+    "𠮷野家",
+    "\U0010fffd",
+    "\ufeff",
+    "\ufffe",
+    "\uffff",
+    "\u200f\u202eevil\u202c",
+    "\u200b",
+    "مرحبا",
+    "Ｆｕｌｌｗｉｄｔｈ",
+    "e\u0301" * 50,
+    "ﷺ" * 20,
 ]
 
 # Half of a UTF-16 pair on its own: no valid UTF-8 holds one, so a client
@@ -47,14 +71,41 @@ UNICODE = [
 SURROGATES = ["\ud800", "a\udfffb", "\udbff\udbff", "\udc80\x00"]
 
 NUMBERS = [
-    "-1", "0", "-0", "1e9", "1e400", "NaN", "inf", "-inf", "2147483648", "9223372036854775808",
-    "99999999999999999999999999999", "-99999999999999999999", "0x10", "1_000", "１２", "٣", "3.5", "+5", " 7 ",
+    "-1",
+    "0",
+    "-0",
+    "1e9",
+    "1e400",
+    "NaN",
+    "inf",
+    "-inf",
+    "2147483648",
+    "9223372036854775808",
+    "99999999999999999999999999999",
+    "-99999999999999999999",
+    "0x10",
+    "1_000",
+    "１２",
+    "٣",
+    "3.5",
+    "+5",
+    " 7 ",
 ]
 
 DATES = [
-    "2025-13-45T25:61", "0000-00-00T00:00", "0001-01-01T00:00", "9999-12-31T23:59", "10000-01-01T00:00",
-    "2025-02-30T10:00", "31/12/2025 19:00", "2025-12-31", "19:00", "2025-12-31T19:00:00Z",
-    "2025-12-31T19:00+09:00", "yesterday", "1970-01-01T00:00",
+    "2025-13-45T25:61",
+    "0000-00-00T00:00",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "10000-01-01T00:00",
+    "2025-02-30T10:00",
+    "31/12/2025 19:00",
+    "2025-12-31",
+    "19:00",
+    "2025-12-31T19:00:00Z",
+    "2025-12-31T19:00+09:00",
+    "yesterday",
+    "1970-01-01T00:00",
 ]
 
 BLANK = ["", " ", "   ", "\u3000", "\t \n", "\u00a0"]
@@ -73,8 +124,11 @@ MISSING = object()  # the field is left out of the body
 
 def out_of_range_integers() -> st.SearchStrategy[int]:
     """Whole numbers no id or count column holds (ids are 32-bit on PostgreSQL, 64-bit on SQLite)."""
-    return st.one_of(st.sampled_from([INTEGER_MAX + 1, 2**63 - 1, 2**63, 2**64, 10**30]),
-                     st.integers(min_value=INTEGER_MAX + 1), st.integers(max_value=-INTEGER_MAX - 2))
+    return st.one_of(
+        st.sampled_from([INTEGER_MAX + 1, 2**63 - 1, 2**63, 2**64, 10**30]),
+        st.integers(min_value=INTEGER_MAX + 1),
+        st.integers(max_value=-INTEGER_MAX - 2),
+    )
 
 
 def unstorable_text() -> st.SearchStrategy[str]:

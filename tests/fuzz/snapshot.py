@@ -21,8 +21,10 @@ def _frozen(value):
 
 
 def snapshot(connection) -> dict[str, Counter]:
-    return {table.name: Counter(tuple(_frozen(v) for v in row) for row in connection.execute(sa.select(table)))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: Counter(tuple(_frozen(v) for v in row) for row in connection.execute(sa.select(table)))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def changes(before: dict[str, Counter], after: dict[str, Counter]) -> dict[str, list[dict]]:
@@ -63,12 +65,15 @@ def unclean(changed: dict[str, list[dict]]) -> list[str]:
                 length = getattr(column.type, "length", None)
                 if isinstance(value, str) and length and len(value) > length:
                     problems.append(f"{table.name}.{column.name} is {len(value)} long (max {length})")
-                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT32 \
-                        and not isinstance(column.type, sa.BigInteger):
+                if (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and abs(value) > INT32
+                    and not isinstance(column.type, sa.BigInteger)
+                ):
                     problems.append(f"{table.name}.{column.name} = {value}")
                 for text in _strings(value):
-                    bad = {ch for ch in text
-                           if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in "\t\n\r"}
+                    bad = {ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in "\t\n\r"}
                     if bad:
                         problems.append(f"{table.name}.{column.name} holds control characters {sorted(bad)!r}")
     return problems

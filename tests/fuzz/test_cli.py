@@ -18,8 +18,9 @@ from tests.fuzz.hostile import FIXED, hostile_text
 from tests.fuzz.snapshot import changes, snapshot
 from tests.scratch import scratch_database
 
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 MAX_EVERY = 24 * 60 * 60
 
@@ -40,36 +41,52 @@ extra_args = st.lists(hostile_arg, min_size=1, max_size=3)
 COMMANDS = {
     "demo": (extra_args, False),
     "send-reminders": (extra_args, False),
-    "send-mail": (st.one_of(
-        hostile_arg.filter(lambda v: not _runs_forever(v.strip())).map(lambda v: ["--every", v]),
-        extra_args), False),
-    "make-admin": (st.one_of(st.just([]), hostile_arg.map(lambda v: [v]), extra_args.map(lambda a: ["a@b.c", *a])),
-                   False),
-    "reveal-matches": (st.one_of(hostile_arg.map(lambda v: ["--now", v]),
-                                 st.sampled_from(["0001-01-01", "9999-12-31 23:59:59", "1970-01-01"])
-                                 .map(lambda v: ["--now", v]), extra_args), True),
-    "backup": (st.one_of(hostile_arg.map(lambda v: [v]), st.just([]), extra_args.map(lambda a: ["x.db", *a])),
-               True),
-    "restore": (st.one_of(hostile_arg.map(lambda v: [v, "--yes"]), hostile_arg.map(lambda v: [v]),
-                          st.just(["--yes"])), False),
+    "send-mail": (
+        st.one_of(hostile_arg.filter(lambda v: not _runs_forever(v.strip())).map(lambda v: ["--every", v]), extra_args),
+        False,
+    ),
+    "make-admin": (
+        st.one_of(st.just([]), hostile_arg.map(lambda v: [v]), extra_args.map(lambda a: ["a@b.c", *a])),
+        False,
+    ),
+    "reveal-matches": (
+        st.one_of(
+            hostile_arg.map(lambda v: ["--now", v]),
+            st.sampled_from(["0001-01-01", "9999-12-31 23:59:59", "1970-01-01"]).map(lambda v: ["--now", v]),
+            extra_args,
+        ),
+        True,
+    ),
+    "backup": (st.one_of(hostile_arg.map(lambda v: [v]), st.just([]), extra_args.map(lambda a: ["x.db", *a])), True),
+    "restore": (
+        st.one_of(hostile_arg.map(lambda v: [v, "--yes"]), hostile_arg.map(lambda v: [v]), st.just(["--yes"])),
+        False,
+    ),
 }
 
 # One valid-looking invocation of each, for the unmigrated database.
 PLAIN = {
-    "demo": [], "send-reminders": [], "send-mail": [], "make-admin": ["someone@example.com"],
-    "reveal-matches": [], "backup": ["copy.db"], "restore": ["missing.db", "--yes"],
+    "demo": [],
+    "send-reminders": [],
+    "send-mail": [],
+    "make-admin": ["someone@example.com"],
+    "reveal-matches": [],
+    "backup": ["copy.db"],
+    "restore": ["missing.db", "--yes"],
 }
 
 
 def test_every_command_is_fuzzed(base_app):
-    assert set(base_app.cli.commands) - {"db"} == set(COMMANDS) == set(PLAIN), \
+    assert set(base_app.cli.commands) - {"db"} == set(COMMANDS) == set(PLAIN), (
         "a command was added or removed: give the fuzzer its hostile arguments"
+    )
 
 
 def assert_one_clear_line(result, args, may_succeed: bool):
     shown = f"{args!r} gave exit {result.exit_code}:\n{result.output}"
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"{shown}\n{result.exception!r} escaped as a traceback"
+    )
     assert "Traceback" not in result.output, shown
     if result.exit_code == 0:
         assert may_succeed, shown
@@ -131,10 +148,14 @@ def test_unmigrated_guard_lets_a_migrated_database_through(app):
 
 EXAMPLE = {"people": [{"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}], "rounds": 1, "table_count": 2}
 
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.sampled_from(FIXED),
-                      st.text(max_size=10))
-hostile_json = st.recursive(json_leaf, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
+json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.sampled_from(FIXED), st.text(max_size=10)
+)
+hostile_json = st.recursive(
+    json_leaf,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 def _mangled_instance(draw_key, value):
@@ -145,8 +166,11 @@ def _mangled_instance(draw_key, value):
 
 instance_documents = st.one_of(
     hostile_json.map(json.dumps),
-    st.builds(_mangled_instance, st.sampled_from(["people", "rounds", "table_count", "forbidden", "history",
-                                                  "weights", "surprise"]), hostile_json).map(json.dumps),
+    st.builds(
+        _mangled_instance,
+        st.sampled_from(["people", "rounds", "table_count", "forbidden", "history", "weights", "surprise"]),
+        hostile_json,
+    ).map(json.dumps),
     st.sampled_from(FIXED),
     st.just("[" * 5_000 + "]" * 5_000),
     st.binary(max_size=64).map(lambda b: b.decode("latin-1")),
@@ -185,9 +209,11 @@ def test_grouping_cli_hostile_arguments_exit_2_in_one_line(tmp_path, capsys):
     instance.write_text(json.dumps(EXAMPLE), encoding="utf-8")
 
     @FUZZ
-    @given(args=st.lists(hostile_text().filter(lambda s: s not in ("-h", "--help")), max_size=3),
-           command=st.sampled_from([["solve", str(instance)], ["score", str(instance)], [], ["solve"]]),
-           option=st.sampled_from(["--time-limit", "--seed", "--breakdown", ""]))
+    @given(
+        args=st.lists(hostile_text().filter(lambda s: s not in ("-h", "--help")), max_size=3),
+        command=st.sampled_from([["solve", str(instance)], ["score", str(instance)], [], ["solve"]]),
+        option=st.sampled_from(["--time-limit", "--seed", "--breakdown", ""]),
+    )
     def run(args, command, option):
         argv = [*command, *([option] if option else []), *args]
         if command[:1] == ["solve"]:

@@ -23,8 +23,9 @@ from tests.fuzz.snapshot import changes, snapshot, unclean
 from tests.fuzz.world import build_world
 
 EXAMPLES = 30
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 PROFILE = {
     "display_name": ["Aiko", "田中 愛子"],
@@ -34,12 +35,23 @@ PROFILE = {
     "language": ["", "en", "ja"],
 }
 EVENT = {
-    "title": ["Spring mixer"], "theme": ["", "士業"], "description": ["", "Five to a table."],
-    "timezone": ["Asia/Tokyo"], "starts_at": ["2031-04-10T19:00"], "ends_at": ["2031-04-10T21:00"],
-    "registration_deadline": ["", "2031-04-09T12:00"], "venue": ["", "Shibuya"],
-    "online_url": ["", "https://example.com/room"], "capacity": ["24"], "table_size": ["4", ""],
-    "table_count": ["", "5"], "rounds": ["3"], "goals": [["learn", "peers"], "learn"],
-    "custom_goals": ["", "Meet a baker"], "meet_again_days": ["3"], "conduct_extra": ["", "No cards."],
+    "title": ["Spring mixer"],
+    "theme": ["", "士業"],
+    "description": ["", "Five to a table."],
+    "timezone": ["Asia/Tokyo"],
+    "starts_at": ["2031-04-10T19:00"],
+    "ends_at": ["2031-04-10T21:00"],
+    "registration_deadline": ["", "2031-04-09T12:00"],
+    "venue": ["", "Shibuya"],
+    "online_url": ["", "https://example.com/room"],
+    "capacity": ["24"],
+    "table_size": ["4", ""],
+    "table_count": ["", "5"],
+    "rounds": ["3"],
+    "goals": [["learn", "peers"], "learn"],
+    "custom_goals": ["", "Meet a baker"],
+    "meet_again_days": ["3"],
+    "conduct_extra": ["", "No cards."],
 }
 EVENT_ECHOED = {"title", "theme", "description", "venue", "online_url", "custom_goals", "conduct_extra"}
 
@@ -48,6 +60,7 @@ EVENT_ECHOED = {"title", "theme", "description", "venue", "online_url", "custom_
 class Route:
     """Who posts, where (given the world's ids), which fields with which valid
     values, and which fields a re-rendered form shows again."""
+
     role: str  # "anonymous", or an attribute of the world naming a user id
     path: object  # world -> path
     fields: dict = field(default_factory=dict)
@@ -59,65 +72,121 @@ def _w(template):
 
 
 ROUTES = {
-    "accounts.signup": Route("anonymous", _w("/signup"), {
-        **PROFILE, "email": ["new@example.com"], "password": ["a long enough password"]},
-        frozenset({"email", "display_name", "industry_other", "introduction"})),
-    "accounts.login": Route("anonymous", _w("/login"), {
-        "email": ["host@example.com", "nobody@example.com"], "password": [DEMO_PASSWORD, "wrong"],
-        "remember": ["y", ""]}, frozenset({"email"})),
+    "accounts.signup": Route(
+        "anonymous",
+        _w("/signup"),
+        {**PROFILE, "email": ["new@example.com"], "password": ["a long enough password"]},
+        frozenset({"email", "display_name", "industry_other", "introduction"}),
+    ),
+    "accounts.login": Route(
+        "anonymous",
+        _w("/login"),
+        {
+            "email": ["host@example.com", "nobody@example.com"],
+            "password": [DEMO_PASSWORD, "wrong"],
+            "remember": ["y", ""],
+        },
+        frozenset({"email"}),
+    ),
     "accounts.logout": Route("actor", _w("/logout")),
     "accounts.set_language": Route("actor", _w("/language"), {"language": ["en", "ja"], "next": ["/events/"]}),
-    "accounts.edit_profile": Route("actor", _w("/profile/edit"), PROFILE,
-                                   frozenset({"display_name", "industry_other", "introduction"})),
-    "accounts.contacts": Route("actor", _w("/profile/contacts"), {
-        "email": ["", "me@example.com"], "email_shared": ["y"], "phone": ["", "090-1234-5678"],
-        "phone_shared": ["y"], "line_id": ["", "aiko"], "line_id_shared": ["y"],
-        "website": ["", "https://example.com"], "website_shared": ["y"], "other": ["", "Ask at the door"],
-        "other_shared": ["y"]}, frozenset({"email", "phone", "line_id", "website", "other"})),
-    "accounts.change_password": Route("actor", _w("/profile/password"), {
-        "current_password": [DEMO_PASSWORD], "new_password": ["another long password"]}),
+    "accounts.edit_profile": Route(
+        "actor", _w("/profile/edit"), PROFILE, frozenset({"display_name", "industry_other", "introduction"})
+    ),
+    "accounts.contacts": Route(
+        "actor",
+        _w("/profile/contacts"),
+        {
+            "email": ["", "me@example.com"],
+            "email_shared": ["y"],
+            "phone": ["", "090-1234-5678"],
+            "phone_shared": ["y"],
+            "line_id": ["", "aiko"],
+            "line_id_shared": ["y"],
+            "website": ["", "https://example.com"],
+            "website_shared": ["y"],
+            "other": ["", "Ask at the door"],
+            "other_shared": ["y"],
+        },
+        frozenset({"email", "phone", "line_id", "website", "other"}),
+    ),
+    "accounts.change_password": Route(
+        "actor",
+        _w("/profile/password"),
+        {"current_password": [DEMO_PASSWORD], "new_password": ["another long password"]},
+    ),
     "privacy.delete_account": Route("actor", _w("/profile/delete"), {"password": ["wrong", DEMO_PASSWORD]}),
     "events.create": Route("host", _w("/events/new"), EVENT, frozenset(EVENT_ECHOED)),
     "events.edit": Route("host", _w("/events/{draft}/edit"), EVENT, frozenset(EVENT_ECHOED)),
     "events.publish": Route("host", _w("/events/{draft}/publish")),
     "events.cancel": Route("host", _w("/events/{upcoming}/cancel")),
     "events.repeat": Route("host", _w("/events/{upcoming}/repeat")),
-    "events.register": Route("newcomer", _w("/events/{tonight}/register"), {
-        "goals": [["learn"], "peers", ["learn", "peers"]], "intro": ["", "Meet a lawyer"],
-        "acknowledge": ["y"]}, frozenset({"intro"})),
-    "events.cancel_registration": Route("attendee", _w("/events/{upcoming}/cancel-registration"),
-                                        {"next": ["/events/mine"]}),
-    "events.acknowledge": Route("attendee", _w("/events/{tonight}/acknowledge"),
-                                {"acknowledge": ["y"], "next": ["/events/mine"]}),
+    "events.register": Route(
+        "newcomer",
+        _w("/events/{tonight}/register"),
+        {"goals": [["learn"], "peers", ["learn", "peers"]], "intro": ["", "Meet a lawyer"], "acknowledge": ["y"]},
+        frozenset({"intro"}),
+    ),
+    "events.cancel_registration": Route(
+        "attendee", _w("/events/{upcoming}/cancel-registration"), {"next": ["/events/mine"]}
+    ),
+    "events.acknowledge": Route(
+        "attendee", _w("/events/{tonight}/acknowledge"), {"acknowledge": ["y"], "next": ["/events/mine"]}
+    ),
     "events.check_in": Route("host", _w("/events/{tonight}/check-in/{waiting_at_door}"), {"q": ["", "田中"]}),
     "events.undo_check_in": Route("host", _w("/events/{tonight}/check-in/{checked_in}/undo"), {"q": [""]}),
     "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
     "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
     "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),
-    "seating.swap": Route("host", _w("/events/{tonight}/tables/swap"), {
-        "round": ["0", "1"], "user_a": "seated", "user_b": "seated"}),
-    "seating.move": Route("host", _w("/events/{tonight}/tables/move"), {
-        "round": ["0", "2"], "user_id": "seated", "table": ["0", "1", "2"]}),
-    "seating.lock": Route("host", _w("/events/{tonight}/tables/lock"), {
-        "round": ["0"], "user_id": "seated", "locked": ["y", ""]}),
-    "seating.names": Route("host", _w("/events/{tonight}/tables/names"), {
-        "names-0": ["Sakura", ""], "names-1": ["Fuji"], "names-2": ["桜"]}),
-    "conduct.report": Route("actor", _w("/events/{last_week}/people/{tablemate}/report"), {
-        "category": ["selling", "other"], "description": ["He kept selling insurance."],
-        "round": ["", "0", "1"], "table_no": ["", "0"]}, frozenset({"description"})),
+    "seating.swap": Route(
+        "host", _w("/events/{tonight}/tables/swap"), {"round": ["0", "1"], "user_a": "seated", "user_b": "seated"}
+    ),
+    "seating.move": Route(
+        "host",
+        _w("/events/{tonight}/tables/move"),
+        {"round": ["0", "2"], "user_id": "seated", "table": ["0", "1", "2"]},
+    ),
+    "seating.lock": Route(
+        "host", _w("/events/{tonight}/tables/lock"), {"round": ["0"], "user_id": "seated", "locked": ["y", ""]}
+    ),
+    "seating.names": Route(
+        "host",
+        _w("/events/{tonight}/tables/names"),
+        {"names-0": ["Sakura", ""], "names-1": ["Fuji"], "names-2": ["桜"]},
+    ),
+    "conduct.report": Route(
+        "actor",
+        _w("/events/{last_week}/people/{tablemate}/report"),
+        {
+            "category": ["selling", "other"],
+            "description": ["He kept selling insurance."],
+            "round": ["", "0", "1"],
+            "table_no": ["", "0"],
+        },
+        frozenset({"description"}),
+    ),
     "conduct.block": Route("actor", _w("/events/{last_week}/people/{tablemate}/block")),
     "conduct.unblock": Route("actor", _w("/conduct/blocked/{blocked}/unblock")),
-    "conduct.moderate": Route("host", lambda w: f"/events/{w.last_week}/reports/{w.report}/"
-                              + w.choose(["dismiss", "warn", "ban", "lift"]), {"note": ["", "Spoke to him."]}),
-    "matching.save_choices": Route("actor", _w("/events/{last_week}/meet-again"),
-                                   {"chosen": "last_week_tablemates"}),
+    "conduct.moderate": Route(
+        "host",
+        lambda w: f"/events/{w.last_week}/reports/{w.report}/" + w.choose(["dismiss", "warn", "ban", "lift"]),
+        {"note": ["", "Spoke to him."]},
+    ),
+    "matching.save_choices": Route("actor", _w("/events/{last_week}/meet-again"), {"chosen": "last_week_tablemates"}),
     "matching.end_match": Route("match_user", _w("/matches/{match}/end")),
-    "matching.note": Route("actor", _w("/people/{tablemate}/note"), {
-        "text": ["", "Likes cycling."], "event_id": ["", "{last_week}"], "next": ["/people"]},
-        frozenset({"text"})),
+    "matching.note": Route(
+        "actor",
+        _w("/people/{tablemate}/note"),
+        {"text": ["", "Likes cycling."], "event_id": ["", "{last_week}"], "next": ["/people"]},
+        frozenset({"text"}),
+    ),
     "matching.delete_note": Route("actor", _w("/notes/{note}/delete"), {"next": ["/people"]}),
-    "admin.code_of_conduct": Route("admin", _w("/admin/code-of-conduct"), {
-        "text_en": ["Be kind."], "text_ja": ["親切に。"]}, frozenset({"text_en", "text_ja"})),
+    "admin.code_of_conduct": Route(
+        "admin",
+        _w("/admin/code-of-conduct"),
+        {"text_en": ["Be kind."], "text_ja": ["親切に。"]},
+        frozenset({"text_en", "text_ja"}),
+    ),
 }
 
 
@@ -127,7 +196,8 @@ def post_endpoints(app) -> set[str]:
 
 def test_every_post_route_is_fuzzed(base_app):
     assert post_endpoints(base_app) == set(ROUTES), (
-        "a POST route was added or removed: describe it in ROUTES so the fuzzer covers it")
+        "a POST route was added or removed: describe it in ROUTES so the fuzzer covers it"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +262,12 @@ def _start(client, user_id, language="en"):
 
 
 def _post(client, path, body, language="en"):
-    return client.post(path, data=encoded_body(body), content_type="application/x-www-form-urlencoded",
-                       headers={"Accept-Language": language})
+    return client.post(
+        path,
+        data=encoded_body(body),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Accept-Language": language},
+    )
 
 
 def _assert_all_or_nothing(endpoint, body, response, client, written):
@@ -222,19 +296,27 @@ def test_hostile_form_bodies_never_break_or_half_write(app, client, world, endpo
         return st.one_of(st.sampled_from(HTML), values) if name in route.echoed else values
 
     @FUZZ
-    @given(values=st.fixed_dictionaries({name: strategy(name) for name in field_names}),
-           extra=st.dictionaries(st.sampled_from(["csrf_token", "id", "user_id", "event_id", "is_admin", "next"]),
-                                 field_value([]), max_size=2),
-           language=st.sampled_from(["en", "ja"]),
-           choose=st.randoms(use_true_random=False))
+    @given(
+        values=st.fixed_dictionaries({name: strategy(name) for name in field_names}),
+        extra=st.dictionaries(
+            st.sampled_from(["csrf_token", "id", "user_id", "event_id", "is_admin", "next"]),
+            field_value([]),
+            max_size=2,
+        ),
+        language=st.sampled_from(["en", "ja"]),
+        choose=st.randoms(use_true_random=False),
+    )
     def post_hostile_body(values, extra, language, choose):
         world.choose = choose.choice
         _start(client, user_id, language)
         savepoint = connection.begin_nested()
         try:
             before = snapshot(connection)
-            body = [("csrf_token", token), *_as_body(values),
-                    *[(n, v) for n, v in _as_body(extra) if n != "csrf_token"]]
+            body = [
+                ("csrf_token", token),
+                *_as_body(values),
+                *[(n, v) for n, v in _as_body(extra) if n != "csrf_token"],
+            ]
             response = _post(client, route.path(world), body, language)
             html = response.get_data(as_text=True)
             _assert_all_or_nothing(endpoint, body, response, client, changes(before, snapshot(connection)))
@@ -262,8 +344,9 @@ def test_hostile_form_bodies_never_break_or_half_write(app, client, world, endpo
         app.config["GROUPING_TIME_LIMIT"] = saved_limit
 
 
-LEFT_OUT = settings(max_examples=8, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck))
+LEFT_OUT = settings(
+    max_examples=8, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.mark.slow
@@ -290,8 +373,10 @@ def test_any_fields_left_out_of_a_valid_body_never_break_or_half_write(app, clie
         finally:
             savepoint.rollback()
 
-    test = given(kept=st.fixed_dictionaries({n: st.sampled_from(_valid(route, n, world)) for n in names}),
-                 omitted=st.sets(st.sampled_from(names), min_size=1))(post_without)
+    test = given(
+        kept=st.fixed_dictionaries({n: st.sampled_from(_valid(route, n, world)) for n in names}),
+        omitted=st.sets(st.sampled_from(names), min_size=1),
+    )(post_without)
     for valid in (0, -1):  # each field's first valid value (often empty), then its last (often filled in)
         kept = {n: _valid(route, n, world)[valid] for n in names}
         for omitted in [set(names), *({n} for n in names)]:

@@ -15,8 +15,8 @@ from wtforms import IntegerField, SelectMultipleField
 
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
-from meetup.events.models import CANCELLED, Event
 from meetup.events import goals
+from meetup.events.models import CANCELLED, Event
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.forms import Form, has_control_characters
@@ -36,18 +36,32 @@ def post(client, path, data):
 
 
 def profile(name, introduction="", industry="it"):
-    return {"display_name": name, "industry": industry, "industry_other": "", "introduction": introduction,
-            "language": ""}
+    return {
+        "display_name": name,
+        "industry": industry,
+        "industry_other": "",
+        "introduction": introduction,
+        "language": "",
+    }
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-@pytest.mark.parametrize("field, value", [
-    ("display_name", "Aiko\x00"), ("display_name", "Ai\r\nko"), ("display_name", "\x1b[31mAiko"),
-    ("display_name", "Aiko\u2028Bcc: x"), ("display_name", "Aiko\u2029"),
-    ("introduction", "Hello\x00"), ("introduction", "\x07bell"), ("introduction", "Hello\u2028there"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("display_name", "Aiko\x00"),
+        ("display_name", "Ai\r\nko"),
+        ("display_name", "\x1b[31mAiko"),
+        ("display_name", "Aiko\u2028Bcc: x"),
+        ("display_name", "Aiko\u2029"),
+        ("introduction", "Hello\x00"),
+        ("introduction", "\x07bell"),
+        ("introduction", "Hello\u2028there"),
+    ],
+)
 def test_control_characters_are_refused_in_the_readers_language_and_change_nothing(
-        client, auth, user, language, field, value):
+    client, auth, user, language, field, value
+):
     user.language = language
     db.session.commit()
     auth.login()
@@ -131,19 +145,33 @@ def test_a_checked_in_attendee_can_delete_their_account(client, auth, user, chec
     assert db.session.scalar(select(User).where(User.email == "member@example.com")) is None
 
 
-@pytest.mark.parametrize("path", [
-    "/events/2147483648", "/events/9223372036854775808", "/events/99999999999999999999/people/1",
-    "/events/1/people/2147483648", "/people/9223372036854775808/note", "/events/1/tables/versions/2147483648",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/2147483648",
+        "/events/9223372036854775808",
+        "/events/99999999999999999999/people/1",
+        "/events/1/people/2147483648",
+        "/people/9223372036854775808/note",
+        "/events/1/tables/versions/2147483648",
+    ],
+)
 def test_an_id_beyond_what_the_columns_hold_is_not_found(client, auth, user, path):
     auth.login()
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/events/?theme=%00", 400), ("GET", "/admin/users?q=%00", 400), ("GET", "/people?q=a%00b", 400),
-    ("POST", "/matches/%00/end", 404), ("POST", "/notes/%00/delete", 404), ("GET", "/events/%00", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/events/?theme=%00", 400),
+        ("GET", "/admin/users?q=%00", 400),
+        ("GET", "/people?q=a%00b", 400),
+        ("POST", "/matches/%00/end", 404),
+        ("POST", "/notes/%00/delete", 404),
+        ("GET", "/events/%00", 404),
+    ],
+)
 def test_nul_in_a_path_or_query_string_is_refused_before_any_query(client, auth, user, method, path, status):
     accounts.make_admin(user.email)
     auth.login()
@@ -156,10 +184,15 @@ class _Numbers(Form):
     people = SelectMultipleField(coerce=int, validate_choice=False)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("count", "2147483648"), ("count", "9223372036854775808"), ("count", "-99999999999"),
-    ("people", "9223372036854775808"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("count", "2147483648"),
+        ("count", "9223372036854775808"),
+        ("count", "-99999999999"),
+        ("people", "9223372036854775808"),
+    ],
+)
 def test_a_number_beyond_what_the_columns_hold_is_refused_by_every_form(app, field, value):
     with app.test_request_context(method="POST", data={field: value}):
         form = _Numbers(meta={"csrf": False})
@@ -169,8 +202,15 @@ def test_a_number_beyond_what_the_columns_hold_is_refused_by_every_form(app, fie
         assert _Numbers(meta={"csrf": False}).validate()
 
 
-SIGN_UP = {"email": "new@example.com", "password": "a long enough password", "display_name": "Aiko",
-           "industry": "it", "industry_other": "", "introduction": "", "language": ""}
+SIGN_UP = {
+    "email": "new@example.com",
+    "password": "a long enough password",
+    "display_name": "Aiko",
+    "industry": "it",
+    "industry_other": "",
+    "introduction": "",
+    "language": "",
+}
 
 
 @pytest.mark.parametrize("left_out", ["industry_other", "introduction", "language"])
@@ -183,11 +223,20 @@ def test_a_sign_up_without_an_optional_field_reads_it_as_empty(client, left_out)
 
 @pytest.mark.parametrize("left_out", ["industry_other", "introduction", "language"])
 def test_a_profile_saved_without_an_optional_field_keeps_it(client, auth, user, left_out):
-    accounts.update_profile(user, display_name="Aiko Tanaka", industry="other", industry_other="Florist",
-                            introduction="税理士です。", language="ja")
+    accounts.update_profile(
+        user,
+        display_name="Aiko Tanaka",
+        industry="other",
+        industry_other="Florist",
+        introduction="税理士です。",
+        language="ja",
+    )
     auth.login()
-    data = {**profile("Aiko T.", introduction="税理士です。", industry="other"), "industry_other": "Florist",
-            "language": "ja"}
+    data = {
+        **profile("Aiko T.", introduction="税理士です。", industry="other"),
+        "industry_other": "Florist",
+        "language": "ja",
+    }
     del data[left_out]
     assert post(client, "/profile/edit", data).status_code == 302
     db.session.refresh(user)

@@ -15,8 +15,7 @@ from meetup.database import INTEGER_MAX
 from tests.fuzz.hostile import encoded, hostile_text, out_of_range_integers, unstorable_text
 from tests.sweep_world import ROUTES, client_as, methods, rule_of, send, world  # noqa: F401  (world: a fixture)
 
-FUZZ = settings(max_examples=6, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=6, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 
 # What a route reads from its query string, and what it might be tempted to.
 QUERY_NAMES = ["q", "theme", "event", "next", "version", "language", "page", "id"]
@@ -48,8 +47,9 @@ WITH_ARGUMENTS = [route for route in ROUTES if route.args(_AnyWorld())]
 
 
 def test_every_rule_with_an_argument_is_fuzzed(app):
-    assert {route.endpoint for route in WITH_ARGUMENTS} == \
-        {rule.endpoint for rule in app.url_map.iter_rules() if rule.arguments}
+    assert {route.endpoint for route in WITH_ARGUMENTS} == {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.arguments
+    }
 
 
 @pytest.mark.slow
@@ -62,8 +62,11 @@ def test_a_path_naming_nothing_is_not_found(app, world, route):
     names = sorted(rule.arguments)
 
     @FUZZ
-    @given(name=st.sampled_from(names), integer=st.one_of(out_of_range_integers(), unstorable_text()),
-           text=st.one_of(unstorable_text(), hostile_text()))
+    @given(
+        name=st.sampled_from(names),
+        integer=st.one_of(out_of_range_integers(), unstorable_text()),
+        text=st.one_of(unstorable_text(), hostile_text()),
+    )
     @example(name=min(integers or names), integer=INTEGER_MAX + 1, text="\x00")  # the first id beyond the range
     def send_hostile_argument(name, integer, text):
         value = integer if name in integers else text
@@ -80,8 +83,9 @@ def test_a_path_naming_nothing_is_not_found(app, world, route):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("route", [route for route in ROUTES if route.endpoint != "static"],
-                         ids=lambda route: route.endpoint)
+@pytest.mark.parametrize(
+    "route", [route for route in ROUTES if route.endpoint != "static"], ids=lambda route: route.endpoint
+)
 def test_a_hostile_query_string_never_breaks_a_route(app, world, route):
     client = client_as(app, world, route.owner)
     path = _path(rule_of(app, route.endpoint), route.args(world))

@@ -6,15 +6,14 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from meetup.accounts.models import User
 from meetup.conduct.services import blocks
-from meetup.rules.models import Report
 from meetup.demo import DEMO_EVENT_TITLE, MEMBERS, TONIGHT_TITLE, load_demo
 from meetup.events.models import DRAFT, Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
-from meetup.accounts.models import User
-from meetup.rules.models import Match
 from meetup.matching.services.notes import save_note
+from meetup.rules.models import Match, Report
 from meetup.seating import services as seating
 from tests.clock import NOW
 
@@ -24,8 +23,9 @@ def _user(email: str) -> User:
 
 
 def _registration(event: Event, user: User) -> Registration:
-    return db.session.scalar(select(Registration).where(Registration.event_id == event.id,
-                                                        Registration.user_id == user.id))
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.user_id == user.id)
+    )
 
 
 def build_world() -> SimpleNamespace:
@@ -53,16 +53,26 @@ def build_world() -> SimpleNamespace:
     match = db.session.scalars(select(Match).order_by(Match.id)).first()
     report = db.session.scalars(select(Report)).one()
     world = SimpleNamespace(
-        host=host.id, admin=admin.id, actor=actor.id, tablemate=tablemate_id, blocked=blocked_id,
+        host=host.id,
+        admin=admin.id,
+        actor=actor.id,
+        tablemate=tablemate_id,
+        blocked=blocked_id,
         newcomer=members[20].id,  # not registered for tonight
         attendee=members[0].id,  # confirmed tonight and for the upcoming evening
-        tonight=tonight.id, upcoming=upcoming.id, draft=draft.id, last_week=last_week.id,
+        tonight=tonight.id,
+        upcoming=upcoming.id,
+        draft=draft.id,
+        last_week=last_week.id,
         tonight_goals=list(tonight.goals),
         waiting_at_door=_registration(tonight, members[15]).id,
         checked_in=_registration(tonight, members[0]).id,
         seated=[person for table in draft_grid[0] for person in table],
         last_week_tablemates=[person for person in first_round[0] if person != actor_id],
-        match=match.public_id, match_user=match.user_low_id, note=note.public_id, report=report.id,
+        match=match.public_id,
+        match_user=match.user_low_id,
+        note=note.public_id,
+        report=report.id,
     )
     db.session.commit()
     return world

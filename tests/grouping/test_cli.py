@@ -5,15 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.grouping.grouping_support import EXAMPLES
 from meetup.grouping.__main__ import main
+from tests.grouping.grouping_support import EXAMPLES
 
 TWELVE = str(EXAMPLES / "meetup-12-people-4-tables-2-rounds.json")
 
 
-def test_solve_prints_a_solution_that_score_agrees_with(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_solve_prints_a_solution_that_score_agrees_with(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["solve", TWELVE, "--time-limit", "0.5", "--seed", "3"]) == 0
     solution = json.loads(capsys.readouterr().out)
     assert {"rounds", "score", "breakdown"} <= set(solution)
@@ -32,9 +30,7 @@ def test_score_names_the_broken_hard_rule(tmp_path: Path, capsys: pytest.Capture
     path = tmp_path / "solution.json"
     path.write_text(json.dumps({"rounds": [one_big_table, one_big_table], "score": 0}), encoding="utf-8")
     assert main(["score", TWELVE, str(path)]) == 2
-    assert (
-        capsys.readouterr().err == "error: hard rule 2 broken: round 0 table 0 seats 12 people, expected 3\n"
-    )
+    assert capsys.readouterr().err == "error: hard rule 2 broken: round 0 table 0 seats 12 people, expected 3\n"
 
 
 @pytest.mark.parametrize(
@@ -44,8 +40,7 @@ def test_score_names_the_broken_hard_rule(tmp_path: Path, capsys: pytest.Capture
         ("{", "is not valid JSON"),
         ('{"people": [{"id": "a"}], "rounds": "2", "table_count": 1}', "rounds must be an integer"),
         (
-            '{"people": [{"id": "a"}, {"id": "b"}], "rounds": 1, "table_count": 1,'
-            ' "forbidden": [["a", "b"]]}',
+            '{"people": [{"id": "a"}, {"id": "b"}], "rounds": 1, "table_count": 1, "forbidden": [["a", "b"]]}',
             "cannot be separated",
         ),
     ],

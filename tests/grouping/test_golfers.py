@@ -5,15 +5,13 @@ from itertools import combinations
 
 import pytest
 
-from tests.grouping.grouping_support import example, people
 from meetup.grouping import solve
 from meetup.grouping.design import design_rounds
 from meetup.grouping.solver import STEPS_PER_SECOND
+from tests.grouping.grouping_support import example, people
 
 
-@pytest.mark.parametrize(
-    ("size", "tables", "expected"), [(32, 8, 9), (16, 4, 5), (15, 5, 5), (27, 9, 10), (40, 8, 8)]
-)
+@pytest.mark.parametrize(("size", "tables", "expected"), [(32, 8, 9), (16, 4, 5), (15, 5, 5), (27, 9, 10), (40, 8, 8)])
 def test_design_rounds_are_balanced_and_repeat_free(size: int, tables: int, expected: int) -> None:
     rows = design_rounds(size, tables, 20, random.Random(0))
     assert len(rows) == expected

@@ -24,9 +24,7 @@ def test_defaults_fill_optional_fields() -> None:
 
 
 def test_pairs_are_indexed_smaller_first() -> None:
-    instance = parse_instance(
-        base(history=[{"a": "d", "b": "a", "met": 2, "mutual": True}], forbidden=[["c", "b"]])
-    )
+    instance = parse_instance(base(history=[{"a": "d", "b": "a", "met": 2, "mutual": True}], forbidden=[["c", "b"]]))
     assert instance.meeting(3, 0) == instance.meeting(0, 3)
     assert instance.meeting(0, 3).met == 2
     assert instance.is_forbidden(2, 1) and (1, 2) in instance.forbidden

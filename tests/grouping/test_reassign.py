@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.grouping.grouping_support import example
 from meetup.grouping import parse_instance, solve
+from meetup.grouping import reassign as reassign_module
 from meetup.grouping.anneal import Walk
 from meetup.grouping.construct import initial_seating
 from meetup.grouping.model import compile_model
-from meetup.grouping import reassign as reassign_module
 from meetup.grouping.reassign import reassign
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
+from tests.grouping.grouping_support import example
 
 
 def constrained_event(size: int = 43, tables: int = 8, rounds: int = 3) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from tests.grouping.grouping_support import example
 from meetup.grouping import SeatingError, explain_table, parse_instance, score
 from meetup.grouping.scoring import check_seating, pair_value, pair_value_matrix, score_seating
+from tests.grouping.grouping_support import example
 
 # a, b: lawyers and first-timers sharing the goal "learn", a mutual pair;
 # a, c: met once before and share "peers"; d: no attributes at all.
@@ -149,6 +149,4 @@ def test_table_explanation_lists_what_the_score_counts() -> None:
     assert why.moved == ("a", "b")
     assert why.pair_points == pair_value(instance, A, B)
     assert why.to_json()["familiar_pairs"] == []
-    assert explain_table(instance, [[[A, C], [B, D]], [[A, D], [B, C]]], 0, 0).familiar_pairs == (
-        ("a", "c", 1),
-    )
+    assert explain_table(instance, [[[A, C], [B, D]], [[A, D], [B, C]]], 0, 0).familiar_pairs == (("a", "c", 1),)

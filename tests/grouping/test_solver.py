@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.grouping.grouping_support import example, people
 from meetup.grouping import InfeasibleError, parse_instance, solve
 from meetup.grouping.construct import initial_seating
 from meetup.grouping.model import compile_model
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
 from meetup.grouping.solver import STEPS_PER_SECOND
+from tests.grouping.grouping_support import example, people
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from meetup.accounts.models import User
 from meetup.extensions import db
-from meetup.mail.services import sender
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services import sender
 from meetup.mail.services.sender import LEASE, send_pending
 from tests.events.test_concurrency import simultaneously
 
@@ -21,9 +21,18 @@ NOW = datetime(2031, 5, 1, 10, 0)
 
 
 def queue(recipient, count):
-    messages = [OutboxMessage(recipient_id=recipient.id, recipient_email=recipient.email, subject=f"Message {n}",
-                              body="本文\n", kind="test", created_at=NOW, next_attempt_at=NOW)
-                for n in range(count)]
+    messages = [
+        OutboxMessage(
+            recipient_id=recipient.id,
+            recipient_email=recipient.email,
+            subject=f"Message {n}",
+            body="本文\n",
+            kind="test",
+            created_at=NOW,
+            next_attempt_at=NOW,
+        )
+        for n in range(count)
+    ]
     db.session.add_all(messages)
     db.session.commit()
     return [message.id for message in messages]
@@ -41,8 +50,7 @@ class WorkerDied(BaseException):
 def test_each_message_goes_out_under_the_message_id_it_was_queued_with(app, smtp_server, user):
     ids = queue(user, 2)
     stored = [message.message_id for message in outbox(ids)]
-    assert len(set(stored)) == 2 and all(mid.startswith("<") and mid.endswith("@meetup.localhost>")
-                                         for mid in stored)
+    assert len(set(stored)) == 2 and all(mid.startswith("<") and mid.endswith("@meetup.localhost>") for mid in stored)
     assert send_pending(now=NOW) == (2, 0, 0)
     assert [received["Message-ID"] for received in smtp_server.messages] == stored
 

@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from meetup.extensions import db
-from meetup.mail.services import sender
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services import sender
 
-FAILURES = [OperationalError("SELECT …", {}, Exception("database is locked\nmore detail")),
-            smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
-            ConnectionResetError("Connection reset by peer")]
+FAILURES = [
+    OperationalError("SELECT …", {}, Exception("database is locked\nmore detail")),
+    smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ConnectionResetError("Connection reset by peer"),
+]
 
 
 class StopWorker(Exception):
@@ -20,8 +22,9 @@ class StopWorker(Exception):
 
 
 def queue(user):
-    db.session.add(OutboxMessage(recipient_id=user.id, recipient_email=user.email, subject="Hello", body="本文\n",
-                                 kind="test"))
+    db.session.add(
+        OutboxMessage(recipient_id=user.id, recipient_email=user.email, subject="Hello", body="本文\n", kind="test")
+    )
     db.session.commit()
 
 

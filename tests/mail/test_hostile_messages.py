@@ -12,8 +12,8 @@ import pytest
 from meetup.accounts.services import update_profile
 from meetup.conduct.services import moderation
 from meetup.extensions import db
-from meetup.mail.services import sender
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services import sender
 from meetup.mail.services.sender import send_pending
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
@@ -32,8 +32,14 @@ LINE_BREAKS = [ch for ch in map(chr, range(sys.maxunicode + 1)) if len(f"a{ch}b"
 def queue(recipient, subject="Hello", email=None, at=NOW):
     """Queue a message directly (``at=None``: queued now, as the services queue)."""
     times = {"created_at": at, "next_attempt_at": at} if at else {}
-    message = OutboxMessage(recipient_id=recipient.id, recipient_email=email or recipient.email, subject=subject,
-                            body="本文\n", kind="test", **times)
+    message = OutboxMessage(
+        recipient_id=recipient.id,
+        recipient_email=email or recipient.email,
+        subject=subject,
+        body="本文\n",
+        kind="test",
+        **times,
+    )
     db.session.add(message)
     db.session.commit()
     return message
@@ -52,7 +58,8 @@ def test_every_line_break_is_counted():
 
 @pytest.mark.parametrize("line_break", LINE_BREAKS, ids=repr)
 def test_a_line_break_in_an_event_title_is_folded_into_the_subject(
-        app, smtp_server, make_event, make_user, sign_up_for, line_break):
+    app, smtp_server, make_event, make_user, sign_up_for, line_break
+):
     event = make_event(title=f"Mixer{line_break}Bcc: {INTRUDER}")
     first, second = make_user(), make_user()
     sign_up_for(event, first)
@@ -65,13 +72,20 @@ def test_a_line_break_in_an_event_title_is_folded_into_the_subject(
 
 
 def _hostile_name(user, line_break):
-    update_profile(user, display_name=f"Aiko{line_break}Bcc: {INTRUDER}", industry=user.industry,
-                   industry_other="", introduction="", language=None)
+    update_profile(
+        user,
+        display_name=f"Aiko{line_break}Bcc: {INTRUDER}",
+        industry=user.industry,
+        industry_other="",
+        introduction="",
+        language=None,
+    )
 
 
 @pytest.mark.parametrize("line_break", ["\u2028", "\u2029"], ids=repr)
 def test_a_line_break_in_the_hosts_name_is_folded_into_the_ban_notice(
-        app, smtp_server, attended, file_report, host, line_break):
+    app, smtp_server, attended, file_report, host, line_break
+):
     event, users = attended
     report = file_report(event, users[0], users[1], round_=0)
     _hostile_name(host, line_break)
@@ -115,8 +129,7 @@ def unbuildable(monkeypatch):
     return "Unbuildable"
 
 
-def test_a_message_that_cannot_be_built_is_set_aside_and_the_rest_go_out(app, smtp_server, user, unbuildable,
-                                                                        caplog):
+def test_a_message_that_cannot_be_built_is_set_aside_and_the_rest_go_out(app, smtp_server, user, unbuildable, caplog):
     queue(user, "Before")
     bad = queue(user, unbuildable)
     queue(user, "After")

@@ -34,7 +34,6 @@ def test_the_app_still_answers_on_any_address_it_is_served_at(site):
 
 
 @pytest.mark.parametrize("base_url", ["meetup.example", "ftp://meetup.example", "https://", "/community"])
-def test_a_base_url_that_is_not_a_full_address_stops_the_app_with_a_clear_message(
-        make_app, database_url, base_url):
+def test_a_base_url_that_is_not_a_full_address_stops_the_app_with_a_clear_message(make_app, database_url, base_url):
     with pytest.raises(ConfigError, match="BASE_URL must be a full address"):
         make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "BASE_URL": base_url})

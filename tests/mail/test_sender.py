@@ -16,8 +16,7 @@ from meetup.mail.services.sender import send_pending
 
 
 def queue(user, subject="予約を確認しました", body="Body line\n2行目"):
-    message = OutboxMessage(recipient_id=user.id, recipient_email=user.email, subject=subject, body=body,
-                            kind="test")
+    message = OutboxMessage(recipient_id=user.id, recipient_email=user.email, subject=subject, body=body, kind="test")
     db.session.add(message)
     db.session.commit()
     return message

@@ -4,6 +4,7 @@ and after its meet-again window, and logged-in clients per person."""
 from datetime import timedelta
 
 import pytest
+
 from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.seating import services as seating

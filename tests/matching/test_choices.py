@@ -7,12 +7,11 @@ import pytest
 
 from meetup.errors import NotFoundError
 from meetup.events.services.checkin import check_in
-from meetup.seating.queries import tablemate_ids
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import WindowClosedError, save_choices
 from meetup.matching.services.reveal import reveal_matches
+from meetup.seating.queries import published_seating, tablemate_ids
 from meetup.seating.services import grid
-from meetup.seating.queries import published_seating
 
 
 def test_a_tablemate_can_be_chosen_and_unticking_deletes_the_choice(seated, during):
@@ -85,7 +84,8 @@ def test_only_checked_in_attendees_may_choose(seated, during, make_user, sign_up
 
 
 def test_a_late_arrival_without_a_table_sees_everyone_only_when_no_tables_were_published(
-        seated, during, make_user, sign_up_for, host, now):
+    seated, during, make_user, sign_up_for, host, now
+):
     event, users = seated()
     late = make_user()
     check_in(host, event.id, sign_up_for(event, late).id, now=now)

@@ -12,9 +12,9 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.matching.models import Reveal
-from meetup.rules.models import Match
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
+from meetup.rules.models import Match
 from meetup.seating import services as seating
 from tests.clock import NOW
 from tests.events.helpers import event_details
@@ -23,13 +23,18 @@ from tests.events.test_concurrency import simultaneously
 
 def _evening_with_two_mutual_pairs():
     now = NOW
-    users = [User(email=f"reveal{n}@example.com", password_hash="!", display_name=f"Reveal {n}", industry="it")
-             for n in range(5)]
+    users = [
+        User(email=f"reveal{n}@example.com", password_hash="!", display_name=f"Reveal {n}", industry="it")
+        for n in range(5)
+    ]
     db.session.add_all(users)
     db.session.commit()
     host, people = users[0], users[1:]
-    event = hosting.create_event(host, event_details(now, starts_at=now + timedelta(hours=1), table_size=4, rounds=1,
-                                                     registration_deadline=None), now=now)
+    event = hosting.create_event(
+        host,
+        event_details(now, starts_at=now + timedelta(hours=1), table_size=4, rounds=1, registration_deadline=None),
+        now=now,
+    )
     hosting.publish_event(host, event.id, now=now)
     for person in people:
         registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=now)
@@ -51,6 +56,10 @@ def test_two_reveals_at_once_make_each_match_and_send_each_mail_once(committing_
     assert sorted(results, key=lambda made: made is not None) == [None, 2]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Match)) == 2
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.kind == "meet-again-match")) == 4
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "meet-again-match")
+        )
+        == 4
+    )
     assert db.session.get(Reveal, event_id).matches_made == 2

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
-from meetup.seating.models import NOTE_MAX, Note
 from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
 from meetup.seating import services as seating
+from meetup.seating.models import NOTE_MAX, Note
 from tests.clock import NOW
 from tests.conftest import CSRF_RE, csrf_token
 from tests.matching.conftest import shift_event
@@ -118,8 +118,9 @@ def test_writing_a_note_through_the_page_and_deleting_it(met_evening, client_for
     mate = next(u for u in users if u.id in _mate_and_stranger(event, me))
     client = client_for(me)
     path = f"/people/{mate.id}/note"
-    response = client.post(path, data={"text": "Loves hiking", "event_id": str(event.id),
-                                       "csrf_token": csrf_token(client, path)})
+    response = client.post(
+        path, data={"text": "Loves hiking", "event_id": str(event.id), "csrf_token": csrf_token(client, path)}
+    )
     assert response.status_code == 302
     note = db.session.scalar(select(Note))
     assert note.text == "Loves hiking" and note.event_id == event.id
@@ -131,8 +132,10 @@ def test_writing_a_note_through_the_page_and_deleting_it(met_evening, client_for
     assert other.get(f"/people/{me.id}/note").status_code == 200
     assert "Loves hiking" not in other.get(f"/people/{me.id}/note").get_data(as_text=True)
     assert "Loves hiking" not in other.get("/people").get_data(as_text=True)
-    assert client.post(f"/notes/{note.public_id}/delete",
-                       data={"csrf_token": csrf_token(client, "/people")}).status_code == 302
+    assert (
+        client.post(f"/notes/{note.public_id}/delete", data={"csrf_token": csrf_token(client, "/people")}).status_code
+        == 302
+    )
     assert db.session.scalars(select(Note)).all() == []
 
 
@@ -144,7 +147,8 @@ def test_a_note_is_shown_again_in_my_tables_at_a_later_event(met_evening, seated
     later, _ = seated(users=[me, mate])
     html = client_for(me).get(f"/events/{later.id}/my-tables").get_data(as_text=True)
     assert "Ask how the bakery opening went" in html
-    assert "Ask how the bakery opening went" not in client_for(mate).get(
-        f"/events/{later.id}/my-tables").get_data(as_text=True)
+    assert "Ask how the bakery opening went" not in client_for(mate).get(f"/events/{later.id}/my-tables").get_data(
+        as_text=True
+    )
     delete_note(me, db.session.scalar(select(Note.public_id)))
     assert seating.current_seatings(later.id)[1] is not None

@@ -9,16 +9,25 @@ from sqlalchemy import select
 
 from meetup.accounts.services import update_contacts
 from meetup.extensions import db
-from meetup.rules.models import Match
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import save_choices
+from meetup.rules.models import Match
 from tests.clock import NOW
 from tests.conftest import csrf_token
 from tests.matching.conftest import shift_event
 
-CONTACTS = {"email": "", "email_shared": False, "phone": "090-1234-5678", "phone_shared": True,
-            "line_id": "secret-line", "line_id_shared": False, "website": "", "website_shared": False,
-            "other": "", "other_shared": False}
+CONTACTS = {
+    "email": "",
+    "email_shared": False,
+    "phone": "090-1234-5678",
+    "phone_shared": True,
+    "line_id": "secret-line",
+    "line_id_shared": False,
+    "website": "",
+    "website_shared": False,
+    "other": "",
+    "other_shared": False,
+}
 
 
 @pytest.fixture
@@ -56,7 +65,9 @@ def test_ticking_anyone_gives_the_same_answer_and_only_tablemates_are_kept(open_
     follow_refused = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert valid.status_code == refused.status_code == 302
     assert valid.headers["Location"] == refused.headers["Location"]
-    assert "Saved. Nobody is told anything now" in follow_valid and "Saved. Nobody is told anything now" in follow_refused
+    assert (
+        "Saved. Nobody is told anything now" in follow_valid and "Saved. Nobody is told anything now" in follow_refused
+    )
     assert "match" not in valid.get_data(as_text=True).lower()
     assert my_choices(a.id, event.id) == set()  # the second save replaced the set, and the stranger is dropped
 
@@ -75,8 +86,9 @@ def test_bad_input_is_refused_with_a_message(open_evening, client_for):
     event, (a, b, *_) = open_evening
     client = client_for(a)
     path = f"/events/{event.id}/meet-again"
-    response = client.post(path, data={"chosen": ["x", "1e9"], "csrf_token": csrf_token(client, path)},
-                           follow_redirects=True)
+    response = client.post(
+        path, data={"chosen": ["x", "1e9"], "csrf_token": csrf_token(client, path)}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "could not be saved" in response.get_data(as_text=True)
     assert client.post(path, data={"chosen": [str(b.id)]}).status_code == 400  # no CSRF token

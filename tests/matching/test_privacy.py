@@ -27,9 +27,9 @@ from sqlalchemy import select
 from meetup.accounts.services import make_admin, update_contacts
 from meetup.extensions import db, limiter
 from meetup.mail.models import OutboxMessage
+from meetup.matching.services.notes import save_note
 from meetup.rules.models import Match
 from meetup.seating.models import Note
-from meetup.matching.services.notes import save_note
 from tests.conftest import csrf_token
 from tests.matching.conftest import shift_event
 
@@ -39,8 +39,18 @@ PER_RULE = 60  # at most this many filled-in URLs per route
 
 
 def _contacts(phone):
-    return {"email": "", "email_shared": False, "phone": phone, "phone_shared": True, "line_id": "",
-            "line_id_shared": False, "website": "", "website_shared": False, "other": "", "other_shared": False}
+    return {
+        "email": "",
+        "email_shared": False,
+        "phone": phone,
+        "phone_shared": True,
+        "line_id": "",
+        "line_id_shared": False,
+        "website": "",
+        "website_shared": False,
+        "other": "",
+        "other_shared": False,
+    }
 
 
 @contextmanager
@@ -101,21 +111,34 @@ def _crawl(client, urls) -> dict[str, tuple]:
 
 
 def _normalised(pages: dict[str, tuple], labels) -> dict[str, tuple]:
-    return {url: (status, [(k, _normalise(v, labels)) for k, v in headers], _normalise(body, labels))
-            for url, (status, headers, body) in pages.items()}
+    return {
+        url: (status, [(k, _normalise(v, labels)) for k, v in headers], _normalise(body, labels))
+        for url, (status, headers, body) in pages.items()
+    }
 
 
 def _mail_to(user_id, labels) -> list[tuple]:
-    return [(m.kind, m.recipient_email, m.subject, _normalise(m.body, labels)) for m in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient_id == user_id).order_by(OutboxMessage.id))]
+    return [
+        (m.kind, m.recipient_email, m.subject, _normalise(m.body, labels))
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient_id == user_id).order_by(OutboxMessage.id)
+        )
+    ]
 
 
 @pytest.fixture
 def world(seated, make_user, make_event, sign_up_for, host, client_for, now):
     """A, B, C, D shared a table an hour ago; B and C will both tick each other;
     B has a note about A and a seat at next month's event; a host and an admin."""
-    a, b, c, d = (make_user(display_name=name, industry=industry) for name, industry in (
-        ("Akira Sato", "lawyer"), ("Beni Ito", "design"), ("Chika Mori", "restaurant"), ("Daichi Abe", "it")))
+    a, b, c, d = (
+        make_user(display_name=name, industry=industry)
+        for name, industry in (
+            ("Akira Sato", "lawyer"),
+            ("Beni Ito", "design"),
+            ("Chika Mori", "restaurant"),
+            ("Daichi Abe", "it"),
+        )
+    )
     for n, person in enumerate((a, b, c, d)):
         update_contacts(person, _contacts(f"090-0000-000{n}"))
     admin = make_user(display_name="Site Admin")
@@ -125,12 +148,21 @@ def world(seated, make_user, make_event, sign_up_for, host, client_for, now):
     upcoming = make_event(title="Next month")
     sign_up_for(upcoming, b)
     save_note(b, a.id, "Akira: ask about the patent question", event_id=event.id, now=now)
-    clients = {name: client_for(person) for name, person in
-               (("a", a), ("b", b), ("c", c), ("host", host), ("admin", admin))}
-    ids = {"events": [event.id, upcoming.id], "users": [p.id for p in (a, b, c, d, host, admin)],
-           "a": a.id, "b": b.id, "c": c.id, "event": event.id}
+    clients = {
+        name: client_for(person) for name, person in (("a", a), ("b", b), ("c", c), ("host", host), ("admin", admin))
+    }
+    ids = {
+        "events": [event.id, upcoming.id],
+        "users": [p.id for p in (a, b, c, d, host, admin)],
+        "a": a.id,
+        "b": b.id,
+        "c": c.id,
+        "event": event.id,
+    }
     extra = [f"/people?q={q}" for q in ("Akira", "patent", "Chika", "nobody")] + [
-        "/events/?theme=x", f"/events/{event.id}/tables/projector?round=1"]
+        "/events/?theme=x",
+        f"/events/{event.id}/tables/projector?round=1",
+    ]
     return ids, clients, extra
 
 
@@ -188,8 +220,13 @@ def test_nothing_b_can_reach_shows_that_a_ticked_b(world):
     assert without["before", "b"][f"/events/{ids['event']}/event.ics"][0] == 200
     assert without["before", "host"][f"/events/{ids['event']}/attendees.csv"][0] == 200
     assert len(without["before", "b"]) > 40
-    assert [url for key, pages in without.items() if key[1] != "mail"
-            for url, (status, *_) in pages.items() if status >= 500] == []
+    assert [
+        url
+        for key, pages in without.items()
+        if key[1] != "mail"
+        for url, (status, *_) in pages.items()
+        if status >= 500
+    ] == []
 
 
 def test_the_crawl_sees_a_difference_when_the_choice_is_mutual(world):

@@ -4,20 +4,21 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from meetup.rules.models import Block
 from meetup.extensions import db
 from meetup.matching.models import Reveal
-from meetup.rules.models import Match
-from meetup.rules.queries import mutual_pairs
 from meetup.matching.queries import matches_made
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due, reveal_due_for, reveal_matches
+from meetup.rules.models import Block, Match
+from meetup.rules.queries import mutual_pairs
 from tests.events.helpers import mails
 
 
 def _active_pairs():
-    return {frozenset((m.user_low_id, m.user_high_id))
-            for m in db.session.scalars(select(Match).where(Match.ended_at.is_(None)))}
+    return {
+        frozenset((m.user_low_id, m.user_high_id))
+        for m in db.session.scalars(select(Match).where(Match.ended_at.is_(None)))
+    }
 
 
 def test_mutual_choices_become_one_match_and_both_get_mail(seated, during, after):
@@ -118,4 +119,3 @@ def test_the_command_reveals_every_closed_window(app, seated, during, after):
     assert result.exit_code == 0, result.output
     assert "Revealed 1 new match" in result.output
     assert db.session.get(Reveal, event.id).matches_made == 1
-

@@ -26,9 +26,16 @@ def _keep_writing(engine, stop: threading.Event, written: list[int]) -> None:
         if stop.is_set():
             return
         with engine.begin() as connection:
-            user_id = connection.execute(USERS.insert().values(
-                email=f"writer{n}@example.com", password_hash="-", display_name=f"Writer {n}", industry="it",
-            ).returning(USERS.c.id)).scalar_one()
+            user_id = connection.execute(
+                USERS.insert()
+                .values(
+                    email=f"writer{n}@example.com",
+                    password_hash="-",
+                    display_name=f"Writer {n}",
+                    industry="it",
+                )
+                .returning(USERS.c.id)
+            ).scalar_one()
             connection.execute(CONTACTS.insert().values(user_id=user_id))
         written.append(user_id)
         time.sleep(0.002)
@@ -46,20 +53,28 @@ def ids_in_backup(path, dialect: str) -> dict[str, set[int]]:
     if dialect == "sqlite":
         engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.pool.NullPool)
         with engine.connect() as connection:
-            found = {"users": set(connection.scalars(sa.text("SELECT id FROM users"))),
-                     "contact_details": set(connection.scalars(sa.text("SELECT user_id FROM contact_details")))}
+            found = {
+                "users": set(connection.scalars(sa.text("SELECT id FROM users"))),
+                "contact_details": set(connection.scalars(sa.text("SELECT user_id FROM contact_details"))),
+            }
         engine.dispose()
         return found
-    return {"users": _pg_archive_column(path, "users", "id"),
-            "contact_details": _pg_archive_column(path, "contact_details", "user_id")}
+    return {
+        "users": _pg_archive_column(path, "users", "id"),
+        "contact_details": _pg_archive_column(path, "contact_details", "user_id"),
+    }
 
 
 def _pg_archive_column(path, table: str, column: str) -> set[int]:
-    script = subprocess.run(["pg_restore", "--data-only", f"--table={table}", "--file=-", str(path)],
-                            capture_output=True, text=True, check=True).stdout
+    script = subprocess.run(
+        ["pg_restore", "--data-only", f"--table={table}", "--file=-", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     header = re.search(rf"^COPY public\.{table} \(([^)]*)\) FROM stdin;$", script, re.M)
     index = [name.strip().strip('"') for name in header.group(1).split(",")].index(column)
-    rows = script[header.end():].split("\n\\.\n", 1)[0].strip("\n").splitlines()
+    rows = script[header.end() :].split("\n\\.\n", 1)[0].strip("\n").splitlines()
     return {int(row.split("\t")[index]) for row in rows}
 
 
@@ -91,8 +106,11 @@ def test_backup_of_a_live_database_under_writes_restores_every_row(committing_ap
         with target.app_context():
             upgrade()
             with db.engine.begin() as connection:  # what the restore must replace
-                connection.execute(USERS.insert().values(email="stray@example.com", password_hash="-",
-                                                         display_name="Stray", industry="it"))
+                connection.execute(
+                    USERS.insert().values(
+                        email="stray@example.com", password_hash="-", display_name="Stray", industry="it"
+                    )
+                )
             db.engine.dispose()
             # Inside the target's context: the CLI runs in whichever app context is current.
             result = target.test_cli_runner().invoke(args=["restore", str(path), "--yes"])
@@ -142,11 +160,17 @@ def test_backup_into_a_missing_folder_fails_in_one_line(app, tmp_path):
     assert "does not exist" in line
 
 
-@pytest.mark.parametrize("unreachable_url", [
-    "sqlite:////nonexistent-directory/meetup.sqlite3",
-    pytest.param("postgresql+psycopg://postgres@127.0.0.1:1/meetup",
-                 marks=pytest.mark.skipif(shutil.which("pg_dump") is None, reason="no pg_dump here")),
-], ids=["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "unreachable_url",
+    [
+        "sqlite:////nonexistent-directory/meetup.sqlite3",
+        pytest.param(
+            "postgresql+psycopg://postgres@127.0.0.1:1/meetup",
+            marks=pytest.mark.skipif(shutil.which("pg_dump") is None, reason="no pg_dump here"),
+        ),
+    ],
+    ids=["sqlite", "postgresql"],
+)
 def test_backup_of_an_unreachable_database_fails_in_one_line(make_app, unreachable_url, tmp_path):
     app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": unreachable_url})
     path = tmp_path / "meetup.backup"

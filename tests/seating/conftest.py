@@ -18,8 +18,13 @@ def evening(make_event, make_user, sign_up_for, host, now):
     Returns (event, users). The event starts in an hour so check-in is open."""
 
     def make(people=12, checked_in=True, users=None, starts_at=None, **event_options):
-        users = list(users) if users is not None else [
-            make_user(display_name=f"Person {n}", industry=INDUSTRIES[n % len(INDUSTRIES)]) for n in range(people)]
+        users = (
+            list(users)
+            if users is not None
+            else [
+                make_user(display_name=f"Person {n}", industry=INDUSTRIES[n % len(INDUSTRIES)]) for n in range(people)
+            ]
+        )
         options = {"table_size": 4, "rounds": 2, "capacity": len(users) + 10, **event_options}
         event = make_event(starts_at=starts_at or now + timedelta(hours=1), registration_deadline=None, **options)
         for n, user in enumerate(users):

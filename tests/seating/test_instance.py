@@ -5,11 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from meetup.rules.models import Block, Report
 from meetup.errors import DomainError
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
-from meetup.rules.models import Match
+from meetup.rules.models import Block, Match, Report
 from meetup.seating import services
 from meetup.seating.instance import build_instance, person_key
 
@@ -49,8 +48,13 @@ def test_history_counts_earlier_published_tables_and_active_matches(evening, hos
     first, users = evening(people=8, rounds=1)
     assert build_instance(first).instance["history"] == []
     seating = services.publish(host, services.form_tables(host, first.id).event_id, now=now)
-    tablemates = {frozenset((person_key(a), person_key(b)))
-                  for table in services.grid(seating)[0] for a in table for b in table if a < b}
+    tablemates = {
+        frozenset((person_key(a), person_key(b)))
+        for table in services.grid(seating)[0]
+        for a in table
+        for b in table
+        if a < b
+    }
     a, b = users[0], users[1]
     db.session.add(Match(user_low_id=min(a.id, b.id), user_high_id=max(a.id, b.id), event_id=first.id))
     db.session.commit()
@@ -71,8 +75,14 @@ def test_an_evening_counts_only_what_happened_before_it(evening, host, now):
     second, _ = evening(users=users, starts_at=first.starts_at + timedelta(days=28), checked_in=False)
     services.publish(host, services.form_tables(host, second.id).event_id, now=now)
     a, b = users[0], users[1]
-    db.session.add(Match(user_low_id=min(a.id, b.id), user_high_id=max(a.id, b.id), event_id=second.id,
-                         revealed_at=second.ends_at + timedelta(days=3)))
+    db.session.add(
+        Match(
+            user_low_id=min(a.id, b.id),
+            user_high_id=max(a.id, b.id),
+            event_id=second.id,
+            revealed_at=second.ends_at + timedelta(days=3),
+        )
+    )
     db.session.commit()
     assert build_instance(first).instance["history"] == []
     assert any(h["met"] for h in build_instance(second).instance["history"])
@@ -84,8 +94,10 @@ def test_blocks_and_reports_make_pairs_forbidden_either_way_round(evening):
     db.session.add(Report(event_id=event.id, reporter_id=users[3].id, reported_id=users[2].id, category="selling"))
     db.session.commit()
     forbidden = {frozenset(pair) for pair in build_instance(event).instance["forbidden"]}
-    assert forbidden == {frozenset((person_key(users[0].id), person_key(users[1].id))),
-                         frozenset((person_key(users[2].id), person_key(users[3].id)))}
+    assert forbidden == {
+        frozenset((person_key(users[0].id), person_key(users[1].id))),
+        frozenset((person_key(users[2].id), person_key(users[3].id))),
+    }
 
 
 def test_nobody_to_seat_is_a_clear_message(make_event):

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from meetup.rules.models import Block, Report
 from meetup.extensions import db
+from meetup.rules.models import Block, Report
 from meetup.seating import services
 from tests.conftest import csrf_token
 
@@ -41,14 +41,17 @@ def test_only_the_host_reaches_the_seating_pages(client, auth, evening, make_use
     auth.login(email="other@example.com")
     for path in paths:
         assert client.get(path).status_code == 404
-    assert client.post(f"/events/{event.id}/tables/form",
-                       data={"csrf_token": csrf_token(client, "/")}).status_code == 404
+    assert (
+        client.post(f"/events/{event.id}/tables/form", data={"csrf_token": csrf_token(client, "/")}).status_code == 404
+    )
 
 
 FLASH_RE = re.compile(r'<p class="flash error"[^>]*>(.*?)</p>', re.S)
 
 
-@pytest.mark.parametrize("language, refusal", [("en", "This change is not possible."), ("ja", "この変更はできません。")])
+@pytest.mark.parametrize(
+    "language, refusal", [("en", "This change is not possible."), ("ja", "この変更はできません。")]
+)
 def test_a_refused_swap_reads_the_same_whoever_is_kept_apart_and_why(client, auth, evening, host, language, refusal):
     # The host tries two swaps: one would seat a blocked pair together, the
     # other a reported pair. The two refusals are one sentence, naming nobody.
@@ -57,8 +60,15 @@ def test_a_refused_swap_reads_the_same_whoever_is_kept_apart_and_why(client, aut
     seating = services.form_tables(host, event.id)
     [table_a, table_b, table_c] = services.grid(seating)[0]
     db.session.add(Block(blocker_id=table_b[1], blocked_id=table_a[0]))
-    db.session.add(Report(event_id=event.id, reporter_id=table_c[1], reported_id=table_a[1], category="selling",
-                          description="Pitched insurance."))
+    db.session.add(
+        Report(
+            event_id=event.id,
+            reporter_id=table_c[1],
+            reported_id=table_a[1],
+            category="selling",
+            description="Pitched insurance.",
+        )
+    )
     db.session.commit()
     auth.login(email="host@example.com")
     page = f"/events/{event.id}/tables"
@@ -78,7 +88,11 @@ def test_bad_swap_input_is_a_message_not_an_error(client, auth, evening, host):
     services.form_tables(host, event.id)
     auth.login(email="host@example.com")
     page = f"/events/{event.id}/tables"
-    for data in ({"round": "x", "user_a": "1", "user_b": "2"}, {"round": 0}, {"round": 0, "user_a": 999999, "user_b": 1}):
+    for data in (
+        {"round": "x", "user_a": "1", "user_b": "2"},
+        {"round": 0},
+        {"round": 0, "user_a": 999999, "user_b": 1},
+    ):
         response = post(client, f"/events/{event.id}/tables/swap", page, **data)
         assert response.status_code == 302
     assert client.get(page).status_code == 200

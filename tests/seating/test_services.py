@@ -4,10 +4,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from meetup.rules.models import Block, Report
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
+from meetup.rules.models import Block, Report
 from meetup.seating import services
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
 
@@ -63,18 +63,20 @@ def test_swapping_two_people_exchanges_their_tables_and_rescores(evening, host):
 KEPT_APART = {
     "blocked": lambda event, a, b: Block(blocker_id=a, blocked_id=b),
     "blocked by": lambda event, a, b: Block(blocker_id=b, blocked_id=a),
-    "reported": lambda event, a, b: Report(event_id=event.id, reporter_id=a, reported_id=b, category="selling",
-                                           description="Pitched insurance."),
-    "reported by, dismissed": lambda event, a, b: Report(event_id=event.id, reporter_id=b, reported_id=a,
-                                                         category="harassment", description="Rude.",
-                                                         status="dismissed"),
+    "reported": lambda event, a, b: Report(
+        event_id=event.id, reporter_id=a, reported_id=b, category="selling", description="Pitched insurance."
+    ),
+    "reported by, dismissed": lambda event, a, b: Report(
+        event_id=event.id, reporter_id=b, reported_id=a, category="harassment", description="Rude.", status="dismissed"
+    ),
 }
 
 
 @pytest.mark.parametrize("edit", ["swap, the first person", "swap, the second person", "move"])
 @pytest.mark.parametrize("reason", [*KEPT_APART, "the database's own check"])
 def test_an_edit_that_seats_a_kept_apart_pair_together_is_refused_in_the_same_words(
-        evening, host, monkeypatch, reason, edit):
+    evening, host, monkeypatch, reason, edit
+):
     # Whatever keeps the two apart, and whichever edit would seat them
     # together, the host reads one sentence that names nobody and gives no reason.
     event, users = evening(people=7, rounds=1)  # tables of four and three
@@ -85,8 +87,11 @@ def test_an_edit_that_seats_a_kept_apart_pair_together_is_refused_in_the_same_wo
         change = lambda: services.swap_people(host, event.id, 0, big[0], small[0])  # noqa: E731
     else:
         mover, partner = big[0], small[1]  # big[0] would join small[1]'s table
-        change = (lambda: services.swap_people(host, event.id, 0, big[0], small[0])) if edit.startswith("swap") \
+        change = (
+            (lambda: services.swap_people(host, event.id, 0, big[0], small[0]))
+            if edit.startswith("swap")
             else (lambda: services.move_person(host, event.id, 0, big[0], table_of(seating, 0, small[1])))
+        )
     if reason in KEPT_APART:
         db.session.add(KEPT_APART[reason](event, mover, partner))
     else:
@@ -113,10 +118,12 @@ def test_after_a_block_between_published_tablemates_edits_ask_to_regroup_first(e
     a, tablemate = tables_in(published, 1)[0][:2]
     db.session.add(Block(blocker_id=a, blocked_id=tablemate))
     db.session.commit()
-    edits = [lambda: services.swap_people(host, event.id, 0, a, tables_in(published, 0)[1][0]),
-             lambda: services.move_person(host, event.id, 1, a, 1),
-             lambda: services.set_lock(host, event.id, 1, a, True),
-             lambda: services.rename_tables(host, event.id, ["Sakura"])]
+    edits = [
+        lambda: services.swap_people(host, event.id, 0, a, tables_in(published, 0)[1][0]),
+        lambda: services.move_person(host, event.id, 1, a, 1),
+        lambda: services.set_lock(host, event.id, 1, a, True),
+        lambda: services.rename_tables(host, event.id, ["Sakura"]),
+    ]
     for edit in edits:
         with pytest.raises(services.SeatingConflictError, match="Regroup first") as refusal:
             edit()
@@ -140,12 +147,16 @@ def test_a_draft_formed_before_a_block_is_not_published_with_the_pair_together(e
         services.set_lock(host, event.id, 0, person, True)
     db.session.add(Block(blocker_id=a, blocked_id=b))
     db.session.commit()
-    for step in (lambda: services.publish(host, event.id, now=now),
-                 lambda: services.set_lock(host, event.id, 0, b, False)):
+    for step in (
+        lambda: services.publish(host, event.id, now=now),
+        lambda: services.set_lock(host, event.id, 0, b, False),
+    ):
         with pytest.raises(services.SeatingConflictError) as refusal:
             step()
-        assert str(refusal.value) == \
-            "This is not possible with these tables. Regroup first: it moves as few people as possible."
+        assert (
+            str(refusal.value)
+            == "This is not possible with these tables. Regroup first: it moves as few people as possible."
+        )
         db.session.rollback()
     assert services.current_seatings(event.id)[1] is None  # nothing was published
     regrouped = services.regroup(host, event.id)
@@ -157,8 +168,13 @@ def test_a_draft_formed_before_a_block_is_not_published_with_the_pair_together(e
 def test_tables_that_cannot_keep_everyone_apart_are_refused_without_a_reason(evening, host):
     event, users = evening(people=8, rounds=1)  # two tables
     a, b, c = (user.id for user in users[:3])
-    db.session.add_all([Block(blocker_id=a, blocked_id=b), Block(blocker_id=b, blocked_id=c),
-                        Report(event_id=event.id, reporter_id=c, reported_id=a, category="other", description="x")])
+    db.session.add_all(
+        [
+            Block(blocker_id=a, blocked_id=b),
+            Block(blocker_id=b, blocked_id=c),
+            Report(event_id=event.id, reporter_id=c, reported_id=a, category="other", description="x"),
+        ]
+    )
     db.session.commit()
     with pytest.raises(DomainError) as refusal:
         services.form_tables(host, event.id)
@@ -219,8 +235,10 @@ def test_publishing_records_encounters_and_keeps_what_attendees_were_shown(eveni
     assert db.session.get(Seating, first.id).status == SUPERSEDED
     assert services.grid(db.session.get(Seating, first.id)) == shown
     assert db.session.get(Seating, second.id).status == PUBLISHED
-    pairs = {(e.user_low_id, e.user_high_id) for e in
-             db.session.scalars(select(Encounter).where(Encounter.event_id == event.id))}
+    pairs = {
+        (e.user_low_id, e.user_high_id)
+        for e in db.session.scalars(select(Encounter).where(Encounter.event_id == event.id))
+    }
     assert (min(table_a[0], table_b[1]), max(table_a[0], table_b[1])) in pairs
 
 
@@ -240,8 +258,9 @@ def test_the_database_refuses_a_seat_next_to_a_blocked_person(evening, host):
     db.session.commit()
     with pytest.raises(sa.exc.DatabaseError):
         with db.session.begin_nested():
-            db.session.execute(sa.update(Seat).where(
-                Seat.seating_id == seating.id, Seat.user_id == table_a[0]).values(table_no=1))
+            db.session.execute(
+                sa.update(Seat).where(Seat.seating_id == seating.id, Seat.user_id == table_a[0]).values(table_no=1)
+            )
 
 
 def test_the_database_refuses_one_person_at_two_tables_in_a_round(evening, host):

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from meetup.accounts.models import User
 from meetup import database
+from meetup.accounts.models import User
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
 from meetup.events.services.registration import fill_free_seats
@@ -23,18 +23,21 @@ from meetup.mail import enqueue, external_url
 from meetup.rules.models import Ban
 from meetup.rules.queries import active_ban
 
+
 class AlreadyBannedError(DomainError):
     pass
 
 
 def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:
     """Hold the locks of the host's events that have not started (``meetup.database.locked``)."""
-    return list(database.locked(select(Event).where(Event.host_id == host_id, Event.starts_at > now)
-                                .order_by(Event.id), Event))
+    return list(
+        database.locked(select(Event).where(Event.host_id == host_id, Event.starts_at > now).order_by(Event.id), Event)
+    )
 
 
-def apply_ban(actor, host_id: int, user_id: int, *, report_id: int | None, events: list[Event],
-              now: datetime) -> tuple[Ban, list[Event]]:
+def apply_ban(
+    actor, host_id: int, user_id: int, *, report_id: int | None, events: list[Event], now: datetime
+) -> tuple[Ban, list[Event]]:
     """Inside ``lock_upcoming_events``: record the ban and cancel the person's
     registrations for those events, promoting the waitlist. The caller commits.
 
@@ -46,9 +49,17 @@ def apply_ban(actor, host_id: int, user_id: int, *, report_id: int | None, event
     ban = Ban(host_id=host_id, user_id=user_id, report_id=report_id, created_at=now, created_by_id=actor.id)
     db.session.add(ban)
     by_id = {event.id: event for event in events}
-    registrations = list(db.session.scalars(select(Registration).where(
-        Registration.user_id == user_id, Registration.event_id.in_(list(by_id)),
-        Registration.status != CANCELLED).order_by(Registration.event_id)))
+    registrations = list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.user_id == user_id,
+                Registration.event_id.in_(list(by_id)),
+                Registration.status != CANCELLED,
+            )
+            .order_by(Registration.event_id)
+        )
+    )
     cancelled = []
     for registration in registrations:
         had_seat = registration.status == CONFIRMED
@@ -66,8 +77,7 @@ def apply_ban(actor, host_id: int, user_id: int, *, report_id: int | None, event
 
 def notify_banned(person, host, cancelled: list[Event]) -> None:
     """Tell the person, politely and naming nobody, and list what was cancelled."""
-    enqueue(person, "conduct-banned", host=host, cancelled=cancelled,
-            events_url=external_url("events.index"))
+    enqueue(person, "conduct-banned", host=host, cancelled=cancelled, events_url=external_url("events.index"))
 
 
 def lift(actor, ban: Ban, *, now: datetime) -> Ban:

@@ -34,8 +34,11 @@ def block(actor, event_id: int, user_id: int, *, now: datetime) -> Block:
         with db.session.begin_nested():
             db.session.add(record)
             db.session.flush()
-        db.session.execute(update(Match).where(
-            Match.user_low_id == low, Match.user_high_id == high, Match.ended_at.is_(None)).values(ended_at=now))
+        db.session.execute(
+            update(Match)
+            .where(Match.user_low_id == low, Match.user_high_id == high, Match.ended_at.is_(None))
+            .values(ended_at=now)
+        )
         db.session.commit()
     except IntegrityError:
         # The same block from a second tab or a double click: it exists, which is what was asked.

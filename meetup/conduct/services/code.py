@@ -25,14 +25,18 @@ def publish_version(actor=None, *, text_en: str, text_ja: str, now) -> CodeOfCon
     current = current_code()
     if (current.text_en, current.text_ja) == (text_en, text_ja):
         raise DomainError(_l("Nothing changed: this is the current code of conduct."))
-    code = CodeOfConduct(version=current.version + 1, text_en=text_en, text_ja=text_ja, created_at=now,
-                         published_by_id=actor.id if actor is not None else None)
+    code = CodeOfConduct(
+        version=current.version + 1,
+        text_en=text_en,
+        text_ja=text_ja,
+        created_at=now,
+        published_by_id=actor.id if actor is not None else None,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(code)
     except IntegrityError:
         db.session.rollback()
-        raise DomainError(_l("Someone else has just published a new version. Reload the page and check it.")) \
-            from None
+        raise DomainError(_l("Someone else has just published a new version. Reload the page and check it.")) from None
     db.session.commit()
     return code

@@ -16,9 +16,9 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.mail import enqueue, external_url
 from meetup.rules.models import BANNED, DISMISSED, OPEN, WARNED, Ban, Report
 from meetup.rules.queries import current_code
-from meetup.mail import enqueue, external_url
 
 REPORT_NOT_FOUND = _l("There is no such report.")
 # A report's status is the strongest decision taken on it so far.
@@ -48,8 +48,7 @@ def _clean(note: str | None) -> str:
 
 
 def _record(actor, report: Report, action: str, note: str, now: datetime, status: str | None = None) -> None:
-    db.session.add(ModerationAction(report_id=report.id, actor_id=actor.id, action=action, note=note,
-                                    created_at=now))
+    db.session.add(ModerationAction(report_id=report.id, actor_id=actor.id, action=action, note=note, created_at=now))
     if status is not None and _SEVERITY[status] > _SEVERITY[report.status]:
         report.status = status
 
@@ -66,8 +65,14 @@ def dismiss(actor, event_id: int, report_id: int, *, note: str = "", now: dateti
 
 
 def _already_warned(report: Report) -> bool:
-    return db.session.scalar(select(ModerationAction.id).where(
-        ModerationAction.report_id == report.id, ModerationAction.action == WARN).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(ModerationAction.id)
+            .where(ModerationAction.report_id == report.id, ModerationAction.action == WARN)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def warn(actor, event_id: int, report_id: int, *, note: str = "", now: datetime) -> Report:
@@ -81,8 +86,13 @@ def warn(actor, event_id: int, report_id: int, *, note: str = "", now: datetime)
         raise ModerationError(_l("A warning about this report has already been sent."))
     event = db.session.get(Event, event_id)
     person = report.reported
-    enqueue(person, "conduct-warning", event=event, code=current_code(),
-            event_url=external_url("events.show", event_id=event.id))
+    enqueue(
+        person,
+        "conduct-warning",
+        event=event,
+        code=current_code(),
+        event_url=external_url("events.show", event_id=event.id),
+    )
     _record(actor, report, WARN, note, now, WARNED)
     db.session.commit()
     return report

@@ -15,8 +15,8 @@ from meetup.errors import DomainError, NotAllowedError
 from meetup.events.models import Event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
-from meetup.rules.models import REPORT_CATEGORIES, Report
 from meetup.mail import enqueue, external_url
+from meetup.rules.models import REPORT_CATEGORIES, Report
 
 DESCRIPTION_MAX = 2000
 TABLE_MAX = 200
@@ -33,8 +33,17 @@ def _check_place(event: Event, round_: int | None, table_no: int | None) -> None
         raise DomainError(_l("Choose one of this event's tables."), field="table_no")
 
 
-def report(actor, event_id: int, user_id: int, *, category: str, description: str, round_: int | None = None,
-           table_no: int | None = None, now: datetime) -> Report:
+def report(
+    actor,
+    event_id: int,
+    user_id: int,
+    *,
+    category: str,
+    description: str,
+    round_: int | None = None,
+    table_no: int | None = None,
+    now: datetime,
+) -> Report:
     """File a report about someone the actor met at the event, both checked in.
 
     ``round_`` and ``table_no`` count from 0, as seats do. One report per
@@ -52,8 +61,17 @@ def report(actor, event_id: int, user_id: int, *, category: str, description: st
     _check_place(shared.event, round_, table_no)
     if report_of(actor.id, user_id, event_id) is not None:
         raise AlreadyReportedError(_already_reported())
-    record = Report(event_id=event_id, reporter_id=actor.id, reported_id=user_id, category=category,
-                    description=description, round=round_, table_no=table_no, status="open", created_at=now)
+    record = Report(
+        event_id=event_id,
+        reporter_id=actor.id,
+        reported_id=user_id,
+        category=category,
+        description=description,
+        round=round_,
+        table_no=table_no,
+        status="open",
+        created_at=now,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(record)
@@ -61,8 +79,12 @@ def report(actor, event_id: int, user_id: int, *, category: str, description: st
     except IntegrityError:
         db.session.rollback()
         raise AlreadyReportedError(_already_reported()) from None
-    enqueue(shared.event.host, "conduct-report-received", event=shared.event,
-            queue_url=external_url("conduct.queue_page", event_id=event_id))
+    enqueue(
+        shared.event.host,
+        "conduct-report-received",
+        event=shared.event,
+        queue_url=external_url("conduct.queue_page", event_id=event_id),
+    )
     db.session.commit()
     return record
 

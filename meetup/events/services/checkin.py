@@ -7,14 +7,13 @@ they registered, they accept it again first (on their phone, at the door).
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-
-from meetup.rules.queries import has_acknowledged_current
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, PUBLISHED, Registration
 from meetup.events.services import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.rules.queries import has_acknowledged_current
 
 # The door opens a while before the start; late arrivals are welcome any time after.
 OPENS_BEFORE_START = timedelta(hours=6)
@@ -41,15 +40,21 @@ def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Re
         if event.state != PUBLISHED:
             raise CheckInError(_l("Check-in is only possible for a published event."))
         if now < event.starts_at - OPENS_BEFORE_START:
-            raise CheckInError(_l("Check-in opens %(hours)d hours before the start.",
-                                  hours=OPENS_BEFORE_START // timedelta(hours=1)))
+            raise CheckInError(
+                _l("Check-in opens %(hours)d hours before the start.", hours=OPENS_BEFORE_START // timedelta(hours=1))
+            )
         if registration.status != CONFIRMED:
             raise CheckInError(_l("%(name)s does not have a confirmed seat.", name=registration.user.display_name))
         if registration.checked_in_at is not None:
             return registration
         if not has_acknowledged_current(registration.user_id, event):
-            raise CheckInError(_l("%(name)s needs to accept the current code of conduct before check-in. "
-                                  "They can do it on the event page.", name=registration.user.display_name))
+            raise CheckInError(
+                _l(
+                    "%(name)s needs to accept the current code of conduct before check-in. "
+                    "They can do it on the event page.",
+                    name=registration.user.display_name,
+                )
+            )
         registration.checked_in_at = now
         return registration
 

@@ -11,8 +11,20 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events import timezones
 from meetup.events.models import (
-    CANCELLED, CONDUCT_EXTRA_MAX, CONFIRMED, DESCRIPTION_MAX, DRAFT, PUBLISHED, THEME_MAX, TITLE_MAX,
-    URL_MAX, VENUE_MAX, WAITLISTED, Event, EventSeries, Registration,
+    CANCELLED,
+    CONDUCT_EXTRA_MAX,
+    CONFIRMED,
+    DESCRIPTION_MAX,
+    DRAFT,
+    PUBLISHED,
+    THEME_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    VENUE_MAX,
+    WAITLISTED,
+    Event,
+    EventSeries,
+    Registration,
 )
 from meetup.events.notify import notify
 from meetup.events.services import EVENT_NOT_FOUND
@@ -64,8 +76,14 @@ def _check_text(details: EventDetails) -> None:
     details.title = details.title.strip()
     if not details.title:
         _refuse(_l("Give the event a title."), "title")
-    for name, limit in (("title", TITLE_MAX), ("theme", THEME_MAX), ("description", DESCRIPTION_MAX),
-                        ("venue", VENUE_MAX), ("online_url", URL_MAX), ("conduct_extra", CONDUCT_EXTRA_MAX)):
+    for name, limit in (
+        ("title", TITLE_MAX),
+        ("theme", THEME_MAX),
+        ("description", DESCRIPTION_MAX),
+        ("venue", VENUE_MAX),
+        ("online_url", URL_MAX),
+        ("conduct_extra", CONDUCT_EXTRA_MAX),
+    ):
         value = getattr(details, name).strip()
         setattr(details, name, value)
         if len(value) > limit:
@@ -86,8 +104,10 @@ def _check_numbers(details: EventDetails) -> None:
     if not ROUNDS_MIN <= details.rounds <= ROUNDS_MAX:
         _refuse(_l("An evening has %(min)d to %(max)d rounds.", min=ROUNDS_MIN, max=ROUNDS_MAX), "rounds")
     if not MEET_AGAIN_MIN <= details.meet_again_days <= MEET_AGAIN_MAX:
-        _refuse(_l("The meet-again window is %(min)d to %(max)d days.", min=MEET_AGAIN_MIN, max=MEET_AGAIN_MAX),
-                "meet_again_days")
+        _refuse(
+            _l("The meet-again window is %(min)d to %(max)d days.", min=MEET_AGAIN_MIN, max=MEET_AGAIN_MAX),
+            "meet_again_days",
+        )
 
 
 def _check_goals(details: EventDetails) -> None:
@@ -98,8 +118,7 @@ def _check_goals(details: EventDetails) -> None:
     if len(labels) > goal_catalogue.MAX_CUSTOM:
         _refuse(_l("Add at most %(max)d goals of your own.", max=goal_catalogue.MAX_CUSTOM), "custom_goals")
     if any(len(label) > goal_catalogue.CUSTOM_LABEL_MAX for label in labels):
-        _refuse(_l("Each goal is at most %(max)d characters.", max=goal_catalogue.CUSTOM_LABEL_MAX),
-                "custom_goals")
+        _refuse(_l("Each goal is at most %(max)d characters.", max=goal_catalogue.CUSTOM_LABEL_MAX), "custom_goals")
     if len(set(labels)) != len(labels):
         _refuse(_l("Each goal of your own must be different."), "custom_goals")
     details.custom_goals = labels
@@ -152,8 +171,22 @@ def _offered_goals(event: Event, details: EventDetails) -> None:
 
 
 def _apply(event: Event, details: EventDetails) -> None:
-    for name in ("title", "theme", "description", "starts_at", "ends_at", "timezone", "registration_deadline",
-                 "venue", "online_url", "capacity", "table_size", "table_count", "rounds", "meet_again_days"):
+    for name in (
+        "title",
+        "theme",
+        "description",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "registration_deadline",
+        "venue",
+        "online_url",
+        "capacity",
+        "table_size",
+        "table_count",
+        "rounds",
+        "meet_again_days",
+    ):
         setattr(event, name, getattr(details, name))
     if details.conduct_extra != (event.conduct_extra or ""):
         if event.id is not None:
@@ -185,15 +218,20 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
         _check_manager(actor, event)
         if event.state == CANCELLED:
             raise EventClosedError(_l("This event is cancelled and can no longer be changed."))
-        dates_changed = (details.starts_at, details.ends_at, details.registration_deadline) != \
-            (event.starts_at, event.ends_at, event.registration_deadline)
+        dates_changed = (details.starts_at, details.ends_at, details.registration_deadline) != (
+            event.starts_at,
+            event.ends_at,
+            event.registration_deadline,
+        )
         if dates_changed and event.starts_at <= now:
             raise EventClosedError(_l("This event has started; its times can no longer change."))
         _check(details, now, dates_changed=dates_changed)
         confirmed = confirmed_count(event.id)
         if details.capacity < confirmed:
-            _refuse(_l("%(count)d people already have a confirmed seat; capacity cannot be lower.",
-                       count=confirmed), "capacity")
+            _refuse(
+                _l("%(count)d people already have a confirmed seat; capacity cannot be lower.", count=confirmed),
+                "capacity",
+            )
         whereabouts = _whereabouts(event)
         _apply(event, details)
         fill_free_seats(event, now)
@@ -209,9 +247,11 @@ def _whereabouts(event: Event) -> tuple:
 
 def _tell_everyone_registered(event: Event, template: str) -> None:
     """Mail everyone with a seat or a waitlist place about ``event``."""
-    registered = db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status.in_((CONFIRMED, WAITLISTED)))
-        .options(joinedload(Registration.user)))
+    registered = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_((CONFIRMED, WAITLISTED)))
+        .options(joinedload(Registration.user))
+    )
     for registration in registered:
         notify(registration, template)
 
@@ -268,8 +308,12 @@ def repeat_event(actor, event_id: int, *, now: datetime) -> Event:
     if event.series_id is None:
         event.series = EventSeries(host_id=event.host_id, created_at=now)
         db.session.flush()
-    latest = db.session.scalar(select(Event).where(Event.series_id == event.series_id)
-                               .order_by(Event.starts_at.desc(), Event.id.desc()).limit(1))
+    latest = db.session.scalar(
+        select(Event)
+        .where(Event.series_id == event.series_id)
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(1)
+    )
     zone = latest.timezone
     start = timezones.to_local(latest.starts_at, zone).replace(tzinfo=None)
     while True:
@@ -278,19 +322,31 @@ def repeat_event(actor, event_id: int, *, now: datetime) -> Event:
             break
     starts_at = timezones.to_utc(start, zone)
     new = Event(
-        host_id=event.host_id, series_id=event.series_id, state=DRAFT, created_at=now,
-        title=latest.title, theme=latest.theme, description=latest.description, timezone=zone,
-        starts_at=starts_at, ends_at=starts_at + (latest.ends_at - latest.starts_at),
+        host_id=event.host_id,
+        series_id=event.series_id,
+        state=DRAFT,
+        created_at=now,
+        title=latest.title,
+        theme=latest.theme,
+        description=latest.description,
+        timezone=zone,
+        starts_at=starts_at,
+        ends_at=starts_at + (latest.ends_at - latest.starts_at),
         registration_deadline=starts_at - (latest.starts_at - latest.registration_deadline),
-        venue=latest.venue, online_url=latest.online_url, capacity=latest.capacity,
-        table_size=latest.table_size, table_count=latest.table_count, rounds=latest.rounds,
-        meet_again_days=latest.meet_again_days, goals=list(latest.goals),
+        venue=latest.venue,
+        online_url=latest.online_url,
+        capacity=latest.capacity,
+        table_size=latest.table_size,
+        table_count=latest.table_count,
+        rounds=latest.rounds,
+        meet_again_days=latest.meet_again_days,
+        goals=list(latest.goals),
         custom_goals=[dict(goal) for goal in latest.custom_goals],
-        conduct_extra=latest.conduct_extra, conduct_revision=0,
+        conduct_extra=latest.conduct_extra,
+        conduct_revision=0,
     )
     if new.registration_deadline <= now:
         new.registration_deadline = starts_at
     db.session.add(new)
     db.session.commit()
     return new
-

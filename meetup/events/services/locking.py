@@ -2,7 +2,6 @@
 
 from contextlib import contextmanager
 
-
 from meetup.database import lock_row
 from meetup.errors import NotFoundError
 from meetup.events.models import Event

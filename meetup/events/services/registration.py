@@ -12,8 +12,6 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy import true as sa_true
 
 from meetup.accounts.models import User
-from meetup.rules import queries as rules
-from meetup.rules.services import BANNED, BannedError, acknowledge
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
@@ -22,6 +20,8 @@ from meetup.events.services import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.rules import queries as rules
+from meetup.rules.services import BANNED, BannedError, acknowledge
 
 
 class RegistrationClosedError(DomainError):
@@ -41,14 +41,23 @@ class NotRegisteredError(DomainError):
 # than running it.
 _event_id = bindparam("event_id")
 # Where the event's seats stand: confirmed, waiting, and the end of the queue.
-_SEATS = select(func.count().filter(Registration.status == CONFIRMED).label("confirmed"),
-                func.count().filter(Registration.status == WAITLISTED).label("waiting"),
-                func.max(Registration.queue_number).label("last_in_queue")).where(Registration.event_id == _event_id)
+_SEATS = select(
+    func.count().filter(Registration.status == CONFIRMED).label("confirmed"),
+    func.count().filter(Registration.status == WAITLISTED).label("waiting"),
+    func.max(Registration.queue_number).label("last_in_queue"),
+).where(Registration.event_id == _event_id)
 _REGISTRATION_OF = select(Registration).where(
-    Registration.event_id == _event_id, Registration.user_id == bindparam("user_id"))
-_WAITING_AHEAD = select(func.count()).select_from(Registration).where(
-    Registration.event_id == _event_id, Registration.status == WAITLISTED,
-    Registration.queue_number < bindparam("queue_number"))
+    Registration.event_id == _event_id, Registration.user_id == bindparam("user_id")
+)
+_WAITING_AHEAD = (
+    select(func.count())
+    .select_from(Registration)
+    .where(
+        Registration.event_id == _event_id,
+        Registration.status == WAITLISTED,
+        Registration.queue_number < bindparam("queue_number"),
+    )
+)
 
 
 # Registering, after the event's lock: where the person stands, in one
@@ -59,21 +68,30 @@ _person, _host_id, _revision = bindparam("user_id"), bindparam("host_id"), bindp
 _seat_tally = _SEATS.subquery()
 _version = rules.current_version_column()
 _STANDING = (
-    select(User, Registration, _seat_tally, rules.banned_column(_host_id, _person).label("banned"),
-           _version.label("code_version"),
-           rules.acknowledged_current_column(_person, _event_id, _revision, _version).label("acknowledged"))
-    .select_from(User).join(_seat_tally, sa_true())
+    select(
+        User,
+        Registration,
+        _seat_tally,
+        rules.banned_column(_host_id, _person).label("banned"),
+        _version.label("code_version"),
+        rules.acknowledged_current_column(_person, _event_id, _revision, _version).label("acknowledged"),
+    )
+    .select_from(User)
+    .join(_seat_tally, sa_true())
     .outerjoin(Registration, and_(Registration.event_id == _event_id, Registration.user_id == User.id))
     .where(User.id == _person)
-    .execution_options(populate_existing=True))
+    .execution_options(populate_existing=True)
+)
 
 
 # Cancelling, after the event's lock: the person's registration (afresh) and
 # the seats, in one statement.
 _SEAT_OF = (
-    select(Registration, _seat_tally).select_from(_seat_tally)
+    select(Registration, _seat_tally)
+    .select_from(_seat_tally)
     .outerjoin(Registration, and_(Registration.event_id == _event_id, Registration.user_id == _person))
-    .execution_options(populate_existing=True))
+    .execution_options(populate_existing=True)
+)
 
 
 def _seats(event_id: int):
@@ -104,8 +122,14 @@ def closed_reason(event: Event, now: datetime):
 def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str], str]:
     goals = list(dict.fromkeys(goals))
     if not goal_catalogue.MIN_PICKS <= len(goals) <= goal_catalogue.MAX_PICKS:
-        raise DomainError(_l("Pick %(min)d to %(max)d goals for the evening.", min=goal_catalogue.MIN_PICKS,
-                             max=goal_catalogue.MAX_PICKS), field="goals")
+        raise DomainError(
+            _l(
+                "Pick %(min)d to %(max)d goals for the evening.",
+                min=goal_catalogue.MIN_PICKS,
+                max=goal_catalogue.MAX_PICKS,
+            ),
+            field="goals",
+        )
     if any(code not in event.goals for code in goals):
         raise DomainError(_l("Pick goals from those this event offers."), field="goals")
     intro = intro.strip()
@@ -114,8 +138,7 @@ def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str
     return goals, intro
 
 
-def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged: bool,
-             now: datetime) -> Registration:
+def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged: bool, now: datetime) -> Registration:
     """A seat if one is free, else the end of the waitlist; mail either way.
     Refused (politely) to someone the host banned from their events.
 
@@ -129,16 +152,19 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         reason = closed_reason(event, now)
         if reason is not None:
             raise RegistrationClosedError(reason)
-        standing = db.session.execute(_STANDING, {"user_id": actor_id, "event_id": event.id, "host_id": event.host_id,
-                                                  "revision": event.conduct_revision}).one()
+        standing = db.session.execute(
+            _STANDING,
+            {"user_id": actor_id, "event_id": event.id, "host_id": event.host_id, "revision": event.conduct_revision},
+        ).one()
         if standing.banned:
             raise BannedError(BANNED)
         registration = standing.Registration
         if registration is not None and registration.status != CANCELLED:
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
-        acknowledge(actor_id, event, accepted=acknowledged, now=now,
-                            read=(standing.code_version, standing.acknowledged))
+        acknowledge(
+            actor_id, event, accepted=acknowledged, now=now, read=(standing.code_version, standing.acknowledged)
+        )
         seat_free = standing.confirmed < event.capacity
         queue_number = 1 + (standing.last_in_queue or 0)
         if registration is None:
@@ -192,9 +218,14 @@ def fill_free_seats(event: Event, now: datetime, seats: tuple[int, int] | None =
     free = event.capacity - confirmed
     if free <= 0 or not waiting:
         return []
-    promoted = list(db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
-        .order_by(Registration.queue_number, Registration.id).limit(free)))
+    promoted = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+            .order_by(Registration.queue_number, Registration.id)
+            .limit(free)
+        )
+    )
     for registration in promoted:
         registration.status = CONFIRMED
         registration.confirmed_at = now
@@ -206,8 +237,12 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None if not on the waitlist."""
     if registration.status != WAITLISTED:
         return None
-    ahead = db.session.scalar(_WAITING_AHEAD, {"event_id": registration.event_id,
-                                               "queue_number": registration.queue_number}) or 0
+    ahead = (
+        db.session.scalar(
+            _WAITING_AHEAD, {"event_id": registration.event_id, "queue_number": registration.queue_number}
+        )
+        or 0
+    )
     return ahead + 1
 
 

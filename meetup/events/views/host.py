@@ -6,13 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.rules.queries import current_code
 from meetup.errors import DomainError
 from meetup.events import export, queries
 from meetup.events.forms import CheckInSearchForm, EventForm, event_details, fill_event_form
 from meetup.events.services import checkin
 from meetup.events.services import events as hosting
 from meetup.events.views import bp
+from meetup.rules.queries import current_code
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store
 
@@ -71,16 +71,18 @@ def publish(event_id: int):
 @bp.post("/<int:event_id>/cancel")
 @login_required
 def cancel(event_id: int):
-    return _act(event_id, hosting.cancel_event,
-                _("The event is cancelled. Everyone registered is being told by mail."))
+    return _act(event_id, hosting.cancel_event, _("The event is cancelled. Everyone registered is being told by mail."))
 
 
 @bp.post("/<int:event_id>/repeat")
 @login_required
 def repeat(event_id: int):
-    return _act(event_id, hosting.repeat_event,
-                _("Next month's event is drafted with the same settings. Check the date, then publish it."),
-                to="events.edit")
+    return _act(
+        event_id,
+        hosting.repeat_event,
+        _("Next month's event is drafted with the same settings. Check the date, then publish it."),
+        to="events.edit",
+    )
 
 
 @bp.get("/<int:event_id>/dashboard")
@@ -88,8 +90,9 @@ def repeat(event_id: int):
 def dashboard(event_id: int):
     event = queries.managed_event(current_user, event_id)
     board = queries.dashboard(event)
-    return no_store(render_template("events/dashboard.html", event=event, board=board,
-                                    code=current_code(), now=utcnow()))
+    return no_store(
+        render_template("events/dashboard.html", event=event, board=board, code=current_code(), now=utcnow())
+    )
 
 
 @bp.get("/<int:event_id>/attendees.csv")
@@ -98,8 +101,16 @@ def export_csv(event_id: int):
     event = queries.managed_event(current_user, event_id)
     board = queries.dashboard(event)
     body = export.attendees_csv(event, board.registrations, board.positions, board.no_shows)
-    return no_store((body, 200, {"Content-Type": "text/csv; charset=utf-8",
-                                 "Content-Disposition": f'attachment; filename="attendees-{event.id}.csv"'}))
+    return no_store(
+        (
+            body,
+            200,
+            {
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="attendees-{event.id}.csv"',
+            },
+        )
+    )
 
 
 @bp.get("/<int:event_id>/check-in")
@@ -128,12 +139,14 @@ def _door_action(event_id: int, registration_id: int, operation, done_message):
 @bp.post("/<int:event_id>/check-in/<int:registration_id>")
 @login_required
 def check_in(event_id: int, registration_id: int):
-    return _door_action(event_id, registration_id, checkin.check_in,
-                        lambda name: _("%(name)s is checked in.", name=name))
+    return _door_action(
+        event_id, registration_id, checkin.check_in, lambda name: _("%(name)s is checked in.", name=name)
+    )
 
 
 @bp.post("/<int:event_id>/check-in/<int:registration_id>/undo")
 @login_required
 def undo_check_in(event_id: int, registration_id: int):
-    return _door_action(event_id, registration_id, checkin.undo_check_in,
-                        lambda name: _("Check-in undone for %(name)s.", name=name))
+    return _door_action(
+        event_id, registration_id, checkin.undo_check_in, lambda name: _("Check-in undone for %(name)s.", name=name)
+    )

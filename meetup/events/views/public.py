@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.rules.services import BANNED
 from meetup.errors import DomainError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
@@ -13,6 +12,7 @@ from meetup.events.models import CONFIRMED, THEME_MAX
 from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
+from meetup.rules.services import BANNED
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, safe_next_url
 
@@ -21,25 +21,41 @@ from meetup.web import apply_error, me, safe_next_url
 def index():
     theme = request.args.get("theme", "").strip()[:THEME_MAX]
     now = utcnow()
-    return render_template("events/index.html", cards=queries.upcoming_events(now, theme or None),
-                           themes=queries.upcoming_themes(now), theme=theme)
+    return render_template(
+        "events/index.html",
+        cards=queries.upcoming_events(now, theme or None),
+        themes=queries.upcoming_themes(now),
+        theme=theme,
+    )
 
 
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     event, page = queries.visible_event_page(current_user, event_id, utcnow())
     # The form is shown only to an attendee who must accept a changed code.
-    return render_template("events/show.html", event=event, page=page, code=page.code,
-                           acknowledge_form=AcknowledgeForm() if page.needs_acknowledgement else None)
+    return render_template(
+        "events/show.html",
+        event=event,
+        page=page,
+        code=page.code,
+        acknowledge_form=AcknowledgeForm() if page.needs_acknowledgement else None,
+    )
 
 
 @bp.get("/<int:event_id>/event.ics")
 def calendar_file(event_id: int):
     event, page = queries.visible_event_page(current_user, event_id, utcnow())
-    body = ics.event_calendar(event, url_for("events.show", event_id=event.id, _external=True),
-                              with_online_link=page.shows_online_link)
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
-                       "Content-Disposition": f'attachment; filename="event-{event.id}.ics"'}
+    body = ics.event_calendar(
+        event, url_for("events.show", event_id=event.id, _external=True), with_online_link=page.shows_online_link
+    )
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="event-{event.id}.ics"',
+        },
+    )
 
 
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
@@ -51,8 +67,13 @@ def register(event_id: int):
         # page would); nothing is read for the page unless it is shown again.
         try:
             registration = registrations.register(
-                me(), event_id, goals=form.goals.data or [], intro=form.intro.data or "",
-                acknowledged=form.acknowledge.data, now=utcnow())
+                me(),
+                event_id,
+                goals=form.goals.data or [],
+                intro=form.intro.data or "",
+                acknowledged=form.acknowledge.data,
+                now=utcnow(),
+            )
         except AlreadyRegisteredError:
             flash(_("You are already registered for this event."), "info")
             return redirect(url_for("events.show", event_id=event_id))
@@ -62,8 +83,14 @@ def register(event_id: int):
             if registration.status == CONFIRMED:
                 flash(_("You are registered. Your seat is confirmed."), "success")
             else:
-                flash(_("The event is full: you are on the waitlist, number %(position)d. We will write to you "
-                        "if a seat frees up.", position=registrations.waitlist_position(registration)), "info")
+                flash(
+                    _(
+                        "The event is full: you are on the waitlist, number %(position)d. We will write to you "
+                        "if a seat frees up.",
+                        position=registrations.waitlist_position(registration),
+                    ),
+                    "info",
+                )
             return redirect(url_for("events.show", event_id=event_id))
     event, page = queries.visible_event_page(current_user, event_id, utcnow())
     if page.registered:
@@ -71,8 +98,14 @@ def register(event_id: int):
         return redirect(url_for("events.show", event_id=event.id))
     if refusal is not None:
         apply_error(form, refusal)
-    return render_template("events/register.html", event=event, form=form.offer(event), code=page.code,
-                           page=page, closed=page.closed_reason or (BANNED if page.banned else None))
+    return render_template(
+        "events/register.html",
+        event=event,
+        form=form.offer(event),
+        code=page.code,
+        page=page,
+        closed=page.closed_reason or (BANNED if page.banned else None),
+    )
 
 
 @bp.post("/<int:event_id>/cancel-registration")
@@ -108,5 +141,6 @@ def acknowledge(event_id: int):
 @login_required
 def mine():
     upcoming, past = queries.my_registrations(current_user.id, utcnow())
-    return render_template("events/mine.html", upcoming=upcoming, past=past,
-                           hosted=queries.hosted_events(current_user.id), now=utcnow())
+    return render_template(
+        "events/mine.html", upcoming=upcoming, past=past, hosted=queries.hosted_events(current_user.id), now=utcnow()
+    )

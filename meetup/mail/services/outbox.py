@@ -42,7 +42,8 @@ def enqueue(recipient: User, template: str, **context) -> OutboxMessage | None:
         return None
     with force_locale(mail_language(recipient)):
         subject, body = render(template, recipient=recipient, **context)
-    message = OutboxMessage(recipient_id=recipient.id, recipient_email=recipient.email,
-                            subject=subject, body=body, kind=template)
+    message = OutboxMessage(
+        recipient_id=recipient.id, recipient_email=recipient.email, subject=subject, body=body, kind=template
+    )
     db.session.add(message)
     return message

@@ -119,9 +119,12 @@ def _claim(now: datetime) -> tuple[list[_Claimed], int]:
     db.session.commit()  # end the caller's transaction: the claim must begin one afresh
     due = (
         select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.set_aside_at.is_(None),
-               OutboxMessage.next_attempt_at <= now,
-               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now))
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.set_aside_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+        )
         .order_by(OutboxMessage.id)
         .limit(BATCH_SIZE)
         .with_for_update(skip_locked=True)  # SQLite has none: its lock came with BEGIN IMMEDIATE
@@ -166,7 +169,7 @@ def _send(batch: list[_Claimed], clock) -> Delivery:
                 _record([claimed.id], _retry_later, error, clock())
                 delivery += Delivery(retried=1)
                 if not _refused_for_now(error):  # the connection itself failed: stop here
-                    _record([c.id for c in batch[position + 1:]], _release)
+                    _record([c.id for c in batch[position + 1 :]], _release)
                     break
             else:
                 _record([claimed.id], _mark_sent, clock())
@@ -213,8 +216,9 @@ def _retry_later(message: OutboxMessage, error: Exception, now: datetime) -> Non
     message.last_error = _describe(error)
     message.next_attempt_at = now + _backoff(message.attempts)
     message.claimed_until = None
-    current_app.logger.warning("Mail %s to %s not sent, will retry: %s", message.id, message.recipient_email,
-                               message.last_error)
+    current_app.logger.warning(
+        "Mail %s to %s not sent, will retry: %s", message.id, message.recipient_email, message.last_error
+    )
 
 
 def _set_aside(message: OutboxMessage, error: Exception, now: datetime) -> None:
@@ -222,8 +226,13 @@ def _set_aside(message: OutboxMessage, error: Exception, now: datetime) -> None:
     message.last_error = _describe(error)
     message.set_aside_at = now
     message.claimed_until = None
-    current_app.logger.error("Mail %s to %s set aside, never retried (%s): %s", message.id,
-                             message.recipient_email, message.kind, message.last_error)
+    current_app.logger.error(
+        "Mail %s to %s set aside, never retried (%s): %s",
+        message.id,
+        message.recipient_email,
+        message.kind,
+        message.last_error,
+    )
 
 
 def _describe(error: Exception) -> str:

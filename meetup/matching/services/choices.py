@@ -17,8 +17,9 @@ from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
-from meetup.seating.queries import attended, tablemate_ids
 from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.seating.queries import attended, tablemate_ids
+
 
 class WindowClosedError(DomainError):
     """Choices are only taken while the event's meet-again window is open."""
@@ -41,14 +42,21 @@ def save_choices(actor, event_id: int, chosen_ids, *, now: datetime) -> None:
             raise NotFoundError(EVENT_NOT_FOUND)
         check_window(event, now)
         wanted = {int(i) for i in chosen_ids} & tablemate_ids(event, actor.id, now)
-        existing = set(db.session.scalars(select(MeetAgainChoice.chosen_id).where(
-            MeetAgainChoice.event_id == event.id, MeetAgainChoice.chooser_id == actor.id)))
+        existing = set(
+            db.session.scalars(
+                select(MeetAgainChoice.chosen_id).where(
+                    MeetAgainChoice.event_id == event.id, MeetAgainChoice.chooser_id == actor.id
+                )
+            )
+        )
         dropped = existing - wanted
         if dropped:
-            db.session.execute(delete(MeetAgainChoice).where(
-                MeetAgainChoice.event_id == event.id, MeetAgainChoice.chooser_id == actor.id,
-                MeetAgainChoice.chosen_id.in_(dropped)))
+            db.session.execute(
+                delete(MeetAgainChoice).where(
+                    MeetAgainChoice.event_id == event.id,
+                    MeetAgainChoice.chooser_id == actor.id,
+                    MeetAgainChoice.chosen_id.in_(dropped),
+                )
+            )
         for chosen_id in sorted(wanted - existing):
-            db.session.add(MeetAgainChoice(event_id=event.id, chooser_id=actor.id, chosen_id=chosen_id,
-                                           created_at=now))
-
+            db.session.add(MeetAgainChoice(event_id=event.id, chooser_id=actor.id, chosen_id=chosen_id, created_at=now))

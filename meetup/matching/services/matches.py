@@ -14,9 +14,13 @@ NO_SUCH_MATCH = _l("There is no such match.")
 
 def active_match(actor, public_id: str) -> Match:
     """The actor's active match with this address, else NotFoundError."""
-    match = db.session.scalar(select(Match).where(
-        Match.public_id == str(public_id)[:64], Match.ended_at.is_(None),
-        or_(Match.user_low_id == actor.id, Match.user_high_id == actor.id)))
+    match = db.session.scalar(
+        select(Match).where(
+            Match.public_id == str(public_id)[:64],
+            Match.ended_at.is_(None),
+            or_(Match.user_low_id == actor.id, Match.user_high_id == actor.id),
+        )
+    )
     if match is None:
         raise NotFoundError(NO_SUCH_MATCH)
     return match

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from meetup.accounts.models import User
-from meetup.rules.queries import forbidden_pairs
 from meetup.events.models import Event, Registration
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
@@ -24,6 +23,7 @@ from meetup.mail import enqueue, external_url
 from meetup.matching import window
 from meetup.matching.models import MeetAgainChoice, Reveal
 from meetup.rules.models import Match, new_public_id, ordered
+from meetup.rules.queries import forbidden_pairs
 
 # No window is shorter than a day, so older events are the only candidates.
 SHORTEST_WINDOW = timedelta(days=1)
@@ -33,9 +33,16 @@ def _mutual_pairs(event_id: int) -> set[tuple[int, int]]:
     back = aliased(MeetAgainChoice)
     rows = db.session.execute(
         select(MeetAgainChoice.chooser_id, MeetAgainChoice.chosen_id)
-        .join(back, and_(back.event_id == MeetAgainChoice.event_id, back.chooser_id == MeetAgainChoice.chosen_id,
-                         back.chosen_id == MeetAgainChoice.chooser_id))
-        .where(MeetAgainChoice.event_id == event_id, MeetAgainChoice.chooser_id < MeetAgainChoice.chosen_id))
+        .join(
+            back,
+            and_(
+                back.event_id == MeetAgainChoice.event_id,
+                back.chooser_id == MeetAgainChoice.chosen_id,
+                back.chosen_id == MeetAgainChoice.chooser_id,
+            ),
+        )
+        .where(MeetAgainChoice.event_id == event_id, MeetAgainChoice.chooser_id < MeetAgainChoice.chosen_id)
+    )
     return {(low, high) for low, high in rows}
 
 
@@ -54,11 +61,22 @@ def reveal_matches(event_id: int, *, now: datetime) -> int | None:
         pairs = _mutual_pairs(event.id)
         forbidden = forbidden_pairs({u for pair in pairs for u in pair})
         pairs = {pair for pair in pairs if frozenset(pair) not in forbidden}
-        users = {u.id: u for u in db.session.scalars(
-            select(User).where(User.id.in_({u for pair in pairs for u in pair}), User.deleted_at.is_(None)))}
+        users = {
+            u.id: u
+            for u in db.session.scalars(
+                select(User).where(User.id.in_({u for pair in pairs for u in pair}), User.deleted_at.is_(None))
+            )
+        }
         pairs = {pair for pair in pairs if pair[0] in users and pair[1] in users}
-        existing = {(m.user_low_id, m.user_high_id): m for m in db.session.scalars(select(Match).where(
-            Match.user_low_id.in_({low for low, _ in pairs}), Match.user_high_id.in_({high for _, high in pairs})))}
+        existing = {
+            (m.user_low_id, m.user_high_id): m
+            for m in db.session.scalars(
+                select(Match).where(
+                    Match.user_low_id.in_({low for low, _ in pairs}),
+                    Match.user_high_id.in_({high for _, high in pairs}),
+                )
+            )
+        }
         made = []
         for low, high in sorted(pairs):
             match = existing.get(ordered(low, high))
@@ -84,7 +102,8 @@ def _due(statement, now: datetime) -> list[int]:
     rows = db.session.execute(
         statement.outerjoin(Reveal, Reveal.event_id == Event.id)
         .where(Reveal.event_id.is_(None), Event.ends_at <= now - SHORTEST_WINDOW)
-        .order_by(Event.ends_at, Event.id))
+        .order_by(Event.ends_at, Event.id)
+    )
     return [event.id for event in rows.scalars() if window.is_closed(event, now)]
 
 
@@ -108,5 +127,6 @@ def reveal_due(*, now: datetime) -> int:
 def reveal_due_for(user_id: int, *, now: datetime) -> int:
     """Reveal the closed events this person attended (pages call it lazily)."""
     attended = select(Registration.event_id).where(
-        Registration.user_id == user_id, Registration.checked_in_at.is_not(None))
+        Registration.user_id == user_id, Registration.checked_in_at.is_not(None)
+    )
     return _reveal_each(_due(select(Event).where(Event.id.in_(attended)), now), now)
