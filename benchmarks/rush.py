@@ -507,7 +507,7 @@ def _markdown(args, report: dict, facts: dict) -> str:
         f"- Machine: {os.cpu_count()} CPU(s) ({cpu_model}), Python {platform.python_version()}; gunicorn, "
         "PostgreSQL and the load generator share it. Load average (1, 5, 15 min) "
         f"{_load(facts['load before'])} before the run, {_load(facts['load after'])} after.",
-        f"- Server: `gunicorn -c deploy/gunicorn.conf.py wsgi:app` (gthread, 4 workers × 16 threads, access log "
+        "- Server: `gunicorn -c deploy/gunicorn.conf.py wsgi:app` (gthread, 4 workers × 16 threads, access log "
         "on), production config, on PostgreSQL, loopback.",
         f"- People: {args.people} accounts, each logged in through `/login` and holding the registration form "
         f"(CSRF token fetched) before the clock starts; one evening of {args.seats} seats.",

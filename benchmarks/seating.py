@@ -167,7 +167,7 @@ def measure(host, event_id):
             build_instance(db.session.get(Event, event_id))
             builds.append(time.perf_counter() - start)
             statements = []
-            listener = lambda *args: statements.append(1)  # noqa: E731
+            listener = lambda *args, statements=statements: statements.append(1)  # noqa: E731
             sa.event.listen(db.engine, "before_cursor_execute", listener)
             db.session.expire_all()
             start = time.perf_counter()
@@ -205,10 +205,11 @@ def main() -> None:
         rows += run(f"sqlite:///{scratch}/bench.sqlite3", "SQLite")
     if os.environ.get("MEETUP_BENCH_DATABASE_URL"):
         rows += run(os.environ["MEETUP_BENCH_DATABASE_URL"], "PostgreSQL")
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-        platform.processor(),
-    )
+    with open("/proc/cpuinfo") as cpuinfo:
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+            platform.processor(),
+        )
     print("# Forming tables: database + engine\n")
     print(
         f"Machine: {os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}. "

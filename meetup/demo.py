@@ -19,6 +19,7 @@ from meetup.events.timezones import to_local, to_utc
 from meetup.extensions import db
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
+from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 
@@ -121,7 +122,9 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
             description="税理士・弁護士・司法書士から飲食店オーナーまで。5人テーブルで3ラウンド、毎月同じ顔ぶれと深く話せる会です。\n"
             "Professionals and every industry, five to a table, three rounds. The same community every month.",
             goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
-            conduct_extra="名刺交換は各ラウンドの最後にまとめて行います。\nBusiness cards are exchanged at the end of each round.",
+            conduct_extra=(
+                "名刺交換は各ラウンドの最後にまとめて行います。\nBusiness cards are exchanged at the end of each round."
+            ),
         ),
         now=now,
     )
@@ -189,7 +192,7 @@ def _past_evening(host: User, members: list[User], days_ago: int, attendees, now
 def _choose_and_reveal(event: Event, users: dict[int, User]) -> None:
     """After the evening: pairs of tablemates choose each other, one person
     chooses without being chosen back, and the window closes."""
-    first_round = seating.grid(seating.current_seatings(event.id)[1])[0]
+    first_round = seating_queries.grid(seating_queries.current_seatings(event.id)[1])[0]
     after = event.ends_at + timedelta(hours=12)
     *mutual_tables, last_table = first_round
     for table in mutual_tables[:DEMO_MUTUAL_TABLES]:
@@ -216,7 +219,7 @@ def _ensure_history(host: User, members: list[User]) -> None:
 def _report_a_seller(event: Event, users: dict[int, User]) -> None:
     """Last week someone pitched insurance at a table: a tablemate reported
     it, and the report waits in the host's queue."""
-    table = seating.grid(seating.current_seatings(event.id)[1])[0][-1]
+    table = seating_queries.grid(seating_queries.current_seatings(event.id)[1])[0][-1]
     reporter, seller = users[table[0]], users[table[1]]
     report(
         reporter,

@@ -40,10 +40,10 @@ def _fields(fields):
 def _refusal(field):
     """Why the field's value cannot be stored, or None."""
     data = field.data
-    if isinstance(field, StringField) and not isinstance(field, PasswordField) and isinstance(data, str):
-        # A password is only ever hashed, and one already chosen must keep working.
-        if has_control_characters(data, multiline=isinstance(field, TextAreaField)):
-            return _l("Remove the control characters (such as line breaks or invisible codes) from this text.")
+    # A password is only ever hashed, and one already chosen must keep working.
+    is_text = isinstance(field, StringField) and not isinstance(field, PasswordField) and isinstance(data, str)
+    if is_text and has_control_characters(data, multiline=isinstance(field, TextAreaField)):
+        return _l("Remove the control characters (such as line breaks or invisible codes) from this text.")
     numbers = data if isinstance(data, list) else [data]
     if not field.errors and any(
         isinstance(n, int) and not isinstance(n, bool) and abs(n) > INTEGER_MAX for n in numbers

@@ -60,10 +60,9 @@ def anneal(
     best_score = walk.best_score
     stale_best = False  # seats are better than walk.best but not copied yet
     for step in range(steps):
-        if step & 1023 == 0:
-            if time.perf_counter() > deadline:
-                walk.out_of_time = True
-                break
+        if step & 1023 == 0 and time.perf_counter() > deadline:
+            walk.out_of_time = True
+            break
         temperature *= cooling
         r = randrange(rounds)
         people = movable[r]

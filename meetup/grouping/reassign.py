@@ -108,7 +108,7 @@ def reassign(
         visits_done += 1
         final = final or progress >= _RELAXED_UNTIL or visits_left <= final_visits
         repeat = model.repeat
-        if _CLIMB <= progress and not final:
+        if progress >= _CLIMB and not final:
             relaxed = True
             share = (progress - _CLIMB) / (_RELAXED_UNTIL - _CLIMB)
             repeat *= _FIRST_REPEAT_SHARE + (1 - _FIRST_REPEAT_SHARE) * share

@@ -10,6 +10,7 @@ deleted after each test. Each test starts its own server, and the server and
 the commands a test starts run on that test's clock (tests/clock.py).
 """
 
+import contextlib
 import html
 import http.client
 import os
@@ -122,10 +123,8 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
-        try:  # workers left behind by a killed master
+        with contextlib.suppress(ProcessLookupError):  # workers left behind by a killed master
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def start_gunicorn(base_app, database_url, tmp_path_factory, app="tests.concurrency.travelled_wsgi:app"):

@@ -66,7 +66,8 @@ def test_two_reveal_jobs_at_once_make_each_match_once_and_tell_each_person_once(
     expected = past_evenings_everyone_chose_their_tablemates()
     db.session.remove()  # no open transaction of ours while the jobs run
 
-    jobs = [command_gate.start("reveal-matches") for _ in range(2)]
+    for _ in range(2):
+        command_gate.start("reveal-matches")
     command_gate.wait_until_ready()
     command_gate.release()
     outcomes = command_gate.results()

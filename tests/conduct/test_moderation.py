@@ -9,7 +9,7 @@ from sqlalchemy import select
 from meetup.accounts.services import make_admin
 from meetup.conduct.models import ModerationAction
 from meetup.conduct.services import moderation
-from meetup.errors import NotFoundError
+from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED
 from meetup.events.services.registration import register
 from meetup.extensions import db
@@ -111,7 +111,7 @@ def test_ban_refuses_registration_cancels_upcoming_seats_and_promotes_the_waitli
 def test_a_second_ban_is_refused_and_lifting_lets_them_register_again(reported, host, make_event, sign_up_for, now):
     event, _, person, report = reported
     moderation.ban(host, event.id, report.id, now=now)
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         moderation.ban(host, event.id, report.id, now=now)
     moderation.lift_ban(host, event.id, report.id, note="Apologised", now=now + timedelta(days=1))
     ban = db.session.scalar(select(Ban))
@@ -150,7 +150,7 @@ def test_a_report_is_only_reached_through_its_own_event(reported, host, make_eve
 
 def test_a_long_note_is_refused(reported, host, now):
     event, _, _, report = reported
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         moderation.dismiss(host, event.id, report.id, note="x" * 501, now=now)
     assert refused.value.field == "note"
     assert report.status == "open"

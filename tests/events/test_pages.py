@@ -228,7 +228,7 @@ def test_a_changed_code_of_conduct_asks_registered_people_to_accept_it(
 
 
 def test_the_door_list_stays_empty_until_a_name_is_searched(client, auth, event, make_user, sign_up_for):
-    registration = sign_up_for(event, make_user(display_name="Kenji Sato"))
+    sign_up_for(event, make_user(display_name="Kenji Sato"))
     sign_up_for(event, make_user(display_name="Yuki Suzuki"))
     auth.login(email="host@example.com")
     empty = client.get(f"/events/{event.id}/check-in").get_data(as_text=True)
