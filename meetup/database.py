@@ -69,28 +69,30 @@ def lock_row(model, id):
 
 
 def locked(statement, model):
-    """The rows of ``statement`` (a select of ``model``), freshly loaded,
-    with this transaction holding their write lock: count only after it.
+    """The rows of ``statement`` (a select of ``model``), with this
+    transaction holding their write lock: count only after it.
 
     PostgreSQL: ``SELECT … FOR UPDATE`` on those rows, so every other locker
     waits until this transaction ends; READ COMMITTED (pinned in create_app)
     lets every later statement see what was committed before the lock.
     SQLite ignores FOR UPDATE: a transaction that may write holds the
     database write lock since its BEGIN IMMEDIATE, so nobody else has
-    written since it began. Objects loaded earlier in the transaction are
-    expired, as a commit would, so what is counted is read after the lock.
-    By contract nothing was written earlier in the transaction, only read.
+    written since it began. Whatever the session loaded before is read
+    again when next used, so everything counted is read after the lock.
     """
     session = db.session()  # the current request's (or thread's) Session
     if session.get_bind().dialect.name == "sqlite" and not _may_write():
-        # A page that writes after all (the meet-again reveal once its window
-        # has closed): its transaction began deferred. End it (it only read)
-        # and begin one that takes the write lock first.
-        session.commit()
-        session.connection(execution_options={_WRITES: True})
-    elif session.in_transaction():
-        session.expire_all()
-    statement = statement.execution_options(populate_existing=True)
+        _begin_writing(session)
+    session.flush()
+    session.expire_all()
     if ROW_LOCKS_ENABLED:
         statement = statement.with_for_update(of=model)
     return session.scalars(statement)
+
+
+def _begin_writing(session) -> None:
+    """A page that writes after all (the meet-again reveal once its window has
+    closed): its transaction began deferred. End it (it only read) and begin
+    one that takes the write lock first."""
+    session.commit()
+    session.connection(execution_options={_WRITES: True})

@@ -24,7 +24,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay as they were read after a commit: a service answers from what it
+# wrote, and no caller has to know when the ORM would reload. Reads that must
+# be current (under a lock) load their rows afresh (``meetup.database.locked``).
+SESSION_OPTIONS = {"expire_on_commit": False}
+db = SQLAlchemy(model_class=Base, session_options=SESSION_OPTIONS)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

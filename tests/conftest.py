@@ -18,7 +18,7 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from meetup import create_app
 from meetup.accounts import services as accounts
-from meetup.extensions import db, limiter
+from meetup.extensions import SESSION_OPTIONS, db, limiter
 from tests import clock
 
 PASSWORD = "correct horse battery"
@@ -126,16 +126,14 @@ class RequestScopedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            # Without expiring what the test holds, as before (a test may read
-            # an object after removing its session).
-            session = db.session()
-            expire, session.expire_on_commit = session.expire_on_commit, False
-            try:
-                session.commit()
-            finally:
-                session.expire_on_commit = expire
+            db.session.commit()
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            # What the test holds is read again when next used: the request
+            # may have changed it.
+            db.session.expire_all()
+        return response
 
 
 class _ConnectionBoundSession(FlaskSQLAlchemySession):
@@ -155,6 +153,7 @@ def app(base_app):
         # Services commit; within the test those commits release savepoints.
         db.session = db._make_scoped_session(
             {
+                **SESSION_OPTIONS,
                 "bind": connection,
                 "class_": _ConnectionBoundSession,
                 "join_transaction_mode": "create_savepoint",

@@ -30,6 +30,7 @@ from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due
 from meetup.rules.models import Match
+from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import Note
 from tests.clock import NOW
@@ -153,7 +154,9 @@ def build_world() -> World:
         table_count=2,
         rounds=1,
     )
-    [mine, theirs] = sorted(seating.grid(seating.current_seatings(apart)[1])[0], key=lambda t: attendee.id not in t)
+    [mine, theirs] = sorted(
+        seating_queries.grid(seating_queries.current_seatings(apart)[1])[0], key=lambda t: attendee.id not in t
+    )
     soon = hosting.create_event(
         host, event_details(now, starts_at=now + timedelta(days=1), table_size=4, rounds=1, title="Tomorrow"), now=now
     )

@@ -8,21 +8,22 @@ many people registered.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, select
-from sqlalchemy import true as sa_true
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
-from meetup.events.services import EVENT_NOT_FOUND
-from meetup.events.services.registration import closed_reason, waitlist_position
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
-from meetup.rules.queries import acknowledged_user_ids, banned_column, current_code
+from meetup.rules.queries import acknowledged_user_ids, active_ban, current_code
 
 SEARCH_LIMIT = 20
 LIST_LIMIT = 100
+
+# What anyone is told about an event that is not there or not theirs to see.
+EVENT_NOT_FOUND = _l("There is no such event.")
 
 
 def visible_event(actor, event_id: int) -> Event:
@@ -41,32 +42,66 @@ def managed_event(actor, event_id: int) -> Event:
     return event
 
 
+def closed_reason(event: Event, now: datetime):
+    """Why registration is closed right now, or None while it is open."""
+    if event.state == CANCELLED:
+        return _l("This event is cancelled.")
+    if event.state != PUBLISHED:
+        return _l("Registration has not opened yet.")
+    if now >= event.starts_at:
+        return _l("This event has already started.")
+    if now >= event.registration_deadline:
+        return _l("Registration for this event has closed.")
+    return None
+
+
 @dataclass
 class Counts:
+    """Where an event's seats stand."""
+
     confirmed: int = 0
     waitlisted: int = 0
     cancelled: int = 0
     checked_in: int = 0
-
-
-# One row of counts for the event named by the bind parameter; built once.
-_TALLY = select(
-    *(
-        func.count().filter(Registration.status == status).label(status)
-        for status in (CONFIRMED, WAITLISTED, CANCELLED)
-    ),
-    func.count(Registration.checked_in_at).label("checked_in"),
-).where(Registration.event_id == bindparam("event_id"))
-
-
-def _counts(row) -> Counts:
-    return Counts(
-        confirmed=row.confirmed, waitlisted=row.waitlisted, cancelled=row.cancelled, checked_in=row.checked_in
-    )
+    last_in_queue: int = 0  # the queue number of the latest registration, 0 for none
 
 
 def counts(event_id: int) -> Counts:
-    return _counts(db.session.execute(_TALLY, {"event_id": event_id}).one())
+    """The event's seat tally: the one place it is counted."""
+    row = db.session.execute(
+        select(
+            *(
+                func.count().filter(Registration.status == status).label(status)
+                for status in (CONFIRMED, WAITLISTED, CANCELLED)
+            ),
+            func.count(Registration.checked_in_at).label("checked_in"),
+            func.coalesce(func.max(Registration.queue_number), 0).label("last_in_queue"),
+        ).where(Registration.event_id == event_id)
+    ).one()
+    return Counts(**row._asdict())
+
+
+def registration_of(user_id: int, event_id: int) -> Registration | None:
+    """The person's registration for the event (one per person and event)."""
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event_id, Registration.user_id == user_id)
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None if not on the waitlist."""
+    if registration.status != WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == WAITLISTED,
+            Registration.queue_number < registration.queue_number,
+        )
+    )
+    return ahead + 1
 
 
 def _confirmed_counts():
@@ -110,9 +145,14 @@ class EventPage:
         return self.manages or (self.registration is not None and self.registration.status == CONFIRMED)
 
 
-def _event_page(
-    event: Event, reader, now: datetime, mine: Registration | None, counted: Counts, code: CodeOfConduct, banned: bool
-) -> EventPage:
+def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, EventPage]:
+    """``visible_event`` and what its page shows this reader."""
+    event = visible_event(reader, event_id)
+    code = current_code()
+    mine = banned = None
+    if reader.is_authenticated:
+        mine = registration_of(reader.id, event.id)
+        banned = active_ban(event.host_id, reader.id) is not None
     needs_acknowledgement = bool(
         mine is not None
         and mine.status == CONFIRMED
@@ -120,8 +160,8 @@ def _event_page(
         and event.ends_at > now
         and event.id in unacknowledged_event_ids(reader.id, [event], version=code.version)
     )
-    return EventPage(
-        counts=counted,
+    return event, EventPage(
+        counts=counts(event.id),
         capacity=event.capacity,
         registration=mine,
         position=waitlist_position(mine) if mine is not None else None,
@@ -131,40 +171,8 @@ def _event_page(
         started=event.starts_at <= now,
         over=event.ends_at <= now,
         code=code,
-        banned=banned,
+        banned=bool(banned),
     )
-
-
-def _event_page_statement():
-    tally = _TALLY.subquery()
-    newest_code = select(func.max(CodeOfConduct.version)).scalar_subquery()
-    banned = banned_column(Event.host_id, bindparam("reader_id")).label("banned")
-    return (
-        select(Event, Registration, CodeOfConduct, tally, banned)
-        .select_from(Event)
-        .join(tally, sa_true())
-        .outerjoin(
-            Registration, and_(Registration.event_id == Event.id, Registration.user_id == bindparam("reader_id"))
-        )
-        .outerjoin(CodeOfConduct, CodeOfConduct.version == newest_code)
-        .where(Event.id == bindparam("event_id"))
-    )
-
-
-# Built once: the page is the busiest of the app, and building the statement
-# costs more than running it.
-_EVENT_PAGE = _event_page_statement()
-
-
-def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, EventPage]:
-    """``visible_event`` and its ``event_page`` for this reader, reading the
-    event, its counts, the reader's registration, the current code of
-    conduct and whether the host banned the reader in one query."""
-    reader_id = reader.id if reader.is_authenticated else None
-    row = db.session.execute(_EVENT_PAGE, {"event_id": event_id, "reader_id": reader_id}).first()
-    if row is None or not row[0].visible_to(reader):
-        raise NotFoundError(EVENT_NOT_FOUND)
-    return row[0], _event_page(row[0], reader, now, row[1], _counts(row), row[2], row.banned)
 
 
 @dataclass
@@ -438,17 +446,20 @@ def attendees(event: Event, *, checked_in_only: bool = True) -> list[Attendee]:
         )
     )
     returning = returning_user_ids([r.user_id for r in registrations], event)
-    return [
-        Attendee(
-            registration_id=r.id,
-            user_id=r.user_id,
-            display_name=r.user.display_name,
-            industry=r.user.industry,
-            industry_other=r.user.industry_other,
-            goals=tuple(r.goals),
-            intro=r.intro,
-            checked_in=r.checked_in_at is not None,
-            first_time=r.user_id not in returning,
-        )
-        for r in registrations
-    ]
+    return [as_attendee(r, first_time=r.user_id not in returning) for r in registrations]
+
+
+def as_attendee(registration: Registration, *, first_time: bool) -> Attendee:
+    """One registration (with its user) as grouping and the pages see the person."""
+    user = registration.user
+    return Attendee(
+        registration_id=registration.id,
+        user_id=registration.user_id,
+        display_name=user.display_name,
+        industry=user.industry,
+        industry_other=user.industry_other,
+        goals=tuple(registration.goals),
+        intro=registration.intro,
+        checked_in=registration.checked_in_at is not None,
+        first_time=first_time,
+    )

@@ -10,12 +10,11 @@ from sqlalchemy import or_, select
 from meetup.accounts.models import ContactDetails, User
 from meetup.errors import NotFoundError
 from meetup.events.models import Event
-from meetup.events.queries import Attendee, attendees
-from meetup.events.services import EVENT_NOT_FOUND
+from meetup.events.queries import EVENT_NOT_FOUND, Attendee, attendees
 from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
 from meetup.matching.models import MeetAgainChoice, Reveal
-from meetup.matching.services.notes import NO_SUCH_PERSON
 from meetup.rules.models import Match
 from meetup.seating.models import Note
 from meetup.seating.queries import Shared, attended, met, tablemate_ids
@@ -23,6 +22,7 @@ from meetup.seating.queries import Shared, attended, met, tablemate_ids
 # A match is marked "new" on the Matches page for this long after its reveal.
 NEW_FOR = timedelta(days=14)
 SEARCH_MAX = 100
+NO_SUCH_PERSON = _l("There is no such person among the people you have met.")
 
 
 @dataclass

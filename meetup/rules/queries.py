@@ -3,7 +3,7 @@ in force, and the pairs kept apart or matched."""
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from meetup.extensions import db
 from meetup.rules.models import Ban, Block, CodeOfConduct, ConductAcknowledgement, Match, Report
@@ -58,26 +58,6 @@ def acknowledged_user_ids(event, user_ids) -> set[int]:
     )
 
 
-def current_version_column():
-    """The newest platform version, as a column of a caller's query."""
-    return select(func.max(CodeOfConduct.version)).scalar_subquery()
-
-
-def acknowledged_current_column(user_id, event_id, event_revision, version):
-    """Whether the person accepted these terms, as a column of a caller's query
-    (the arguments are columns or bound parameters)."""
-    return (
-        select(ConductAcknowledgement.id)
-        .where(
-            ConductAcknowledgement.user_id == user_id,
-            ConductAcknowledgement.event_id == event_id,
-            ConductAcknowledgement.platform_version == version,
-            ConductAcknowledgement.event_revision == event_revision,
-        )
-        .exists()
-    )
-
-
 def _ban_in_force(host_id, user_id):
     return and_(Ban.host_id == host_id, Ban.user_id == user_id, Ban.lifted_at.is_(None))
 
@@ -85,12 +65,6 @@ def _ban_in_force(host_id, user_id):
 def active_ban(host_id: int, user_id: int) -> Ban | None:
     """The host's ban on the person that has not been lifted."""
     return db.session.scalar(select(Ban).where(_ban_in_force(host_id, user_id)))
-
-
-def banned_column(host_id, user_id):
-    """Whether the host has an active ban on the person, as a column of a
-    caller's query (the arguments are columns or bound parameters)."""
-    return select(Ban.id).where(_ban_in_force(host_id, user_id)).exists()
 
 
 def forbidden_pairs(user_ids) -> set[frozenset[int]]:

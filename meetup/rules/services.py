@@ -31,23 +31,15 @@ def refuse_if_banned(host_id: int, user_id: int) -> None:
         raise BannedError(BANNED)
 
 
-def acknowledge(
-    user_id: int, event, *, accepted: bool, now, read: tuple[int, bool] | None = None
-) -> ConductAcknowledgement | None:
+def acknowledge(user_id: int, event, *, accepted: bool, now) -> ConductAcknowledgement | None:
     """Record acceptance of the current terms (in the caller's transaction).
 
     Refuses if the person did not tick the box. Accepting the same terms
-    twice keeps the first record. ``read``: (current version, accepted it
-    already), when the caller read them in its own query after its lock."""
+    twice keeps the first record."""
     if not accepted:
         raise ConductNotAcknowledgedError(NEEDS_ACKNOWLEDGEMENT, field="acknowledge")
-    if read is not None:
-        version, done = read
-        revision = event.conduct_revision
-    else:
-        version, revision = terms = current_terms(event)  # read once: the code is a query
-        done = has_acknowledged(user_id, event.id, terms)
-    if done:
+    version, revision = terms = current_terms(event)
+    if has_acknowledged(user_id, event.id, terms):
         return None
     record = ConductAcknowledgement(
         user_id=user_id, event_id=event.id, platform_version=version, event_revision=revision, acknowledged_at=now

@@ -11,7 +11,7 @@ pair ``forbidden``. One-sided meet-again choices are never read here.
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from meetup.accounts.industries import OTHER
 from meetup.errors import DomainError
@@ -57,11 +57,13 @@ def load_attendees(event: Event) -> tuple[list[Attendee], bool]:
     return attendees(event, checked_in_only=False), True
 
 
-def _met_counts(event: Event, user_ids: list[int]) -> dict[frozenset[int], int]:
-    """Earlier events each pair shared a table at (earlier than ``event``: looking
-    back at last month's tables, this month's are not history yet)."""
+def encounters_before(event: Event, user_ids) -> dict[frozenset[int], list[Event]]:
+    """Pair → the earlier events (latest first) where the two shared a table:
+    earlier than ``event`` (looking back at last month's tables, this month's
+    are not history yet). The one reading of the encounter history."""
+    user_ids = list(user_ids)
     rows = db.session.execute(
-        select(Encounter.user_low_id, Encounter.user_high_id, func.count(Encounter.event_id))
+        select(Encounter.user_low_id, Encounter.user_high_id, Event)
         .join(Event, Event.id == Encounter.event_id)
         .where(
             Encounter.user_low_id.in_(user_ids),
@@ -69,9 +71,12 @@ def _met_counts(event: Event, user_ids: list[int]) -> dict[frozenset[int], int]:
             Encounter.event_id != event.id,
             Event.starts_at < event.starts_at,
         )
-        .group_by(Encounter.user_low_id, Encounter.user_high_id)
+        .order_by(Event.starts_at.desc(), Event.id.desc())
     )
-    return {frozenset((a, b)): count for a, b, count in rows}
+    history: dict[frozenset[int], list[Event]] = {}
+    for low, high, earlier in rows:
+        history.setdefault(frozenset((low, high)), []).append(earlier)
+    return history
 
 
 def table_count_for(event: Event, people: int, keep: int | None = None) -> int:
@@ -106,13 +111,14 @@ def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
     if tables > len(user_ids):
         raise DomainError(
             _l(
-                "There are %(people)d people for %(tables)d tables. Lower the number of tables or wait for more people.",
+                "There are %(people)d people for %(tables)d tables. "
+                "Lower the number of tables or wait for more people.",
                 people=len(user_ids),
                 tables=tables,
             )
         )
 
-    met = _met_counts(event, user_ids)
+    met = {pair: len(events) for pair, events in encounters_before(event, user_ids).items()}
     mutual = mutual_pairs(user_ids, revealed_before=event.starts_at)
     forbidden = forbidden_pairs(user_ids)
     present = set(user_ids)

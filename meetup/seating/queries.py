@@ -11,18 +11,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Integer, and_, bindparam, case, select
-from sqlalchemy.orm import aliased, lazyload, load_only
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from meetup.accounts.models import User
 from meetup.errors import NotFoundError
 from meetup.events.models import CONFIRMED, Event, Registration
-from meetup.events.queries import Attendee
-from meetup.events.services import EVENT_NOT_FOUND
+from meetup.events.queries import EVENT_NOT_FOUND, Attendee, as_attendee, registration_of, visible_event
 from meetup.extensions import db
-from meetup.seating.instance import build_instance
-from meetup.seating.models import PUBLISHED, SUPERSEDED, Encounter, Note, Seat, Seating
-from meetup.seating.services import current_seatings, grid
+from meetup.seating.instance import build_instance, encounters_before
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Note, Seat, Seating
+
+
+def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
+    """(draft, published) for the event; either may be None."""
+    rows = db.session.scalars(
+        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((DRAFT, PUBLISHED)))
+    )
+    by_status = {s.status: s for s in rows}
+    return by_status.get(DRAFT), by_status.get(PUBLISHED)
+
+
+def grid(seating: Seating) -> list[list[list[int]]]:
+    """rounds → tables → user ids."""
+    rounds = [[[] for _ in range(seating.table_count)] for _ in range(seating.rounds)]
+    for seat in seating.seats:
+        rounds[seat.round][seat.table_no].append(seat.user_id)
+    return rounds
 
 
 @dataclass
@@ -173,142 +188,74 @@ def published_seating(event_id: int) -> Seating | None:
     return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
 
 
-# My tables is opened by every attendee at once when the host publishes, so
-# its statements are built once (building one costs more than running it).
-_user_id, _event_id = bindparam("user_id", type_=Integer), bindparam("event_id", type_=Integer)
-
-_MY_EVENING = (
-    select(Event, Registration.id, Seating)
-    .select_from(Event)
-    .outerjoin(
-        Registration,
-        and_(Registration.event_id == Event.id, Registration.user_id == _user_id, Registration.status == CONFIRMED),
-    )
-    .outerjoin(Seating, and_(Seating.event_id == Event.id, Seating.status == PUBLISHED))
-    .where(Event.id == _event_id)
-    .options(load_only(Seating.id, Seating.table_names), lazyload(Event.host))
-)  # the page does not show the host
-
-_mine = aliased(Seat)
-_met = aliased(Event)
-# The pair (reader, tablemate) as encounters store it: lower id first.
-_low = case((Seat.user_id < _user_id, Seat.user_id), else_=_user_id)
-_high = case((Seat.user_id < _user_id, _user_id), else_=Seat.user_id)
-# The latest earlier evening where the reader shared a table with this tablemate.
-_LAST_MET_EVENT = (
-    select(Encounter.event_id)
-    .join(Event, Event.id == Encounter.event_id)
-    .where(
-        Encounter.user_low_id == _low,
-        Encounter.user_high_id == _high,
-        Encounter.event_id != _event_id,
-        Event.starts_at < bindparam("starts_at"),
-    )
-    .order_by(Event.starts_at.desc(), Event.id.desc())
-    .limit(1)
-    .correlate(Seat)
-    .scalar_subquery()
-)
-# Everyone at the reader's tables, with what a tablemate card shows: their
-# registration and profile, when the reader last met them, and the reader's
-# own note about them (only its author ever reads it).
-_MY_TABLE_SEATS = (
-    select(
-        Seat.round,
-        Seat.table_no,
-        Seat.user_id,
-        Registration.id,
-        Registration.goals,
-        Registration.intro,
-        Registration.checked_in_at,
-        User.display_name,
-        User.industry,
-        User.industry_other,
-        _met.title,
-        _met.starts_at,
-        Note.text,
-    )
-    .join(_mine, and_(_mine.seating_id == Seat.seating_id, _mine.round == Seat.round, _mine.table_no == Seat.table_no))
-    .join(Registration, and_(Registration.event_id == _event_id, Registration.user_id == Seat.user_id))
-    .join(User, User.id == Seat.user_id)
-    .outerjoin(_met, and_(Seat.user_id != _user_id, _met.id == _LAST_MET_EVENT))
-    .outerjoin(Note, and_(Note.author_id == _user_id, Note.subject_id == Seat.user_id))
-    .where(Seat.seating_id == bindparam("seating_id"), _mine.user_id == _user_id)
-    .order_by(Seat.round, Seat.table_no, Seat.user_id)
-)
-
-
-def _my_evening(user, event_id: int) -> tuple[Event, Seating | None]:
-    """The event and its published seating (if any), in one query; not found
-    unless this person may see the event and holds a confirmed seat there."""
-    row = db.session.execute(_MY_EVENING, {"user_id": user.id, "event_id": event_id}).first()
-    if row is None or not row[0].visible_to(user) or row[1] is None:
-        raise NotFoundError(EVENT_NOT_FOUND)
-    return row[0], row[2]
-
-
-def _my_table_seats(seating_id: int, event: Event, user_id: int) -> list:
-    """(round, table_no, user_id, then what a tablemate card shows) of everyone
-    registered at this person's tables, in seat order: one query that reads a
-    dozen seats, not the whole seating."""
-    return list(
-        db.session.execute(
-            _MY_TABLE_SEATS,
-            {"seating_id": seating_id, "event_id": event.id, "user_id": user_id, "starts_at": event.starts_at},
-        ).all()
-    )
-
-
 def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
     """The event, and this person's tables at its published seating (None if
     nothing is published for them). Not found for anyone who may not see the
     event or holds no confirmed seat there."""
-    event, seating = _my_evening(user, event_id)
-    if seating is None:
-        return event, None
-    mine: dict[int, int] = {}
-    at_table: dict[int, list[int]] = {}
-    people: dict[int, Tablemate] = {}
-    for (
-        r,
-        t,
-        person,
-        registration_id,
-        goals,
-        intro,
-        checked_in_at,
-        name,
-        industry,
-        other,
-        met_title,
-        met_starts_at,
-        note,
-    ) in _my_table_seats(seating.id, event, user.id):
-        if person == user.id:
-            mine[r] = t
-        else:
-            at_table.setdefault(r, []).append(person)
-            people[person] = Tablemate(
-                Attendee(
-                    registration_id=registration_id,
-                    user_id=person,
-                    display_name=name,
-                    industry=industry,
-                    industry_other=other,
-                    goals=tuple(goals),
-                    intro=intro,
-                    checked_in=checked_in_at is not None,
-                    first_time=False,
-                ),
-                met_at=(met_title, met_starts_at) if met_title is not None else None,
-                note=note,
-            )
+    event = visible_event(user, event_id)
+    registration = registration_of(user.id, event.id)
+    if registration is None or registration.status != CONFIRMED:
+        raise NotFoundError(EVENT_NOT_FOUND)
+    seating = published_seating(event.id)
+    seats = _my_table_seats(seating, user.id) if seating is not None else []
+    mine = {seat.round: seat.table_no for seat in seats if seat.user_id == user.id}
     if not mine:
         return event, None
+    people = _tablemates(event, user.id, {seat.user_id for seat in seats} - {user.id})
     return event, [
-        MyRound(number=r, table_name=seating.table_name(t), tablemates=[people[u] for u in at_table.get(r, [])])
+        MyRound(
+            number=r,
+            table_name=seating.table_name(t),
+            tablemates=[
+                people[seat.user_id]
+                for seat in seats
+                if seat.round == r and seat.table_no == t and seat.user_id in people
+            ],
+        )
         for r, t in sorted(mine.items())
     ]
+
+
+def _my_table_seats(seating: Seating, user_id: int) -> list[Seat]:
+    """The seats at this person's tables, every round, in seat order."""
+    mine = aliased(Seat)
+    return list(
+        db.session.scalars(
+            select(Seat)
+            .join(
+                mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round, mine.table_no == Seat.table_no)
+            )
+            .where(Seat.seating_id == seating.id, mine.user_id == user_id)
+            .order_by(Seat.round, Seat.table_no, Seat.user_id)
+        )
+    )
+
+
+def _tablemates(event: Event, reader_id: int, user_ids: set[int]) -> dict[int, Tablemate]:
+    """User id → what the reader's card of that tablemate shows: their
+    registration and profile, when the reader last met them, and the reader's
+    own note about them (only its author ever reads it)."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.user_id.in_(user_ids))
+        .options(joinedload(Registration.user))
+    )
+    history = encounters_before(event, [reader_id, *user_ids])
+    notes = dict(
+        db.session.execute(
+            select(Note.subject_id, Note.text).where(Note.author_id == reader_id, Note.subject_id.in_(user_ids))
+        ).all()
+    )
+    tablemates = {}
+    for registration in registrations:
+        other = registration.user_id
+        earlier = history.get(frozenset((reader_id, other)))
+        tablemates[other] = Tablemate(
+            as_attendee(registration, first_time=False),
+            met_at=(earlier[0].title, earlier[0].starts_at) if earlier else None,
+            note=notes.get(other),
+        )
+    return tablemates
 
 
 # Who met whom: the people a person shared a table with.

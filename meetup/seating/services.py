@@ -28,6 +28,7 @@ from meetup.i18n import lazy_gettext as _l
 from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.seating.instance import build_instance, person_key, user_id_of
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
+from meetup.seating.queries import current_seatings, grid
 
 TABLE_NAME_MAX = 30
 
@@ -40,23 +41,6 @@ NOT_POSSIBLE = _l("This change is not possible.")
 
 class SeatingConflictError(DomainError):
     """A host's edit would break a hard rule of seating."""
-
-
-def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
-    """(draft, published) for the event; either may be None."""
-    rows = db.session.scalars(
-        select(Seating).where(Seating.event_id == event_id, Seating.status.in_((DRAFT, PUBLISHED)))
-    )
-    by_status = {s.status: s for s in rows}
-    return by_status.get(DRAFT), by_status.get(PUBLISHED)
-
-
-def grid(seating: Seating) -> list[list[list[int]]]:
-    """rounds → tables → user ids."""
-    rounds = [[[] for _ in range(seating.table_count)] for _ in range(seating.rounds)]
-    for seat in seating.seats:
-        rounds[seat.round][seat.table_no].append(seat.user_id)
-    return rounds
 
 
 def _next_version(event_id: int) -> int:

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
 from meetup.conduct.services import reports
+from meetup.events.queries import registration_of
 from meetup.events.services.checkin import CheckInError, check_in
-from meetup.events.services.registration import registration_of
 from meetup.extensions import db
 from meetup.rules.models import CodeOfConduct
 from meetup.rules.queries import current_code, has_acknowledged_current

@@ -13,6 +13,7 @@ from meetup.demo import DEMO_PASSWORD, MEMBERS, load_demo
 from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
+from meetup.seating import queries as seating_queries
 from meetup.seating import services
 from meetup.timeutil import utcnow
 from tests.browser.conftest import log_in, screenshot
@@ -96,7 +97,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
     expect(page.get_by_text(re.compile("You met at 渋谷")).first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "phone-my-tables")
-    published = services.current_seatings(event_id)[1]
+    published = seating_queries.current_seatings(event_id)[1]
     assert published is not None and not published.provisional
 
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from meetup.accounts.models import User
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.extensions import db
 from tests.clock import NOW
@@ -47,6 +48,7 @@ def world(seated, make_user, host, client_for, make_event, sign_up_for, monkeypa
     sign_up_for(upcoming, b)
     people = {"a": a, "b": b, "c": c, "d": d, "host": host}
     ids = {"events": [event.id, upcoming.id], "users": [p.id for p in people.values()], "event": event.id}
+    people = {name: (person.id, person.display_name) for name, person in people.items()}
     extra = ["/conduct/reports", "/conduct/blocked", f"/events/{event.id}/people/{a.id}/report"]
     return ids, people, client_for(b), extra
 
@@ -57,7 +59,7 @@ def _counted_crawl(client, urls) -> tuple[dict, dict]:
     for url in urls:
         statements = []
 
-        def record(conn, cursor, statement, *args):
+        def record(conn, cursor, statement, *args, statements=statements):
             if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
                 statements.append(statement)
 
@@ -73,7 +75,8 @@ def _counted_crawl(client, urls) -> tuple[dict, dict]:
 
 def _run(world, *, reported=False, blocked=False, warned=False) -> dict:
     ids, people, client, extra = world
-    a, b, c, host = people["a"], people["b"], people["c"], people["host"]
+    # Each run reads the people afresh: the previous run's session is gone.
+    a, b, c, host = (db.session.get(User, people[name][0]) for name in ("a", "b", "c", "host"))
     event_id, now = ids["event"], NOW
     snapshot = {}
     with scenario():
@@ -131,11 +134,11 @@ def test_nothing_b_can_reach_shows_that_b_was_reported_or_blocked(world):
     # The crawl covered the pages that matter, and B's own report and block of A went through.
     pages = untouched["before", "b"]
     event_id = world[0]["event"]
-    a = world[1]["a"]
+    a_id, _ = world[1]["a"]
     assert pages[f"/events/{event_id}/my-tables"][0] == 200
-    assert pages[f"/events/{event_id}/people/{a.id}"][0] == 200
+    assert pages[f"/events/{event_id}/people/{a_id}"][0] == 200
     assert len(pages) > 40
-    assert untouched["before", "retaliation"] == [(302, "/conduct/reports"), (302, f"/events/{event_id}/people/{a.id}")]
+    assert untouched["before", "retaliation"] == [(302, "/conduct/reports"), (302, f"/events/{event_id}/people/{a_id}")]
     assert [url for url, (status, *_) in pages.items() if status >= 500] == []
 
 
@@ -146,5 +149,5 @@ def test_the_comparison_sees_the_warning_and_the_warning_names_nobody(world):
     assert _all_differences(reported, warned) == [("before", "mail", None)]
     [warning] = [mail for mail in warned["before", "mail"] if mail[0] == "conduct-warning"]
     people = world[1]
-    for hint in (people["a"].display_name, people["c"].display_name, "Insurance pitch", "LINE", "Round", "Table"):
+    for hint in (people["a"][1], people["c"][1], "Insurance pitch", "LINE", "Round", "Table"):
         assert hint not in warning[2] + warning[3]

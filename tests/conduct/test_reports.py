@@ -7,8 +7,8 @@ from sqlalchemy import select
 from meetup.conduct import queries
 from meetup.conduct.services import reports
 from meetup.errors import DomainError, NotAllowedError, NotFoundError
+from meetup.events.queries import registration_of
 from meetup.events.services.checkin import undo_check_in
-from meetup.events.services.registration import registration_of
 from meetup.extensions import db
 from meetup.rules.models import Report
 from meetup.rules.queries import is_forbidden

@@ -7,12 +7,12 @@ import sqlalchemy as sa
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
+from meetup.events.queries import waitlist_position
 from meetup.events.services import events as hosting
 from meetup.events.services.registration import (
     AlreadyRegisteredError,
     RegistrationClosedError,
     cancel_registration,
-    waitlist_position,
 )
 from meetup.extensions import db
 from meetup.rules.models import ConductAcknowledgement
@@ -81,10 +81,9 @@ def test_one_registration_per_person_and_event(event, user, sign_up_for):
 
 def test_the_database_refuses_a_second_registration_row(event, user, sign_up_for):
     sign_up_for(event, user)
-    with pytest.raises(sa.exc.IntegrityError):
-        with db.session.begin_nested():
-            db.session.add(Registration(event_id=event.id, user_id=user.id, status=CONFIRMED))
-            db.session.flush()
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():  # noqa: PT012 - the savepoint must roll back the failed flush
+        db.session.add(Registration(event_id=event.id, user_id=user.id, status=CONFIRMED))
+        db.session.flush()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
 from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
+from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import NOTE_MAX, Note
 from tests.clock import NOW
@@ -151,4 +152,4 @@ def test_a_note_is_shown_again_in_my_tables_at_a_later_event(met_evening, seated
         as_text=True
     )
     delete_note(me, db.session.scalar(select(Note.public_id)))
-    assert seating.current_seatings(later.id)[1] is not None
+    assert seating_queries.current_seatings(later.id)[1] is not None

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from meetup import database
 from meetup.accounts.models import User
 from meetup.errors import DomainError
-from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
-from meetup.events.services.registration import fill_free_seats
+from meetup.events.models import CANCELLED, Event, Registration
+from meetup.events.services.registration import release_seat
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail import enqueue, external_url
@@ -62,15 +62,9 @@ def apply_ban(
     )
     cancelled = []
     for registration in registrations:
-        had_seat = registration.status == CONFIRMED
-        registration.status = CANCELLED
-        registration.cancelled_at = now
-        registration.confirmed_at = registration.checked_in_at = None
         event = by_id[registration.event_id]
+        release_seat(event, registration, now)
         cancelled.append(event)
-        if had_seat:
-            db.session.flush()
-            fill_free_seats(event, now)
     db.session.flush()
     return ban, cancelled
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, PUBLISHED, Registration
-from meetup.events.services import EVENT_NOT_FOUND
+from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l

@@ -27,9 +27,9 @@ from meetup.events.models import (
     Registration,
 )
 from meetup.events.notify import notify
-from meetup.events.services import EVENT_NOT_FOUND
+from meetup.events.queries import EVENT_NOT_FOUND, counts
 from meetup.events.services.locking import locked_event
-from meetup.events.services.registration import confirmed_count, fill_free_seats
+from meetup.events.services.registration import fill_free_seats
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 
@@ -226,7 +226,7 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
         if dates_changed and event.starts_at <= now:
             raise EventClosedError(_l("This event has started; its times can no longer change."))
         _check(details, now, dates_changed=dates_changed)
-        confirmed = confirmed_count(event.id)
+        confirmed = counts(event.id).confirmed
         if details.capacity < confirmed:
             _refuse(
                 _l("%(count)d people already have a confirmed seat; capacity cannot be lower.", count=confirmed),

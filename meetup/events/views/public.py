@@ -87,7 +87,7 @@ def register(event_id: int):
                     _(
                         "The event is full: you are on the waitlist, number %(position)d. We will write to you "
                         "if a seat frees up.",
-                        position=registrations.waitlist_position(registration),
+                        position=queries.waitlist_position(registration),
                     ),
                     "info",
                 )
@@ -111,15 +111,12 @@ def register(event_id: int):
 @bp.post("/<int:event_id>/cancel-registration")
 @login_required
 def cancel_registration(event_id: int):
-    # Translated before the service's lock expires the reader, whose
-    # language would otherwise be read again just for this message.
-    done = _("Your registration is cancelled.")
     try:  # the service answers 404 for an event this reader may not see
         registrations.cancel_registration(me(), event_id, now=utcnow())
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(done, "info")
+        flash(_("Your registration is cancelled."), "info")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event_id))
 
 

@@ -5,8 +5,9 @@ A short transaction claims a batch for a lease (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL; on SQLite the worker's transactions begin IMMEDIATE, see
 meetup.database); the batch is sent with no transaction open, each message
 recorded as sent once the server accepts it. So no two workers send one
-message, and a crash repeats at most the one in flight, under its Message-ID. A failed send is retried later; a message that
-cannot be built, or is refused for good, is set aside.
+message, and a crash repeats at most the one in flight, under its
+Message-ID. A failed send is retried later; a message that cannot be built,
+or is refused for good, is set aside.
 """
 
 import smtplib
@@ -128,6 +129,7 @@ def _claim(now: datetime) -> tuple[list[_Claimed], int]:
         .order_by(OutboxMessage.id)
         .limit(BATCH_SIZE)
         .with_for_update(skip_locked=True)  # SQLite has none: its lock came with BEGIN IMMEDIATE
+        .execution_options(populate_existing=True)  # as claimed now, not as an earlier batch left them
     )
     sender = current_app.config["MAIL_SENDER"]
     claimed, set_aside = [], 0

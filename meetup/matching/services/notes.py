@@ -8,10 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.matching.queries import NO_SUCH_PERSON
 from meetup.seating.models import NOTE_MAX, Note
 from meetup.seating.queries import met
 
-NO_SUCH_PERSON = _l("There is no such person among the people you have met.")
 NO_SUCH_NOTE = _l("There is no such note.")
 
 
