@@ -177,6 +177,15 @@ def end_own_transaction() -> None:
         db.session.commit()
 
 
+def read_afresh() -> None:
+    """End the test's own transaction and forget what it loaded, so that what
+    it reads next is what other connections (threads, servers, commands)
+    committed. (The app's session keeps objects loaded across commits:
+    meetup.extensions.)"""
+    db.session.rollback()
+    db.session.expire_all()
+
+
 @pytest.fixture
 def committing_app(base_app):
     """The app with real commits (for other connections, threads and servers);

@@ -26,7 +26,7 @@ from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from tests.clock import NOW
 from tests.concurrency.conftest import ROOT, Browser, add_people, at_once, server_environment
-from tests.conftest import PASSWORD, end_own_transaction
+from tests.conftest import PASSWORD, end_own_transaction, read_afresh
 from tests.events.helpers import event_details
 
 CROWD = 60
@@ -133,7 +133,7 @@ def outbox() -> list:
     """(recipient_email, subject, sent_at, last_error) of every queued message,
     as plain rows: the test then holds no transaction, and no lock, while
     the worker carries on."""
-    db.session.rollback()  # what the workers committed
+    read_afresh()  # what the workers committed
     rows = db.session.execute(
         select(
             OutboxMessage.recipient_email, OutboxMessage.subject, OutboxMessage.sent_at, OutboxMessage.last_error
@@ -174,7 +174,7 @@ def test_sixty_newcomers_at_once_see_no_error_page_and_each_get_their_mail_once(
     tabs = crowd_arrives(gunicorn, event_id, "newcomer")
 
     assert [tab.server_errors() for tab in tabs] == [[]] * CROWD
-    db.session.rollback()  # read what the workers committed
+    read_afresh()  # read what the workers committed
     emails = {f"newcomer{n}@example.com" for n in range(CROWD)}
     assert set(db.session.scalars(select(User.email).where(User.email.in_(emails)))) == emails
     statuses = Counter(db.session.scalars(select(Registration.status).where(Registration.event_id == event_id)))

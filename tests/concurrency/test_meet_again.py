@@ -33,6 +33,7 @@ from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
+from tests.conftest import read_afresh
 from tests.events.helpers import event_details, mails
 
 ATTENDEES = 12
@@ -167,7 +168,7 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     }
     assert sum(result == "saved" for log in logs for _chosen, result in log) > 0
 
-    db.session.rollback()  # read what the workers and the reveals committed
+    read_afresh()  # read what the workers and the reveals committed
     stored = {}
     for chooser, chosen in db.session.execute(
         select(MeetAgainChoice.chooser_id, MeetAgainChoice.chosen_id).where(MeetAgainChoice.event_id == event_id)

@@ -18,6 +18,7 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
+from tests.conftest import read_afresh
 from tests.events.helpers import event_details, mails
 
 CAPACITY = 8
@@ -53,7 +54,7 @@ def pressing(tab, path, form):
 
 
 def registrations(event_id: int) -> dict[int, Registration]:
-    db.session.rollback()  # read what the workers committed, not an old snapshot
+    read_afresh()  # read what the workers committed, not an old snapshot
     return {r.user_id: r for r in db.session.scalars(select(Registration).where(Registration.event_id == event_id))}
 
 

@@ -23,6 +23,7 @@ from meetup.seating.models import DRAFT, PUBLISHED, Encounter, Seating
 from meetup.seating.services import grid
 from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
+from tests.conftest import read_afresh
 from tests.events.helpers import event_details
 
 PEOPLE = 16
@@ -57,7 +58,7 @@ def evening(committing_app):
 
 
 def seatings(event_id: int) -> list[Seating]:
-    db.session.rollback()  # read what the workers committed
+    read_afresh()  # read what the workers committed
     return list(db.session.scalars(select(Seating).where(Seating.event_id == event_id)))
 
 

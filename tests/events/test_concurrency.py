@@ -19,7 +19,7 @@ from meetup.events.services.registration import cancel_registration, register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from tests.clock import NOW
-from tests.conftest import end_own_transaction
+from tests.conftest import end_own_transaction, read_afresh
 from tests.events.helpers import event_details
 
 CAPACITY = 30
@@ -97,7 +97,7 @@ def cancelling(event_id, user_id):
 
 
 def registrations(event_id) -> list[Registration]:
-    db.session.rollback()  # end this thread's old snapshot; read what the crowd committed
+    read_afresh()  # end this thread's old snapshot; read what the crowd committed
     return list(
         db.session.scalars(
             select(Registration)
