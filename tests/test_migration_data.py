@@ -1,7 +1,7 @@
 """Migrations on real databases: an empty one goes all the way up (and down),
 one holding data at the previous revision reaches head without losing a row,
 and what a revision fills in for existing rows (0007: each queued mail's
-Message-ID) is there.
+Message-ID; 0010: existing accounts confirmed) is there.
 
 Each test works on a scratch database of the suite's kind (SQLite file or a
 PostgreSQL database of its own), never on the suite's database.
@@ -111,3 +111,20 @@ def test_queued_mail_gets_a_message_id_of_its_own_and_no_claim_at_0007(make_app,
     assert len(set(message_ids)) == len(rows)
     assert all(re.fullmatch(r"<outbox-\d+\.[0-9a-f]{32}@meetup\.localhost>", message_id) for message_id in message_ids)
     assert {(claimed, set_aside) for _, claimed, set_aside in rows} == {(None, None)}
+
+
+def test_accounts_made_before_0010_count_as_confirmed_from_their_sign_up(make_app, database_url, tmp_path):
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0009")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                people = fill(connection, old_schema, rules=db.metadata)["users"]
+            upgrade(revision="0010")
+            with db.engine.connect() as connection:
+                rows = connection.execute(sa.text("SELECT created_at, email_confirmed_at FROM users")).all()
+            db.engine.dispose()
+    assert len(rows) == people > 0
+    assert all(confirmed == created for created, confirmed in rows)

@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # フリガナ: the name's reading in katakana, or "" (see services.normalise_reading).
+    name_reading: Mapped[str] = mapped_column(String(NAME_MAX), default="", server_default="")
     industry: Mapped[str] = mapped_column(String(40))
     industry_other: Mapped[str] = mapped_column(String(NAME_MAX), default="")
     introduction: Mapped[str] = mapped_column(Text, default="")
@@ -35,6 +37,8 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(2))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the person proved the address is theirs (仮登録 → 本登録); None until then.
+    email_confirmed_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
 
     contacts: Mapped["ContactDetails | None"] = relationship(
