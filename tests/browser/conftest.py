@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -86,11 +87,31 @@ def laptop(browser):
 
 
 def screenshot(page, name: str) -> Path:
-    """Keep a full-page screenshot as a test artefact under test-artifacts/."""
+    """Keep a full-page screenshot as a test artefact under test-artifacts/,
+    and check the page with axe-core as it is (see serious_violations)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    problems = serious_violations(page)
+    assert not problems, f"{name} ({page.url}):\n" + "\n".join(problems)
     return path
+
+
+# WCAG 2.0-2.2, levels A and AA (target-size included), as axe-core tags them.
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, each with its
+    rule and the first elements. axe-core is the axe.min.js that the
+    axe-playwright-python package (PyPI) ships: nothing is fetched."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
+        + "\n".join(f"      {node['target']} {node['html'][:160]}" for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
 
 
 def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
