@@ -4,19 +4,22 @@
 - 80 finished evenings with published seatings (the "met before" history);
 - 10 evenings tonight with published seatings: their attendees open My tables;
 - 10 upcoming evenings open for registration (30 of 60 seats taken).
+
+It imports no application code: the tables are reflected from the database,
+which the tree under test has just migrated. So the same data goes into the
+old and the new code's databases even when their Python models differ. Every
+column the models fill in Python (their ``default=``) is given here; a NOT
+NULL column this file does not know and the database cannot fill fails the
+insert loudly rather than being guessed. The same seed gives the same rows
+and the same ids in two fresh databases.
 """
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
 import sqlalchemy as sa
-
-from meetup.accounts.models import User
-from meetup.events.models import Event, Registration
-from meetup.seating.models import Encounter, Seat, Seating
-from meetup.timeutil import utcnow
 
 USERS, COMMUNITIES = 3_000, 10
 PAST, TONIGHT, OPEN = 80, 10, 10
@@ -49,8 +52,9 @@ class DataSet:
 
 
 def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataSet:
+    tables = _Tables(connection)
     rng = random.Random(seed)
-    now = utcnow().replace(microsecond=0)
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)  # the app stores naive UTC
     data = DataSet()
     users = [
         {
@@ -58,11 +62,16 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
             "password_hash": password_hash,
             "display_name": f"Member {n}",
             "industry": rng.choice(INDUSTRIES),
+            "industry_other": "",
             "introduction": "Happy to talk about my work.",
+            "is_admin": False,
+            "created_at": now,
+            # Established members: their address is confirmed (a column newer trees have).
+            "email_confirmed_at": now,
         }
         for n in range(USERS)
     ]
-    ids = list(connection.scalars(sa.insert(User).returning(User.id, sort_by_parameter_order=True), users))
+    ids = tables.insert_returning_ids("users", users)
     data.emails = {user_id: row["email"] for user_id, row in zip(ids, users)}
     communities = [ids[k::COMMUNITIES] for k in range(COMMUNITIES)]
     hosts = [members[0] for members in communities]
@@ -84,16 +93,23 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
                 "state": "finished" if kind == "past" else "published",
                 "starts_at": starts,
                 "ends_at": starts + timedelta(hours=2),
+                "timezone": "Asia/Tokyo",
                 "registration_deadline": starts - timedelta(hours=1),
                 "venue": "Shibuya, Tokyo",
+                "online_url": "",
                 "capacity": 60,
                 "table_size": TABLE_SIZE,
                 "rounds": ROUNDS,
+                "meet_again_days": 3,
                 "goals": GOALS,
+                "custom_goals": [],
+                "conduct_extra": "",
+                "conduct_revision": 0,
+                "created_at": starts - timedelta(days=31),
                 "published_at": starts - timedelta(days=30),
             }
         )
-    data.events = list(connection.scalars(sa.insert(Event).returning(Event.id, sort_by_parameter_order=True), events))
+    data.events = tables.insert_returning_ids("events", events)
 
     registrations, seatings, seats, encounters = [], [], [], {}
     for n, (event_id, kind) in enumerate(zip(data.events, kinds)):
@@ -120,8 +136,14 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
                 "event_id": event_id,
                 "version": 1,
                 "status": "published",
+                "provisional": False,
                 "rounds": ROUNDS,
                 "table_count": ATTENDEES // TABLE_SIZE,
+                "table_names": [],
+                "score": 0,
+                "breakdown": {},
+                "moves": [],
+                "created_at": now,
                 "published_at": now,
             }
         )
@@ -134,19 +156,17 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
                     encounters[(event_id, *pair)] = encounters.get((event_id, *pair), 0) + 1
         if kind == "tonight":
             data.tonight[event_id] = list(taken)
-    connection.execute(sa.insert(Registration), registrations)
-    seating_ids = dict(
-        zip(
-            [s["event_id"] for s in seatings],
-            connection.scalars(sa.insert(Seating).returning(Seating.id, sort_by_parameter_order=True), seatings),
-        )
+    tables.insert("registrations", registrations)
+    seating_ids = dict(zip([s["event_id"] for s in seatings], tables.insert_returning_ids("seatings", seatings)))
+    tables.insert(
+        "seats",
+        [
+            {"seating_id": seating_ids[e], "round": r, "user_id": u, "table_no": t, "locked": False}
+            for e, r, u, t in seats
+        ],
     )
-    connection.execute(
-        sa.insert(Seat),
-        [{"seating_id": seating_ids[e], "round": r, "user_id": u, "table_no": t} for e, r, u, t in seats],
-    )
-    connection.execute(
-        sa.insert(Encounter),
+    tables.insert(
+        "encounters",
         [{"event_id": e, "user_low_id": a, "user_high_id": b, "rounds": k} for (e, a, b), k in encounters.items()],
     )
     data.counts = {
@@ -157,3 +177,27 @@ def build(connection: sa.Connection, password_hash: str, seed: int = 8) -> DataS
         "encounters": len(encounters),
     }
     return data
+
+
+class _Tables:
+    """The migrated database's own tables. A value for a column the table does not
+    have (a tree without it) is dropped, so both trees take the same rows."""
+
+    def __init__(self, connection: sa.Connection):
+        self.connection = connection
+        self.metadata = sa.MetaData()
+        self.metadata.reflect(connection, only=["users", "events", "registrations", "seatings", "seats", "encounters"])
+
+    def _rows(self, name: str, rows: list[dict]) -> tuple[sa.Table, list[dict]]:
+        table = self.metadata.tables[name]
+        known = set(table.columns.keys())
+        return table, [{k: v for k, v in row.items() if k in known} for row in rows]
+
+    def insert(self, name: str, rows: list[dict]) -> None:
+        table, rows = self._rows(name, rows)
+        self.connection.execute(sa.insert(table), rows)
+
+    def insert_returning_ids(self, name: str, rows: list[dict]) -> list[int]:
+        table, rows = self._rows(name, rows)
+        statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.connection.scalars(statement, rows))
