@@ -11,7 +11,7 @@ pair ``forbidden``. One-sided meet-again choices are never read here.
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from meetup.accounts.industries import OTHER
 from meetup.errors import DomainError
@@ -57,13 +57,15 @@ def load_attendees(event: Event) -> tuple[list[Attendee], bool]:
     return attendees(event, checked_in_only=False), True
 
 
-def encounters_before(event: Event, user_ids) -> dict[frozenset[int], list[Event]]:
-    """Pair → the earlier events (latest first) where the two shared a table:
-    earlier than ``event`` (looking back at last month's tables, this month's
-    are not history yet). The one reading of the encounter history."""
+def encounters_before(event: Event, user_ids, *, involving: int | None = None) -> dict[frozenset[int], list]:
+    """Pair → the earlier events where the two shared a table, latest first,
+    each as a row (event_id, title, starts_at): earlier than ``event`` (looking
+    back at last month's tables, this month's are not history yet). Only the
+    pairs that include ``involving``, when given. The one reading of the
+    encounter history."""
     user_ids = list(user_ids)
-    rows = db.session.execute(
-        select(Encounter.user_low_id, Encounter.user_high_id, Event)
+    statement = (
+        select(Encounter.user_low_id, Encounter.user_high_id, Event.id.label("event_id"), Event.title, Event.starts_at)
         .join(Event, Event.id == Encounter.event_id)
         .where(
             Encounter.user_low_id.in_(user_ids),
@@ -73,9 +75,11 @@ def encounters_before(event: Event, user_ids) -> dict[frozenset[int], list[Event
         )
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
-    history: dict[frozenset[int], list[Event]] = {}
-    for low, high, earlier in rows:
-        history.setdefault(frozenset((low, high)), []).append(earlier)
+    if involving is not None:
+        statement = statement.where(or_(Encounter.user_low_id == involving, Encounter.user_high_id == involving))
+    history: dict[frozenset[int], list] = {}
+    for row in db.session.execute(statement):
+        history.setdefault(frozenset((row.user_low_id, row.user_high_id)), []).append(row)
     return history
 
 

@@ -240,7 +240,7 @@ def _tablemates(event: Event, reader_id: int, user_ids: set[int]) -> dict[int, T
         .where(Registration.event_id == event.id, Registration.user_id.in_(user_ids))
         .options(joinedload(Registration.user))
     )
-    history = encounters_before(event, [reader_id, *user_ids])
+    history = encounters_before(event, [reader_id, *user_ids], involving=reader_id)
     notes = dict(
         db.session.execute(
             select(Note.subject_id, Note.text).where(Note.author_id == reader_id, Note.subject_id.in_(user_ids))
