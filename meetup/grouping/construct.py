@@ -56,7 +56,7 @@ def _greedy_round(
     large = 0
     open_tables = list(range(tables))
 
-    closing = True
+    closing = True  # some table may have filled up since open_tables was last worked out
 
     def seat(person: int, table: int) -> None:
         nonlocal large, closing
@@ -65,7 +65,8 @@ def _greedy_round(
         sizes[table] += 1
         if sizes[table] == model.small + 1:
             large += 1
-        closing = sizes[table] >= model.small
+        if sizes[table] >= model.small:
+            closing = True
 
     for person in range(n):
         if fixed[person] >= 0:
@@ -83,6 +84,7 @@ def _greedy_round(
         # table of that size once the large ones are all taken): look again only then.
         if closing:
             open_tables = [t for t in open_tables if model.capacity_ok(sizes, large, t)]
+            closing = False
         if len(open_tables) <= _ALL_TABLES_UP_TO:
             candidates = open_tables
         else:

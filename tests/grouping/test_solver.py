@@ -208,3 +208,18 @@ def test_regrouping_onto_fewer_tables_moves_the_people_of_removed_tables(
     check_seating(solution.instance, solution.seating)
     removed = sum(len(table) for table in previous[0][new_tables:])
     assert solution.breakdown["moves"]["count"] >= removed
+
+
+def test_people_placed_ahead_never_leave_a_full_table_open() -> None:
+    """Found by the property test above: greedy placed the kept-apart people
+    first (their last one at a half-empty table), then seated a fifth person at
+    a table of four that it still took for open."""
+    instance = {
+        "people": people(*(f"p{i}" for i in range(6)), industry="") + people("p6", "p7", industry="law"),
+        "rounds": 1,
+        "table_count": 2,
+        "forbidden": [["p0", "p7"], ["p2", "p5"], ["p2", "p7"], ["p3", "p5"], ["p4", "p5"]],
+    }
+    solution = solve(instance, time_limit=0.05, seed=1)
+    check_seating(solution.instance, solution.seating)
+    assert sorted(len(table) for table in solution.seating[0]) == [4, 4]
