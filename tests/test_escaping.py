@@ -68,6 +68,7 @@ NOT_WRITTEN_AS_TEXT = {
     "users.password_hash",
     "users.industry",
     "users.language",
+    "users.name_reading",  # kana only: refused unless it is (meetup.accounts.forms)
     "login_sessions.id",
     "outbox_messages.recipient_email",
     "outbox_messages.subject",
