@@ -104,6 +104,7 @@ def build_world() -> World:
             password=PASSWORD,
             display_name=f"Sweep {role}",
             industry=("it", "lawyer", "design")[n % 3],
+            confirmed_at=now,
         )
     accounts.make_admin(people["admin"].email)
     host, attendee, tablemate = people["host"], people["attendee"], people["tablemate"]
