@@ -13,7 +13,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"
@@ -42,7 +42,7 @@ def read(purpose: str, token: str, *, now: datetime) -> dict:
     its purpose allows, at ``now`` (naive UTC); else BadTokenError."""
     try:
         payload, signed_at = _serializer(purpose).loads(token, return_timestamp=True)
-    except BadSignature as error:
+    except BadData as error:  # a bad signature, or (with the key) a bad payload
         raise BadTokenError from error
     age = now - signed_at.astimezone(UTC).replace(tzinfo=None)
     if not isinstance(payload, dict) or age > MAX_AGE[purpose] or age < -timedelta(minutes=5):
