@@ -122,15 +122,15 @@ def confirm_email(token: str):
 @login_required
 @limiter.limit(lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], key_func=_per_account_or_address)
 def resend_confirmation():
+    next_url = safe_next_url(request.form.get("next"))
     if ButtonForm().validate_on_submit():
-        next_url = safe_next_url(request.form.get("next"))
         try:
             services.resend_confirmation(me(), next_url=next_url)
         except DomainError as error:
             flash(error.message, "info")
         else:
             flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("accounts.profile"))
+    return redirect(next_url or url_for("accounts.profile"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
