@@ -73,10 +73,17 @@ def populate(people: int, rng: random.Random):
             display_name=f"Member {n}",
             industry=rng.choice(INDUSTRIES),
             contacts=ContactDetails(),
+            email_confirmed_at=now,
         )
         for n in range(people)
     ]
-    host = User(email=f"host{people}@example.com", password_hash="!", display_name="Host", industry="sme-consultant")
+    host = User(
+        email=f"host{people}@example.com",
+        password_hash="!",
+        display_name="Host",
+        industry="sme-consultant",
+        email_confirmed_at=now,
+    )
     db.session.add_all([host, *users])
     db.session.flush()
 

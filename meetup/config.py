@@ -54,6 +54,10 @@ class Config:
     # out by 1, 2, 4… seconds, never more than the maximum (no lock-out).
     LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "5"))
     LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "30"))
+    # Mail about an account (password reset links, confirmation links, "you have an account"):
+    # per address generously, as for log-ins; per target address tightly, so nobody's inbox is flooded.
+    ACCOUNT_MAIL_LIMIT_PER_ADDRESS = os.environ.get("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+    ACCOUNT_MAIL_LIMIT_PER_RECIPIENT = os.environ.get("ACCOUNT_MAIL_LIMIT_PER_RECIPIENT", "5 per hour")
     # Reports and blocks one account may send: plenty for real use, too few to harass with.
     REPORT_LIMIT = os.environ.get("REPORT_LIMIT", "10 per day")
     BLOCK_LIMIT = os.environ.get("BLOCK_LIMIT", "30 per day")

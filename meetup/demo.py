@@ -73,7 +73,12 @@ def _ensure_user(email: str, name: str, industry: str, introduction: str) -> Use
     user = accounts.find_by_email(email)
     if user is None:
         user = accounts.sign_up(
-            email=email, password=DEMO_PASSWORD, display_name=name, industry=industry, introduction=introduction
+            email=email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            industry=industry,
+            introduction=introduction,
+            confirmed_at=utcnow(),  # demo addresses count as confirmed
         )
     return user
 

@@ -50,6 +50,14 @@ def back_to_start() -> None:
     _traveller.move_to(TEST_NOW.timestamp())
 
 
+def move_to(moment: datetime) -> None:
+    """Move this process's clock to ``moment`` (naive UTC), ticking on from
+    there: for what a person does later, through pages that read the clock
+    themselves. The next test starts at TEST_NOW again."""
+    assert _traveller is not None, "the suite's clock was not started"
+    _traveller.move_to(moment.replace(tzinfo=UTC).timestamp())
+
+
 def environment(base: dict[str, str] | None = None) -> dict[str, str]:
     """``base`` (default: this process's environment) and this clock, for a child process."""
     env = dict(os.environ if base is None else base)

@@ -246,9 +246,30 @@ def auth(client):
     return Auth(client)
 
 
+MAIL_LINK_RE = re.compile(r"https?://\S+")
+
+
+def link_in_mail(address: str, kind: str) -> str:
+    """The path (and query) of the first link in the latest mail of ``kind``
+    queued to ``address``: where a person clicking it would go."""
+    from urllib.parse import urlsplit
+
+    from meetup.mail.models import OutboxMessage
+
+    message = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.recipient_email == address, OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no {kind} mail to {address}"
+    url = urlsplit(MAIL_LINK_RE.search(message.body).group(0))
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 @pytest.fixture
 def make_user(app):
-    """Factory: a signed-up user (password PASSWORD)."""
+    """Factory: a signed-up user (password PASSWORD) whose address is
+    confirmed; ``confirmed_at=None`` for one who has not confirmed yet."""
     counter = iter(range(1, 10_000))
 
     def make(email=None, display_name=None, industry="it", **fields):
@@ -258,7 +279,7 @@ def make_user(app):
             password=fields.pop("password", PASSWORD),
             display_name=display_name or f"Member {n}",
             industry=industry,
-            **fields,
+            **{"confirmed_at": clock.NOW, **fields},
         )
 
     return make

@@ -34,7 +34,7 @@ from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import Note
 from tests.clock import NOW
-from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows
+from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows, link_in_mail
 from tests.events.helpers import event_details
 
 ROLES = (
@@ -70,6 +70,8 @@ class World:
     other_report: int  # a report at ``other``, in other_host's queue
     note: str  # public id of the attendee's note about the tablemate
     match: str  # public id of the attendee's match with the tablemate
+    confirm_token: str  # the newcomer's link to move to another address
+    reset_token: str  # the member's link to set a new password
 
     def login(self, client, role: str):
         response = Auth(client).login(email=self.emails[role], password=PASSWORD)
@@ -104,6 +106,7 @@ def build_world() -> World:
             password=PASSWORD,
             display_name=f"Sweep {role}",
             industry=("it", "lawyer", "design")[n % 3],
+            confirmed_at=now,
         )
     accounts.make_admin(people["admin"].email)
     host, attendee, tablemate = people["host"], people["attendee"], people["tablemate"]
@@ -181,6 +184,8 @@ def build_world() -> World:
     # Every window that has closed is revealed, so a page that reveals lazily has nothing left to do.
     reveal_due(now=now)
 
+    accounts.request_email_change(people["newcomer"], new_email="moved@sweep.example", password=PASSWORD)
+    accounts.request_password_reset(people["member"].email)
     note = db.session.scalar(sa.select(Note.public_id).where(Note.author_id == attendee.id))
     match = db.session.scalar(sa.select(Match.public_id).where(Match.ended_at.is_(None)))
     assert note and match, "the world needs a note and a revealed match"
@@ -202,6 +207,8 @@ def build_world() -> World:
         other_report=other_report.id,
         note=note,
         match=match,
+        confirm_token=link_in_mail("moved@sweep.example", "account-confirm").rsplit("/", 1)[1],
+        reset_token=link_in_mail(people["member"].email, "password-reset").rsplit("/", 1)[1],
     )
 
 
@@ -292,6 +299,27 @@ ROUTES = [
         },
         why="sign-up",
     ),
+    Route("accounts.check_mail", PUBLIC, why="what sign-up answers, whoever asks"),
+    Route(
+        "accounts.forgot_password",
+        PUBLIC,
+        body=lambda w: {"email": w.emails["member"]},
+        why="asking for a reset link answers the same for any address",
+    ),
+    Route("accounts.reset_mail_sent", PUBLIC, why="what asking for a reset link answers"),
+    Route(
+        "accounts.reset_password",
+        PUBLIC,
+        args=lambda w: {"token": w.reset_token},
+        body=lambda w: {"password": "a different long passphrase"},
+        why="the signed link is the key, whoever opens it",
+    ),
+    Route(
+        "accounts.confirm_email",
+        PUBLIC,
+        args=lambda w: {"token": w.confirm_token},
+        why="the signed link is the key, whoever opens it",
+    ),
     Route("accounts.logout", PUBLIC, why="logging out is harmless for anyone"),
     Route("accounts.set_language", PUBLIC, body=lambda w: {"language": "ja"}, why="the language switch"),
     # The logged-in person's own account: there is no one else's to reach.
@@ -314,6 +342,8 @@ ROUTES = [
         body=lambda w: {"current_password": PASSWORD, "new_password": "a different long passphrase"},
     ),
     Route("privacy.delete_account", SELF, body=lambda w: {"password": PASSWORD}),
+    Route("accounts.change_email", SELF, body=lambda w: {"email": "elsewhere@sweep.example", "password": PASSWORD}),
+    Route("accounts.resend_confirmation", SELF),
     Route("events.create", SELF, body=lambda w: EVENT_FORM),
     Route("events.mine", SELF),
     Route("matching.matches", SELF),

@@ -28,7 +28,7 @@ from meetup.matching.services.notes import save_note
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
-from tests.conftest import Auth
+from tests.conftest import PASSWORD, Auth, link_in_mail
 
 SMALL, LARGE = 8, 48
 GOALS = ["learn", "peers", "practice-speaking", "collaborate", "share-info"]
@@ -227,6 +227,17 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     )
 
 
+def _reset_link(user) -> str:
+    accounts.request_password_reset(user.email)
+    return link_in_mail(user.email, "password-reset")
+
+
+def _address_change_link(user) -> str:
+    new_email = f"moved-{user.id}@example.com"
+    accounts.request_email_change(user, new_email=new_email, password=PASSWORD)
+    return link_in_mail(new_email, "account-confirm")
+
+
 # Every GET route: who looks at it, the path in a world, and the status the
 # page answers. "shows" picks text only the world's own data puts on the page,
 # so a page that renders nothing cannot pass by taking few queries.
@@ -244,6 +255,12 @@ PAGES = {
     "/static/<path:filename>": Page("anonymous", lambda w: "/static/app.css"),
     "/login": Page("anonymous", lambda w: "/login"),
     "/signup": Page("anonymous", lambda w: "/signup"),
+    "/signup/check-your-mail": Page("anonymous", lambda w: "/signup/check-your-mail"),
+    "/confirm-email/<token>": Page("anonymous", lambda w: _address_change_link(w.member), shows=lambda w: "moved"),
+    "/password/forgot": Page("anonymous", lambda w: "/password/forgot"),
+    "/password/forgot/check-your-mail": Page("anonymous", lambda w: "/password/forgot/check-your-mail"),
+    "/password/reset/<token>": Page("anonymous", lambda w: _reset_link(w.member), shows=lambda w: w.member.email),
+    "/profile/email": Page("member", lambda w: "/profile/email", shows=lambda w: w.member.email),
     "/profile": Page("member", lambda w: "/profile", shows=lambda w: w.member.display_name),
     "/profile/edit": Page("member", lambda w: "/profile/edit"),
     "/profile/contacts": Page("member", lambda w: "/profile/contacts"),

@@ -39,10 +39,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _email_field(label):
+def _email_field(label, autocomplete="email"):
     return EmailField(
         label,
         filters=[_strip],
+        render_kw={"autocomplete": autocomplete},
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=EMAIL_MAX, message=_l("That email address is too long.")),
@@ -54,6 +55,7 @@ def _email_field(label):
 class ProfileFields(Form):
     display_name = StringField(
         _l("Display name"),
+        render_kw={"autocomplete": "name"},
         validators=[
             DataRequired(_l("Enter the name other members will see.")),
             Length(max=NAME_MAX, message=_l("Names are at most %(max)d characters.", max=NAME_MAX)),
@@ -84,16 +86,28 @@ class ProfileFields(Form):
             raise ValidationError(_l("Tell us your industry or profession."))
 
 
+def _new_password_field(label, required_message):
+    return PasswordField(
+        label, render_kw={"autocomplete": "new-password"}, validators=[DataRequired(required_message), _password_length]
+    )
+
+
+def _current_password_field(label, required_message):
+    return PasswordField(
+        label,
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(required_message), Length(max=PASSWORD_MAX)],
+    )
+
+
 class SignupForm(ProfileFields):
     email = _email_field(_l("Email"))
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password.")), _password_length])
+    password = _new_password_field(_l("Password"), _l("Choose a password."))
 
 
 class LoginForm(Form):
     email = _email_field(_l("Email"))
-    password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)]
-    )
+    password = _current_password_field(_l("Password"), _l("Enter your password."))
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
@@ -131,18 +145,31 @@ class ContactsForm(Form):
 
 
 class PasswordForm(Form):
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)]
-    )
-    new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), _password_length]
-    )
+    current_password = _current_password_field(_l("Current password"), _l("Enter your current password."))
+    new_password = _new_password_field(_l("New password"), _l("Choose a new password."))
 
 
 class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)]
     )
+
+
+class ForgotPasswordForm(Form):
+    email = _email_field(_l("Email"))
+
+
+class ResetPasswordForm(Form):
+    password = _new_password_field(_l("New password"), _l("Choose a new password."))
+
+
+class EmailChangeForm(Form):
+    email = _email_field(_l("New email address"), autocomplete="off")
+    password = _current_password_field(_l("Your password"), _l("Enter your password to confirm."))
+
+
+class ButtonForm(Form):
+    """A form that is only a button (and its CSRF token)."""
 
 
 class LanguageForm(Form):

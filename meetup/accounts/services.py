@@ -1,5 +1,12 @@
 """Account operations: each one a transaction that either happens whole or
-raises a DomainError and changes nothing."""
+raises a DomainError and changes nothing.
+
+An address is confirmed (仮登録 → 本登録) by a signed link sent to it; a
+forgotten password is replaced through another (meetup.accounts.tokens).
+Whoever asks learns nothing about which addresses have an account: sign-up,
+an address change and a reset request answer alike, and the mail to the
+address says which it was.
+"""
 
 from datetime import datetime, timedelta
 from functools import cache
@@ -8,12 +15,14 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from meetup.accounts import tokens
 from meetup.accounts.industries import CATALOGUE, OTHER
 from meetup.accounts.models import ContactDetails, LoginSession, User, new_login_session_id
 from meetup.accounts.passwords import weakness
 from meetup.errors import DomainError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
+from meetup.mail import enqueue, external_url
 from meetup.timeutil import utcnow
 
 PASSWORD_MIN = 8
@@ -27,12 +36,16 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash("not-a-password", method=method)
 
 
-class EmailTakenError(DomainError):
-    pass
-
-
 class WrongPasswordError(DomainError):
     pass
+
+
+class LinkError(DomainError):
+    """A link from account mail that is forged, too old, or already used."""
+
+
+CONFIRM_LINK_DEAD = _l("This confirmation link has expired or is no longer valid. Ask for a new one.")
+RESET_LINK_DEAD = _l("This link has expired or was already used. Ask for a new one.")
 
 
 def normalise_email(email: str) -> str:
@@ -79,15 +92,26 @@ def sign_up(
     industry_other: str = "",
     introduction: str = "",
     language: str | None = None,
-) -> User:
+    next_url: str | None = None,
+    confirmed_at: datetime | None = None,
+) -> User | None:
+    """A new account, unconfirmed, and a mail with a link to confirm it
+    (leading on to ``next_url``); or, when the address has an account
+    already, no new one (None) and a mail to that address saying so.
+
+    ``confirmed_at``: the address is known to be the person's already (demo
+    data, tests): the account is confirmed from then, and no mail is sent."""
     _check_password_rules(password, field="password", personal=(email, display_name))
     _check_industry(industry)
     # Hashing takes a tenth of a second on purpose: do it before the
     # transaction begins, so no lock is held meanwhile (meetup.database).
     password_hash = _hash(password)
     email = normalise_email(email)
-    if find_by_email(email) is not None:
-        raise EmailTakenError(_l("An account with this email address already exists."), field="email")
+    existing = find_by_email(email)
+    if existing is not None:
+        _tell_account_exists(existing, next_url=next_url)
+        db.session.commit()
+        return None
     user = User(
         email=email,
         password_hash=password_hash,
@@ -97,8 +121,128 @@ def sign_up(
         introduction=introduction.strip(),
         language=language,
         contacts=ContactDetails(),
+        email_confirmed_at=confirmed_at,
     )
     db.session.add(user)
+    if confirmed_at is None:
+        db.session.flush()  # the link names the user's id
+        _send_confirmation(user, email, next_url=next_url)
+    db.session.commit()
+    return user
+
+
+def _tell_account_exists(user: User, *, next_url: str | None) -> None:
+    enqueue(
+        user,
+        "account-exists",
+        login_url=external_url("accounts.login", next=next_url),
+        reset_url=external_url("accounts.forgot_password"),
+    )
+
+
+def _send_confirmation(user: User, address: str, *, next_url: str | None = None) -> None:
+    """A link, to ``address``, that makes it the user's confirmed address."""
+    token = tokens.make(tokens.CONFIRM_EMAIL, {"u": user.id, "e": address, "f": user.email})
+    enqueue(
+        user,
+        "account-confirm",
+        to=address,
+        confirm_url=external_url("accounts.confirm_email", token=token, next=next_url),
+        changing=address != user.email,
+        address=address,
+    )
+
+
+def resend_confirmation(user: User, *, next_url: str | None = None) -> None:
+    if user.email_confirmed_at is not None:
+        raise DomainError(_l("Your email address is confirmed already."))
+    _send_confirmation(user, user.email, next_url=next_url)
+    db.session.commit()
+
+
+def request_email_change(user: User, *, new_email: str, password: str) -> None:
+    """Send a link to ``new_email`` that makes it the user's address; until
+    it is followed, nothing changes. If another account has that address, the
+    mail to it says so instead (the person asking is told the same)."""
+    check_current_password(user, password)
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise DomainError(_l("That is your address already."), field="email")
+    other = find_by_email(new_email)
+    if other is not None:
+        _tell_account_exists(other, next_url=None)
+    else:
+        _send_confirmation(user, new_email)
+    db.session.commit()
+
+
+def read_confirmation(token: str, *, now: datetime) -> tuple[User, str]:
+    """The user and the address a confirmation link would confirm; LinkError
+    if it is forged, older than a day, or made before the account's address
+    changed."""
+    try:
+        payload = tokens.read(tokens.CONFIRM_EMAIL, token, now=now)
+    except tokens.BadTokenError:
+        raise LinkError(CONFIRM_LINK_DEAD) from None
+    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    address = payload.get("e")
+    if user is None or not user.is_active or not isinstance(address, str):
+        raise LinkError(CONFIRM_LINK_DEAD)
+    already = user.email == address and user.email_confirmed_at is not None
+    if not already and user.email != payload.get("f"):
+        raise LinkError(CONFIRM_LINK_DEAD)
+    return user, address
+
+
+def confirm_email(token: str, *, now: datetime) -> User:
+    """Follow a confirmation link: the address it carries becomes the
+    account's confirmed address. Following it again changes nothing."""
+    user, address = read_confirmation(token, now=now)
+    if user.email == address and user.email_confirmed_at is not None:
+        db.session.commit()
+        return user
+    if user.email != address and find_by_email(address) is not None:
+        raise LinkError(_l("Another account uses this address now; your address was not changed."))
+    user.email = address
+    user.email_confirmed_at = now
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str, *, next_url: str | None = None) -> None:
+    """Mail a link to set a new password, if an account has this address;
+    otherwise do nothing. The caller answers the same either way."""
+    user = find_by_email(email)
+    if user is not None and user.is_active:
+        payload = {"u": user.id, "p": tokens.password_fingerprint(user.password_hash)}
+        token = tokens.make(tokens.RESET_PASSWORD, payload)
+        enqueue(user, "password-reset", reset_url=external_url("accounts.reset_password", token=token, next=next_url))
+    db.session.commit()
+
+
+def user_for_reset(token: str, *, now: datetime) -> User:
+    """Whose password a reset link may set; LinkError if it is forged, older
+    than an hour, or the password changed since it was made (it was used)."""
+    try:
+        payload = tokens.read(tokens.RESET_PASSWORD, token, now=now)
+    except tokens.BadTokenError:
+        raise LinkError(RESET_LINK_DEAD) from None
+    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    if user is None or not user.is_active or payload.get("p") != tokens.password_fingerprint(user.password_hash):
+        raise LinkError(RESET_LINK_DEAD)
+    return user
+
+
+def reset_password(token: str, *, new_password: str, now: datetime) -> User:
+    """Set a new password through a reset link, which then stops working,
+    and end every log-in session of the account. The link came to the
+    address, so the address counts as confirmed."""
+    user = user_for_reset(token, now=now)
+    _check_password_rules(new_password, field="password", personal=(user.email, user.display_name))
+    user.password_hash = _hash(new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.commit()
     return user
 

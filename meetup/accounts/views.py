@@ -1,5 +1,6 @@
-"""Account pages: sign up, log in and out, profile, contact details, password,
-deletion and the language switch."""
+"""Account pages: sign up, confirm an address, log in and out, a forgotten
+password, profile, contact details, password, address change, deletion and
+the language switch."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
@@ -9,18 +10,22 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from meetup.accounts import login_delays, services
 from meetup.accounts.forms import (
+    ButtonForm,
     ContactsForm,
+    EmailChangeForm,
+    ForgotPasswordForm,
     LanguageForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
+    ResetPasswordForm,
     SignupForm,
 )
 from meetup.accounts.industries import industry_name
 from meetup.errors import DomainError
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, fresh_session, no_store, safe_next_url
+from meetup.web import apply_error, fresh_session, me, no_store, safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,6 +36,19 @@ def _login_account() -> str:
 
 def _login_pair_key() -> str:
     return f"login-pair:{get_remote_address()}:{_login_account()}"
+
+
+def _mail_recipient_key() -> str:
+    return f"account-mail:{_login_account()}"
+
+
+def _per_account_or_address() -> str:
+    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def _next() -> str | None:
+    """Where to go once done: an on-site path from ``?next=``, else None."""
+    return safe_next_url(request.args.get("next"))
 
 
 def _failed(response) -> bool:
@@ -47,14 +65,14 @@ def _log_in(user, *, remember: bool = False) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.profile"))
+        return redirect(_next() or url_for("accounts.profile"))
     form = SignupForm()
     if request.method == "GET":
         # Mail goes out in the account's language: start from the one in use.
         form.language.data = str(get_locale())
     if form.validate_on_submit():
         try:
-            user = services.sign_up(
+            services.sign_up(
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
@@ -62,14 +80,98 @@ def signup():
                 industry_other=form.industry_other.data,
                 introduction=form.introduction.data,
                 language=form.language.data or None,
+                next_url=_next(),
             )
         except DomainError as error:
             apply_error(form, error)
         else:
-            _log_in(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/signup.html", form=form)
+            # The same answer whether or not the address had an account: the
+            # mail says which.
+            session["mail_sent_to"] = services.normalise_email(form.email.data)
+            return redirect(url_for("accounts.check_mail"))
+    return render_template("accounts/signup.html", form=form, next_url=_next())
+
+
+@bp.get("/signup/check-your-mail")
+def check_mail():
+    return render_template("accounts/check_mail.html", address=session.get("mail_sent_to"))
+
+
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """GET shows a button, POST confirms: a mail scanner that opens the link
+    changes nothing."""
+    form = ButtonForm()
+    try:
+        if form.validate_on_submit():
+            user = services.confirm_email(token, now=utcnow())
+        else:
+            user, address = services.read_confirmation(token, now=utcnow())
+            return render_template("accounts/confirm_email.html", form=form, address=address)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+    flash(_("Thank you: your email address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(_next() or url_for("accounts.profile"))
+    flash(_("Log in to continue."), "info")
+    return redirect(url_for("accounts.login", next=_next()))
+
+
+@bp.post("/profile/confirm-email/resend")
+@login_required
+@limiter.limit(lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], key_func=_per_account_or_address)
+def resend_confirmation():
+    next_url = safe_next_url(request.form.get("next"))
+    if ButtonForm().validate_on_submit():
+        try:
+            services.resend_confirmation(me(), next_url=next_url)
+        except DomainError as error:
+            flash(error.message, "info")
+        else:
+            flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(next_url or url_for("accounts.profile"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], methods=["POST"], key_func=_mail_recipient_key
+)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, next_url=_next())
+        session["mail_sent_to"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.reset_mail_sent"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.get("/password/forgot/check-your-mail")
+def reset_mail_sent():
+    return render_template("accounts/reset_mail_sent.html", address=session.get("mail_sent_to"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        user = services.user_for_reset(token, now=utcnow())
+        if form.validate_on_submit():
+            user = services.reset_password(token, new_password=form.password.data, now=utcnow())
+        else:
+            return no_store(render_template("accounts/reset_password.html", form=form, email=user.email))
+    except services.LinkError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.forgot_password"))
+    except DomainError as error:
+        apply_error(form, error)
+        return no_store(render_template("accounts/reset_password.html", form=form, email=user.email))
+    if current_user.is_authenticated:
+        services.end_login_session(current_user.login_session_id)
+    _log_in(user)
+    flash(_("Your new password is set and you are logged in. Every other log-in has ended."), "success")
+    return redirect(_next() or url_for("main.index"))
 
 
 # Failed log-ins are limited three ways (config.py has the numbers): per
@@ -101,17 +203,18 @@ def login():
                     wait,
                 )
             )
-            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            page = render_template("accounts/login.html", form=form, next_url=_next())
+            response = current_app.make_response((page, 429))
             response.headers["Retry-After"] = str(wait)
             return response
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_delays.record_success(account)
             _log_in(user, remember=form.remember.data)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+            return redirect(_next() or url_for("main.index"))
         login_delays.record_failure(account)
         form.password.errors.append(_("That email and password do not match an account."))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, next_url=_next())
 
 
 @bp.post("/logout")
@@ -187,6 +290,30 @@ def change_password():
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], methods=["POST"], key_func=_per_account_or_address
+)
+def change_email():
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(me(), new_email=form.email.data, password=form.password.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(
+                _(
+                    "We sent a link to %(email)s. Your address changes when you follow it (within 24 hours).",
+                    email=services.normalise_email(form.email.data),
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_email.html", form=form)
 
 
 @bp.post("/language")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from meetup.accounts import services as accounts
 from meetup.accounts.models import LoginSession
 from meetup.extensions import db
-from tests.conftest import PASSWORD, Auth, csrf_token
+from tests.conftest import PASSWORD, Auth, csrf_token, link_in_mail
 
 NOW = datetime(2026, 12, 1, 10, 0)
 
@@ -74,22 +74,13 @@ def test_the_csrf_token_from_before_logging_in_is_refused_after_it(app, client, 
     assert client.post("/profile/contacts", data={"phone": "03-1111-2222", "csrf_token": after}).status_code == 302
 
 
-def test_signing_up_also_starts_with_a_new_csrf_token(client):
-    before = csrf_token(client, "/signup")
-    response = client.post(
-        "/signup",
-        data={
-            "email": "new@example.com",
-            "password": PASSWORD,
-            "display_name": "New",
-            "industry": "it",
-            "industry_other": "",
-            "introduction": "",
-            "language": "",
-            "csrf_token": before,
-        },
-    )
+def test_setting_a_new_password_through_a_reset_link_also_starts_with_a_new_csrf_token(client, user):
+    accounts.request_password_reset(user.email)
+    link = link_in_mail(user.email, "password-reset")
+    before = csrf_token(client, link)
+    response = client.post(link, data={"password": "a brand new phrase", "csrf_token": before})
     assert response.status_code == 302
+    assert accounts.authenticate(user.email, "a brand new phrase") is user
     assert client.post("/profile/contacts", data={"phone": "03", "csrf_token": before}).status_code == 400
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from meetup.accounts.models import User
 from meetup.extensions import db
+from meetup.mail.models import OutboxMessage
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -26,16 +27,20 @@ def user_count():
     return db.session.scalar(select(func.count()).select_from(User))
 
 
-def test_signup_creates_a_logged_in_account_with_a_normalised_email(client):
+def test_signup_creates_an_unconfirmed_account_with_a_normalised_email_and_asks_to_check_mail(client, auth):
     response = signup(client)
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/signup/check-your-mail"
+    assert "new.person@example.com" in client.get("/signup/check-your-mail").get_data(as_text=True)
     user = db.session.scalar(select(User))
     assert user.email == "new.person@example.com"
+    assert user.email_confirmed_at is None
     assert user.display_name == "新 太郎"
     assert user.industry == "patent-attorney"
+    auth.login("new.person@example.com")
     profile = client.get("/profile").get_data(as_text=True)
     assert "新 太郎" in profile
     assert "Patent attorney" in profile
+    assert "Please confirm your email address" in profile
 
 
 def test_password_is_stored_as_a_scrypt_hash(client):
@@ -45,12 +50,21 @@ def test_password_is_stored_as_a_scrypt_hash(client):
     assert user.password_hash.startswith("scrypt:")
 
 
-def test_the_same_email_in_other_case_is_refused(client, make_user):
-    make_user(email="taken@example.com")
-    response = signup(client, email="TAKEN@example.COM")
-    assert response.status_code == 200
-    assert "already exists" in response.get_data(as_text=True)
-    assert user_count() == 1
+def test_an_address_with_an_account_gets_the_same_answer_and_a_mail_instead_of_a_second_account(client, make_user):
+    existing = make_user(email="taken@example.com")
+    taken = signup(client, email="TAKEN@example.COM")
+    new = signup(client, email="free@example.com")
+    assert taken.status_code == new.status_code == 302
+    assert taken.headers["Location"] == new.headers["Location"]
+    assert user_count() == 2
+    mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.recipient_email, m.kind) for m in mail] == [
+        ("taken@example.com", "account-exists"),
+        ("free@example.com", "account-confirm"),
+    ]
+    assert mail[0].recipient_id == existing.id
+    assert "You already have an account" in mail[0].subject
+    assert "http://127.0.0.1:5000/password/forgot" in mail[0].body or "/password/forgot" in mail[0].body
 
 
 def test_password_length_limits(client):

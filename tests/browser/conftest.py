@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests import clock
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("MEETUP_CHROMIUM", "/usr/bin/chromium")
@@ -136,6 +137,6 @@ def sign_up_people(people: dict[str, tuple[str, str, str]]) -> dict:
     from meetup.accounts.services import sign_up
 
     return {
-        key: sign_up(email=email, password=PASSWORD, display_name=name, industry=industry)
+        key: sign_up(email=email, password=PASSWORD, display_name=name, industry=industry, confirmed_at=clock.NOW)
         for key, (email, name, industry) in people.items()
     }

@@ -162,7 +162,9 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
 
     now = utcnow()
     others = [
-        accounts.sign_up(email=f"guest{n}@example.com", password=PASSWORD, display_name=f"Guest {n}", industry="it")
+        accounts.sign_up(
+            email=f"guest{n}@example.com", password=PASSWORD, display_name=f"Guest {n}", industry="it", confirmed_at=NOW
+        )
         for n in range(6)
     ]
     coming = [db.session.get(User, people[key]) for key in ("aiko", "daniel", "sakura")] + others

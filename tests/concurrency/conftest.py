@@ -294,7 +294,7 @@ def add_people(prefix: str, count: int, **fields) -> list[User]:
             password_hash=_PASSWORD_HASH[0],
             display_name=f"{prefix} {n}",
             industry=industries[n % len(industries)],
-            **fields,
+            **{"email_confirmed_at": clock.NOW, **fields},
         )
         for n in range(count)
     ]

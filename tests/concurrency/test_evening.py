@@ -1,20 +1,24 @@
-"""An ordinary busy evening on one machine: sixty newcomers sign up and
-register for the same evening at the same moment, through four gunicorn
-workers, while the mail worker (``send-mail --every 1``, its own process, as
-deploy/ runs it) sends what they cause to a real SMTP server.
+"""An ordinary busy evening on one machine: sixty newcomers sign up for the
+same evening at the same moment, through four gunicorn workers, follow the
+link in the confirmation mail as it arrives, log in and register, while the
+mail worker (``send-mail --every 1``, its own process, as deploy/ runs it)
+sends what they cause to a real SMTP server.
 
 What people care about: nobody sees an error page, the mail worker keeps
-running, and everyone gets the one mail their registration queued, once.
+running, and everyone gets the two mails they caused (the confirmation
+link, then their registration), each once.
 It is the embedded default's test above all (SQLite, where a transaction
 that read before writing used to fail with "database is locked"), and it
 holds on PostgreSQL too.
 """
 
+import re
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -32,6 +36,7 @@ from tests.events.helpers import event_details
 CROWD = 60
 CAPACITY = 30
 DRAIN_TIMEOUT = 120  # seconds for the worker to send everything: a bound, not a measurement
+MAIL_TIMEOUT = 60  # seconds a newcomer waits for the confirmation mail: a bound, not a measurement
 
 SEND_MAIL = ["flask", "--app", "meetup", "send-mail", "--every", "1"]
 # The worker on the test's clock (tests/clock.py), with the locks on or, for
@@ -94,11 +99,26 @@ def evening(prefix: str) -> int:
     return event.id
 
 
-def newcomer(server, event_id: int, email: str):
-    """A newcomer's browser with the sign-up page open; the returned job signs
-    up, opens the evening's registration form and registers."""
+def confirmation_link(smtp_server, email: str) -> str | None:
+    """The path of the link in the confirmation mail to ``email`` once it
+    arrives, or None if it does not arrive in time."""
+    deadline = time.monotonic() + MAIL_TIMEOUT
+    while time.monotonic() < deadline:
+        for message in list(smtp_server.messages):
+            if message["To"] == email:
+                url = urlsplit(re.search(r"https?://\S+", message.get_content()).group(0))
+                return f"{url.path}?{url.query}"
+        time.sleep(0.2)
+    return None
+
+
+def newcomer(server, smtp_server, event_id: int, email: str):
+    """A newcomer's browser with the evening's sign-up page open; the returned
+    job signs up, follows the link in the mail, logs in, which leads back to
+    the evening's registration form, and registers."""
     tab = Browser(server)
-    token = tab.get("/signup").csrf_token()
+    register_path = f"/events/{event_id}/register"
+    token = tab.get(f"/signup?next={register_path}").csrf_token()
     form = {
         "csrf_token": token,
         "email": email,
@@ -111,21 +131,32 @@ def newcomer(server, event_id: int, email: str):
     }
 
     def job():
-        signed_up = tab.post("/signup", form)
+        signed_up = tab.post(f"/signup?next={register_path}", form)
         if signed_up.statuses[0] != 302:
             return signed_up
-        token = tab.get(f"/events/{event_id}/register").csrf_token()
+        link = confirmation_link(smtp_server, email)
+        if link is None:  # the mail checks below say why
+            return signed_up
+        log_in = tab.post(link, {"csrf_token": tab.get(link).csrf_token()})
+        register_form = tab.post(
+            f"/login?next={register_path}", {"email": email, "password": PASSWORD, "csrf_token": log_in.csrf_token()}
+        )
         return tab.post(
-            f"/events/{event_id}/register",
-            {"csrf_token": token, "goals": ["learn"], "intro": "Here to listen", "acknowledge": "y"},
+            register_path,
+            {
+                "csrf_token": register_form.csrf_token(),
+                "goals": ["learn"],
+                "intro": "Here to listen",
+                "acknowledge": "y",
+            },
         )
 
     return tab, job
 
 
-def crowd_arrives(server, event_id: int, prefix: str) -> list[Browser]:
-    tabs, jobs = zip(*(newcomer(server, event_id, f"{prefix}{n}@example.com") for n in range(CROWD)))
-    at_once(list(jobs))
+def crowd_arrives(server, smtp_server, event_id: int, prefix: str) -> list[Browser]:
+    tabs, jobs = zip(*(newcomer(server, smtp_server, event_id, f"{prefix}{n}@example.com") for n in range(CROWD)))
+    at_once(list(jobs), timeout=DRAIN_TIMEOUT + MAIL_TIMEOUT)
     return list(tabs)
 
 
@@ -171,7 +202,7 @@ def test_sixty_newcomers_at_once_see_no_error_page_and_each_get_their_mail_once(
     event_id = evening("evening-host")
     worker = mail_worker()
 
-    tabs = crowd_arrives(gunicorn, event_id, "newcomer")
+    tabs = crowd_arrives(gunicorn, smtp_server, event_id, "newcomer")
 
     assert [tab.server_errors() for tab in tabs] == [[]] * CROWD
     read_afresh()  # read what the workers committed
@@ -179,11 +210,11 @@ def test_sixty_newcomers_at_once_see_no_error_page_and_each_get_their_mail_once(
     assert set(db.session.scalars(select(User.email).where(User.email.in_(emails)))) == emails
     statuses = Counter(db.session.scalars(select(Registration.status).where(Registration.event_id == event_id)))
     assert statuses == {CONFIRMED: CAPACITY, WAITLISTED: CROWD - CAPACITY}
-    # Every registration queued its mail, the worker sent every one and never stopped...
+    # Every sign-up and registration queued its mail, the worker sent every one and never stopped...
     messages = drain(worker)
     assert worker.running(), f"the mail worker exited:\n{worker.log()}"
     assert all(m.sent_at is not None for m in messages)
-    assert sorted(m.recipient_email for m in messages) == sorted(emails)
+    assert sorted(m.recipient_email for m in messages) == sorted([*emails, *emails])
     # ...and each arrived exactly once.
     assert received(smtp_server) == Counter((m.recipient_email, m.subject) for m in messages)
     assert "Traceback" not in worker.log()
@@ -204,7 +235,7 @@ def test_control_without_the_locks_the_same_evening_fails(sqlite_only, unlocked_
     worker = mail_worker(locked=False)
     for attempt in range(3):
         event_id = evening(f"control{attempt}-host")
-        tabs = crowd_arrives(unlocked_gunicorn, event_id, f"control{attempt}-")
+        tabs = crowd_arrives(unlocked_gunicorn, smtp_server, event_id, f"control{attempt}-")
         errors = sum(len(tab.server_errors()) for tab in tabs)
         # The worker survives a locked database (it logs and tries again), so
         # here it may never finish: mail stuck behind "database is locked" is

@@ -31,7 +31,13 @@ def _setup(round_: int):
     events of CAPACITY seats, each already holding the seller and one other."""
     now = NOW
     users = [
-        User(email=f"race{round_}-{n}@example.com", password_hash="!", display_name=f"Race {n}", industry="it")
+        User(
+            email=f"race{round_}-{n}@example.com",
+            password_hash="!",
+            display_name=f"Race {n}",
+            industry="it",
+            email_confirmed_at=now,
+        )
         for n in range(11)
     ]
     db.session.add_all(users)

@@ -46,7 +46,13 @@ def crowd(committing_app):
     """A published 30-seat event and 110 people who want a seat (committed)."""
     now = NOW
     users = [
-        User(email=f"crowd{n}@example.com", password_hash="!", display_name=f"Crowd {n}", industry="it")
+        User(
+            email=f"crowd{n}@example.com",
+            password_hash="!",
+            display_name=f"Crowd {n}",
+            industry="it",
+            email_confirmed_at=now,
+        )
         for n in range(PEOPLE + 1)
     ]
     db.session.add_all(users)

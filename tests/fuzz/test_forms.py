@@ -89,6 +89,18 @@ ROUTES = {
         frozenset({"email"}),
     ),
     "accounts.logout": Route("actor", _w("/logout")),
+    "accounts.forgot_password": Route(
+        "anonymous", _w("/password/forgot"), {"email": ["host@example.com", "nobody@example.com"]}, frozenset({"email"})
+    ),
+    "accounts.reset_password": Route("anonymous", lambda w: w.reset_path, {"password": ["another long password"]}),
+    "accounts.confirm_email": Route("anonymous", lambda w: w.confirm_path),
+    "accounts.resend_confirmation": Route("unconfirmed", _w("/profile/confirm-email/resend"), {"next": ["/events/"]}),
+    "accounts.change_email": Route(
+        "actor",
+        _w("/profile/email"),
+        {"email": ["new@example.com", "host@example.com"], "password": [DEMO_PASSWORD, "wrong"]},
+        frozenset({"email"}),
+    ),
     "accounts.set_language": Route("actor", _w("/language"), {"language": ["en", "ja"], "next": ["/events/"]}),
     "accounts.edit_profile": Route(
         "actor", _w("/profile/edit"), PROFILE, frozenset({"display_name", "industry_other", "introduction"})

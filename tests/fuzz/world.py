@@ -6,9 +6,10 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.conduct.services import blocks
-from meetup.demo import DEMO_EVENT_TITLE, MEMBERS, TONIGHT_TITLE, load_demo
+from meetup.demo import DEMO_EVENT_TITLE, DEMO_PASSWORD, MEMBERS, TONIGHT_TITLE, load_demo
 from meetup.events.models import DRAFT, Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
@@ -17,6 +18,7 @@ from meetup.rules.models import Match, Report
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from tests.clock import NOW
+from tests.conftest import link_in_mail
 
 
 def _user(email: str) -> User:
@@ -51,6 +53,12 @@ def build_world() -> SimpleNamespace:
     actor = db.session.get(User, actor_id)
     blocks.block(actor, last_week.id, blocked_id, now=now)
     note = save_note(actor, tablemate_id, "Talked about cycling in Chiba.", event_id=last_week.id, now=now)
+    # Links from account mail: one who has not confirmed yet, one who forgot their password.
+    unconfirmed = accounts.sign_up(
+        email="unconfirmed@example.com", password=DEMO_PASSWORD, display_name="Newly Arrived", industry="it"
+    )
+    forgetful = members[-1]
+    accounts.request_password_reset(forgetful.email)
     match = db.session.scalars(select(Match).order_by(Match.id)).first()
     report = db.session.scalars(select(Report)).one()
     world = SimpleNamespace(
@@ -74,6 +82,9 @@ def build_world() -> SimpleNamespace:
         match_user=match.user_low_id,
         note=note.public_id,
         report=report.id,
+        unconfirmed=unconfirmed.id,
+        confirm_path=link_in_mail(unconfirmed.email, "account-confirm"),
+        reset_path=link_in_mail(forgetful.email, "password-reset"),
     )
     db.session.commit()
     return world

@@ -83,7 +83,9 @@ def test_a_worker_that_dies_mid_batch_repeats_at_most_the_message_in_flight(app,
 
 
 def test_two_workers_at_once_send_each_message_exactly_once(committing_app, smtp_server, monkeypatch):
-    recipient = User(email="member@example.com", password_hash="!", display_name="Aiko", industry="it")
+    recipient = User(
+        email="member@example.com", password_hash="!", display_name="Aiko", industry="it", email_confirmed_at=NOW
+    )
     db.session.add(recipient)
     db.session.commit()
     ids = queue(recipient, 3 * sender.BATCH_SIZE)

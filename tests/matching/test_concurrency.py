@@ -24,7 +24,13 @@ from tests.events.test_concurrency import simultaneously
 def _evening_with_two_mutual_pairs():
     now = NOW
     users = [
-        User(email=f"reveal{n}@example.com", password_hash="!", display_name=f"Reveal {n}", industry="it")
+        User(
+            email=f"reveal{n}@example.com",
+            password_hash="!",
+            display_name=f"Reveal {n}",
+            industry="it",
+            email_confirmed_at=now,
+        )
         for n in range(5)
     ]
     db.session.add_all(users)

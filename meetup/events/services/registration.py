@@ -33,6 +33,10 @@ class NotRegisteredError(DomainError):
     pass
 
 
+class EmailNotConfirmedError(DomainError):
+    pass
+
+
 def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str], str]:
     goals = list(dict.fromkeys(goals))
     if not goal_catalogue.MIN_PICKS <= len(goals) <= goal_catalogue.MAX_PICKS:
@@ -54,7 +58,8 @@ def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str
 
 def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged: bool, now: datetime) -> Registration:
     """A seat if one is free, else the end of the waitlist; mail either way.
-    Refused (politely) to someone the host banned from their events.
+    Refused (politely) to someone the host banned from their events, and to
+    someone who has not confirmed their email address yet.
 
     Registering again after cancelling reuses the row (one per person and
     event) and joins the end of the queue like anyone new."""
@@ -65,6 +70,13 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         if reason is not None:
             raise RegistrationClosedError(reason)
         refuse_if_banned(event.host_id, actor.id)
+        if actor.email_confirmed_at is None:
+            raise EmailNotConfirmedError(
+                _l(
+                    "Please confirm your email address first: follow the link we sent to it. "
+                    "You can have it sent again from this page or your profile."
+                )
+            )
         registration = registration_of(actor.id, event.id)
         if registration is not None and registration.status != CANCELLED:
             raise AlreadyRegisteredError(_l("You are already registered for this event."))

@@ -4,17 +4,28 @@ Message-ID it keeps however often it is sent.
 ``enqueue`` only adds a row to the session: it is committed, or rolled back,
 with the change that caused it, so no mail goes out for a change that failed
 and no change is made without its mail.
+
+Until a person has confirmed their address (仮登録), the only mail they get is
+about the account itself: ``ACCOUNT_MAIL``. Everything else is skipped here,
+in this one place, so no caller can forget it.
 """
+
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 
-from meetup.accounts.models import User
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 
+if TYPE_CHECKING:
+    from meetup.accounts.models import User
 
-def mail_language(user: User) -> str:
+# Sent whether or not the recipient has confirmed their address.
+ACCOUNT_MAIL = frozenset({"account-confirm", "account-exists", "password-reset"})
+
+
+def mail_language(user: "User") -> str:
     return user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -34,16 +45,23 @@ def render(template: str, **context) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
-def enqueue(recipient: User, template: str, **context) -> OutboxMessage | None:
-    """Queue mail/<template>.txt for ``recipient`` in their language.
+def enqueue(recipient: "User", template: str, *, to: str | None = None, **context) -> OutboxMessage | None:
+    """Queue mail/<template>.txt for ``recipient`` in their language, to their
+    address or, for account mail only, to ``to`` (a new address to confirm).
 
-    Returns None (and queues nothing) for a deleted account."""
+    Returns None (and queues nothing) for a deleted account, and for any mail
+    but account mail to a person who has not confirmed their address."""
     if recipient.email is None:
         return None
+    account_mail = template in ACCOUNT_MAIL
+    if recipient.email_confirmed_at is None and not account_mail:
+        return None
+    if to is not None and not account_mail:
+        raise ValueError("only account mail goes to another address than the account's")
     with force_locale(mail_language(recipient)):
         subject, body = render(template, recipient=recipient, **context)
     message = OutboxMessage(
-        recipient_id=recipient.id, recipient_email=recipient.email, subject=subject, body=body, kind=template
+        recipient_id=recipient.id, recipient_email=to or recipient.email, subject=subject, body=body, kind=template
     )
     db.session.add(message)
     return message

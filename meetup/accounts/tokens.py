@@ -1,0 +1,50 @@
+"""The signed links account mail carries: confirming an address (24 hours)
+and setting a new password (one hour).
+
+itsdangerous signs them, as Flask signs its session, with the app's secret
+key and a salt per purpose, so a link made for one purpose never works for
+another. Nothing is stored: a reset link names a fingerprint of the password
+hash it was made for, so it stops working once the password changes (used or
+not); an address link names the address the account had, so it stops working
+once the address changes.
+"""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+CONFIRM_EMAIL = "confirm-email"
+RESET_PASSWORD = "reset-password"
+MAX_AGE = {CONFIRM_EMAIL: timedelta(hours=24), RESET_PASSWORD: timedelta(hours=1)}
+
+
+class BadTokenError(Exception):
+    """Forged, damaged, made for another purpose, or too old."""
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=purpose)
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """Changes whenever the password does; tells nothing about it."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def make(purpose: str, payload: dict) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def read(purpose: str, token: str, *, now: datetime) -> dict:
+    """The payload of a good token made for ``purpose`` no longer ago than
+    its purpose allows, at ``now`` (naive UTC); else BadTokenError."""
+    try:
+        payload, signed_at = _serializer(purpose).loads(token, return_timestamp=True)
+    except BadData as error:  # a bad signature, or (with the key) a bad payload
+        raise BadTokenError from error
+    age = now - signed_at.astimezone(UTC).replace(tzinfo=None)
+    if not isinstance(payload, dict) or age > MAX_AGE[purpose] or age < -timedelta(minutes=5):
+        raise BadTokenError
+    return payload
