@@ -30,7 +30,7 @@ def test_every_problem_of_a_registration_is_reported_in_one_submit(client, auth,
     assert response.status_code == 200
     summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
     assert "There are 3 problems with your answers" in summary
-    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    links = re.findall(r'<a href="#([^"]+)">.*?<span class="problem">([^<]+)</span></a>', summary)
     assert [target for target, _ in links] == ["goals-0", "intro", "acknowledge"]
     assert "Pick 1 to 3 goals for the evening." in links[0][1]
     assert "At most 140 characters." in links[1][1]
