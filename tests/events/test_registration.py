@@ -198,6 +198,13 @@ def test_a_checked_in_person_cannot_cancel_their_registration(event, host, user,
     assert db.session.get(Registration, registration.id).checked_in_at == at_the_door
 
 
+def test_nothing_is_left_to_cancel_once_the_host_cancelled_the_event(event, host, user, sign_up_for, now):
+    sign_up_for(event, user)
+    hosting.cancel_event(host, event.id, now=now)
+    with pytest.raises(RegistrationClosedError, match="cancelled"):
+        cancel_registration(user, event.id, now=now)
+
+
 def test_what_stops_the_owner_cancelling_is_said_before_they_try(event, host, user, sign_up_for):
     registration = sign_up_for(event, user)
     before = event.starts_at - timedelta(hours=1)

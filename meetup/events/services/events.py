@@ -1,4 +1,4 @@
-"""Hosting: create, edit, publish, cancel and repeat an event."""
+"""Hosting: create, edit, publish, cancel, repeat an event, and delete a draft."""
 
 import calendar
 from dataclasses import dataclass, field

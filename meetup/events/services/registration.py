@@ -92,6 +92,8 @@ def cancellation_refusal(event: Event, registration: Registration | None, now: d
     seat; once the evening has started, the seat can no longer go to anyone."""
     if registration is None or registration.status == CANCELLED:
         return _l("You are not registered for this event.")
+    if event.state == CANCELLED:
+        return _l("This event is cancelled.")
     if registration.checked_in_at is not None:
         return _l("You are checked in, so your registration can no longer be cancelled. Please speak to the host.")
     if now >= event.starts_at:

@@ -1,4 +1,4 @@
-"""What the host sees: create and edit, publish, cancel, repeat, the
+"""What the host sees: create and edit, publish, cancel or delete (each asked first), repeat, the
 dashboard with its CSV export, and door check-in. Everyone but the host and
 site admins gets 404 here."""
 
