@@ -363,7 +363,8 @@ ROUTES = [
         "events.cancel_registration",
         MEMBER,
         args=lambda w: {"event_id": w.upcoming},
-        why="acts on the requester's own registration: without one it is refused with a message",
+        why="acts on the requester's own registration: without one the page says so and a POST is refused "
+        "with a message",
     ),
     Route(
         "events.acknowledge",
@@ -376,6 +377,7 @@ ROUTES = [
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),
     Route("events.publish", PRIVATE, "host", lambda w: {"event_id": w.draft}),
     Route("events.cancel", PRIVATE, "host", lambda w: {"event_id": w.upcoming}),
+    Route("events.delete", PRIVATE, "host", lambda w: {"event_id": w.draft}),
     Route("events.repeat", PRIVATE, "host", _recent),
     Route("events.dashboard", PRIVATE, "host", _recent),
     Route("events.export_csv", PRIVATE, "host", _recent),
@@ -424,6 +426,13 @@ ROUTES = [
     Route("seating.projector", PRIVATE, "host", _recent),
     Route("seating.cards", PRIVATE, "host", _recent),
     Route("conduct.queue_page", PRIVATE, "host", _recent),
+    Route(
+        "conduct.confirm_moderation",
+        PRIVATE,
+        "host",
+        lambda w: {"event_id": w.recent, "report_id": w.open_report, "action": "ban"},
+        cross=lambda w: {"event_id": w.other, "report_id": w.open_report, "action": "ban"},
+    ),
     Route(
         "conduct.moderate",
         PRIVATE,

@@ -53,6 +53,7 @@ class World:
     met: object  # someone the member sat with at the first past evening
     reportable: object  # another tablemate of the member there, not reported by them
     open_reported: object  # reported by someone, and the host has not acted yet
+    open_report: object  # the report about open_reported, no decision on it yet
     published_version: int = 0
     banned: object = None  # by the host, so not at later evenings (who it is depends on the seating)
 
@@ -222,6 +223,7 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         met=met,
         reportable=reportable,
         open_reported=by_id[filed[2].reported_id],
+        open_report=filed[2],
         published_version=seating_queries.current_seatings(tonight.id)[1].version,
         banned=banned,
     )
@@ -277,6 +279,15 @@ PAGES = {
         "outsider", lambda w: f"/events/{w.upcoming.id}/register", shows=lambda w: "Join the waitlist"
     ),
     "/events/<int:event_id>/edit": Page("host", lambda w: f"/events/{w.upcoming.id}/edit"),
+    "/events/<int:event_id>/cancel-registration": Page(
+        "member", lambda w: f"/events/{w.upcoming.id}/cancel-registration", shows=lambda w: w.upcoming.title
+    ),
+    "/events/<int:event_id>/cancel": Page(
+        "host", lambda w: f"/events/{w.upcoming.id}/cancel", shows=lambda w: "each gets a mail"
+    ),
+    "/events/<int:event_id>/delete": Page(
+        "host", lambda w: f"/events/{w.draft.id}/delete", shows=lambda w: w.draft.title
+    ),
     "/events/<int:event_id>/dashboard": Page(
         "host", lambda w: f"/events/{w.upcoming.id}/dashboard", shows=lambda w: w.last_person.display_name
     ),
@@ -316,6 +327,11 @@ PAGES = {
     ),
     "/events/<int:event_id>/reports": Page(
         "host", lambda w: f"/events/{w.past[0].id}/reports", shows=lambda w: "Kept asking for my LINE."
+    ),
+    "/events/<int:event_id>/reports/<int:report_id>/<action>": Page(
+        "host",
+        lambda w: f"/events/{w.open_report.event_id}/reports/{w.open_report.id}/warn",
+        shows=lambda w: w.open_reported.display_name,
     ),
     "/matches": Page("member", lambda w: "/matches", shows=lambda w: "090-0000-0000"),
     "/people": Page("member", lambda w: "/people", shows=lambda w: "Talked about"),

@@ -16,13 +16,13 @@ their own blocks and reports, never who blocked or reported them.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from meetup.accounts.models import User
 from meetup.conduct.models import ModerationAction
 from meetup.errors import NotFoundError
-from meetup.events.models import CONFIRMED, Event, Registration
+from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import OPEN, Ban, Block, Report
@@ -236,3 +236,26 @@ def open_reports() -> list[OpenReport]:
         .limit(ADMIN_LIST_LIMIT)
     )
     return [OpenReport(*row) for row in rows]
+
+
+def queue_item(event: Event, report_id: int) -> QueueItem:
+    """One report of the event's queue, with its decisions and any ban."""
+    item = next((item for item in event_queue(event) if item.report.id == report_id), None)
+    if item is None:
+        raise NotFoundError(_l("There is no such report."))
+    return item
+
+
+def upcoming_registrations(host_id: int, user_id: int, now: datetime) -> int:
+    """How many registrations (seat or waitlist) the person holds for the
+    host's evenings that have not started: what a ban would cancel."""
+    return db.session.scalar(
+        select(func.count(Registration.id))
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Event.host_id == host_id,
+            Event.starts_at > now,
+            Registration.user_id == user_id,
+            Registration.status != CANCELLED,
+        )
+    )

@@ -3,6 +3,7 @@ people, and the host's report queue for an event."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
@@ -123,6 +124,67 @@ ACTIONS = {
     ),
     "lift": (moderation.lift_ban, lambda: _("Ban lifted. They may register for your events again.")),
 }
+
+
+# Decisions that reach the person: each asks first, on a page of its own.
+ASKS_FIRST = ("warn", "ban")
+
+
+def _consequences(action: str, item, now) -> list[str]:
+    name = item.reported.display_name
+    if action == "warn":
+        return [
+            _("%(name)s gets a mail quoting the code of conduct, in their language.", name=name),
+            _("It names nobody: not who reported, not what about, not the round or the table."),
+            _("A warning is sent once per report."),
+        ]
+    held = queries.upcoming_registrations(item.report.event.host_id, item.reported.id, now)
+    return [
+        _("%(name)s can no longer register for any of your events.", name=name),
+        ngettext(
+            "Their registration for %(num)d upcoming event of yours is cancelled; the seat goes to the next "
+            "person waiting.",
+            "Their registrations for %(num)d upcoming events of yours are cancelled; each seat goes to the "
+            "next person waiting.",
+            held,
+        )
+        if held
+        else _("They hold no registration for your upcoming events."),
+        _("They get a mail that names nobody. You can lift the ban later."),
+    ]
+
+
+def _refusal(action: str, item):
+    if action == "warn" and item.warned:
+        return _("A warning about this report has already been sent.")
+    if action == "ban" and item.ban is not None:
+        return _("This person is already banned from these events.")
+    return None
+
+
+@bp.get("/events/<int:event_id>/reports/<int:report_id>/<action>")
+@login_required
+def confirm_moderation(event_id: int, report_id: int, action: str):
+    """What a warning or a ban will do; the POST from this page decides."""
+    event = managed_event(current_user, event_id)
+    if action not in ASKS_FIRST:
+        abort(404)
+    item = queries.queue_item(event, report_id)
+    refusal = _refusal(action, item)
+    name = item.reported.display_name
+    return no_store(
+        render_template(
+            "confirm.html",
+            question=_("Send %(name)s a warning?", name=name) if action == "warn" else _("Ban %(name)s?", name=name),
+            consequences=[] if refusal else _consequences(action, item, utcnow()),
+            refusal=refusal,
+            form=ModerationForm(),
+            action=url_for("conduct.moderate", event_id=event.id, report_id=report_id, action=action),
+            confirm_label=_("Yes, send the warning") if action == "warn" else _("Yes, ban them"),
+            back=url_for("conduct.queue_page", event_id=event.id, _anchor=f"report-{report_id}"),
+            back_label=_("Reports"),
+        )
+    )
 
 
 @bp.post("/events/<int:event_id>/reports/<int:report_id>/<action>")

@@ -14,7 +14,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from meetup.events import goals, timezones
 from meetup.events.models import (
@@ -27,8 +27,10 @@ from meetup.events.models import (
     VENUE_MAX,
 )
 from meetup.events.services.events import EventDetails
+from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
+from meetup.rules.services import NEEDS_ACKNOWLEDGEMENT
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Any real event falls in these years; beyond them time-zone arithmetic overflows.
@@ -104,10 +106,24 @@ class EventForm(Form):
     )
 
 
+def _pick_goals(form, field):
+    if not goals.MIN_PICKS <= len(set(field.data or [])) <= goals.MAX_PICKS:
+        raise ValidationError(PICK_GOALS)
+
+
 class RegistrationForm(Form):
-    goals = CheckboxesField(_l("Your goals for the evening (pick 1 to 3)"), choices=[], validate_choice=False)
+    """Checks every answer at once, so one submit shows every problem; the
+    service checks again (and what only it knows: offered goals, seats)."""
+
+    goals = CheckboxesField(
+        _l("Your goals for the evening (pick 1 to 3)"), choices=[], validate_choice=False, validators=[_pick_goals]
+    )
     intro = StringField(_l("One line for your tablemates: today I would like to…"), validators=[_at_most(INTRO_MAX)])
-    acknowledge = BooleanField(_l("I have read the code of conduct and will follow it."))
+    acknowledge = BooleanField(
+        _l("I have read the code of conduct and will follow it."),
+        default=False,
+        validators=[DataRequired(NEEDS_ACKNOWLEDGEMENT)],
+    )
 
     def offer(self, event):
         """The checkboxes are the goals this event offers, in its order."""

@@ -24,7 +24,7 @@ def delete_account(user: User, *, password: str, now: datetime) -> None:
         .where(Registration.user_id == user.id, Registration.status != CANCELLED, Event.starts_at > now)
     )
     for event_id in list(upcoming):
-        cancel_registration(user, event_id, now=now)
+        cancel_registration(user, event_id, now=now, leaving_for_good=True)
 
     db.session.execute(update(Registration).where(Registration.user_id == user.id).values(intro=""))
     db.session.execute(delete(Note).where(Note.author_id == user.id))

@@ -121,7 +121,9 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
     expect(laptop.get_by_text("handed out insurance leaflets")).to_be_visible()
     both_sizes(laptop, "conduct-queue-open")
     laptop.set_viewport_size(LAPTOP)
-    laptop.get_by_role("button", name="Send a warning").click()
+    laptop.get_by_role("link", name="Send a warning…").click()
+    expect(laptop.get_by_text("It names nobody")).to_be_visible()
+    laptop.get_by_role("button", name="Yes, send the warning").click()
     expect(laptop.get_by_text("Warning sent. It quotes the code of conduct")).to_be_visible()
     db.session.remove()
     delivery = send_pending()
@@ -137,8 +139,12 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
     assert "Aiko" not in body and "leaflets" not in body and "Round" not in body
 
     # Then bans him from her future events, with a note for the record.
+    laptop.get_by_role("link", name="Ban from my future events…").click()
+    expect(laptop.get_by_text("can no longer register for any of your events")).to_be_visible()
+    both_sizes(laptop, "conduct-ban-confirm")
+    laptop.set_viewport_size(LAPTOP)
     laptop.get_by_label("Note for the record (optional)").fill("Second complaint about selling this year")
-    laptop.get_by_role("button", name="Ban from my future events").click()
+    laptop.get_by_role("button", name="Yes, ban them").click()
     expect(laptop.get_by_text("Banned from your future events.")).to_be_visible()
     expect(laptop.get_by_text("Banned from your events")).to_be_visible()
     expect(laptop.get_by_text("Second complaint about selling this year")).to_be_visible()

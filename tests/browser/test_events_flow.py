@@ -92,11 +92,22 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     # Aiko forgets to accept the code of conduct: refused, told why, nothing saved.
     attendee = phone
     register(attendee, base, event_path, "aiko", tick=False)
-    expect(attendee.get_by_text("Please read the code of conduct and tick the box to accept it.")).to_be_visible()
+    # The summary of problems takes the focus, so a screen reader reads it first;
+    # its link puts the cursor on the box to tick, with the code of conduct above it.
+    summary = attendee.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("There is 1 problem with your answers")
     expect(attendee.get_by_text("No selling.")).to_be_visible()
     fits(attendee)
     screenshot(attendee, "phone-register-refused")
-    attendee.get_by_label("I have read the code of conduct and will follow it.").check()
+    summary.get_by_role("link", name="Please read the code of conduct and tick the box to accept it.").click()
+    acknowledge = attendee.get_by_label("I have read the code of conduct and will follow it.")
+    expect(acknowledge).to_be_focused()
+    expect(acknowledge).not_to_be_checked()
+    expect(attendee.get_by_label("One line for your tablemates")).to_have_value(
+        "Aiko Tanaka would like to meet designers"
+    )
+    acknowledge.check()
     attendee.get_by_role("button", name="Register").click()
     expect(attendee.get_by_text("You are registered. Your seat is confirmed.")).to_be_visible()
     log_out(attendee)
@@ -116,7 +127,13 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     # Aiko cancels; Daniel gets her seat at once, and the mail says so.
     log_in(attendee, base, PEOPLE["aiko"][0])
     attendee.goto(base + event_path)
-    attendee.get_by_role("button", name="Cancel my registration").click()
+    attendee.get_by_role("link", name="Cancel my registration…").click()
+    # First what will happen; the POST from this page is the second step.
+    expect(attendee.get_by_role("heading", name="Cancel your registration?")).to_be_visible()
+    expect(attendee.get_by_text("Your seat goes to the next person waiting")).to_be_visible()
+    both_sizes(attendee, "cancel-registration-confirm")
+    attendee.set_viewport_size(PHONE)
+    attendee.get_by_role("button", name="Yes, cancel my registration").click()
     expect(attendee.get_by_text("Your registration is cancelled.")).to_be_visible()
     log_out(attendee)
 

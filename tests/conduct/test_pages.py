@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.rules.models import Block, Match, Report, ordered
+from meetup.rules.models import Ban, Block, Match, Report, ordered
 from meetup.seating.queries import published_seating
 from meetup.seating.services import grid
 from tests.conduct.conftest import post
+from tests.events.helpers import mails
 from tests.matching.conftest import shift_event
 
 
@@ -211,3 +212,43 @@ def test_meet_again_matches_and_people_pages_link_to_the_card(after_evening, cli
     for page in (f"/events/{event.id}/meet-again", "/matches", "/people"):
         assert card in client.get(page).get_data(as_text=True), page
     assert client.get(f"/events/{event.id}/people/{mate_id}").status_code == 200
+
+
+def test_a_ban_asks_first_and_says_what_it_will_cancel(
+    after_evening, client_for, host, file_report, make_event, sign_up_for
+):
+    event, users = after_evening
+    report = file_report(event, users[0], users[1])
+    sign_up_for(make_event(title="Next month"), users[1])
+    client = client_for(host)
+    queue = f"/events/{event.id}/reports"
+    assert f'href="{queue}/{report.id}/ban"' in client.get(queue).get_data(as_text=True)
+    page = client.get(f"{queue}/{report.id}/ban").get_data(as_text=True)
+    assert f"Ban {users[1].display_name}?" in page
+    assert "Their registration for 1 upcoming event of yours is cancelled" in page
+    assert db.session.scalar(select(Ban)) is None, "the page alone bans nobody"
+    post(client, f"{queue}/{report.id}/ban", queue, note="Second time.")
+    assert db.session.scalar(select(Ban)).user_id == users[1].id
+    again = client.get(f"{queue}/{report.id}/ban").get_data(as_text=True)
+    assert "already banned" in again and "Yes, ban them" not in again
+
+
+def test_a_warning_asks_first_and_says_it_names_nobody(after_evening, client_for, host, file_report):
+    event, users = after_evening
+    report = file_report(event, users[0], users[1])
+    client = client_for(host)
+    queue = f"/events/{event.id}/reports"
+    page = client.get(f"{queue}/{report.id}/warn").get_data(as_text=True)
+    assert "It names nobody" in page and 'name="note"' in page
+    assert mails("conduct-warning") == []
+    post(client, f"{queue}/{report.id}/warn", queue, note="First time")
+    assert len(mails("conduct-warning")) == 1
+    assert "already been sent" in client.get(f"{queue}/{report.id}/warn").get_data(as_text=True)
+
+
+def test_only_warnings_and_bans_have_a_confirmation_page(after_evening, client_for, host, file_report):
+    event, users = after_evening
+    report = file_report(event, users[0], users[1])
+    queue = f"/events/{event.id}/reports"
+    assert client_for(host).get(f"{queue}/{report.id}/dismiss").status_code == 404
+    assert client_for(users[2]).get(f"{queue}/{report.id}/ban").status_code == 404

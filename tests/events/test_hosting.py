@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import queries
-from meetup.events.models import CANCELLED, DRAFT, PUBLISHED, Event
+from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, Event, EventSeries, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.events import same_weekday_next_month
 from meetup.events.timezones import to_local, to_utc
@@ -241,8 +241,9 @@ def test_repeat_next_month_drafts_the_series_next_evening_with_the_same_settings
         now=now,
     )
     hosting.publish_event(host, event.id, now=now)
-    following = hosting.repeat_event(host, event.id, now=now)
-    assert following.state == DRAFT and following.id != event.id
+    repeat = hosting.repeat_event(host, event.id, now=now)
+    following = repeat.event
+    assert repeat.created and following.state == DRAFT and following.id != event.id
     assert following.series_id == event.series_id is not None
     assert to_local(following.starts_at, "Asia/Tokyo").replace(tzinfo=None) == datetime(2030, 12, 19, 19, 0)
     assert following.ends_at - following.starts_at == event.ends_at - event.starts_at
@@ -260,13 +261,83 @@ def test_repeat_next_month_drafts_the_series_next_evening_with_the_same_settings
         "timezone",
     ):
         assert getattr(following, name) == getattr(event, name), name
-    # Repeating again (from either event) continues the series.
+
+
+def test_repeating_again_opens_next_months_draft_instead_of_making_another(make_event, host, now):
+    event = make_event()
+    first = hosting.repeat_event(host, event.id, now=now)
+    before = event_count()
+    # Pressed again, from the event or from the draft itself: the same draft.
+    for source in (event.id, first.event.id, event.id):
+        again = hosting.repeat_event(host, source, now=now)
+        assert not again.created and again.event.id == first.event.id
+    assert event_count() == before
+
+
+def test_once_next_month_is_published_repeating_drafts_the_month_after(make_event, host, now):
+    event = make_event()
+    following = hosting.repeat_event(host, event.id, now=now).event
+    hosting.publish_event(host, following.id, now=now)
     third = hosting.repeat_event(host, event.id, now=now)
-    assert to_local(third.starts_at, "Asia/Tokyo").replace(tzinfo=None) == datetime(2031, 1, 16, 19, 0)
-    assert third.series_id == event.series_id
+    assert third.created and third.event.series_id == event.series_id
+    assert third.event.starts_at.date() == same_weekday_next_month(following.starts_at).date()
+
+
+def test_a_cancelled_evening_does_not_stand_in_for_next_month(make_event, host, now):
+    event = make_event()
+    following = hosting.repeat_event(host, event.id, now=now).event
+    hosting.cancel_event(host, following.id, now=now)
+    again = hosting.repeat_event(host, event.id, now=now)
+    assert again.created and again.event.id != following.id
+    assert again.event.starts_at == following.starts_at
 
 
 def test_repeating_an_old_event_lands_in_the_future(make_event, host, now):
     event = make_event()
-    following = hosting.repeat_event(host, event.id, now=event.starts_at + timedelta(days=200))
+    following = hosting.repeat_event(host, event.id, now=event.starts_at + timedelta(days=200)).event
     assert following.starts_at > event.starts_at + timedelta(days=200)
+
+
+def test_a_host_deletes_a_draft_and_an_empty_series_with_it(make_event, host, now):
+    draft = make_event(publish=False)
+    lone = hosting.repeat_event(host, draft.id, now=now)  # the draft and next month's, one series
+    series_id = draft.series_id
+    hosting.delete_draft(host, draft.id, now=now)
+    assert db.session.get(Event, draft.id) is None
+    assert db.session.get(EventSeries, series_id) is not None, "next month's draft still belongs to it"
+    hosting.delete_draft(host, lone.event.id, now=now)
+    assert db.session.get(EventSeries, series_id) is None
+
+
+def test_a_draft_is_deleted_with_the_rows_that_hang_off_it(make_event, host, now):
+    draft = make_event(publish=False)
+    # A host may try their own draft's registration: that row goes with it.
+    db.session.add(
+        Registration(event_id=draft.id, user_id=host.id, status=CONFIRMED, queue_number=1, registered_at=now)
+    )
+    db.session.commit()
+    hosting.delete_draft(host, draft.id, now=now)
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+def test_only_a_draft_can_be_deleted(make_event, host, now):
+    event = make_event()
+    with pytest.raises(DomainError, match="Only a draft"):
+        hosting.delete_draft(host, event.id, now=now)
+    hosting.cancel_event(host, event.id, now=now)
+    with pytest.raises(DomainError, match="Only a draft"):
+        hosting.delete_draft(host, event.id, now=now)
+    assert db.session.get(Event, event.id).state == CANCELLED
+
+
+def test_only_the_host_or_an_admin_deletes_a_draft(make_event, make_user, now):
+    draft = make_event(publish=False)
+    other = make_user(email="other-host@example.com")
+    with pytest.raises(NotFoundError):
+        hosting.delete_draft(other, draft.id, now=now)
+    assert db.session.get(Event, draft.id) is not None
+    admin = make_user(email="admin@example.com")
+    admin.is_admin = True
+    db.session.commit()
+    hosting.delete_draft(admin, draft.id, now=now)
+    assert db.session.get(Event, draft.id) is None

@@ -9,10 +9,12 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 from meetup.events.queries import waitlist_position
 from meetup.events.services import events as hosting
+from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import (
     AlreadyRegisteredError,
     RegistrationClosedError,
     cancel_registration,
+    cancellation_refusal,
 )
 from meetup.extensions import db
 from meetup.rules.models import ConductAcknowledgement
@@ -184,6 +186,32 @@ def test_nobody_can_cancel_after_the_start_or_without_registering(event, user, m
     with pytest.raises(RegistrationClosedError, match="too late"):
         cancel_registration(user, event.id, now=event.starts_at)
     assert statuses(event) == {user.id: CONFIRMED}
+
+
+def test_a_checked_in_person_cannot_cancel_their_registration(event, host, user, sign_up_for):
+    registration = sign_up_for(event, user)
+    at_the_door = event.starts_at - timedelta(minutes=10)
+    check_in(host, event.id, registration.id, now=at_the_door)
+    with pytest.raises(RegistrationClosedError, match="checked in"):
+        cancel_registration(user, event.id, now=at_the_door + timedelta(minutes=1))
+    assert statuses(event) == {user.id: CONFIRMED}
+    assert db.session.get(Registration, registration.id).checked_in_at == at_the_door
+
+
+def test_nothing_is_left_to_cancel_once_the_host_cancelled_the_event(event, host, user, sign_up_for, now):
+    sign_up_for(event, user)
+    hosting.cancel_event(host, event.id, now=now)
+    with pytest.raises(RegistrationClosedError, match="cancelled"):
+        cancel_registration(user, event.id, now=now)
+
+
+def test_what_stops_the_owner_cancelling_is_said_before_they_try(event, host, user, sign_up_for):
+    registration = sign_up_for(event, user)
+    before = event.starts_at - timedelta(hours=1)
+    assert cancellation_refusal(event, registration, before) is None
+    assert "too late" in str(cancellation_refusal(event, registration, event.starts_at))
+    check_in(host, event.id, registration.id, now=event.starts_at - timedelta(minutes=10))
+    assert "checked in" in str(cancellation_refusal(event, registration, before))
 
 
 def test_raising_capacity_promotes_the_waitlist_in_order(make_event, host, make_user, sign_up_for, now):

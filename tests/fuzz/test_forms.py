@@ -133,6 +133,7 @@ ROUTES = {
     "events.publish": Route("host", _w("/events/{draft}/publish")),
     "events.cancel": Route("host", _w("/events/{upcoming}/cancel")),
     "events.repeat": Route("host", _w("/events/{upcoming}/repeat")),
+    "events.delete": Route("host", _w("/events/{draft}/delete")),
     "events.register": Route(
         "newcomer",
         _w("/events/{tonight}/register"),

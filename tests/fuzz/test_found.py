@@ -16,7 +16,7 @@ from wtforms import IntegerField, SelectMultipleField
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events import goals
-from meetup.events.models import CANCELLED, Event
+from meetup.events.models import CONFIRMED, Event
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.forms import Form, has_control_characters
@@ -130,12 +130,15 @@ def checked_in(make_event, host, user, now, sign_up_for):
     return registration
 
 
-def test_a_checked_in_attendee_who_leaves_before_the_start_can_cancel(client, auth, checked_in):
+def test_a_checked_in_attendee_cannot_cancel_and_is_told_why(client, auth, checked_in):
     auth.login()
+    page = client.get(f"/events/{checked_in.event_id}/cancel-registration").get_data(as_text=True)
+    assert "You are checked in" in page and "Yes, cancel my registration" not in page
     response = post(client, f"/events/{checked_in.event_id}/cancel-registration", {})
     assert response.status_code == 302
+    assert "You are checked in" in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.refresh(checked_in)
-    assert (checked_in.status, checked_in.checked_in_at) == (CANCELLED, None)
+    assert checked_in.status == CONFIRMED and checked_in.checked_in_at is not None
 
 
 def test_a_checked_in_attendee_can_delete_their_account(client, auth, user, checked_in):

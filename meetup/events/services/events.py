@@ -1,4 +1,4 @@
-"""Hosting: create, edit, publish, cancel and repeat an event."""
+"""Hosting: create, edit, publish, cancel, repeat an event, and delete a draft."""
 
 import calendar
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from meetup.events.models import (
     CONFIRMED,
     DESCRIPTION_MAX,
     DRAFT,
+    FINISHED,
     PUBLISHED,
     THEME_MAX,
     TITLE_MAX,
@@ -270,14 +271,29 @@ def publish_event(actor, event_id: int, *, now: datetime) -> Event:
         return event
 
 
+def cancel_refusal(event: Event, now: datetime):
+    """Why the event cannot be cancelled now, or None."""
+    if event.state == CANCELLED:
+        return _l("This event is already cancelled.")
+    if event.ends_at <= now:
+        return _l("This event is over and can no longer be cancelled.")
+    return None
+
+
+def delete_refusal(event: Event):
+    """Why the event cannot be deleted, or None: only drafts can."""
+    if event.state != DRAFT:
+        return _l("Only a draft can be deleted. Cancel a published event instead.")
+    return None
+
+
 def cancel_event(actor, event_id: int, *, now: datetime) -> Event:
     """Cancel the event and tell everyone with a seat or a waitlist place."""
     with locked_event(event_id) as event:
         _check_manager(actor, event)
-        if event.state == CANCELLED:
-            raise EventClosedError(_l("This event is already cancelled."))
-        if event.ends_at <= now:
-            raise EventClosedError(_l("This event is over and can no longer be cancelled."))
+        refusal = cancel_refusal(event, now)
+        if refusal is not None:
+            raise EventClosedError(refusal)
         was_published = event.state == PUBLISHED
         event.state = CANCELLED
         event.cancelled_at = now
@@ -298,38 +314,88 @@ def same_weekday_next_month(local: datetime) -> datetime:
     return local.replace(year=year, month=month, day=day)
 
 
-def repeat_event(actor, event_id: int, *, now: datetime) -> Event:
-    """Draft the series' next evening with the same settings, on the same
-    weekday of the month after the series' latest event (and in the future)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFoundError(EVENT_NOT_FOUND)
-    _check_manager(actor, event)
-    if event.series_id is None:
-        event.series = EventSeries(host_id=event.host_id, created_at=now)
-        db.session.flush()
-    latest = db.session.scalar(
-        select(Event)
-        .where(Event.series_id == event.series_id)
-        .order_by(Event.starts_at.desc(), Event.id.desc())
-        .limit(1)
-    )
+@dataclass
+class Repeat:
+    """Next month's evening of a series, and whether this press drafted it."""
+
+    event: Event
+    created: bool
+
+
+def _next_start(latest: Event, now: datetime) -> datetime:
+    """The same weekday of the month after ``latest`` (local time), moved on
+    month by month until it lies in the future."""
     zone = latest.timezone
     start = timezones.to_local(latest.starts_at, zone).replace(tzinfo=None)
     while True:
         start = same_weekday_next_month(start)
         if timezones.to_utc(start, zone) > now:
-            break
-    starts_at = timezones.to_utc(start, zone)
+            return start
+
+
+def _in_month(series_id: int, start: datetime, zone: str) -> Event | None:
+    """The series' evening (not cancelled) in ``start``'s month, local time."""
+    first = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (
+        first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
+    )
+    return db.session.scalar(
+        select(Event)
+        .where(
+            Event.series_id == series_id,
+            Event.state != CANCELLED,
+            Event.starts_at >= timezones.to_utc(first, zone),
+            Event.starts_at < timezones.to_utc(following, zone),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(1)
+    )
+
+
+def repeat_event(actor, event_id: int, *, now: datetime) -> Repeat:
+    """Draft the series' next evening with the same settings, on the same
+    weekday of the month after the series' latest published evening (and in
+    the future). Pressed again, it finds that evening instead of drafting
+    the month after; the event's lock makes a double tap wait its turn."""
+    with locked_event(event_id) as event:
+        _check_manager(actor, event)
+        if event.series_id is None:
+            event.series = EventSeries(host_id=event.host_id, created_at=now)
+            db.session.flush()
+        base = _month_base(event)
+        start = _next_start(base, now)
+        existing = _in_month(event.series_id, start, base.timezone)
+        if existing is not None:
+            return Repeat(existing, created=False)
+        new = _copy(base, timezones.to_utc(start, base.timezone), now)
+        db.session.add(new)
+        return Repeat(new, created=True)
+
+
+def _month_base(event: Event) -> Event:
+    """The evening next month counts from: the series' latest published one;
+    in a series of drafts only, its first, so every press lands on the same month."""
+    in_series = select(Event).where(Event.series_id == event.series_id)
+    published = in_series.where(Event.state.in_((PUBLISHED, FINISHED)))
+    drafts = in_series.where(Event.state == DRAFT)
+    return (
+        db.session.scalar(published.order_by(Event.starts_at.desc(), Event.id.desc()).limit(1))
+        or db.session.scalar(drafts.order_by(Event.starts_at, Event.id).limit(1))
+        or event
+    )
+
+
+def _copy(latest: Event, starts_at: datetime, now: datetime) -> Event:
+    """A draft with ``latest``'s settings, starting at ``starts_at``."""
     new = Event(
-        host_id=event.host_id,
-        series_id=event.series_id,
+        host_id=latest.host_id,
+        series_id=latest.series_id,
         state=DRAFT,
         created_at=now,
         title=latest.title,
         theme=latest.theme,
         description=latest.description,
-        timezone=zone,
+        timezone=latest.timezone,
         starts_at=starts_at,
         ends_at=starts_at + (latest.ends_at - latest.starts_at),
         registration_deadline=starts_at - (latest.starts_at - latest.registration_deadline),
@@ -347,6 +413,24 @@ def repeat_event(actor, event_id: int, *, now: datetime) -> Event:
     )
     if new.registration_deadline <= now:
         new.registration_deadline = starts_at
-    db.session.add(new)
-    db.session.commit()
     return new
+
+
+def delete_draft(actor, event_id: int, *, now: datetime) -> None:
+    """Delete a draft for good. Nobody but its managers has seen a draft, so
+    nothing hangs off it but rows the database removes with it (a manager's
+    own trial registration, acknowledgement or seating); a series left
+    empty goes too. A published evening is cancelled instead, never deleted."""
+    with locked_event(event_id) as event:
+        _check_manager(actor, event)
+        refusal = delete_refusal(event)
+        if refusal is not None:
+            raise EventClosedError(refusal)
+        series = event.series
+        db.session.delete(event)
+        db.session.flush()
+        if (
+            series is not None
+            and db.session.scalar(select(Event.id).where(Event.series_id == series.id).limit(1)) is None
+        ):
+            db.session.delete(series)

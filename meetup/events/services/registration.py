@@ -20,6 +20,10 @@ from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.services import acknowledge, refuse_if_banned
 
+PICK_GOALS = _l(
+    "Pick %(min)d to %(max)d goals for the evening.", min=goal_catalogue.MIN_PICKS, max=goal_catalogue.MAX_PICKS
+)
+
 
 class RegistrationClosedError(DomainError):
     pass
@@ -40,14 +44,7 @@ class EmailNotConfirmedError(DomainError):
 def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str], str]:
     goals = list(dict.fromkeys(goals))
     if not goal_catalogue.MIN_PICKS <= len(goals) <= goal_catalogue.MAX_PICKS:
-        raise DomainError(
-            _l(
-                "Pick %(min)d to %(max)d goals for the evening.",
-                min=goal_catalogue.MIN_PICKS,
-                max=goal_catalogue.MAX_PICKS,
-            ),
-            field="goals",
-        )
+        raise DomainError(PICK_GOALS, field="goals")
     if any(code not in event.goals for code in goals):
         raise DomainError(_l("Pick goals from those this event offers."), field="goals")
     intro = intro.strip()
@@ -100,17 +97,38 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         return registration
 
 
-def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
+def cancellation_refusal(event: Event, registration: Registration | None, now: datetime):
+    """Why the owner may not cancel this registration now, or None.
+
+    Once checked in, the person is at the venue and the host counts on the
+    seat; once the evening has started, the seat can no longer go to anyone."""
+    if registration is None or registration.status == CANCELLED:
+        return _l("You are not registered for this event.")
+    if event.state == CANCELLED:
+        return _l("This event is cancelled.")
+    if registration.checked_in_at is not None:
+        return _l("You are checked in, so your registration can no longer be cancelled. Please speak to the host.")
+    if now >= event.starts_at:
+        return _l("This event has already started; it is too late to cancel.")
+    return None
+
+
+def cancel_registration(actor, event_id: int, *, now: datetime, leaving_for_good: bool = False) -> Registration:
     """Give up one's seat or waitlist place; a freed seat goes to the first
-    person waiting, in this same transaction."""
+    person waiting, in this same transaction.
+
+    ``leaving_for_good``: the account is being deleted, so even a checked-in
+    seat before the start is released (the person will not be there)."""
     with locked_event(event_id) as event:
         if not event.visible_to(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
         registration = registration_of(actor.id, event.id)
         if registration is None or registration.status == CANCELLED:
             raise NotRegisteredError(_l("You are not registered for this event."))
-        if now >= event.starts_at:
-            raise RegistrationClosedError(_l("This event has already started; it is too late to cancel."))
+        leaving_before_start = leaving_for_good and now < event.starts_at
+        refusal = cancellation_refusal(event, registration, now)
+        if refusal is not None and not leaving_before_start:
+            raise RegistrationClosedError(refusal)
         release_seat(event, registration, now)
         return registration
 

@@ -1,17 +1,19 @@
-"""What the host sees: create and edit, publish, cancel, repeat, the
+"""What the host sees: create and edit, publish, cancel or delete (each asked first), repeat, the
 dashboard with its CSV export, and door check-in. Everyone but the host and
 site admins gets 404 here."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from meetup.errors import DomainError
 from meetup.events import export, queries
 from meetup.events.forms import CheckInSearchForm, EventForm, event_details, fill_event_form
+from meetup.events.models import DRAFT
 from meetup.events.services import checkin
 from meetup.events.services import events as hosting
-from meetup.events.views import bp
+from meetup.events.views import bp, event_date
 from meetup.rules.queries import current_code
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store
@@ -68,21 +70,110 @@ def publish(event_id: int):
     return _act(event_id, hosting.publish_event, _("Published. People can now register."))
 
 
-@bp.post("/<int:event_id>/cancel")
+def _consequences_of_cancelling(event) -> list[str]:
+    if event.state == DRAFT:
+        return [_("This is a draft: nobody has seen it, so nobody is told. You could delete it instead.")]
+    seats = queries.counts(event.id)
+    registered = seats.confirmed + seats.waitlisted
+    told = (
+        ngettext(
+            "%(num)d person is registered (with a seat or on the waitlist) and gets a mail.",
+            "%(num)d people are registered (with a seat or on the waitlist); each gets a mail.",
+            registered,
+        )
+        if registered
+        else _("Nobody is registered yet, so no mail is sent.")
+    )
+    return [
+        told,
+        _("The event page stays up, marked as cancelled, and nobody can register any more."),
+        _("This cannot be undone."),
+    ]
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(event_id: int):
-    return _act(event_id, hosting.cancel_event, _("The event is cancelled. Everyone registered is being told by mail."))
+    if request.method == "POST":  # the second step, from the page below
+        return _act(
+            event_id, hosting.cancel_event, _("The event is cancelled. Everyone registered is being told by mail.")
+        )
+    event = queries.managed_event(current_user, event_id)
+    refusal = hosting.cancel_refusal(event, utcnow())
+    return no_store(
+        render_template(
+            "confirm.html",
+            question=_("Cancel “%(title)s”?", title=event.title),
+            consequences=[] if refusal else _consequences_of_cancelling(event),
+            refusal=refusal,
+            action=url_for("events.cancel", event_id=event.id),
+            confirm_label=_("Yes, cancel the event"),
+            back=url_for("events.dashboard", event_id=event.id),
+            back_label=_("Dashboard"),
+        )
+    )
+
+
+def _consequences_of_deleting(event) -> list[str]:
+    return [
+        _(
+            "The draft for %(date)s is deleted for good, with all its settings.",
+            date=event_date(event.starts_at, event),
+        ),
+        _("Nobody but its hosts has seen a draft, so nobody is told."),
+        _("This cannot be undone."),
+    ]
+
+
+@bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(event_id: int):
+    event = queries.managed_event(current_user, event_id)
+    if request.method == "POST":  # the second step, from the page below
+        try:
+            hosting.delete_draft(me(), event.id, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("events.dashboard", event_id=event_id))
+        flash(_("The draft is deleted."), "success")
+        return redirect(url_for("events.mine"))
+    refusal = hosting.delete_refusal(event)
+    return no_store(
+        render_template(
+            "confirm.html",
+            question=_("Delete the draft “%(title)s”?", title=event.title),
+            consequences=[] if refusal else _consequences_of_deleting(event),
+            refusal=refusal,
+            action=url_for("events.delete", event_id=event.id),
+            confirm_label=_("Yes, delete the draft"),
+            back=url_for("events.dashboard", event_id=event.id),
+            back_label=_("Dashboard"),
+        )
+    )
 
 
 @bp.post("/<int:event_id>/repeat")
 @login_required
 def repeat(event_id: int):
-    return _act(
-        event_id,
-        hosting.repeat_event,
-        _("Next month's event is drafted with the same settings. Check the date, then publish it."),
-        to="events.edit",
-    )
+    queries.managed_event(current_user, event_id)
+    try:
+        result = hosting.repeat_event(me(), event_id, now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("events.dashboard", event_id=event_id))
+    new = result.event
+    date = event_date(new.starts_at, new)
+    if result.created:
+        flash(
+            _(
+                "Next month's event is drafted for %(date)s with the same settings. Check it, then publish it.",
+                date=date,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Next month's event, on %(date)s, already exists: here it is.", date=date), "info")
+    return redirect(url_for("events.edit" if new.state == DRAFT else "events.dashboard", event_id=new.id))
 
 
 @bp.get("/<int:event_id>/dashboard")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from meetup.errors import DomainError
 from meetup.events import ics, queries
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
-from meetup.events.models import CONFIRMED, THEME_MAX
+from meetup.events.models import CONFIRMED, THEME_MAX, WAITLISTED
 from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
@@ -108,9 +108,39 @@ def register(event_id: int):
     )
 
 
-@bp.post("/<int:event_id>/cancel-registration")
+def _consequences_of_cancelling(registration, page) -> list[str]:
+    if registration.status == CONFIRMED:
+        first = (
+            _("Your seat goes to the next person waiting, who is told by mail.")
+            if page.counts.waitlisted
+            else _("Your seat is freed for someone else to take.")
+        )
+    else:
+        first = _("You leave the waitlist; everyone behind you moves up one place.")
+    return [
+        first,
+        _("While registration is open you may register again, but you will join the end of the queue."),
+    ]
+
+
+@bp.route("/<int:event_id>/cancel-registration", methods=["GET", "POST"])
 @login_required
 def cancel_registration(event_id: int):
+    if request.method == "GET":  # what will happen; the POST from this page is the second step
+        now = utcnow()
+        event, page = queries.visible_event_page(current_user, event_id, now)
+        refusal = registrations.cancellation_refusal(event, page.registration, now)
+        waitlisted = page.registration is not None and page.registration.status == WAITLISTED
+        return render_template(
+            "confirm.html",
+            question=_("Leave the waitlist?") if waitlisted else _("Cancel your registration?"),
+            consequences=[] if refusal else _consequences_of_cancelling(page.registration, page),
+            refusal=refusal,
+            action=url_for("events.cancel_registration", event_id=event.id),
+            confirm_label=_("Yes, leave the waitlist") if waitlisted else _("Yes, cancel my registration"),
+            back=url_for("events.show", event_id=event.id),
+            back_label=event.title,
+        )
     try:  # the service answers 404 for an event this reader may not see
         registrations.cancel_registration(me(), event_id, now=utcnow())
     except DomainError as error:
