@@ -69,6 +69,32 @@ MEMBERS = [
 ]
 
 
+# Readings (フリガナ) of the Japanese names, as people fill them in on their profile.
+READINGS = {
+    "host@example.com": "ヤマモト エミ",
+    "aiko.tanaka@example.com": "タナカ アイコ",
+    "kenji.sato@example.com": "サトウ ケンジ",
+    "yuki.suzuki@example.com": "スズキ ユキ",
+    "hiroshi.takahashi@example.com": "タカハシ ヒロシ",
+    "mika.watanabe@example.com": "ワタナベ ミカ",
+    "takeshi.ito@example.com": "イトウ タケシ",
+    "naoko.nakamura@example.com": "ナカムラ ナオコ",
+    "daisuke.kobayashi@example.com": "コバヤシ ダイスケ",
+    "sakura.kato@example.com": "カトウ サクラ",
+    "ryo.yoshida@example.com": "ヨシダ リョウ",
+    "emi.yamada@example.com": "ヤマダ エミ",
+    "shota.sasaki@example.com": "ササキ ショウタ",
+    "mai.yamaguchi@example.com": "ヤマグチ マイ",
+    "kazuki.matsumoto@example.com": "マツモト カズキ",
+    "ayaka.inoue@example.com": "イノウエ アヤカ",
+    "tomoya.kimura@example.com": "キムラ トモヤ",
+    "haruka.hayashi@example.com": "ハヤシ ハルカ",
+    "yuta.shimizu@example.com": "シミズ ユウタ",
+    "nanami.yamazaki@example.com": "ヤマザキ ナナミ",
+    "sho.mori@example.com": "モリ ショウ",
+}
+
+
 def _ensure_user(email: str, name: str, industry: str, introduction: str) -> User:
     user = accounts.find_by_email(email)
     if user is None:
@@ -80,6 +106,8 @@ def _ensure_user(email: str, name: str, industry: str, introduction: str) -> Use
             introduction=introduction,
             confirmed_at=utcnow(),  # demo addresses count as confirmed
         )
+        user.name_reading = READINGS.get(email, "")
+        db.session.commit()
     return user
 
 

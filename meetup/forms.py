@@ -2,15 +2,24 @@
 control characters or line and paragraph separators (PostgreSQL refuses NUL
 outright; the others break mail headers, CSV exports and what people see), no
 number may exceed what the columns hold, and a text field left out of a post
-is empty text."""
+is empty text.
+
+Forms forgive what Japanese keyboards type: spaces around a value (the
+full-width U+3000 too) are trimmed from every text field but passwords, and
+addresses and phone numbers typed in full-width letters and digits are made
+plain (NFKC: ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ is taro@example.jp). Numbers need
+nothing: Python reads ３０ as 30."""
 
 import unicodedata
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
+from wtforms import EmailField, FieldList, FormField, PasswordField, StringField, TelField, TextAreaField, URLField
 
 from meetup.database import INTEGER_MAX
 from meetup.i18n import lazy_gettext as _l
+
+# Fields that hold an address or a number written as text.
+_PLAIN_WIDTH_FIELDS = (EmailField, URLField, TelField)
 
 # Line breaks and tabs belong in a paragraph, not in a one-line field.
 _PARAGRAPH_SPACE = frozenset("\t\n\r")
@@ -35,6 +44,13 @@ def _fields(fields):
             yield from _fields(field.form)
         else:
             yield field
+
+
+def _forgiven(field, text: str) -> str:
+    """The value as the person meant it: trimmed, and plain width where it is an address."""
+    if isinstance(field, _PLAIN_WIDTH_FIELDS):
+        text = unicodedata.normalize("NFKC", text)
+    return text.strip()  # str.strip() knows the full-width space
 
 
 def _refusal(field):
@@ -64,6 +80,8 @@ class Form(FlaskForm):
         for field in _fields(self):
             if isinstance(field, StringField) and not isinstance(field.data, str):
                 field.data = ""
+            elif isinstance(field, StringField) and not isinstance(field, PasswordField):
+                field.data = _forgiven(field, field.data)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -1,12 +1,22 @@
 """Account forms: they check shape only; rules live in the services."""
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+    URLField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from meetup.accounts import industries
 from meetup.accounts.models import EMAIL_MAX, INTRO_MAX, NAME_MAX
-from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN, READING_NOT_KANA, normalise_reading
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
 
@@ -35,14 +45,9 @@ _password_length = Length(
 )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _email_field(label, autocomplete="email"):
     return EmailField(
         label,
-        filters=[_strip],
         render_kw={"autocomplete": autocomplete},
         validators=[
             DataRequired(_l("Enter your email address.")),
@@ -112,7 +117,18 @@ class LoginForm(Form):
 
 
 class ProfileForm(ProfileFields):
-    pass
+    name_reading = StringField(
+        _l("Reading of your name (フリガナ)"),
+        description=_l(
+            "Optional, in katakana or hiragana, e.g. ヤマダ エミ. Hosts see it and find you by it at the door."
+        ),
+        render_kw={"autocomplete": "off", "lang": "ja"},
+        validators=[Length(max=NAME_MAX, message=_l("At most %(max)d characters.", max=NAME_MAX))],
+    )
+
+    def validate_name_reading(self, field):
+        if normalise_reading(field.data) is None:
+            raise ValidationError(READING_NOT_KANA)
 
 
 class ContactsForm(Form):
@@ -125,11 +141,11 @@ class ContactsForm(Form):
         ],
     )
     email_shared = BooleanField(_l("Show to my matches"))
-    phone = StringField(_l("Phone"), validators=[Length(max=40, message=_l("At most %(max)d characters.", max=40))])
+    phone = TelField(_l("Phone"), validators=[Length(max=40, message=_l("At most %(max)d characters.", max=40))])
     phone_shared = BooleanField(_l("Show to my matches"))
     line_id = StringField(_l("LINE ID"), validators=[Length(max=60, message=_l("At most %(max)d characters.", max=60))])
     line_id_shared = BooleanField(_l("Show to my matches"))
-    website = StringField(
+    website = URLField(
         _l("Website"),
         validators=[
             Optional(),

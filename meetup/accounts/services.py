@@ -8,9 +8,11 @@ an address change and a reset request answer alike, and the mail to the
 address says which it was.
 """
 
+import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 
+import jaconv
 from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,6 +48,20 @@ class LinkError(DomainError):
 
 CONFIRM_LINK_DEAD = _l("This confirmation link has expired or is no longer valid. Ask for a new one.")
 RESET_LINK_DEAD = _l("This link has expired or was already used. Ask for a new one.")
+
+
+READING_NOT_KANA = _l("Write the reading in katakana or hiragana, for example ヤマダ エミ.")
+
+
+def normalise_reading(text: str) -> str | None:
+    """A name's reading (フリガナ) as stored: full-width katakana, words apart
+    by one space, "" for none; None when it is not kana. Hiragana, half-width
+    katakana and spaces of any width are accepted: NFKC makes half-width
+    katakana full-width, and jaconv (maintained conversion tables) turns
+    hiragana into katakana."""
+    text = jaconv.hira2kata(" ".join(unicodedata.normalize("NFKC", text).split()))
+    # Katakana letters, ー and ・ all carry "KATAKANA" in their Unicode names.
+    return text if all(ch == " " or unicodedata.name(ch, "").startswith("KATAKANA") for ch in text) else None
 
 
 def normalise_email(email: str) -> str:
@@ -260,9 +276,22 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def update_profile(
-    user: User, *, display_name: str, industry: str, industry_other: str, introduction: str, language: str | None
+    user: User,
+    *,
+    display_name: str,
+    industry: str,
+    industry_other: str,
+    introduction: str,
+    language: str | None,
+    name_reading: str | None = None,
 ) -> None:
+    """Save the profile; ``name_reading`` None keeps the reading as it is."""
     _check_industry(industry)
+    if name_reading is not None:
+        reading = normalise_reading(name_reading)
+        if reading is None:
+            raise DomainError(READING_NOT_KANA, field="name_reading")
+        user.name_reading = reading
     user.display_name = display_name.strip()
     user.industry = industry
     user.industry_other = industry_other.strip() if industry == OTHER else ""

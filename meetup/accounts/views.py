@@ -252,6 +252,7 @@ def edit_profile():
                 industry_other=form.industry_other.data,
                 introduction=form.introduction.data,
                 language=form.language.data or None,
+                name_reading=form.name_reading.data,
             )
         except DomainError as error:
             apply_error(form, error)

@@ -8,10 +8,11 @@ many people registered.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
+from meetup.accounts.services import normalise_reading
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.extensions import db
@@ -310,10 +311,17 @@ def attendee_list(event_id: int) -> list[Registration]:
 
 
 def search_attendees(event_id: int, text: str) -> list[Registration]:
-    """Confirmed and waitlisted people whose name contains the text (door search)."""
+    """Confirmed and waitlisted people whose name contains the text, or whose
+    reading (フリガナ) contains it when it is kana, in any width and spacing
+    (door search)."""
     text = text.strip()
     if not text:
         return []
+    matches = func.lower(User.display_name).contains(text.lower(), autoescape=True)
+    reading = normalise_reading(text)
+    if reading:
+        spaced_out = func.replace(User.name_reading, " ", "")
+        matches = or_(matches, spaced_out.contains(reading.replace(" ", ""), autoescape=True))
     return list(
         db.session.scalars(
             select(Registration)
@@ -321,7 +329,7 @@ def search_attendees(event_id: int, text: str) -> list[Registration]:
             .where(
                 Registration.event_id == event_id,
                 Registration.status.in_((CONFIRMED, WAITLISTED)),
-                func.lower(User.display_name).contains(text.lower(), autoescape=True),
+                matches,
             )
             .options(joinedload(Registration.user))
             .order_by(_STATUS_ORDER, User.display_name)
