@@ -316,6 +316,8 @@ ROUTES = [
     Route("privacy.delete_account", SELF, body=lambda w: {"password": PASSWORD}),
     Route("events.create", SELF, body=lambda w: EVENT_FORM),
     Route("events.mine", SELF),
+    Route("events.hosting", SELF),
+    Route("main.home", SELF, why="redirects to the person's own home page"),
     Route("matching.matches", SELF),
     Route("matching.people", SELF),
     Route("conduct.blocked", SELF),
