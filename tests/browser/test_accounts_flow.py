@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_up_people
+from tests.browser.conftest import open_menu, screenshot, sign_up_people
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,9 +28,11 @@ def test_sign_up_log_in_edit_profile_switch_to_japanese_and_log_out(live_server,
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_text("Welcome, 森 花! Your account is ready.")).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("Email").fill("HANA.MORI@example.com")
     page.get_by_label("Password").fill("a long enough password")
