@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 def test_sign_up_log_in_edit_profile_switch_to_japanese_and_log_out(live_server, phone):
     page = phone
     page.goto(live_server + "/")
+    open_menu(page)
     page.get_by_role("link", name="Sign up").first.click()
 
     page.get_by_label("Email").fill("hana.mori@example.com")
@@ -50,6 +51,7 @@ def test_sign_up_log_in_edit_profile_switch_to_japanese_and_log_out(live_server,
     expect(page.get_by_text("行政書士")).to_be_visible()
     screenshot(page, "phone-profile-ja")
 
+    open_menu(page)
     page.get_by_role("button", name="ログアウト").click()
     expect(page.get_by_text("ログアウトしました。")).to_be_visible()
 
@@ -73,6 +75,7 @@ def test_keep_me_logged_in_outlasts_the_browser_session(live_server, phone):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Keep me logged in on this device").check()
     page.get_by_role("button", name="Log in").click()
+    open_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     assert {cookie["name"] for cookie in page.context.cookies()} == {"session", "remember_token"}
 
