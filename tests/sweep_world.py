@@ -346,6 +346,8 @@ ROUTES = [
     Route("accounts.resend_confirmation", SELF),
     Route("events.create", SELF, body=lambda w: EVENT_FORM),
     Route("events.mine", SELF),
+    Route("events.hosting", SELF),
+    Route("main.home", SELF, why="redirects to the person's own home page"),
     Route("matching.matches", SELF),
     Route("matching.people", SELF),
     Route("conduct.blocked", SELF),

@@ -271,6 +271,8 @@ PAGES = {
     "/events/": Page("anonymous", lambda w: "/events/", shows=lambda w: w.upcoming.title),
     "/events/new": Page("host", lambda w: "/events/new"),
     "/events/mine": Page("member", lambda w: "/events/mine", shows=lambda w: w.past[-1].title),
+    "/events/hosting": Page("host", lambda w: "/events/hosting", shows=lambda w: w.past[-1].title),
+    "/home": Page("member", lambda w: "/home", status=302),
     "/events/<int:event_id>": Page(
         "member", lambda w: f"/events/{w.tonight.id}", shows=lambda w: "You are checked in."
     ),

@@ -211,7 +211,7 @@ def login():
         if user is not None:
             login_delays.record_success(account)
             _log_in(user, remember=form.remember.data)
-            return redirect(_next() or url_for("main.index"))
+            return redirect(_next() or url_for("main.home"))
         login_delays.record_failure(account)
         form.password.errors.append(_("That email and password do not match an account."))
     return render_template("accounts/login.html", form=form, next_url=_next())

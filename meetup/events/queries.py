@@ -6,7 +6,8 @@ many people registered.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -249,6 +250,7 @@ class MyRegistration:
     registration: Registration
     position: int | None
     needs_acknowledgement: bool
+    tonight: bool = False
 
     @property
     def event(self) -> Event:
@@ -274,6 +276,7 @@ def my_registrations(user_id: int, now: datetime) -> tuple[list[MyRegistration],
             r,
             positions.get(r.id),
             r.status == CONFIRMED and r.event.state == PUBLISHED and r.event.id in unacknowledged,
+            is_tonight(r.event, now),
         )
         for r in registrations
     ]
@@ -292,6 +295,53 @@ def hosted_events(user_id: int) -> list[EventCard]:
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
     return [EventCard(event, number) for event, number in rows]
+
+
+def hosts_events(user_id: int) -> bool:
+    """Whether this person hosts any event (they land on their hosted events)."""
+    return db.session.scalar(select(Event.id).where(Event.host_id == user_id).limit(1)) is not None
+
+
+# An evening starting this soon is "tonight" even when it starts after midnight.
+TONIGHT_WITHIN = timedelta(hours=6)
+
+
+def is_tonight(event: Event, now: datetime) -> bool:
+    """Published, not over, and started, starting today where it takes place, or starting soon."""
+    if event.state != PUBLISHED or event.ends_at <= now:
+        return False
+    return event.starts_at <= now + TONIGHT_WITHIN or _local_date(event.starts_at, event) == _local_date(now, event)
+
+
+def _local_date(moment: datetime, event: Event):
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(event.timezone)).date()
+
+
+@dataclass
+class HostHome:
+    """A host's events, in the order the host needs them."""
+
+    tonight: list[EventCard]  # soonest first
+    upcoming: list[EventCard]  # published, later than today, soonest first
+    drafts: list[EventCard]  # soonest first
+    past: list[EventCard]  # over or cancelled, latest first
+
+
+def host_home(user_id: int, now: datetime) -> HostHome:
+    cards = list(reversed(hosted_events(user_id)))  # soonest first
+    tonight = [card for card in cards if is_tonight(card.event, now)]
+    return HostHome(
+        tonight=tonight,
+        upcoming=[
+            card for card in cards if card.event.state == PUBLISHED and card.event.ends_at > now and card not in tonight
+        ],
+        drafts=[card for card in cards if card.event.state == DRAFT],
+        past=[
+            card
+            for card in reversed(cards)
+            if card.event.state != DRAFT and (card.event.ends_at <= now or card.event.state != PUBLISHED)
+        ],
+    )
 
 
 _STATUS_ORDER = case({CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}, value=Registration.status)

@@ -1,9 +1,11 @@
-"""The front page and the health check."""
+"""The front page, the landing after log-in, and the health check."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from meetup.events.queries import hosts_events
 from meetup.extensions import db, limiter
 
 bp = Blueprint("main", __name__)
@@ -12,6 +14,16 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     return render_template("main/index.html")
+
+
+@bp.get("/home")
+@login_required
+def home():
+    """Where a person lands after log-in: someone who hosts events on their
+    hosted events, everyone else on the events they registered for."""
+    if hosts_events(current_user.id):
+        return redirect(url_for("events.hosting"))
+    return redirect(url_for("events.mine"))
 
 
 @bp.get("/healthz")

@@ -27,6 +27,11 @@ def meet_again_open(event, now=None) -> bool:
     return window.is_open(event, now or utcnow())
 
 
+@bp.app_template_global("meet_again_closes_at")
+def meet_again_closes_at(event):
+    return window.closes_at(event)
+
+
 @bp.app_template_global("matches_made")
 def matches_made(event) -> int | None:
     return queries.matches_made(event.id)

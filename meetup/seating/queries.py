@@ -188,21 +188,51 @@ def published_seating(event_id: int) -> Seating | None:
     return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
 
 
-def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
-    """The event, and this person's tables at its published seating (None if
-    nothing is published for them). Not found for anyone who may not see the
-    event or holds no confirmed seat there."""
+def published_event_ids(event_ids) -> set[int]:
+    """Of these events, those whose tables are published (one query)."""
+    event_ids = list(event_ids)
+    if not event_ids:
+        return set()
+    return set(
+        db.session.scalars(select(Seating.event_id).where(Seating.event_id.in_(event_ids), Seating.status == PUBLISHED))
+    )
+
+
+# Why "My tables" has nothing to show (None: it shows the person's tables).
+NOT_PUBLISHED = "not-published"
+NOT_CHECKED_IN = "not-checked-in"
+NOT_SEATED = "not-seated"
+
+
+@dataclass
+class MyTables:
+    event: Event
+    rounds: list[MyRound]
+    # NOT_PUBLISHED, NOT_CHECKED_IN or NOT_SEATED when there are no rounds to show
+    reason: str | None
+    version: int | None
+
+
+def my_tables(user: User, event_id: int) -> MyTables:
+    """The event, and this person's tables at its published seating, or why
+    there are none. Not found for anyone who may not see the event or holds no
+    confirmed seat there."""
     event = visible_event(user, event_id)
     registration = registration_of(user.id, event.id)
     if registration is None or registration.status != CONFIRMED:
         raise NotFoundError(EVENT_NOT_FOUND)
     seating = published_seating(event.id)
-    seats = _my_table_seats(seating, user.id) if seating is not None else []
+    if seating is None:
+        return MyTables(event, [], NOT_PUBLISHED, None)
+    seats = _my_table_seats(seating, user.id)
     mine = {seat.round: seat.table_no for seat in seats if seat.user_id == user.id}
     if not mine:
-        return event, None
+        # Tables are formed from the people checked in; someone checked in after
+        # they were published waits for the host to regroup.
+        reason = NOT_CHECKED_IN if registration.checked_in_at is None else NOT_SEATED
+        return MyTables(event, [], reason, seating.version)
     people = _tablemates(event, user.id, {seat.user_id for seat in seats} - {user.id})
-    return event, [
+    rounds = [
         MyRound(
             number=r,
             table_name=seating.table_name(t),
@@ -214,6 +244,7 @@ def my_tables(user: User, event_id: int) -> tuple[Event, list[MyRound] | None]:
         )
         for r, t in sorted(mine.items())
     ]
+    return MyTables(event, rounds, None, seating.version)
 
 
 def _my_table_seats(seating: Seating, user_id: int) -> list[Seat]:

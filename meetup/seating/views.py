@@ -15,6 +15,12 @@ from meetup.web import me, no_store
 bp = Blueprint("seating", __name__, url_prefix="/events/<int:event_id>")
 
 
+@bp.app_template_global("published_table_event_ids")
+def published_table_event_ids(event_ids) -> set[int]:
+    """For the home pages: which of tonight's evenings have published tables."""
+    return queries.published_event_ids(event_ids)
+
+
 def _back(event_id: int, round_: int | None = None):
     anchor = f"round-{round_ + 1}" if round_ is not None else None
     return redirect(url_for("seating.tables", event_id=event_id, _anchor=anchor))
@@ -144,8 +150,14 @@ def cards(event_id: int):
 @bp.get("/my-tables")
 @login_required
 def my_tables(event_id: int):
-    event, rounds = queries.my_tables(me(), event_id)  # not found unless the reader holds a confirmed seat
+    mine = queries.my_tables(me(), event_id)  # not found unless the reader holds a confirmed seat
     # Tables published ahead of the evening: nobody has met yet, so there is nobody to report or block.
     return no_store(
-        render_template("seating/mine.html", event=event, rounds=rounds, started=event.starts_at <= utcnow())
+        render_template(
+            "seating/mine.html",
+            event=mine.event,
+            mine=mine,
+            rounds=mine.rounds,
+            started=mine.event.starts_at <= utcnow(),
+        )
     )

@@ -115,19 +115,29 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def open_menu(page) -> None:
+    """On a phone the header's links sit behind its Menu; open it if it is closed."""
+    summary = page.locator("details.menu > summary")
+    if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
+        summary.click()
+
+
 def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     """Log in through the real form, first logging out whoever is logged in."""
     page.goto(base + "/")
+    open_menu(page)
     if page.get_by_role("button", name="Log out").count():
         log_out(page)
     page.goto(base + "/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    open_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def log_out(page) -> None:
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_up_people
+from tests.browser.conftest import open_menu, screenshot, sign_up_people
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 def test_sign_up_log_in_edit_profile_switch_to_japanese_and_log_out(live_server, phone):
     page = phone
     page.goto(live_server + "/")
+    open_menu(page)
     page.get_by_role("link", name="Sign up").first.click()
 
     page.get_by_label("Email").fill("hana.mori@example.com")
@@ -29,6 +30,7 @@ def test_sign_up_log_in_edit_profile_switch_to_japanese_and_log_out(live_server,
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
 
     # Before confirming her address she can log in and fill in her profile.
+    open_menu(page)
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("Email").fill("HANA.MORI@example.com")
     page.get_by_label("Password").fill("a long enough password")
@@ -46,6 +48,7 @@ def test_sign_up_log_in_edit_profile_switch_to_japanese_and_log_out(live_server,
     expect(page.get_by_text("行政書士")).to_be_visible()
     screenshot(page, "phone-profile-ja")
 
+    open_menu(page)
     page.get_by_role("button", name="ログアウト").click()
     expect(page.get_by_text("ログアウトしました。")).to_be_visible()
 
@@ -69,6 +72,7 @@ def test_keep_me_logged_in_outlasts_the_browser_session(live_server, phone):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Keep me logged in on this device").check()
     page.get_by_role("button", name="Log in").click()
+    open_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     assert {cookie["name"] for cookie in page.context.cookies()} == {"session", "remember_token"}
 

@@ -20,7 +20,7 @@ from meetup.mail.models import OutboxMessage
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.queries import grid
-from tests.browser.conftest import log_in, log_out, screenshot, sign_up_people
+from tests.browser.conftest import log_in, log_out, open_menu, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.events.helpers import event_details
 
@@ -138,6 +138,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     )
 
     log_in(phone, base, PEOPLE["aiko"][0])
+    open_menu(phone)
     phone.get_by_role("link", name="Matches").click()
     match = phone.locator("li.match", has_text="Kenji Sato")
     expect(match).to_contain_text(PHONES["kenji"])

@@ -167,7 +167,14 @@ def acknowledge(event_id: int):
 @bp.get("/mine")
 @login_required
 def mine():
+    """An attendee's home: what they registered for, tonight's tables, past evenings."""
     upcoming, past = queries.my_registrations(current_user.id, utcnow())
-    return render_template(
-        "events/mine.html", upcoming=upcoming, past=past, hosted=queries.hosted_events(current_user.id), now=utcnow()
-    )
+    return render_template("events/mine.html", upcoming=upcoming, past=past, now=utcnow())
+
+
+@bp.get("/hosting")
+@login_required
+def hosting():
+    """A host's home: tonight's evening first, then upcoming, drafts and past evenings."""
+    now = utcnow()
+    return render_template("events/hosting.html", home=queries.host_home(current_user.id, now), now=now)
