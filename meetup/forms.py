@@ -18,6 +18,10 @@ from wtforms import EmailField, FieldList, FormField, PasswordField, StringField
 from meetup.database import INTEGER_MAX
 from meetup.i18n import lazy_gettext as _l
 
+# Space characters (Unicode's Zs: the ASCII and the full-width space among them)
+# are trimmed; line breaks and other controls are not, so the rule below refuses them.
+_SPACES = "".join(chr(c) for c in range(0x3001) if unicodedata.category(chr(c)) == "Zs")
+
 # Fields that hold an address or a number written as text.
 _PLAIN_WIDTH_FIELDS = (EmailField, URLField, TelField)
 
@@ -50,7 +54,7 @@ def _forgiven(field, text: str) -> str:
     """The value as the person meant it: trimmed, and plain width where it is an address."""
     if isinstance(field, _PLAIN_WIDTH_FIELDS):
         text = unicodedata.normalize("NFKC", text)
-    return text.strip()  # str.strip() knows the full-width space
+    return text.strip(_SPACES)
 
 
 def _refusal(field):

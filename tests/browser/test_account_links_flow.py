@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from meetup.events.services import events as hosting
 from meetup.mail.services.sender import send_pending
-from tests.browser.conftest import log_in, screenshot, sign_up_people
+from tests.browser.conftest import log_in, open_menu, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.conftest import PASSWORD
 from tests.events.helpers import event_details
@@ -55,6 +55,7 @@ def test_a_forgotten_password_is_replaced_through_the_mailed_link(
     screenshot(page, "phone-reset-password")
     page.get_by_role("button", name="Set password and log in").click()
     expect(page.get_by_text("Your new password is set and you are logged in.")).to_be_visible()
+    open_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     # The laptop's log-in has ended; the link does not work a second time.
@@ -92,6 +93,7 @@ def test_signing_up_from_an_event_lands_back_on_its_registration_once_confirmed(
     expect(page.get_by_text("Please confirm your email address hana.mori@example.com first")).to_be_visible()
     expect(page.get_by_role("button", name="Send the link again")).to_be_visible()
     screenshot(page, "phone-register-unconfirmed")
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     link = link_from_mail(smtp_server, "hana.mori@example.com", "Confirm your email address to finish signing up")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetup.demo import DEMO_PASSWORD, MEMBERS, load_demo
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import ARTIFACTS, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,11 @@ def test_phone_header_is_one_line_and_its_menu_opens(live_server, phone):
         page.locator("details.menu > summary").click()
         expect(page.get_by_role("navigation", name="Main" if language == "English" else "メイン")).to_be_visible()
         assert small_targets(page) == []
-        screenshot(page, f"phone-header-menu-{language}")
+        # Kept without axe-core: the open menu lies over the page, and covered links
+        # count as too small. The page itself is checked with the menu closed.
+        page.screenshot(path=str(ARTIFACTS / f"phone-header-menu-{language}.png"))
+        page.locator("details.menu > summary").click()
+        screenshot(page, f"phone-header-{language}")
 
 
 def test_host_lands_on_tonight_and_an_attendee_on_my_events(live_server, phone):
