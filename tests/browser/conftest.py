@@ -9,6 +9,7 @@ correction), so a cookie lives as long as the server meant."""
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,10 +49,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(committing_app):
-    """The app served on a free loopback port for the duration of one test."""
-    server = make_server("127.0.0.1", 0, committing_app, threaded=True)
+@contextmanager
+def serving(app):
+    """The app served on a free loopback port while the block runs; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -60,6 +61,13 @@ def live_server(committing_app):
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+@pytest.fixture
+def live_server(committing_app):
+    """The app served for the duration of one test."""
+    with serving(committing_app) as base:
+        yield base
 
 
 def on_the_servers_clock(context):

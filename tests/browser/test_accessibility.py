@@ -8,13 +8,11 @@ WCAG 2.0-2.2 A and AA rules, ``target-size`` included. No serious or critical
 violation may remain; a failing page names the rule and the elements.
 """
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import on_the_servers_clock, serious_violations
+from tests.browser.conftest import on_the_servers_clock, serious_violations, serving
 from tests.conftest import PASSWORD
 from tests.sweep_world import ADMIN, PUBLIC, ROUTES, SELF, methods, url, world  # noqa: F401  (world: fixture)
 
@@ -38,16 +36,9 @@ def viewer(route) -> str:
 
 @pytest.fixture(scope="module")
 def server(base_app, world):
-    """The app on a free loopback port, serving the sweep's committed world."""
-    httpd = make_server("127.0.0.1", 0, base_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=5)
-        httpd.server_close()
+    """The app serving the sweep's committed world, for the whole module."""
+    with serving(base_app) as base:
+        yield base
 
 
 def pages_by_viewer(app, world) -> dict[str, list[str]]:
