@@ -280,7 +280,9 @@ def test_once_next_month_is_published_repeating_drafts_the_month_after(make_even
     hosting.publish_event(host, following.id, now=now)
     third = hosting.repeat_event(host, event.id, now=now)
     assert third.created and third.event.series_id == event.series_id
-    assert third.event.starts_at.date() == same_weekday_next_month(following.starts_at).date()
+    # Weekdays are the evening's own (Tokyo), whatever the date is in UTC.
+    month_after = same_weekday_next_month(to_local(following.starts_at, following.timezone))
+    assert to_local(third.event.starts_at, third.event.timezone).date() == month_after.date()
 
 
 def test_a_cancelled_evening_does_not_stand_in_for_next_month(make_event, host, now):
