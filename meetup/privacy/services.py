@@ -7,7 +7,9 @@ from sqlalchemy import delete, or_, select, update
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.events.models import CANCELLED, Event, Registration
-from meetup.events.services.registration import cancel_registration
+from meetup.events.queries import registration_of
+from meetup.events.services.locking import locked_event
+from meetup.events.services.registration import release_seat
 from meetup.extensions import db
 from meetup.matching.models import MeetAgainChoice
 from meetup.rules.models import Block, Match
@@ -24,7 +26,9 @@ def delete_account(user: User, *, password: str, now: datetime) -> None:
         .where(Registration.user_id == user.id, Registration.status != CANCELLED, Event.starts_at > now)
     )
     for event_id in list(upcoming):
-        cancel_registration(user, event_id, now=now, leaving_for_good=True)
+        # Even a checked-in seat goes: the person will not be there.
+        with locked_event(event_id) as event:
+            release_seat(event, registration_of(user.id, event.id), now)
 
     db.session.execute(update(Registration).where(Registration.user_id == user.id).values(intro=""))
     db.session.execute(delete(Note).where(Note.author_id == user.id))

@@ -113,21 +113,17 @@ def cancellation_refusal(event: Event, registration: Registration | None, now: d
     return None
 
 
-def cancel_registration(actor, event_id: int, *, now: datetime, leaving_for_good: bool = False) -> Registration:
+def cancel_registration(actor, event_id: int, *, now: datetime) -> Registration:
     """Give up one's seat or waitlist place; a freed seat goes to the first
-    person waiting, in this same transaction.
-
-    ``leaving_for_good``: the account is being deleted, so even a checked-in
-    seat before the start is released (the person will not be there)."""
+    person waiting, in this same transaction."""
     with locked_event(event_id) as event:
         if not event.visible_to(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
         registration = registration_of(actor.id, event.id)
         if registration is None or registration.status == CANCELLED:
             raise NotRegisteredError(_l("You are not registered for this event."))
-        leaving_before_start = leaving_for_good and now < event.starts_at
         refusal = cancellation_refusal(event, registration, now)
-        if refusal is not None and not leaving_before_start:
+        if refusal is not None:
             raise RegistrationClosedError(refusal)
         release_seat(event, registration, now)
         return registration
