@@ -6,7 +6,7 @@ from meetup.events.models import Event, EventSeries, Registration
 from meetup.mail.models import OutboxMessage
 from meetup.matching.models import MeetAgainChoice, Reveal
 from meetup.rules.models import Ban, Block, CodeOfConduct, ConductAcknowledgement, Match, Report
-from meetup.seating.models import Encounter, Note, Seat, Seating
+from meetup.seating.models import Encounter, Note, RoundStart, Seat, Seating
 
 __all__ = [
     "Ban",
@@ -22,6 +22,7 @@ __all__ = [
     "MeetAgainChoice",
     "ModerationAction",
     "Note",
+    "RoundStart",
     "OutboxMessage",
     "Registration",
     "Report",

@@ -1,7 +1,8 @@
 """Migrations on real databases: an empty one goes all the way up (and down),
 one holding data at the previous revision reaches head without losing a row,
 and what a revision fills in for existing rows (0007: each queued mail's
-Message-ID; 0010: existing accounts confirmed) is there.
+Message-ID; 0010: existing accounts confirmed; 0011: a ticket code for every
+registration) is there.
 
 Each test works on a scratch database of the suite's kind (SQLite file or a
 PostgreSQL database of its own), never on the suite's database.
@@ -128,3 +129,25 @@ def test_accounts_made_before_0010_count_as_confirmed_from_their_sign_up(make_ap
             db.engine.dispose()
     assert len(rows) == people > 0
     assert all(confirmed == created for created, confirmed in rows)
+
+
+def test_registrations_made_before_0011_get_a_ticket_code_of_their_own(make_app, database_url, tmp_path):
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0010")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                registered = fill(connection, old_schema, rules=db.metadata)["registrations"]
+            upgrade(revision="0011")
+            with db.engine.connect() as connection:
+                rows = connection.execute(
+                    sa.text("SELECT ticket_code, walk_in, paid_at, payment_method FROM registrations")
+                ).all()
+            db.engine.dispose()
+    assert len(rows) == registered > 0
+    codes = [code for code, _, _, _ in rows]
+    assert len(set(codes)) == len(rows)
+    assert all(re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}", code) for code in codes)
+    assert {(bool(walk_in), paid_at, method) for _, walk_in, paid_at, method in rows} == {(False, None, None)}

@@ -7,10 +7,11 @@ event, known states, sane sizes, and check-in only for a confirmed seat.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.accounts.models import User
+from meetup.events.tickets import new_ticket_code
 from meetup.extensions import db
 from meetup.timeutil import utcnow
 
@@ -25,6 +26,7 @@ TIMEZONE_MAX = 64
 
 DRAFT, PUBLISHED, CANCELLED, FINISHED = "draft", "published", "cancelled", "finished"
 CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
+CASH, OTHER = "cash", "other"  # how someone paid at the door
 
 
 class EventSeries(db.Model):
@@ -49,6 +51,7 @@ class Event(db.Model):
         CheckConstraint("meet_again_days BETWEEN 1 AND 14", name="meet_again_days"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("registration_deadline <= starts_at", name="deadline_before_start"),
+        CheckConstraint("fee_yen >= 0", name="fee_yen"),
         Index("ix_events_state_starts_at", "state", "starts_at"),
     )
 
@@ -74,6 +77,8 @@ class Event(db.Model):
     table_count: Mapped[int | None]
     rounds: Mapped[int] = mapped_column(default=3)
     meet_again_days: Mapped[int] = mapped_column(default=3)
+    # What each person pays at the door, tax included; 0 for a free evening.
+    fee_yen: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Codes offered, in the host's order: catalogue codes and custom-<n>.
     goals: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -113,7 +118,10 @@ class Registration(db.Model):
         UniqueConstraint("event_id", "user_id"),
         CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status"),
         CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
+        CheckConstraint("payment_method IS NULL OR payment_method IN ('cash', 'other')", name="payment_method"),
+        CheckConstraint("paid_amount IS NULL OR paid_amount >= 0", name="paid_amount"),
         Index("ix_registrations_event_id_status", "event_id", "status", "queue_number"),
+        Index("ix_registrations_ticket_code", "ticket_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +140,17 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    # The ticket: an unguessable short code, shown as text and as a QR code,
+    # that the door scans (see meetup.events.tickets).
+    # Never NULL; nullable only because SQLite cannot tighten a column in place.
+    ticket_code: Mapped[str | None] = mapped_column(String(16), default=new_ticket_code)
+    # Added by the host at the door, and whether the host seated them beyond capacity.
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default=false())
+    beyond_capacity: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Payment at the door: when, how much (yen) and how (CASH or OTHER).
+    paid_at: Mapped[datetime | None]
+    paid_amount: Mapped[int | None]
+    payment_method: Mapped[str | None] = mapped_column(String(12))
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()

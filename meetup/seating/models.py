@@ -145,3 +145,17 @@ class Note(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoundStart(db.Model):
+    """The host started a round of the evening ("Round 2 starts now"). The
+    latest is the current round: the projector shows it, and regrouping
+    never moves anyone seated in a round that has started."""
+
+    __tablename__ = "round_starts"
+    __table_args__ = (CheckConstraint("round >= 0", name="round"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    round: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
