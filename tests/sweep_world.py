@@ -427,6 +427,7 @@ ROUTES = [
     Route("seating.names", PRIVATE, "host", _recent, body=lambda w: {"names-0": "Sakura"}),
     Route("seating.projector", PRIVATE, "host", _recent),
     Route("seating.cards", PRIVATE, "host", _recent),
+    Route("seating.name_tags", PRIVATE, "host", _recent),
     Route("conduct.queue_page", PRIVATE, "host", _recent),
     Route(
         "conduct.confirm_moderation",

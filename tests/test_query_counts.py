@@ -313,6 +313,9 @@ PAGES = {
     "/events/<int:event_id>/tables/cards": Page(
         "host", lambda w: f"/events/{w.tonight.id}/tables/cards", shows=lambda w: w.member.display_name
     ),
+    "/events/<int:event_id>/tables/name-tags": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/tables/name-tags", shows=lambda w: w.member.display_name
+    ),
     "/events/<int:event_id>/my-tables": Page(
         "member", lambda w: f"/events/{w.tonight.id}/my-tables", shows=lambda w: "Round 3"
     ),

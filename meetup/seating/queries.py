@@ -6,11 +6,13 @@ who sat together before) and, for the whole evening only, how many mutual
 pairs were reunited. One-sided choices are never read.
 """
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
+import jaconv
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -168,6 +170,55 @@ def host_overview(event: Event) -> tuple[SeatingView | None, Seating | None]:
     draft, published = current_seatings(event.id)
     working = draft or published
     return (seating_view(event, working) if working else None), published
+
+
+def working_seating(event_id: int) -> Seating | None:
+    """The seating the host works on: the draft while preparing, else the published one."""
+    draft, published = current_seatings(event_id)
+    return draft or published
+
+
+@dataclass
+class NameTag:
+    """One guest's name tag: who they are and their table in every round."""
+
+    user_id: int
+    display_name: str
+    reading: str  # フリガナ, "" when the person gave none
+    industry: str
+    industry_other: str
+    tables: list[str | None]  # the table's name in each round; None for a round they sit out
+
+    @property
+    def name_columns(self) -> int:
+        """The name's width in half-width columns (a kanji or kana counts two): how much it must shrink."""
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in self.display_name)
+
+
+def _lookup_key(text: str) -> str:
+    """How a host looks a name up at the door: hiragana and katakana alike, case and width ignored."""
+    return jaconv.hira2kata(unicodedata.normalize("NFKC", text)).casefold()
+
+
+def name_tags(seating: Seating) -> list[NameTag]:
+    """A tag for everyone seated, in the order a host looks for them at the
+    door: by reading (フリガナ), or by name for someone who gave none."""
+    tables: dict[int, list[str | None]] = {}
+    for seat in seating.seats:
+        tables.setdefault(seat.user_id, [None] * seating.rounds)[seat.round] = seating.table_name(seat.table_no)
+    users = db.session.scalars(select(User).where(User.id.in_(tables))) if tables else []
+    tags = [
+        NameTag(
+            user_id=user.id,
+            display_name=user.display_name,
+            reading=user.name_reading,
+            industry=user.industry,
+            industry_other=user.industry_other,
+            tables=tables[user.id],
+        )
+        for user in users
+    ]
+    return sorted(tags, key=lambda tag: (_lookup_key(tag.reading or tag.display_name), tag.display_name, tag.user_id))
 
 
 @dataclass

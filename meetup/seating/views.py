@@ -1,4 +1,4 @@
-"""Seating pages: the host's tables (form, edit, publish, projector, cards)
+"""Seating pages: the host's tables (form, edit, publish, projector, cards, name tags)
 and an attendee's "My tables"."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -125,16 +125,17 @@ def names(event_id: int):
 def _shown_seating(event_id: int):
     """What the room sees: the draft while the host prepares, else the published seating."""
     event = managed_event(current_user, event_id)
-    view, published = queries.host_overview(event)
-    if view is None:
+    seating = queries.working_seating(event.id)
+    if seating is None:
         abort(404)
-    return event, view
+    return event, seating
 
 
 @bp.get("/tables/projector")
 @login_required
 def projector(event_id: int):
-    event, view = _shown_seating(event_id)
+    event, seating = _shown_seating(event_id)
+    view = queries.seating_view(event, seating)
     number = request.args.get("round", default=1, type=int) or 1
     number = min(max(number, 1), len(view.rounds))
     return no_store(render_template("seating/projector.html", event=event, view=view, round=view.rounds[number - 1]))
@@ -143,8 +144,15 @@ def projector(event_id: int):
 @bp.get("/tables/cards")
 @login_required
 def cards(event_id: int):
-    event, view = _shown_seating(event_id)
-    return no_store(render_template("seating/cards.html", event=event, view=view))
+    event, seating = _shown_seating(event_id)
+    return no_store(render_template("seating/cards.html", event=event, view=queries.seating_view(event, seating)))
+
+
+@bp.get("/tables/name-tags")
+@login_required
+def name_tags(event_id: int):
+    event, seating = _shown_seating(event_id)
+    return no_store(render_template("seating/name_tags.html", event=event, tags=queries.name_tags(seating)))
 
 
 @bp.get("/my-tables")
