@@ -83,6 +83,8 @@ NOT_WRITTEN_AS_TEXT = {
     "notes.public_id",
     "registrations.status",
     "registrations.goals",
+    "registrations.ticket_code",  # made by the app (meetup.events.tickets)
+    "registrations.payment_method",  # cash or other
     "reports.category",
     "reports.status",
     "seatings.status",
