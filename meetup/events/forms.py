@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -26,7 +27,7 @@ from meetup.events.models import (
     URL_MAX,
     VENUE_MAX,
 )
-from meetup.events.services.events import EventDetails
+from meetup.events.services.events import TABLE_SIZE_DEFAULT, EventDetails
 from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
@@ -72,6 +73,9 @@ def _when(label, required=True):
     return LocalDateTimeField(label, format=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S"], validators=checks)
 
 
+TABLES_BY_SIZE, TABLES_BY_COUNT = "size", "count"
+
+
 class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
     theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
@@ -88,8 +92,25 @@ class EventForm(Form):
     venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
     online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
     capacity = _whole_number(_l("Capacity"), default=30, validators=[InputRequired(_l("Enter a whole number."))])
-    table_size = _whole_number(_l("People per table"), default=5, validators=[Optional()])
-    table_count = _whole_number(_l("Or a fixed number of tables"), validators=[Optional()])
+    fee_yen = _whole_number(
+        _l("Fee paid at the door (¥, tax included; 0 = free)"),
+        default=0,
+        validators=[InputRequired(_l("Enter a whole number."))],
+    )
+    # One rule for the tables, never two numbers that could disagree: the
+    # host sets how many sit at a table, or how many tables there are.
+    table_rule = RadioField(
+        _l("Tables"),
+        choices=[
+            SelectChoice(TABLES_BY_SIZE, _l("People per table")),
+            SelectChoice(TABLES_BY_COUNT, _l("Number of tables")),
+        ],
+        default=TABLES_BY_SIZE,
+        validate_choice=False,
+    )
+    table_number = _whole_number(
+        _l("How many"), default=TABLE_SIZE_DEFAULT, validators=[InputRequired(_l("Enter a whole number."))]
+    )
     rounds = _whole_number(_l("Rounds"), default=3, validators=[InputRequired(_l("Enter a whole number."))])
     goals = CheckboxesField(
         _l("Goals attendees may pick"),
@@ -104,6 +125,10 @@ class EventForm(Form):
     conduct_extra = TextAreaField(
         _l("Extra lines for this event's code of conduct"), validators=[_at_most(CONDUCT_EXTRA_MAX)]
     )
+
+    def validate_table_rule(self, field):
+        if field.data not in (TABLES_BY_SIZE, TABLES_BY_COUNT):
+            raise ValidationError(_l("Choose people per table or a number of tables."))
 
 
 def _pick_goals(form, field):
@@ -163,8 +188,9 @@ def event_details(form: EventForm):
         venue=form.venue.data or "",
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
-        table_size=form.table_size.data,
-        table_count=form.table_count.data,
+        fee_yen=form.fee_yen.data,
+        table_size=form.table_number.data if form.table_rule.data == TABLES_BY_SIZE else None,
+        table_count=form.table_number.data if form.table_rule.data == TABLES_BY_COUNT else None,
         rounds=form.rounds.data,
         meet_again_days=form.meet_again_days.data,
         goals=catalogue_goals,
@@ -177,6 +203,8 @@ def fill_event_form(form: EventForm, event) -> None:
     """Show a saved event in the form (made with obj=event), times in its zone."""
     for name in ("starts_at", "ends_at", "registration_deadline"):
         getattr(form, name).data = timezones.to_local(getattr(event, name), event.timezone).replace(tzinfo=None)
+    form.table_rule.data = TABLES_BY_COUNT if event.table_count else TABLES_BY_SIZE
+    form.table_number.data = event.table_count or event.table_size
     form.goals.data = [code for code in event.goals if code in goals.CATALOGUE]
     labels = {goal["code"]: goal["label"] for goal in event.custom_goals}
     form.custom_goals.data = "\n".join(labels[code] for code in event.goals if code in labels)
