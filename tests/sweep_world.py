@@ -387,6 +387,13 @@ ROUTES = [
     Route("events.export_csv", PRIVATE, "host", _recent),
     Route("events.check_in_page", PRIVATE, "host", _recent),
     Route(
+        "events.walk_in",
+        PRIVATE,
+        "host",
+        _recent,
+        body=lambda w: {"display_name": "Sweep Walk-in", "industry": "it", "language": "en", "acknowledge": "y"},
+    ),
+    Route(
         "events.check_in",
         PRIVATE,
         "host",

@@ -4,6 +4,7 @@ the rules (dates, sizes, capacity, goals) live in the services."""
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     RadioField,
     SearchField,
@@ -15,8 +16,12 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from meetup.accounts import industries
+from meetup.accounts.forms import LANGUAGES, industry_choices
+from meetup.accounts.models import EMAIL_MAX, NAME_MAX
+from meetup.accounts.services import READING_NOT_KANA, normalise_reading
 from meetup.events import goals, timezones
 from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
@@ -165,6 +170,56 @@ class CheckInSearchForm(Form):
         csrf = False  # a GET search; it changes nothing
 
     q = SearchField(_l("Name"), validators=[_at_most(80)])
+
+
+class WalkInForm(Form):
+    """Someone the host adds at the door. Checks shape; the service decides
+    the rest (an account for the address, seats, the door's hours)."""
+
+    display_name = StringField(
+        _l("Name"),
+        render_kw={"autocomplete": "off"},
+        validators=[
+            DataRequired(_l("Enter the person's name.")),
+            Length(max=NAME_MAX, message=_l("Names are at most %(max)d characters.", max=NAME_MAX)),
+        ],
+    )
+    name_reading = StringField(
+        _l("Reading (フリガナ)"),
+        render_kw={"autocomplete": "off", "lang": "ja"},
+        validators=[_at_most(NAME_MAX)],
+    )
+    industry = SelectField(
+        _l("Industry or profession"),
+        choices=industry_choices,
+        validators=[DataRequired(_l("Choose an industry or profession."))],
+        validate_choice=True,
+    )
+    industry_other = StringField(_l("If other, which?"), validators=[_at_most(NAME_MAX)])
+    email = EmailField(
+        _l("Email (optional)"),
+        render_kw={"autocomplete": "off"},
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX, message=_l("That email address is too long.")),
+            Email(_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
+    language = SelectField(_l("Language of their mail"), choices=LANGUAGES)
+    acknowledge = BooleanField(
+        _l("They have read and accepted the code of conduct"),
+        default=False,
+        validators=[DataRequired(_l("Tick the box once they have read and accepted the code of conduct."))],
+    )
+    beyond_capacity = BooleanField(_l("Seat them beyond capacity"), default=False)
+
+    def validate_name_reading(self, field):
+        if normalise_reading(field.data) is None:
+            raise ValidationError(READING_NOT_KANA)
+
+    def validate_industry_other(self, field):
+        if self.industry.data == industries.OTHER and not field.data:
+            raise ValidationError(_l("Enter their industry or profession."))
 
 
 def _lines(text: str) -> list[str]:
