@@ -299,6 +299,9 @@ PAGES = {
     "/events/<int:event_id>/check-in": Page(
         "host", lambda w: f"/events/{w.tonight.id}/check-in?q=Person", shows=lambda w: w.people[1].display_name
     ),
+    "/events/<int:event_id>/walk-in": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/walk-in", shows=lambda w: "They have read and accepted"
+    ),
     "/events/<int:event_id>/tables": Page(
         "host", lambda w: f"/events/{w.tonight.id}/tables", shows=lambda w: w.member.display_name
     ),

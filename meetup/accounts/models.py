@@ -13,6 +13,10 @@ from meetup.timeutil import utcnow
 EMAIL_MAX = 254
 NAME_MAX = 80
 INTRO_MAX = 1000
+# The password hash of an account nobody can log in to: a deleted one, or one
+# the host made for a walk-in that its owner has not claimed yet. It matches
+# no password (werkzeug finds no method in it).
+NO_PASSWORD = "!"
 
 
 def new_login_session_id() -> str:
@@ -57,6 +61,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None
+
+    @property
+    def has_password(self) -> bool:
+        """False for a walk-in's account until they claim it by choosing one."""
+        return self.password_hash != NO_PASSWORD
 
     # Flask-Login's mixin compares users by get_id(), which names a log-in,
     # not a person. A session holds one object per row (SQLAlchemy's identity

@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from meetup.accounts import tokens
 from meetup.accounts.industries import CATALOGUE, OTHER
-from meetup.accounts.models import ContactDetails, LoginSession, User, new_login_session_id
+from meetup.accounts.models import NO_PASSWORD, ContactDetails, LoginSession, User, new_login_session_id
 from meetup.accounts.passwords import weakness
 from meetup.errors import DomainError
 from meetup.extensions import db
@@ -236,13 +236,21 @@ def request_password_reset(email: str, *, next_url: str | None = None) -> None:
     db.session.commit()
 
 
+def _password_link_payload(token: str, *, now: datetime) -> dict:
+    """A reset link's payload, or a claim link's (the same page sets the password)."""
+    for purpose in (tokens.RESET_PASSWORD, tokens.CLAIM_ACCOUNT):
+        try:
+            return tokens.read(purpose, token, now=now)
+        except tokens.BadTokenError:
+            pass
+    raise LinkError(RESET_LINK_DEAD)
+
+
 def user_for_reset(token: str, *, now: datetime) -> User:
-    """Whose password a reset link may set; LinkError if it is forged, older
-    than an hour, or the password changed since it was made (it was used)."""
-    try:
-        payload = tokens.read(tokens.RESET_PASSWORD, token, now=now)
-    except tokens.BadTokenError:
-        raise LinkError(RESET_LINK_DEAD) from None
+    """Whose password a reset (or claim) link may set; LinkError if it is
+    forged, older than an hour (a claim link: 30 days), or the password
+    changed since it was made (it was used)."""
+    payload = _password_link_payload(token, now=now)
     user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
     if user is None or not user.is_active or payload.get("p") != tokens.password_fingerprint(user.password_hash):
         raise LinkError(RESET_LINK_DEAD)
@@ -261,6 +269,43 @@ def reset_password(token: str, *, new_password: str, now: datetime) -> User:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.commit()
     return user
+
+
+def add_unclaimed_account(
+    *, display_name: str, name_reading: str, industry: str, industry_other: str, email: str, language: str | None
+) -> User:
+    """An account the host makes for a walk-in at the door, added in the
+    caller's transaction: nobody can log in to it (it has no password) until
+    its owner claims it through a link mailed to ``email`` (``claim_url``),
+    and without an address nobody ever can. Its address counts as confirmed
+    only once claimed, so it gets no mail but the claim link meanwhile."""
+    _check_industry(industry)
+    reading = normalise_reading(name_reading)
+    if reading is None:
+        raise DomainError(READING_NOT_KANA, field="name_reading")
+    display_name = display_name.strip()
+    if not display_name:
+        raise DomainError(_l("Enter the person's name."), field="display_name")
+    user = User(
+        email=normalise_email(email) or None,
+        password_hash=NO_PASSWORD,
+        display_name=display_name,
+        name_reading=reading,
+        industry=industry,
+        industry_other=industry_other.strip() if industry == OTHER else "",
+        language=language,
+        contacts=ContactDetails(),
+    )
+    db.session.add(user)
+    db.session.flush()  # the claim link and the registration name the user's id
+    return user
+
+
+def claim_url(user: User) -> str:
+    """The link that lets an unclaimed account's owner choose its password;
+    it stops working once they have (see tokens)."""
+    token = tokens.make(tokens.CLAIM_ACCOUNT, {"u": user.id, "p": tokens.password_fingerprint(user.password_hash)})
+    return external_url("accounts.reset_password", token=token)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -335,7 +380,7 @@ def delete_account(user: User, *, password: str) -> None:
     shape. Deleting a member's data in every domain is meetup.privacy's job."""
     check_current_password(user, password)
     user.email = None
-    user.password_hash = "!"  # matches no password
+    user.password_hash = NO_PASSWORD
     user.display_name = ""
     user.industry = OTHER
     user.industry_other = ""

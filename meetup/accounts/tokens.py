@@ -1,12 +1,15 @@
-"""The signed links account mail carries: confirming an address (24 hours)
-and setting a new password (one hour).
+"""The signed links account mail carries: confirming an address (24 hours),
+setting a new password (one hour), and claiming an account the host made for
+a walk-in by choosing its first password (30 days: the mail is read after the
+evening, and the meet-again window runs up to two weeks).
 
 itsdangerous signs them, as Flask signs its session, with the app's secret
 key and a salt per purpose, so a link made for one purpose never works for
-another. Nothing is stored: a reset link names a fingerprint of the password
-hash it was made for, so it stops working once the password changes (used or
-not); an address link names the address the account had, so it stops working
-once the address changes.
+another (the password page takes both reset and claim links). Nothing is
+stored: a reset or claim link names a fingerprint of the password hash it was
+made for, so it stops working once the password changes (used or not); an
+address link names the address the account had, so it stops working once the
+address changes.
 """
 
 import hashlib
@@ -17,7 +20,12 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"
-MAX_AGE = {CONFIRM_EMAIL: timedelta(hours=24), RESET_PASSWORD: timedelta(hours=1)}
+CLAIM_ACCOUNT = "claim-account"
+MAX_AGE = {
+    CONFIRM_EMAIL: timedelta(hours=24),
+    RESET_PASSWORD: timedelta(hours=1),
+    CLAIM_ACCOUNT: timedelta(days=30),
+}
 
 
 class BadTokenError(Exception):

@@ -152,25 +152,34 @@ def reset_mail_sent():
     return render_template("accounts/reset_mail_sent.html", address=session.get("mail_sent_to"))
 
 
+def _reset_page(form, user, claiming: bool) -> str:
+    return render_template("accounts/reset_password.html", form=form, email=user.email, claiming=claiming)
+
+
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     form = ResetPasswordForm()
     try:
         user = services.user_for_reset(token, now=utcnow())
+        # A walk-in's account, made at the door, is claimed by choosing its first password here.
+        claiming = not user.has_password
         if form.validate_on_submit():
             user = services.reset_password(token, new_password=form.password.data, now=utcnow())
         else:
-            return no_store(render_template("accounts/reset_password.html", form=form, email=user.email))
+            return no_store(_reset_page(form, user, claiming))
     except services.LinkError as error:
         flash(error.message, "error")
         return redirect(url_for("accounts.forgot_password"))
     except DomainError as error:
         apply_error(form, error)
-        return no_store(render_template("accounts/reset_password.html", form=form, email=user.email))
+        return no_store(_reset_page(form, user, claiming))
     if current_user.is_authenticated:
         services.end_login_session(current_user.login_session_id)
     _log_in(user)
-    flash(_("Your new password is set and you are logged in. Every other log-in has ended."), "success")
+    if claiming:
+        flash(_("Your account is yours now: your password is set and you are logged in."), "success")
+    else:
+        flash(_("Your new password is set and you are logged in. Every other log-in has ended."), "success")
     return redirect(_next() or url_for("main.index"))
 
 

@@ -4,7 +4,9 @@ the rules (dates, sizes, capacity, goals) live in the services."""
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -14,8 +16,12 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from meetup.accounts import industries
+from meetup.accounts.forms import LANGUAGES, industry_choices
+from meetup.accounts.models import EMAIL_MAX, NAME_MAX
+from meetup.accounts.services import READING_NOT_KANA, normalise_reading
 from meetup.events import goals, timezones
 from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
@@ -26,7 +32,7 @@ from meetup.events.models import (
     URL_MAX,
     VENUE_MAX,
 )
-from meetup.events.services.events import EventDetails
+from meetup.events.services.events import TABLE_SIZE_DEFAULT, EventDetails
 from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
@@ -72,6 +78,9 @@ def _when(label, required=True):
     return LocalDateTimeField(label, format=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S"], validators=checks)
 
 
+TABLES_BY_SIZE, TABLES_BY_COUNT = "size", "count"
+
+
 class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
     theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
@@ -88,8 +97,25 @@ class EventForm(Form):
     venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
     online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
     capacity = _whole_number(_l("Capacity"), default=30, validators=[InputRequired(_l("Enter a whole number."))])
-    table_size = _whole_number(_l("People per table"), default=5, validators=[Optional()])
-    table_count = _whole_number(_l("Or a fixed number of tables"), validators=[Optional()])
+    fee_yen = _whole_number(
+        _l("Fee paid at the door (¥, tax included; 0 = free)"),
+        default=0,
+        validators=[InputRequired(_l("Enter a whole number."))],
+    )
+    # One rule for the tables, never two numbers that could disagree: the
+    # host sets how many sit at a table, or how many tables there are.
+    table_rule = RadioField(
+        _l("Tables"),
+        choices=[
+            SelectChoice(TABLES_BY_SIZE, _l("People per table")),
+            SelectChoice(TABLES_BY_COUNT, _l("Number of tables")),
+        ],
+        default=TABLES_BY_SIZE,
+        validate_choice=False,
+    )
+    table_number = _whole_number(
+        _l("How many"), default=TABLE_SIZE_DEFAULT, validators=[InputRequired(_l("Enter a whole number."))]
+    )
     rounds = _whole_number(_l("Rounds"), default=3, validators=[InputRequired(_l("Enter a whole number."))])
     goals = CheckboxesField(
         _l("Goals attendees may pick"),
@@ -104,6 +130,10 @@ class EventForm(Form):
     conduct_extra = TextAreaField(
         _l("Extra lines for this event's code of conduct"), validators=[_at_most(CONDUCT_EXTRA_MAX)]
     )
+
+    def validate_table_rule(self, field):
+        if field.data not in (TABLES_BY_SIZE, TABLES_BY_COUNT):
+            raise ValidationError(_l("Choose people per table or a number of tables."))
 
 
 def _pick_goals(form, field):
@@ -142,6 +172,56 @@ class CheckInSearchForm(Form):
     q = SearchField(_l("Name"), validators=[_at_most(80)])
 
 
+class WalkInForm(Form):
+    """Someone the host adds at the door. Checks shape; the service decides
+    the rest (an account for the address, seats, the door's hours)."""
+
+    display_name = StringField(
+        _l("Name"),
+        render_kw={"autocomplete": "off"},
+        validators=[
+            DataRequired(_l("Enter the person's name.")),
+            Length(max=NAME_MAX, message=_l("Names are at most %(max)d characters.", max=NAME_MAX)),
+        ],
+    )
+    name_reading = StringField(
+        _l("Reading (フリガナ)"),
+        render_kw={"autocomplete": "off", "lang": "ja"},
+        validators=[_at_most(NAME_MAX)],
+    )
+    industry = SelectField(
+        _l("Industry or profession"),
+        choices=industry_choices,
+        validators=[DataRequired(_l("Choose an industry or profession."))],
+        validate_choice=True,
+    )
+    industry_other = StringField(_l("If other, which?"), validators=[_at_most(NAME_MAX)])
+    email = EmailField(
+        _l("Email (optional)"),
+        render_kw={"autocomplete": "off"},
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX, message=_l("That email address is too long.")),
+            Email(_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
+    language = SelectField(_l("Language of their mail"), choices=LANGUAGES)
+    acknowledge = BooleanField(
+        _l("They have read and accepted the code of conduct"),
+        default=False,
+        validators=[DataRequired(_l("Tick the box once they have read and accepted the code of conduct."))],
+    )
+    beyond_capacity = BooleanField(_l("Seat them beyond capacity"), default=False)
+
+    def validate_name_reading(self, field):
+        if normalise_reading(field.data) is None:
+            raise ValidationError(READING_NOT_KANA)
+
+    def validate_industry_other(self, field):
+        if self.industry.data == industries.OTHER and not field.data:
+            raise ValidationError(_l("Enter their industry or profession."))
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -163,8 +243,9 @@ def event_details(form: EventForm):
         venue=form.venue.data or "",
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
-        table_size=form.table_size.data,
-        table_count=form.table_count.data,
+        fee_yen=form.fee_yen.data,
+        table_size=form.table_number.data if form.table_rule.data == TABLES_BY_SIZE else None,
+        table_count=form.table_number.data if form.table_rule.data == TABLES_BY_COUNT else None,
         rounds=form.rounds.data,
         meet_again_days=form.meet_again_days.data,
         goals=catalogue_goals,
@@ -177,6 +258,8 @@ def fill_event_form(form: EventForm, event) -> None:
     """Show a saved event in the form (made with obj=event), times in its zone."""
     for name in ("starts_at", "ends_at", "registration_deadline"):
         getattr(form, name).data = timezones.to_local(getattr(event, name), event.timezone).replace(tzinfo=None)
+    form.table_rule.data = TABLES_BY_COUNT if event.table_count else TABLES_BY_SIZE
+    form.table_number.data = event.table_count or event.table_size
     form.goals.data = [code for code in event.goals if code in goals.CATALOGUE]
     labels = {goal["code"]: goal["label"] for goal in event.custom_goals}
     form.custom_goals.data = "\n".join(labels[code] for code in event.goals if code in labels)

@@ -124,7 +124,9 @@ def test_the_host_sees_readings_and_finds_people_by_them_at_the_door(client, aut
 
 def test_numbers_typed_in_full_width_digits_make_an_event(client, auth, host, now):
     auth.login(email="host@example.com")
-    form = event_form(now, capacity="\u3000３０\u3000", table_size="５", rounds="３", title="\u3000創業者の夕べ\u3000")
+    form = event_form(
+        now, capacity="\u3000３０\u3000", table_number="５", rounds="３", title="\u3000創業者の夕べ\u3000"
+    )
     response = post(client, "/events/new", **form)
     assert response.status_code == 302
     event = db.session.scalar(select(Event))

@@ -39,8 +39,9 @@ def event_form(now, **overrides):
         "venue": "Nakameguro, Tokyo",
         "online_url": "",
         "capacity": "12",
-        "table_size": "4",
-        "table_count": "",
+        "fee_yen": "0",
+        "table_rule": "size",
+        "table_number": "4",
         "rounds": "3",
         "goals": ["learn", "collaborate"],
         "custom_goals": "Show a portfolio piece",
@@ -80,7 +81,12 @@ def test_a_host_creates_a_draft_in_tokyo_time_and_publishes_it(client, auth, hos
         ({"capacity": "lots"}, "Enter a whole number."),
         ({"capacity": "501"}, "Capacity is between 1 and 500."),
         ({"capacity": "9" * 30}, "That number is too large."),
-        ({"table_size": "12"}, "Tables seat 4 to 8 people."),
+        ({"table_number": "12"}, "Tables seat 4 to 8 people."),
+        ({"table_rule": "count", "table_number": "0"}, "The number of tables is between 1 and 100."),
+        ({"table_rule": "both"}, "Choose people per table or a number of tables."),
+        ({"table_number": ""}, "Enter a whole number."),
+        ({"fee_yen": "-500"}, "The fee is between 0 and 100,000 yen."),
+        ({"fee_yen": ""}, "Enter a whole number."),
         ({"rounds": "9"}, "An evening has 1 to 6 rounds."),
         ({"goals": ["learn", "get-rich"]}, "Choose goals from the list."),
         ({"title": "x" * 500}, "At most 120 characters."),
@@ -336,3 +342,40 @@ def test_only_cancelled_registrations_may_register_again(client, auth, event, us
     cancel_registration(user, event.id, now=now)
     auth.login()
     assert client.get(f"/events/{event.id}/register").status_code == 200
+
+
+def test_the_event_form_takes_one_table_rule_and_shows_the_saved_one_again(client, auth, host, make_event, now):
+    event = make_event(table_size=None, table_count=6)
+    auth.login(email="host@example.com")
+    form = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert '<input checked id="table_rule-1" name="table_rule" type="radio" value="count">' in form
+    assert '<input id="table_number" name="table_number" required type="number" value="6">' in form
+    edited = event_form(
+        now, starts_at=local(event.starts_at, event), ends_at=local(event.ends_at, event), table_number="5"
+    )
+    assert post(client, f"/events/{event.id}/edit", **edited).status_code == 302
+    db.session.refresh(event)
+    assert (event.table_size, event.table_count) == (5, None)
+    edited["table_rule"] = "count"
+    post(client, f"/events/{event.id}/edit", **edited)
+    db.session.refresh(event)
+    assert (event.table_size, event.table_count) == (None, 5)
+
+
+def test_the_fee_is_set_on_the_form_and_shown_on_the_event_page(client, auth, host, make_user, now):
+    auth.login(email="host@example.com")
+    assert post(client, "/events/new", **event_form(now, fee_yen="３０００")).status_code == 302
+    event = db.session.scalar(select(Event))
+    assert event.fee_yen == 3000
+    hosting.publish_event(host, event.id, now=now)
+    assert "¥3,000, paid at the door" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    make_user(email="ja@example.com", language="ja")
+    auth.logout()
+    auth.login(email="ja@example.com")
+    assert "3,000円（当日払い）" in client.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_a_free_evening_says_so(client, make_event):
+    event = make_event()
+    assert event.fee_yen == 0
+    assert "<dd>Free</dd>" in client.get(f"/events/{event.id}").get_data(as_text=True)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from meetup.errors import DomainError, NotFoundError
-from meetup.events.models import CONFIRMED, PUBLISHED, Registration
+from meetup.events.models import CONFIRMED, PUBLISHED, Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
@@ -21,6 +21,15 @@ OPENS_BEFORE_START = timedelta(hours=6)
 
 class CheckInError(DomainError):
     pass
+
+
+def door_refusal(event: Event, now: datetime):
+    """Why nobody can be let in (checked in, or added as a walk-in) now, or None."""
+    if event.state != PUBLISHED:
+        return _l("Check-in is only possible for a published event.")
+    if now < event.starts_at - OPENS_BEFORE_START:
+        return _l("Check-in opens %(hours)d hours before the start.", hours=OPENS_BEFORE_START // timedelta(hours=1))
+    return None
 
 
 @contextmanager
@@ -37,12 +46,9 @@ def _locked_registration(actor, event_id: int, registration_id: int):
 
 def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
     with _locked_registration(actor, event_id, registration_id) as (event, registration):
-        if event.state != PUBLISHED:
-            raise CheckInError(_l("Check-in is only possible for a published event."))
-        if now < event.starts_at - OPENS_BEFORE_START:
-            raise CheckInError(
-                _l("Check-in opens %(hours)d hours before the start.", hours=OPENS_BEFORE_START // timedelta(hours=1))
-            )
+        refusal = door_refusal(event, now)
+        if refusal is not None:
+            raise CheckInError(refusal)
         if registration.status != CONFIRMED:
             raise CheckInError(_l("%(name)s does not have a confirmed seat.", name=registration.user.display_name))
         if registration.checked_in_at is not None:

@@ -39,6 +39,7 @@ TABLE_SIZE_MIN, TABLE_SIZE_MAX, TABLE_SIZE_DEFAULT = 4, 8, 5
 TABLE_COUNT_MAX = 100
 ROUNDS_MIN, ROUNDS_MAX, ROUNDS_DEFAULT = 1, 6, 3
 MEET_AGAIN_MIN, MEET_AGAIN_MAX, MEET_AGAIN_DEFAULT = 1, 14, 3
+FEE_MAX = 100_000  # yen; more is a typo for a mixer's 参加費
 LONGEST_EVENT = timedelta(hours=24)
 
 
@@ -54,6 +55,7 @@ class EventDetails:
     starts_at: datetime
     ends_at: datetime
     capacity: int
+    fee_yen: int = 0  # paid at the door, tax included; 0: free
     theme: str = ""
     description: str = ""
     timezone: str = timezones.DEFAULT
@@ -96,12 +98,15 @@ def _check_text(details: EventDetails) -> None:
 def _check_numbers(details: EventDetails) -> None:
     if not 1 <= details.capacity <= CAPACITY_MAX:
         _refuse(_l("Capacity is between 1 and %(max)d.", max=CAPACITY_MAX), "capacity")
+    if not 0 <= details.fee_yen <= FEE_MAX:
+        _refuse(_l("The fee is between 0 and %(max)s yen.", max=f"{FEE_MAX:,}"), "fee_yen")
+    # The form asks for one rule and one number (its field "table_number").
     if details.table_count is not None:
         details.table_size = None
         if not 1 <= details.table_count <= TABLE_COUNT_MAX:
-            _refuse(_l("The number of tables is between 1 and %(max)d.", max=TABLE_COUNT_MAX), "table_count")
+            _refuse(_l("The number of tables is between 1 and %(max)d.", max=TABLE_COUNT_MAX), "table_number")
     elif details.table_size is None or not TABLE_SIZE_MIN <= details.table_size <= TABLE_SIZE_MAX:
-        _refuse(_l("Tables seat %(min)d to %(max)d people.", min=TABLE_SIZE_MIN, max=TABLE_SIZE_MAX), "table_size")
+        _refuse(_l("Tables seat %(min)d to %(max)d people.", min=TABLE_SIZE_MIN, max=TABLE_SIZE_MAX), "table_number")
     if not ROUNDS_MIN <= details.rounds <= ROUNDS_MAX:
         _refuse(_l("An evening has %(min)d to %(max)d rounds.", min=ROUNDS_MIN, max=ROUNDS_MAX), "rounds")
     if not MEET_AGAIN_MIN <= details.meet_again_days <= MEET_AGAIN_MAX:
@@ -183,6 +188,7 @@ def _apply(event: Event, details: EventDetails) -> None:
         "venue",
         "online_url",
         "capacity",
+        "fee_yen",
         "table_size",
         "table_count",
         "rounds",
@@ -228,7 +234,8 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
             raise EventClosedError(_l("This event has started; its times can no longer change."))
         _check(details, now, dates_changed=dates_changed)
         confirmed = counts(event.id).confirmed
-        if details.capacity < confirmed:
+        # Walk-ins the host seated beyond capacity do not stop a change that keeps (or raises) it.
+        if details.capacity < min(confirmed, event.capacity):
             _refuse(
                 _l("%(count)d people already have a confirmed seat; capacity cannot be lower.", count=confirmed),
                 "capacity",
@@ -402,6 +409,7 @@ def _copy(latest: Event, starts_at: datetime, now: datetime) -> Event:
         venue=latest.venue,
         online_url=latest.online_url,
         capacity=latest.capacity,
+        fee_yen=latest.fee_yen,
         table_size=latest.table_size,
         table_count=latest.table_count,
         rounds=latest.rounds,

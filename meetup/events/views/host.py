@@ -1,17 +1,17 @@
 """What the host sees: create and edit, publish, cancel or delete (each asked first), repeat, the
-dashboard with its CSV export, and door check-in. Everyone but the host and
+dashboard with its CSV export, door check-in and walk-ins. Everyone but the host and
 site admins gets 404 here."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from meetup.errors import DomainError
 from meetup.events import export, queries
-from meetup.events.forms import CheckInSearchForm, EventForm, event_details, fill_event_form
+from meetup.events.forms import CheckInSearchForm, EventForm, WalkInForm, event_details, fill_event_form
 from meetup.events.models import DRAFT
-from meetup.events.services import checkin
+from meetup.events.services import checkin, walkins
 from meetup.events.services import events as hosting
 from meetup.events.views import bp, event_date
 from meetup.rules.queries import current_code
@@ -240,4 +240,64 @@ def check_in(event_id: int, registration_id: int):
 def undo_check_in(event_id: int, registration_id: int):
     return _door_action(
         event_id, registration_id, checkin.undo_check_in, lambda name: _("Check-in undone for %(name)s.", name=name)
+    )
+
+
+def _walked_in_message(result: walkins.WalkIn) -> str:
+    name = result.registration.user.display_name
+    if not result.new_account:
+        return _("%(name)s is checked in as a walk-in, linked to their existing account.", name=name)
+    if result.registration.user.email:
+        return _(
+            "%(name)s is checked in as a walk-in. They are getting a mail with a link to claim their account.",
+            name=name,
+        )
+    return _(
+        "%(name)s is checked in as a walk-in. Without an email address, nobody can log in to their account.",
+        name=name,
+    )
+
+
+@bp.route("/<int:event_id>/walk-in", methods=["GET", "POST"])
+@login_required
+def walk_in(event_id: int):
+    """Add someone who came without a seat; they are checked in at once."""
+    event = queries.managed_event(current_user, event_id)
+    form = WalkInForm(language=str(get_locale()))
+    already = None  # an AlreadyHereError: they have a seat, offer to check them in
+    if form.validate_on_submit():
+        try:
+            result = walkins.add_walk_in(
+                me(),
+                event.id,
+                display_name=form.display_name.data,
+                name_reading=form.name_reading.data,
+                industry=form.industry.data,
+                industry_other=form.industry_other.data,
+                email=form.email.data or "",
+                language=form.language.data,
+                acknowledged=form.acknowledge.data,
+                beyond_capacity=form.beyond_capacity.data,
+                now=utcnow(),
+            )
+        except walkins.AlreadyHereError as error:
+            already = error
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_walked_in_message(result), "success")
+            if result.registration.beyond_capacity:
+                flash(_("They are seated beyond capacity."), "info")
+            name = result.registration.user.display_name
+            return redirect(url_for("events.check_in_page", event_id=event.id, q=name[:80]))
+    return no_store(
+        render_template(
+            "events/walk_in.html",
+            event=event,
+            form=form,
+            already=already,
+            seats=queries.counts(event.id),
+            refusal=checkin.door_refusal(event, utcnow()),
+            code=current_code(),
+        )
     )

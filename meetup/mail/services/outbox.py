@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from meetup.accounts.models import User
 
 # Sent whether or not the recipient has confirmed their address.
-ACCOUNT_MAIL = frozenset({"account-confirm", "account-exists", "password-reset"})
+ACCOUNT_MAIL = frozenset({"account-confirm", "account-exists", "password-reset", "account-claim"})
 
 
 def mail_language(user: "User") -> str:
