@@ -148,6 +148,12 @@ ROUTES = {
     ),
     "events.check_in": Route("host", _w("/events/{tonight}/check-in/{waiting_at_door}"), {"q": ["", "田中"]}),
     "events.undo_check_in": Route("host", _w("/events/{tonight}/check-in/{checked_in}/undo"), {"q": [""]}),
+    "events.check_in_by_code": Route(
+        "host",
+        _w("/events/{tonight}/check-in/ticket"),
+        {"code": ["{waiting_ticket}", "abcde-fghjk"]},
+        frozenset({"code"}),
+    ),
     "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
     "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
     "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),
