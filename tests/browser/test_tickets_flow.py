@@ -140,7 +140,11 @@ def test_an_attendee_opens_their_ticket_from_my_events(live_server, tonight, pho
     for page, size, name in ((phone, PHONE, "phone"), (laptop, LAPTOP_1280, "laptop")):
         page.set_viewport_size(size)
         log_in(page, live_server, "aiko@example.com")
+        page.goto(f"{live_server}/events/{event_id}")
+        expect(page.get_by_role("link", name="Ticket", exact=True)).to_be_visible()
+        screenshot(page, f"{name}-event-with-ticket")
         page.goto(f"{live_server}/events/mine")
+        screenshot(page, f"{name}-my-events-with-ticket")
         page.get_by_role("link", name="Ticket", exact=True).click()
         expect(page.get_by_role("heading", name="Your ticket")).to_be_visible()
         expect(page.get_by_text(code, exact=True)).to_be_visible()
