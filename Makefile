@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PO     := $(wildcard meetup/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test lint install install-dev browser translations i18n-extract db
+.PHONY: run test lint install install-dev browser translations i18n-extract db vendor
 
 run: install translations db
 	$(FLASK) demo
@@ -25,8 +25,21 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed vendor
+install-dev: $(VENV)/.installed-dev vendor
+
+# Scripts from the npm registry that the pages load, served from static/vendor/ (never a CDN;
+# git-ignored, built here). Each is one file of a pinned package version, checked against the
+# sha512 integrity the registry publishes for it (`npm view NAME@VERSION dist.integrity`).
+# The door page's QR decoder: ZXing's pure-JavaScript port (no WebAssembly), its browser build.
+ZXING_VERSION   := 0.23.0
+ZXING_INTEGRITY := sha512-6fkkoFwP8CHxl6ugnPsj74PLJgX2iRv5zczGAyt5OBzQgxFhuhF0NCEc4t4OvSr8xAv2MRLlI0Iu9ZGDZQ2urA==
+VENDOR := static/vendor/zxing-library.min.js
+
+vendor: $(VENDOR)
+
+static/vendor/zxing-library.min.js: Makefile tools/npm_file.py
+	$(PYTHON) tools/npm_file.py @zxing/library $(ZXING_VERSION) $(ZXING_INTEGRITY) package/umd/index.min.js $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
 from meetup.conduct.services import blocks, moderation, reports
+from meetup.events.models import Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
@@ -64,6 +65,7 @@ class World:
     apart_stranger: int
     soon: int  # host's evening tomorrow, tables published early: the attendee sits with the stranger, not yet met
     attendee_registration: int  # the attendee's registration at ``recent``
+    attendee_ticket: str  # its ticket code
     other_registration: int  # a registration at ``other``
     open_report: int  # attendee reported ``reported`` at ``recent``: open in the host's queue
     banned_report: int  # tablemate reported ``reported`` at ``recent``: the host banned them
@@ -201,6 +203,7 @@ def build_world() -> World:
         apart_stranger=theirs[0],
         soon=soon.id,
         attendee_registration=registrations[attendee.id],
+        attendee_ticket=db.session.get(Registration, registrations[attendee.id]).ticket_code,
         other_registration=other_registrations[people["newcomer"].id],
         open_report=open_report.id,
         banned_report=banned_report.id,
@@ -407,6 +410,13 @@ ROUTES = [
         lambda w: {"event_id": w.recent, "registration_id": w.attendee_registration},
         cross=lambda w: {"event_id": w.other, "registration_id": w.attendee_registration},
     ),
+    Route(
+        "events.check_in_by_code",
+        PRIVATE,
+        "host",
+        _recent,
+        body=lambda w: {"code": w.attendee_ticket},
+    ),
     Route("seating.tables", PRIVATE, "host", _recent),
     Route("seating.version", PRIVATE, "host", lambda w: {"event_id": w.recent, "version": 1}),
     Route("seating.form_tables", PRIVATE, "host", _recent),
@@ -454,6 +464,7 @@ ROUTES = [
         cross=lambda w: {"event_id": w.other, "report_id": w.open_report, "action": "dismiss"},
     ),
     # An attendee's own view of an evening they were at, and of the people they met.
+    Route("events.ticket", PRIVATE, "attendee", lambda w: {"event_id": w.upcoming}),
     Route("seating.my_tables", PRIVATE, "attendee", _recent),
     Route("matching.meet_again", PRIVATE, "attendee", _recent),
     Route("matching.save_choices", PRIVATE, "attendee", _recent, body=lambda w: {"chosen": w.users["tablemate"]}),

@@ -83,7 +83,7 @@ NOT_WRITTEN_AS_TEXT = {
     "notes.public_id",
     "registrations.status",
     "registrations.goals",
-    "registrations.ticket_code",  # made by the app (meetup.events.tickets)
+    "registrations.ticket_code",  # made by meetup.events.tickets; a code typed at the door is only looked up
     "registrations.payment_method",  # cash or other
     "reports.category",
     "reports.status",

@@ -296,6 +296,9 @@ PAGES = {
     "/events/<int:event_id>/attendees.csv": Page(
         "host", lambda w: f"/events/{w.upcoming.id}/attendees.csv", shows=lambda w: w.last_person.display_name
     ),
+    "/events/<int:event_id>/ticket": Page(
+        "member", lambda w: f"/events/{w.tonight.id}/ticket", shows=lambda w: w.member.display_name
+    ),
     "/events/<int:event_id>/check-in": Page(
         "host", lambda w: f"/events/{w.tonight.id}/check-in?q=Person", shows=lambda w: w.people[1].display_name
     ),

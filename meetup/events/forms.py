@@ -222,6 +222,12 @@ class WalkInForm(Form):
             raise ValidationError(_l("Enter their industry or profession."))
 
 
+class TicketCodeForm(Form):
+    """The code of a ticket, as the door's camera read it or someone typed it."""
+
+    code = StringField(_l("Ticket code"), validators=[DataRequired(_l("Enter the code on the ticket.")), _at_most(40)])
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 

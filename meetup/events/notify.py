@@ -13,5 +13,6 @@ def notify(registration: Registration, template: str, **context) -> None:
         event=event,
         registration=registration,
         event_url=external_url("events.show", event_id=event.id),
+        ticket_url=external_url("events.ticket", event_id=event.id),
         **context,
     )

@@ -164,6 +164,12 @@ ROUTES = {
         },
         frozenset({"display_name", "name_reading", "industry_other", "email"}),
     ),
+    "events.check_in_by_code": Route(
+        "host",
+        _w("/events/{tonight}/check-in/ticket"),
+        {"code": ["{waiting_ticket}", "abcde-fghjk"]},
+        frozenset({"code"}),
+    ),
     "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
     "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
     "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),

@@ -76,6 +76,7 @@ def build_world() -> SimpleNamespace:
         tonight_goals=list(tonight.goals),
         waiting_at_door=_registration(tonight, members[15]).id,
         checked_in=_registration(tonight, members[0]).id,
+        waiting_ticket=_registration(tonight, members[15]).ticket_code,
         seated=[person for table in draft_grid[0] for person in table],
         last_week_tablemates=[person for person in first_round[0] if person != actor_id],
         match=match.public_id,

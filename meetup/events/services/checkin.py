@@ -1,4 +1,5 @@
-"""Door check-in: the host marks who is here, and can take it back.
+"""Door check-in: the host marks who is here, found by name or by the code of
+their ticket (scanned or typed), and can take it back.
 
 A person is only let in on the current code of conduct: if it changed after
 they registered, they accept it again first (on their phone, at the door).
@@ -7,10 +8,14 @@ they registered, they accept it again first (on their phone, at the door).
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from meetup.errors import DomainError, NotFoundError
-from meetup.events.models import CONFIRMED, PUBLISHED, Event, Registration
+from meetup.events import timezones
+from meetup.events.models import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
+from meetup.events.tickets import ALPHABET, LENGTH, grouped, normalise_ticket_code
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.queries import has_acknowledged_current
@@ -32,6 +37,11 @@ def door_refusal(event: Event, now: datetime):
     return None
 
 
+class AlreadyCheckedInError(CheckInError):
+    """A ticket shown a second time: nothing changes, and the host hears when
+    its holder came in (a copied ticket shows up here)."""
+
+
 @contextmanager
 def _locked_registration(actor, event_id: int, registration_id: int):
     """Inside the event's lock: the managed event and one of its registrations."""
@@ -46,23 +56,67 @@ def _locked_registration(actor, event_id: int, registration_id: int):
 
 def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
     with _locked_registration(actor, event_id, registration_id) as (event, registration):
-        refusal = door_refusal(event, now)
-        if refusal is not None:
-            raise CheckInError(refusal)
-        if registration.status != CONFIRMED:
-            raise CheckInError(_l("%(name)s does not have a confirmed seat.", name=registration.user.display_name))
-        if registration.checked_in_at is not None:
-            return registration
-        if not has_acknowledged_current(registration.user_id, event):
+        return _admit(event, registration, now)
+
+
+def _admit(event: Event, registration: Registration, now: datetime) -> Registration:
+    """Check-in's rules, inside the event's lock: the door is open, the seat
+    confirmed, the current code accepted. Someone present stays as they are."""
+    refusal = door_refusal(event, now)
+    if refusal is not None:
+        raise CheckInError(refusal)
+    if registration.status != CONFIRMED:
+        raise CheckInError(_l("%(name)s does not have a confirmed seat.", name=registration.user.display_name))
+    if registration.checked_in_at is not None:
+        return registration
+    if not has_acknowledged_current(registration.user_id, event):
+        raise CheckInError(
+            _l(
+                "%(name)s needs to accept the current code of conduct before check-in. "
+                "They can do it on the event page.",
+                name=registration.user.display_name,
+            )
+        )
+    registration.checked_in_at = now
+    return registration
+
+
+def check_in_by_ticket(actor, event_id: int, code: str, *, now: datetime) -> Registration:
+    """Check in the holder of a ticket, as scanned or typed at the door, on
+    check-in's rules; a ticket that does not open this evening's door says why."""
+    code = normalise_ticket_code(code)
+    with locked_event(event_id) as event:
+        if not event.managed_by(actor):
+            raise NotFoundError(EVENT_NOT_FOUND)
+        registration = _ticket(code)
+        if registration is None:
             raise CheckInError(
+                _l("No ticket has the code %(code)s. Check it, or find the person by name.", code=grouped(code[:20])),
+                field="code",
+            )
+        # Who holds a ticket to another evening is that evening's business: no name here.
+        if registration.event_id != event.id:
+            raise CheckInError(_l("This ticket is for another evening, not this one."), field="code")
+        name = registration.user.display_name
+        if registration.status == CANCELLED:
+            raise CheckInError(_l("%(name)s cancelled this registration: the ticket is no longer valid.", name=name))
+        if registration.status == WAITLISTED:
+            raise CheckInError(_l("%(name)s is on the waitlist and has no seat this evening.", name=name))
+        if registration.checked_in_at is not None:
+            raise AlreadyCheckedInError(
                 _l(
-                    "%(name)s needs to accept the current code of conduct before check-in. "
-                    "They can do it on the event page.",
-                    name=registration.user.display_name,
+                    "%(name)s is already checked in (since %(time)s).",
+                    name=name,
+                    time=timezones.format_clock(registration.checked_in_at, event.timezone),
                 )
             )
-        registration.checked_in_at = now
-        return registration
+        return _admit(event, registration, now)
+
+
+def _ticket(code: str) -> Registration | None:
+    if len(code) != LENGTH or not set(code) <= set(ALPHABET):
+        return None  # not a code we make: no need to ask the database
+    return db.session.scalar(select(Registration).where(Registration.ticket_code == code))
 
 
 def undo_check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:

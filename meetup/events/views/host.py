@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from meetup.errors import DomainError
 from meetup.events import export, queries
-from meetup.events.forms import CheckInSearchForm, EventForm, WalkInForm, event_details, fill_event_form
+from meetup.events.forms import CheckInSearchForm, EventForm, TicketCodeForm, WalkInForm, event_details, fill_event_form
 from meetup.events.models import DRAFT
 from meetup.events.services import checkin, walkins
 from meetup.events.services import events as hosting
@@ -212,7 +212,11 @@ def check_in_page(event_id: int):
     query = form.q.data.strip() if form.validate() and form.q.data else ""
     found = queries.search_attendees(event.id, query) if query else []
     door = queries.door(event, found)
-    return no_store(render_template("events/checkin.html", event=event, form=form, query=query, door=door))
+    return no_store(
+        render_template(
+            "events/checkin.html", event=event, form=form, query=query, door=door, ticket_form=TicketCodeForm()
+        )
+    )
 
 
 def _door_action(event_id: int, registration_id: int, operation, done_message):
@@ -301,3 +305,22 @@ def walk_in(event_id: int):
             code=current_code(),
         )
     )
+
+
+@bp.post("/<int:event_id>/check-in/ticket")
+@login_required
+def check_in_by_code(event_id: int):
+    """A ticket's code, from the door page's camera or typed in by hand."""
+    queries.managed_event(current_user, event_id)
+    form = TicketCodeForm()
+    if not form.validate():
+        for error in form.code.errors:
+            flash(error, "error")
+    else:
+        try:
+            registration = checkin.check_in_by_ticket(me(), event_id, form.code.data, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("%(name)s is checked in.", name=registration.user.display_name), "success")
+    return redirect(url_for("events.check_in_page", event_id=event_id))

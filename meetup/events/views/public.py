@@ -1,14 +1,14 @@
 """What attendees see: upcoming events, an event's page and calendar file,
-registering, cancelling, re-accepting the code of conduct, and My events."""
+registering, cancelling, re-accepting the code of conduct, My events and a ticket."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.errors import DomainError
-from meetup.events import ics, queries
+from meetup.errors import DomainError, NotFoundError
+from meetup.events import ics, queries, tickets
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
-from meetup.events.models import CONFIRMED, THEME_MAX, WAITLISTED
+from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX, WAITLISTED
 from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
@@ -162,6 +162,25 @@ def acknowledge(event_id: int):
     else:
         flash(_("Thank you. You have accepted the current code of conduct."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("events.show", event_id=event.id))
+
+
+@bp.get("/<int:event_id>/ticket")
+@login_required
+def ticket(event_id: int):
+    """The person's own ticket: its QR code and code, for the door. Nobody
+    else's: without a registration of one's own the page is not there."""
+    event = queries.visible_event(current_user, event_id)
+    registration = queries.registration_of(current_user.id, event.id)
+    if registration is None:
+        raise NotFoundError()
+    valid = registration.status == CONFIRMED and event.state != CANCELLED
+    return render_template(
+        "events/ticket.html",
+        event=event,
+        registration=registration,
+        code=tickets.grouped(registration.ticket_code) if valid else None,
+        qr=tickets.qr_data_uri(registration.ticket_code) if valid else None,
+    )
 
 
 @bp.get("/mine")
