@@ -268,8 +268,9 @@ def _report_a_seller(event: Event, users: dict[int, User]) -> None:
 
 
 def _ensure_tonight(host: User, members: list[User]) -> None:
-    """Tonight's mixer, two hours from when the demo was loaded: the host can
-    check people in at the door and form tables."""
+    """Tonight's mixer, two hours from when the demo was loaded, ¥3,000 at
+    the door: the host can check people in (by name or ticket), take walk-ins
+    and payment, form tables and run the rounds."""
     if db.session.scalar(select(Event.id).where(Event.host_id == host.id, Event.title == TONIGHT_TITLE).limit(1)):
         return
     now = utcnow()
@@ -286,6 +287,7 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
             table_size=4,
             rounds=3,
             goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+            fee_yen=3000,
         ),
         now=now,
     )
