@@ -7,13 +7,14 @@ many people registered.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
-from meetup.accounts.services import normalise_reading
+from meetup.accounts.names import matches, name_keys, query_keys
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.extensions import db
@@ -361,31 +362,22 @@ def attendee_list(event_id: int) -> list[Registration]:
 
 
 def search_attendees(event_id: int, text: str) -> list[Registration]:
-    """Confirmed and waitlisted people whose name contains the text, or whose
-    reading (フリガナ) contains it when it is kana, in any width and spacing
-    (door search)."""
-    text = text.strip()
-    if not text:
+    """Confirmed and waitlisted people found by what the host typed, however
+    it is typed: name or reading (フリガナ), kana of any kind and width, romaji
+    (meetup.accounts.names). An evening has at most a few hundred people, so
+    they are loaded in one query and matched here."""
+    query = query_keys(text)
+    if query is None:
         return []
-    matches = func.lower(User.display_name).contains(text.lower(), autoescape=True)
-    reading = normalise_reading(text)
-    if reading:
-        spaced_out = func.replace(User.name_reading, " ", "")
-        matches = or_(matches, spaced_out.contains(reading.replace(" ", ""), autoescape=True))
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .join(Registration.user)
-            .where(
-                Registration.event_id == event_id,
-                Registration.status.in_((CONFIRMED, WAITLISTED)),
-                matches,
-            )
-            .options(joinedload(Registration.user))
-            .order_by(_STATUS_ORDER, User.display_name)
-            .limit(SEARCH_LIMIT)
-        )
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Registration.user)
+        .where(Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)))
+        .options(joinedload(Registration.user))
+        .order_by(_STATUS_ORDER, User.display_name, Registration.id)
     )
+    found = (r for r in registrations if matches(query, name_keys(r.user.display_name, r.user.name_reading)))
+    return list(islice(found, SEARCH_LIMIT))
 
 
 def past_no_shows(user_ids, event: Event) -> dict[int, int]:
