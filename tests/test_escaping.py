@@ -83,6 +83,7 @@ NOT_WRITTEN_AS_TEXT = {
     "notes.public_id",
     "registrations.status",
     "registrations.goals",
+    "registrations.payment_method",  # cash or other, a check constraint says so
     "reports.category",
     "reports.status",
     "seatings.status",

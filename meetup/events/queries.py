@@ -67,6 +67,8 @@ class Counts:
     cancelled: int = 0
     checked_in: int = 0
     last_in_queue: int = 0  # the queue number of the latest registration, 0 for none
+    paid: int = 0  # people whose payment was taken at the door
+    paid_yen: int = 0  # and what they paid, in all
 
 
 def counts(event_id: int) -> Counts:
@@ -79,6 +81,8 @@ def counts(event_id: int) -> Counts:
             ),
             func.count(Registration.checked_in_at).label("checked_in"),
             func.coalesce(func.max(Registration.queue_number), 0).label("last_in_queue"),
+            func.count(Registration.paid_at).label("paid"),
+            func.coalesce(func.sum(Registration.paid_amount), 0).label("paid_yen"),
         ).where(Registration.event_id == event_id)
     ).one()
     return Counts(**row._asdict())

@@ -1,14 +1,17 @@
-"""Door check-in: the host marks who is here, and can take it back.
+"""Door check-in: the host marks who is here, and can take it back; on an
+evening with a fee, also who has paid and how.
 
 A person is only let in on the current code of conduct: if it changed after
 they registered, they accept it again first (on their phone, at the door).
+A payment stays when a check-in is undone: giving money back is the host's
+own step (undo_payment), not a side effect of a mistaken tap.
 """
 
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from meetup.errors import DomainError, NotFoundError
-from meetup.events.models import CONFIRMED, PUBLISHED, Registration
+from meetup.events.models import CASH, CONFIRMED, OTHER, PUBLISHED, Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
@@ -35,8 +38,25 @@ def _locked_registration(actor, event_id: int, registration_id: int):
         yield event, registration
 
 
-def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
+def _check_payment(event: Event, method: str) -> None:
+    if event.fee_yen == 0:
+        raise CheckInError(_l("This evening is free: there is nothing to pay."))
+    if method not in (CASH, OTHER):
+        raise CheckInError(_l("Choose how they paid: in cash or another way."))
+
+
+def _take_payment(event: Event, registration: Registration, method: str, now: datetime) -> None:
+    """The evening's fee, paid now; a payment already taken stays as it was."""
+    if registration.paid_at is None:
+        registration.paid_at, registration.paid_amount, registration.payment_method = now, event.fee_yen, method
+
+
+def check_in(actor, event_id: int, registration_id: int, *, now: datetime, payment: str | None = None) -> Registration:
+    """Mark a confirmed person present; ``payment`` (CASH or OTHER) records
+    that they paid the evening's fee at the same time."""
     with _locked_registration(actor, event_id, registration_id) as (event, registration):
+        if payment is not None:
+            _check_payment(event, payment)
         if event.state != PUBLISHED:
             raise CheckInError(_l("Check-in is only possible for a published event."))
         if now < event.starts_at - OPENS_BEFORE_START:
@@ -45,9 +65,7 @@ def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Re
             )
         if registration.status != CONFIRMED:
             raise CheckInError(_l("%(name)s does not have a confirmed seat.", name=registration.user.display_name))
-        if registration.checked_in_at is not None:
-            return registration
-        if not has_acknowledged_current(registration.user_id, event):
+        if registration.checked_in_at is None and not has_acknowledged_current(registration.user_id, event):
             raise CheckInError(
                 _l(
                     "%(name)s needs to accept the current code of conduct before check-in. "
@@ -55,11 +73,32 @@ def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Re
                     name=registration.user.display_name,
                 )
             )
-        registration.checked_in_at = now
+        registration.checked_in_at = registration.checked_in_at or now
+        if payment is not None:
+            _take_payment(event, registration, payment, now)
         return registration
 
 
 def undo_check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
     with _locked_registration(actor, event_id, registration_id) as (_event, registration):
         registration.checked_in_at = None
+        return registration
+
+
+def record_payment(actor, event_id: int, registration_id: int, method: str, *, now: datetime) -> Registration:
+    """Someone already present pays the evening's fee (CASH or OTHER)."""
+    with _locked_registration(actor, event_id, registration_id) as (event, registration):
+        _check_payment(event, method)
+        if registration.checked_in_at is None:
+            raise CheckInError(
+                _l("Mark %(name)s present first, then record the payment.", name=registration.user.display_name)
+            )
+        _take_payment(event, registration, method, now)
+        return registration
+
+
+def undo_payment(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
+    """Take back a payment recorded by mistake, or after giving the money back."""
+    with _locked_registration(actor, event_id, registration_id) as (_event, registration):
+        registration.paid_at = registration.paid_amount = registration.payment_method = None
         return registration
