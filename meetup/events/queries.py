@@ -7,13 +7,14 @@ many people registered.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
-from meetup.accounts.services import normalise_reading
+from meetup.accounts.names import matches, name_keys, query_keys
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.extensions import db
@@ -66,6 +67,8 @@ class Counts:
     cancelled: int = 0
     checked_in: int = 0
     last_in_queue: int = 0  # the queue number of the latest registration, 0 for none
+    paid: int = 0  # people whose payment was taken at the door
+    paid_yen: int = 0  # and what they paid, in all
 
 
 def counts(event_id: int) -> Counts:
@@ -78,6 +81,8 @@ def counts(event_id: int) -> Counts:
             ),
             func.count(Registration.checked_in_at).label("checked_in"),
             func.coalesce(func.max(Registration.queue_number), 0).label("last_in_queue"),
+            func.count(Registration.paid_at).label("paid"),
+            func.coalesce(func.sum(Registration.paid_amount), 0).label("paid_yen"),
         ).where(Registration.event_id == event_id)
     ).one()
     return Counts(**row._asdict())
@@ -361,31 +366,22 @@ def attendee_list(event_id: int) -> list[Registration]:
 
 
 def search_attendees(event_id: int, text: str) -> list[Registration]:
-    """Confirmed and waitlisted people whose name contains the text, or whose
-    reading (フリガナ) contains it when it is kana, in any width and spacing
-    (door search)."""
-    text = text.strip()
-    if not text:
+    """Confirmed and waitlisted people found by what the host typed, however
+    it is typed: name or reading (フリガナ), kana of any kind and width, romaji
+    (meetup.accounts.names). An evening has at most a few hundred people, so
+    they are loaded in one query and matched here."""
+    query = query_keys(text)
+    if query is None:
         return []
-    matches = func.lower(User.display_name).contains(text.lower(), autoescape=True)
-    reading = normalise_reading(text)
-    if reading:
-        spaced_out = func.replace(User.name_reading, " ", "")
-        matches = or_(matches, spaced_out.contains(reading.replace(" ", ""), autoescape=True))
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .join(Registration.user)
-            .where(
-                Registration.event_id == event_id,
-                Registration.status.in_((CONFIRMED, WAITLISTED)),
-                matches,
-            )
-            .options(joinedload(Registration.user))
-            .order_by(_STATUS_ORDER, User.display_name)
-            .limit(SEARCH_LIMIT)
-        )
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Registration.user)
+        .where(Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)))
+        .options(joinedload(Registration.user))
+        .order_by(_STATUS_ORDER, User.display_name, Registration.id)
     )
+    found = (r for r in registrations if matches(query, name_keys(r.user.display_name, r.user.name_reading)))
+    return list(islice(found, SEARCH_LIMIT))
 
 
 def past_no_shows(user_ids, event: Event) -> dict[int, int]:

@@ -147,7 +147,9 @@ ROUTES = {
     "events.acknowledge": Route(
         "attendee", _w("/events/{tonight}/acknowledge"), {"acknowledge": ["y"], "next": ["/events/mine"]}
     ),
-    "events.check_in": Route("host", _w("/events/{tonight}/check-in/{waiting_at_door}"), {"q": ["", "田中"]}),
+    "events.check_in": Route(
+        "host", _w("/events/{tonight}/check-in/{waiting_at_door}"), {"q": ["", "田中"], "payment": ["", "cash"]}
+    ),
     "events.undo_check_in": Route("host", _w("/events/{tonight}/check-in/{checked_in}/undo"), {"q": [""]}),
     "events.walk_in": Route(
         "host",
@@ -170,6 +172,10 @@ ROUTES = {
         {"code": ["{waiting_ticket}", "abcde-fghjk"]},
         frozenset({"code"}),
     ),
+    "events.record_payment": Route(
+        "host", _w("/events/{tonight}/check-in/{checked_in}/payment"), {"method": ["cash", "other"], "q": [""]}
+    ),
+    "events.undo_payment": Route("host", _w("/events/{tonight}/check-in/{checked_in}/payment/undo"), {"q": [""]}),
     "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
     "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
     "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),

@@ -1,8 +1,11 @@
 """Door check-in: the host marks who is here, found by name or by the code of
-their ticket (scanned or typed), and can take it back.
+their ticket (scanned or typed), and can take it back; on an evening with a
+fee, also who has paid and how.
 
 A person is only let in on the current code of conduct: if it changed after
 they registered, they accept it again first (on their phone, at the door).
+A payment stays when a check-in is undone: giving money back is the host's
+own step (undo_payment), not a side effect of a mistaken tap.
 """
 
 from contextlib import contextmanager
@@ -12,7 +15,7 @@ from sqlalchemy import select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import timezones
-from meetup.events.models import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.models import CANCELLED, CASH, CONFIRMED, OTHER, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.events.tickets import ALPHABET, LENGTH, grouped, normalise_ticket_code
@@ -54,9 +57,29 @@ def _locked_registration(actor, event_id: int, registration_id: int):
         yield event, registration
 
 
-def check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
+def _check_payment(event: Event, method: str) -> None:
+    if event.fee_yen == 0:
+        raise CheckInError(_l("This evening is free: there is nothing to pay."))
+    if method not in (CASH, OTHER):
+        raise CheckInError(_l("Choose how they paid: in cash or another way."))
+
+
+def _take_payment(event: Event, registration: Registration, method: str, now: datetime) -> None:
+    """The evening's fee, paid now; a payment already taken stays as it was."""
+    if registration.paid_at is None:
+        registration.paid_at, registration.paid_amount, registration.payment_method = now, event.fee_yen, method
+
+
+def check_in(actor, event_id: int, registration_id: int, *, now: datetime, payment: str | None = None) -> Registration:
+    """Mark a confirmed person present; ``payment`` (CASH or OTHER) records
+    that they paid the evening's fee at the same time."""
     with _locked_registration(actor, event_id, registration_id) as (event, registration):
-        return _admit(event, registration, now)
+        if payment is not None:
+            _check_payment(event, payment)
+        _admit(event, registration, now)
+        if payment is not None:
+            _take_payment(event, registration, payment, now)
+        return registration
 
 
 def _admit(event: Event, registration: Registration, now: datetime) -> Registration:
@@ -122,4 +145,23 @@ def _ticket(code: str) -> Registration | None:
 def undo_check_in(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
     with _locked_registration(actor, event_id, registration_id) as (_event, registration):
         registration.checked_in_at = None
+        return registration
+
+
+def record_payment(actor, event_id: int, registration_id: int, method: str, *, now: datetime) -> Registration:
+    """Someone already present pays the evening's fee (CASH or OTHER)."""
+    with _locked_registration(actor, event_id, registration_id) as (event, registration):
+        _check_payment(event, method)
+        if registration.checked_in_at is None:
+            raise CheckInError(
+                _l("Mark %(name)s present first, then record the payment.", name=registration.user.display_name)
+            )
+        _take_payment(event, registration, method, now)
+        return registration
+
+
+def undo_payment(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
+    """Take back a payment recorded by mistake, or after giving the money back."""
+    with _locked_registration(actor, event_id, registration_id) as (_event, registration):
+        registration.paid_at = registration.paid_amount = registration.payment_method = None
         return registration

@@ -2,6 +2,7 @@
 and the template filters that show an event's times in its own zone."""
 
 from flask import Blueprint
+from flask_babel import format_currency
 
 from meetup.accounts.industries import industry_name
 from meetup.events import goals, timezones
@@ -27,6 +28,12 @@ def event_date(moment, event) -> str:
 @bp.app_template_filter("event_clock")
 def event_clock(moment, event) -> str:
     return timezones.format_clock(moment, event.timezone)
+
+
+@bp.app_template_filter("yen")
+def yen(amount: int) -> str:
+    """An amount in yen as the reader writes it (¥3,000; ￥3,000)."""
+    return format_currency(amount, "JPY")
 
 
 @bp.app_template_filter("goal_name")

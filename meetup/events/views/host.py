@@ -2,6 +2,8 @@
 dashboard with its CSV export, door check-in and walk-ins. Everyone but the host and
 site admins gets 404 here."""
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -10,10 +12,10 @@ from flask_login import current_user, login_required
 from meetup.errors import DomainError
 from meetup.events import export, queries
 from meetup.events.forms import CheckInSearchForm, EventForm, TicketCodeForm, WalkInForm, event_details, fill_event_form
-from meetup.events.models import DRAFT
+from meetup.events.models import CASH, DRAFT
 from meetup.events.services import checkin, walkins
 from meetup.events.services import events as hosting
-from meetup.events.views import bp, event_date
+from meetup.events.views import bp, event_date, yen
 from meetup.rules.queries import current_code
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store
@@ -220,6 +222,7 @@ def check_in_page(event_id: int):
 
 
 def _door_action(event_id: int, registration_id: int, operation, done_message):
+    """Run one door action, say what happened, and go back to the same search."""
     queries.managed_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
     try:
@@ -227,23 +230,61 @@ def _door_action(event_id: int, registration_id: int, operation, done_message):
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(done_message(registration.user.display_name), "success")
+        flash(done_message(registration), "success")
     return redirect(back)
+
+
+def _paid(registration) -> str:
+    """What a person paid, for the messages below."""
+    amount = yen(registration.paid_amount)
+    name = registration.user.display_name
+    if registration.payment_method == CASH:
+        return _("%(name)s has paid %(amount)s in cash.", name=name, amount=amount)
+    return _("%(name)s has paid %(amount)s another way.", name=name, amount=amount)
+
+
+def _checked_in(registration) -> str:
+    done = _("%(name)s is checked in.", name=registration.user.display_name)
+    return f"{done} {_paid(registration)}" if registration.paid_at else done
 
 
 @bp.post("/<int:event_id>/check-in/<int:registration_id>")
 @login_required
 def check_in(event_id: int, registration_id: int):
-    return _door_action(
-        event_id, registration_id, checkin.check_in, lambda name: _("%(name)s is checked in.", name=name)
-    )
+    operation = partial(checkin.check_in, payment=request.form.get("payment") or None)
+    return _door_action(event_id, registration_id, operation, _checked_in)
 
 
 @bp.post("/<int:event_id>/check-in/<int:registration_id>/undo")
 @login_required
 def undo_check_in(event_id: int, registration_id: int):
     return _door_action(
-        event_id, registration_id, checkin.undo_check_in, lambda name: _("Check-in undone for %(name)s.", name=name)
+        event_id,
+        registration_id,
+        checkin.undo_check_in,
+        lambda registration: _("Check-in undone for %(name)s.", name=registration.user.display_name),
+    )
+
+
+@bp.post("/<int:event_id>/check-in/<int:registration_id>/payment")
+@login_required
+def record_payment(event_id: int, registration_id: int):
+    return _door_action(
+        event_id,
+        registration_id,
+        partial(checkin.record_payment, method=request.form.get("method", "")),
+        _paid,
+    )
+
+
+@bp.post("/<int:event_id>/check-in/<int:registration_id>/payment/undo")
+@login_required
+def undo_payment(event_id: int, registration_id: int):
+    return _door_action(
+        event_id,
+        registration_id,
+        checkin.undo_payment,
+        lambda registration: _("Payment undone for %(name)s.", name=registration.user.display_name),
     )
 
 
@@ -323,4 +364,6 @@ def check_in_by_code(event_id: int):
             flash(error.message, "error")
         else:
             flash(_("%(name)s is checked in.", name=registration.user.display_name), "success")
+            # Their entry on the door page, where a fee can be taken at once.
+            return redirect(url_for("events.check_in_page", event_id=event_id, q=registration.user.display_name))
     return redirect(url_for("events.check_in_page", event_id=event_id))
