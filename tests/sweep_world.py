@@ -127,6 +127,7 @@ def build_world() -> World:
     recent, registrations = _evening(
         host, seated, start=now - timedelta(days=2), table_size=4, rounds=1, meet_again_days=14
     )
+    seating.start_round(host, recent, 0, now=now - timedelta(days=2))
     after = now - timedelta(days=1)
     save_choices(attendee, recent, [tablemate.id], now=after)
     notes.save_note(attendee, tablemate.id, "Knows a lot about inheritance law.", event_id=recent, now=after)
@@ -459,7 +460,9 @@ ROUTES = [
         body=lambda w: {"round": "0", "user_id": w.users["attendee"], "locked": "y"},
     ),
     Route("seating.names", PRIVATE, "host", _recent, body=lambda w: {"names-0": "Sakura"}),
+    Route("seating.start_round", PRIVATE, "host", _recent, body=lambda w: {"round": "0"}),
     Route("seating.projector", PRIVATE, "host", _recent),
+    Route("seating.projector_state", PRIVATE, "host", _recent),
     Route("seating.cards", PRIVATE, "host", _recent),
     Route("seating.name_tags", PRIVATE, "host", _recent),
     Route("conduct.queue_page", PRIVATE, "host", _recent),

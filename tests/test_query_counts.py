@@ -316,6 +316,9 @@ PAGES = {
     "/events/<int:event_id>/tables/projector": Page(
         "host", lambda w: f"/events/{w.tonight.id}/tables/projector", shows=lambda w: w.member.display_name
     ),
+    "/events/<int:event_id>/tables/projector/state": Page(
+        "host", lambda w: f"/events/{w.tonight.id}/tables/projector/state", shows=lambda w: '"round"'
+    ),
     "/events/<int:event_id>/tables/cards": Page(
         "host", lambda w: f"/events/{w.tonight.id}/tables/cards", shows=lambda w: w.member.display_name
     ),

@@ -15,12 +15,18 @@ class SwapForm(Form):
     round = _round
     user_a = _person
     user_b = _person
+    confirmed = BooleanField()  # the second step, after the host read what the change breaks
 
 
 class MoveForm(Form):
     round = _round
     user_id = _person
     table = IntegerField(validators=[InputRequired(_l("Choose a table.")), NumberRange(min=0, max=999)])
+    confirmed = BooleanField()
+
+
+class StartRoundForm(Form):
+    round = _round
 
 
 class LockForm(Form):

@@ -100,18 +100,21 @@ def table_count_for(event: Event, people: int, keep: int | None = None) -> int:
     return max(1, math.ceil(people / event.table_size))
 
 
-def build_instance(event: Event, *, fixed=(), previous=None) -> EventInstance:
+def build_instance(event: Event, *, fixed=(), previous=None, min_tables: int = 0) -> EventInstance:
     """The instance for ``event``.
 
-    ``fixed``: (round, user_id, table) placements the host locked; those of
-    people no longer present, or out of range, are dropped. ``previous``:
-    previous[r][t] = user ids, for regrouping with few moves.
+    ``fixed``: (round, user_id, table) placements to keep; those of people no
+    longer present, or out of range, are dropped. ``previous``: previous[r][t]
+    = user ids, for regrouping with few moves. ``min_tables``: tables that must
+    stay (a round that has started keeps its tables; more come only when
+    they grow too large).
     """
     people, provisional = load_attendees(event)
     if not people:
         raise DomainError(_l("Nobody is checked in or confirmed yet, so there is no one to seat."))
     user_ids = [person.user_id for person in people]
-    tables = table_count_for(event, len(user_ids), keep=len(previous[0]) if previous else None)
+    keep = len(previous[0]) if previous else min_tables or None
+    tables = max(table_count_for(event, len(user_ids), keep=keep), min_tables)
     if tables > len(user_ids):
         raise DomainError(
             _l(

@@ -22,7 +22,7 @@ from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND, Attendee, as_attendee, registration_of, visible_event
 from meetup.extensions import db
 from meetup.seating.instance import build_instance, encounters_before
-from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Note, Seat, Seating
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Note, RoundStart, Seat, Seating
 
 
 def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
@@ -32,6 +32,37 @@ def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
     )
     by_status = {s.status: s for s in rows}
     return by_status.get(DRAFT), by_status.get(PUBLISHED)
+
+
+@dataclass(frozen=True)
+class RoundClock:
+    """Which round of the evening runs now (0-based) and since when; both
+    None before the host starts one."""
+
+    current: int | None = None
+    started_at: datetime | None = None
+
+    @property
+    def started(self) -> range:
+        """The rounds that have started: rounds only go forward, so every one up to the current."""
+        return range(0 if self.current is None else self.current + 1)
+
+    def minutes(self, now: datetime) -> int:
+        """Whole minutes the current round has run."""
+        return max(0, int((now - self.started_at).total_seconds() // 60)) if self.started_at else 0
+
+
+def round_clock(event_id: int) -> RoundClock:
+    latest = db.session.scalar(
+        select(RoundStart).where(RoundStart.event_id == event_id).order_by(RoundStart.round.desc()).limit(1)
+    )
+    return RoundClock(latest.round, latest.started_at) if latest else RoundClock()
+
+
+def projected_seating(event_id: int) -> Seating | None:
+    """What the room is shown: the published seating, or the draft before anything is published."""
+    draft, published = current_seatings(event_id)
+    return published or draft
 
 
 def grid(seating: Seating) -> list[list[list[int]]]:

@@ -1,5 +1,5 @@
 """Seating operations for the host: form tables, regroup, move, swap, lock,
-name tables, publish.
+name tables, publish, start a round.
 
 Each takes the acting user and the event id, checks the actor runs the event,
 and changes the database in one transaction that holds the event's lock. The
@@ -8,15 +8,19 @@ answer is written under the lock, so two host tabs never leave two drafts or
 two published versions. Edits always apply to the draft: editing after
 publishing first copies the published seating into a new draft, so the
 published version stays what attendees were shown until the next publish.
+Once a round has started, forming and regrouping keep everyone seated in it
+where they sit; a host's own edit there asks first.
 """
 
 from collections import Counter
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from meetup.accounts.models import User
 from meetup.errors import DomainError
 from meetup.events.models import Event
 from meetup.events.queries import managed_event
@@ -27,8 +31,8 @@ from meetup.grouping.scoring import score_seating
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.seating.instance import build_instance, person_key, user_id_of
-from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, Seat, Seating
-from meetup.seating.queries import current_seatings, grid
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, RoundStart, Seat, Seating
+from meetup.seating.queries import current_seatings, grid, round_clock
 
 TABLE_NAME_MAX = 30
 
@@ -41,6 +45,17 @@ NOT_POSSIBLE = _l("This change is not possible.")
 
 class SeatingConflictError(DomainError):
     """A host's edit would break a hard rule of seating."""
+
+
+class ConfirmationNeeded(DomainError):
+    """A host's edit breaks something the host may still want it to break
+    (a lock, even tables, nobody twice together tonight, a round under way):
+    nothing changed; ``consequences`` says what, and the same edit with
+    ``confirmed=True`` makes it."""
+
+    def __init__(self, consequences: list):
+        super().__init__(_l("This change needs your confirmation."))
+        self.consequences = consequences
 
 
 def _next_version(event_id: int) -> int:
@@ -57,8 +72,8 @@ def _insert_seats(seating_id: int, rows) -> None:
         db.session.execute(insert(Seat), rows)
 
 
-def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) -> Seating:
-    built = build_instance(event, fixed=fixed, previous=previous)
+def _solve_and_store(actor, event: Event, *, kept: "_Kept", previous=None, seed: int) -> Seating:
+    built = build_instance(event, fixed=kept.placements, previous=previous, min_tables=kept.tables)
     # The search takes seconds and needs no database: end the transaction (it
     # only read), so that no lock is held meanwhile (a host's POST holds
     # SQLite's write lock, meetup.database); the seating is stored under the
@@ -70,9 +85,16 @@ def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) ->
             built.instance, time_limit=config["GROUPING_TIME_LIMIT"], seed=seed, steps=config["GROUPING_STEPS"]
         )
     except InfeasibleError:
+        if kept.tables:
+            raise DomainError(
+                _l(
+                    "These tables cannot be formed without moving someone in a round that has started. "
+                    "Move someone there by hand, unlock someone, or add a table."
+                )
+            ) from None
         raise DomainError(_l("These tables cannot be formed. Add a table, or unlock someone.")) from None
     rounds = [[[user_id_of(key) for key in table] for table in tables] for tables in solution.rounds]
-    locked = {(r, user_id) for r, user_id, _ in fixed}
+    locked = kept.locked
     moves = _moves(previous, rounds) if previous else []
     with locked_event(event.id):
         draft, published = current_seatings(event.id)
@@ -108,41 +130,61 @@ def _solve_and_store(actor, event: Event, *, fixed, previous=None, seed: int) ->
     return seating
 
 
-def _locked_placements(seating: Seating | None) -> list[tuple[int, int, int]]:
-    """(round, user_id, table_no) of everyone the host locked. A lock never
-    keeps a kept-apart pair together: a block or report made since frees
-    both of them, silently, so no refusal can single the pair out."""
+@dataclass
+class _Kept:
+    """What forming or regrouping keeps: ``placements`` (round, user_id,
+    table_no) for the engine, ``locked`` the (round, user_id) of those the
+    host locked, ``tables`` the tables a started round needs (0: none started)."""
+
+    placements: list = field(default_factory=list)
+    locked: set = field(default_factory=set)
+    tables: int = 0
+
+
+def _kept(seating: Seating | None, event_id: int) -> _Kept:
+    """Everyone the host locked, and everyone seated in a round that has
+    started: regrouping moves nobody there (a newcomer may join their table).
+    Neither ever keeps a kept-apart pair together: a block or report made
+    since frees both of them, silently, so no refusal can single the pair out."""
     if seating is None:
-        return []
-    locked = [(seat.round, seat.user_id, seat.table_no) for seat in seating.seats if seat.locked]
-    forbidden = forbidden_pairs({user_id for _, user_id, _ in locked})
+        return _Kept()
+    started = round_clock(event_id).started
+    placements = [
+        (seat.round, seat.user_id, seat.table_no) for seat in seating.seats if seat.locked or seat.round in started
+    ]
+    forbidden = forbidden_pairs({user_id for _, user_id, _ in placements})
     at_table: dict[tuple[int, int], set[int]] = {}
-    for round_, user_id, table_no in locked:
+    for round_, user_id, table_no in placements:
         at_table.setdefault((round_, table_no), set()).add(user_id)
-    return [
+    placements = [
         (round_, user_id, table_no)
-        for round_, user_id, table_no in locked
+        for round_, user_id, table_no in placements
         if not any(frozenset((user_id, other)) in forbidden for other in at_table[(round_, table_no)])
     ]
+    return _Kept(
+        placements=placements,
+        locked={(seat.round, seat.user_id) for seat in seating.seats if seat.locked},
+        tables=seating.table_count if started else 0,
+    )
 
 
 def form_tables(actor, event_id: int) -> Seating:
-    """Seat everyone present as a new draft; people the host locked stay put."""
+    """Seat everyone present as a new draft; people the host locked, and
+    everyone in a round that has started, stay put."""
     event = managed_event(actor, event_id)
     draft, published = current_seatings(event_id)
-    return _solve_and_store(actor, event, fixed=_locked_placements(draft or published), seed=event.id)
+    return _solve_and_store(actor, event, kept=_kept(draft or published, event_id), seed=event.id)
 
 
 def regroup(actor, event_id: int) -> Seating:
-    """Re-seat after late arrivals or no-shows, moving only people it pays to move."""
+    """Re-seat after late arrivals or no-shows, moving only people it pays to
+    move, and nobody seated in a round that has started."""
     event = managed_event(actor, event_id)
     draft, published = current_seatings(event_id)
     base = draft or published
     if base is None:
-        return _solve_and_store(actor, event, fixed=[], seed=event.id)
-    return _solve_and_store(
-        actor, event, fixed=_locked_placements(base), previous=grid(base), seed=event.id + base.version
-    )
+        return _solve_and_store(actor, event, kept=_Kept(), seed=event.id)
+    return _solve_and_store(actor, event, kept=_kept(base, event_id), previous=grid(base), seed=event.id + base.version)
 
 
 def _moves(before, after) -> list[list[int]]:
@@ -219,7 +261,7 @@ def _refuse_kept_apart(user_id: int, others) -> None:
         raise SeatingConflictError(NOT_POSSIBLE)
 
 
-def swap_people(actor, event_id: int, round_: int, user_a: int, user_b: int) -> Seating:
+def swap_people(actor, event_id: int, round_: int, user_a: int, user_b: int, *, confirmed: bool = False) -> Seating:
     """Exchange two people's tables in one round; table sizes stay as they are."""
     managed_event(actor, event_id)
     with locked_event(event_id) as event:
@@ -230,12 +272,13 @@ def swap_people(actor, event_id: int, round_: int, user_a: int, user_b: int) -> 
             raise SeatingConflictError(_l("Those two already sit at the same table."))
         _refuse_kept_apart(user_a, [u for u in _tablemates(seating, round_, table_b) if u != user_b])
         _refuse_kept_apart(user_b, [u for u in _tablemates(seating, round_, table_a) if u != user_a])
+        _ask_first(seating, round_, {user_a: table_b, user_b: table_a}, confirmed)
         _reseat(seating, round_, {user_a: table_b, user_b: table_a})
     return seating
 
 
-def move_person(actor, event_id: int, round_: int, user_id: int, table_no: int) -> Seating:
-    """Move one person to another table, if the tables stay balanced."""
+def move_person(actor, event_id: int, round_: int, user_id: int, table_no: int, *, confirmed: bool = False) -> Seating:
+    """Move one person to another table."""
     managed_event(actor, event_id)
     with locked_event(event_id) as event:
         seating = _draft_for_edit(event)
@@ -244,19 +287,60 @@ def move_person(actor, event_id: int, round_: int, user_id: int, table_no: int) 
         seat = _seat(seating, round_, user_id)
         if seat.table_no == table_no:
             return seating
-        sizes = Counter(
-            db.session.scalars(select(Seat.table_no).where(Seat.seating_id == seating.id, Seat.round == round_))
-        )
-        sizes[seat.table_no] -= 1
-        sizes[table_no] += 1
-        counts = [sizes[t] for t in range(seating.table_count)]
-        if max(counts) - min(counts) > 1:
-            raise SeatingConflictError(
-                _l("That would make the tables uneven. Swap this person with someone at that table instead.")
-            )
         _refuse_kept_apart(user_id, _tablemates(seating, round_, table_no))
+        _ask_first(seating, round_, {user_id: table_no}, confirmed)
         _reseat(seating, round_, {user_id: table_no})
     return seating
+
+
+def _ask_first(seating: Seating, round_: int, new_tables: dict[int, int], confirmed: bool) -> None:
+    """Raise ConfirmationNeeded, unless confirmed, if moving these people
+    (user id → table in ``round_``) breaks a lock, makes the tables (more) uneven,
+    seats two people together twice tonight, or changes a round under way.
+    Called after the kept-apart check, which refuses without a reason."""
+    rounds = grid(seating)
+    table_of = [{u: t for t, table in enumerate(tables) for u in table} for tables in rounds]
+    after = {**table_of[round_], **new_tables}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(after))).all())
+    consequences = []
+    if round_ in round_clock(seating.event_id).started:
+        consequences.append(_l("Round %(n)d has started: people are already sitting at these tables.", n=round_ + 1))
+    for seat in seating.seats:
+        if seat.round == round_ and seat.user_id in new_tables and seat.locked:
+            consequences.append(
+                _l(
+                    "%(name)s is locked to table %(table)s.",
+                    name=names[seat.user_id],
+                    table=seating.table_name(seat.table_no),
+                )
+            )
+    tables = range(seating.table_count)
+    was, sizes = Counter(table_of[round_].values()), Counter(after.values())
+    big, small = max(tables, key=lambda t: sizes[t]), min(tables, key=lambda t: sizes[t])
+    if sizes[big] - sizes[small] > max(1, max(was[t] for t in tables) - min(was[t] for t in tables)):
+        consequences.append(
+            _l(
+                "The tables become uneven: table %(big)s seats %(many)d, table %(small)s %(few)d.",
+                big=seating.table_name(big),
+                many=sizes[big],
+                small=seating.table_name(small),
+                few=sizes[small],
+            )
+        )
+    for mover, table_no in new_tables.items():
+        for other in sorted(u for u, t in after.items() if t == table_no and u != mover):
+            again = [r for r, seats in enumerate(table_of) if r != round_ and seats.get(other, -1) == seats.get(mover)]
+            if again:
+                consequences.append(
+                    _l(
+                        "%(a)s and %(b)s would sit together twice tonight (also in round %(n)d).",
+                        a=names[mover],
+                        b=names[other],
+                        n=again[0] + 1,
+                    )
+                )
+    if consequences and not confirmed:
+        raise ConfirmationNeeded(consequences)
 
 
 def _reseat(seating: Seating, round_: int, new_tables: dict[int, int]) -> None:
@@ -326,6 +410,26 @@ def publish(actor, event_id: int, *, now) -> Seating:
         draft.published_at = now
         _record_encounters(event.id, draft)
     return draft
+
+
+def start_round(actor, event_id: int, round_: int, *, now) -> None:
+    """Round ``round_`` (0-based) starts now: the projector shows it, and
+    regrouping no longer moves anyone seated in it. Rounds only go forward:
+    starting the current round again changes nothing (a second click, a
+    second tab), an earlier one is refused."""
+    managed_event(actor, event_id)
+    with locked_event(event_id):
+        published = current_seatings(event_id)[1]
+        if published is None:
+            raise DomainError(_l("Publish the tables first: the room follows the published tables."))
+        if not 0 <= round_ < published.rounds:
+            raise DomainError(_l("There is no such round."))
+        current = round_clock(event_id).current
+        if current is not None and round_ <= current:
+            if round_ < current:
+                raise DomainError(_l("Round %(n)d is under way: an earlier round cannot start again.", n=current + 1))
+            return
+        db.session.add(RoundStart(event_id=event_id, round=round_, started_at=now, started_by_id=actor.id))
 
 
 def _record_encounters(event_id: int, seating: Seating) -> None:

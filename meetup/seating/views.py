@@ -1,14 +1,14 @@
-"""Seating pages: the host's tables (form, edit, publish, projector, cards, name tags)
-and an attendee's "My tables"."""
+"""Seating pages: the host's tables (form, edit, publish, start each round,
+projector, cards, name tags) and an attendee's "My tables"."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.seating import queries, services
-from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
+from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
 from meetup.timeutil import utcnow
 from meetup.web import me, no_store
 
@@ -27,10 +27,13 @@ def _back(event_id: int, round_: int | None = None):
 
 
 def _run(event_id: int, operation, done_message: str | None, *args, round_: int | None = None, **kwargs):
-    """Call one seating service for the host and come back to the tables."""
+    """Call one seating service for the host and come back to the tables, or
+    ask first when the service says what the change would break."""
     managed_event(current_user, event_id)
     try:
         operation(me(), event_id, *args, **kwargs)
+    except services.ConfirmationNeeded as needed:
+        return _confirm(event_id, round_, needed.consequences)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -51,6 +54,8 @@ def tables(event_id: int):
             view=view,
             published=published,
             history=queries.published_history(event.id),
+            clock=queries.round_clock(event.id),
+            now=utcnow(),
         )
     )
 
@@ -66,16 +71,62 @@ def version(event_id: int, version: int):
     return no_store(render_template("seating/version.html", event=event, view=queries.seating_view(event, seating)))
 
 
+def _kept_rounds(event_id: int, done: str) -> str:
+    """``done``, or, once rounds have started, which rounds stayed and which were seated anew."""
+    started = queries.round_clock(event_id).started
+    seating = queries.current_seatings(event_id)[0]
+    if not started or seating is None:
+        return done
+    last = seating.rounds
+    if len(started) >= last:
+        return _("Every round has started: nobody seated moves; people who arrived join a table.")
+    kept = (
+        _("Round 1 has started: nobody seated there moves.")
+        if len(started) == 1
+        else _("Rounds 1–%(last)d have started: nobody seated there moves.", last=len(started))
+    )
+    first = len(started) + 1
+    changed = (
+        _("Round %(n)d is regrouped.", n=first)
+        if first == last
+        else _("Rounds %(first)d–%(last)d are regrouped.", first=first, last=last)
+    )
+    return _("%(kept)s %(changed)s", kept=kept, changed=changed)
+
+
+def _seat_everyone(event_id: int, operation, done: str):
+    managed_event(current_user, event_id)
+    try:
+        operation(me(), event_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_kept_rounds(event_id, done), "success")
+    return _back(event_id)
+
+
 @bp.post("/tables/form")
 @login_required
 def form_tables(event_id: int):
-    return _run(event_id, services.form_tables, _("Tables are formed. Check them, then publish."))
+    return _seat_everyone(event_id, services.form_tables, _("Tables are formed. Check them, then publish."))
 
 
 @bp.post("/tables/regroup")
 @login_required
 def regroup(event_id: int):
-    return _run(event_id, services.regroup, _("Regrouped. The people who move are listed below."))
+    return _seat_everyone(event_id, services.regroup, _("Regrouped. The people who move are listed below."))
+
+
+@bp.post("/tables/rounds/start")
+@login_required
+def start_round(event_id: int):
+    managed_event(current_user, event_id)
+    form = StartRoundForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a round to start."), "error")
+        return _back(event_id)
+    number = form.round.data + 1
+    return _run(event_id, services.start_round, _("Round %(n)d starts now.", n=number), form.round.data, now=utcnow())
 
 
 @bp.post("/tables/publish")
@@ -85,12 +136,33 @@ def publish(event_id: int):
 
 
 def _edit(event_id: int, form, operation, done_message: str | None, *fields: str):
-    """One edit of the draft from a small form whose fields the service takes in order."""
+    """One edit of the draft from a small form whose fields the service takes
+    in order (and ``confirmed``, when the form asks first)."""
     managed_event(current_user, event_id)
     if not form.validate_on_submit():
         flash(_("That change could not be made: choose a person and a table."), "error")
         return _back(event_id)
-    return _run(event_id, operation, done_message, *(form[name].data for name in fields), round_=form.round.data)
+    confirmed = {"confirmed": form.confirmed.data} if "confirmed" in form else {}
+    return _run(
+        event_id, operation, done_message, *(form[name].data for name in fields), round_=form.round.data, **confirmed
+    )
+
+
+def _confirm(event_id: int, round_: int | None, consequences: list):
+    """The host's edit breaks something: say what, and post the same edit again, confirmed."""
+    again = {name: value for name, value in request.form.items() if name not in ("csrf_token", "confirmed")}
+    return no_store(
+        render_template(
+            "confirm.html",
+            question=_("Make this change in round %(n)d?", n=(round_ or 0) + 1),
+            consequences=consequences,
+            action=request.path,
+            hidden={**again, "confirmed": "y"},
+            confirm_label=_("Yes, make the change"),
+            back=url_for("seating.tables", event_id=event_id, _anchor=f"round-{(round_ or 0) + 1}"),
+            back_label=_("Tables"),
+        )
+    )
 
 
 @bp.post("/tables/swap")
@@ -134,11 +206,44 @@ def _shown_seating(event_id: int):
 @bp.get("/tables/projector")
 @login_required
 def projector(event_id: int):
-    event, seating = _shown_seating(event_id)
+    """One round's tables, large: the round the host asked for, else the one
+    under way (round 1 before any has started). static/projector.js follows
+    the host's clicks without a reload by hand."""
+    event = managed_event(current_user, event_id)
+    seating = queries.projected_seating(event.id)
+    if seating is None:
+        abort(404)
     view = queries.seating_view(event, seating)
-    number = request.args.get("round", default=1, type=int) or 1
-    number = min(max(number, 1), len(view.rounds))
-    return no_store(render_template("seating/projector.html", event=event, view=view, round=view.rounds[number - 1]))
+    clock = queries.round_clock(event.id)
+    number = request.args.get("round", type=int) or (clock.current or 0) + 1
+    round_ = view.rounds[min(max(number, 1), len(view.rounds)) - 1]
+    return no_store(
+        render_template(
+            "seating/projector.html",
+            event=event,
+            view=view,
+            round=round_,
+            clock=clock,
+            running=clock.current == round_.number,
+            now=utcnow(),
+        )
+    )
+
+
+@bp.get("/tables/projector/state")
+@login_required
+def projector_state(event_id: int):
+    """What the projector page polls: the round under way and the seating shown."""
+    event = managed_event(current_user, event_id)
+    seating = queries.projected_seating(event.id)
+    clock = queries.round_clock(event.id)
+    return no_store(
+        jsonify(
+            round=None if clock.current is None else clock.current + 1,
+            started_at=clock.started_at.isoformat() + "Z" if clock.started_at else None,
+            seating=seating.version if seating else None,
+        )
+    )
 
 
 @bp.get("/tables/cards")

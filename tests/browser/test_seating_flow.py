@@ -61,6 +61,9 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
     round_one.get_by_label("Swap", exact=True).select_option(label=first_a)
     round_one.get_by_label("with", exact=True).select_option(label=first_b)
     round_one.locator(".swap-form").get_by_role("button", name="Swap").click()
+    # The two now meet people they sit with in later rounds: the host is asked first.
+    expect(page.get_by_text(re.compile("would sit together twice tonight")).first).to_be_visible()
+    page.get_by_role("button", name="Yes, make the change").click()
     expect(page.get_by_text("Swapped.")).to_be_visible()
     expect(page.locator("#round-1 .table-card").nth(1)).to_contain_text(first_a)
     # Moved by hand, so locked there: forming again or regrouping keeps them.
@@ -116,6 +119,7 @@ def test_host_swaps_two_people_by_dragging_one_onto_the_other(live_server, lapto
     dragged_name = dragged.locator(".person-name").inner_text()
     target_name = target.locator(".person-name").inner_text()
     dragged.drag_to(target)
+    page.get_by_role("button", name="Yes, make the change").click()  # they would meet someone twice tonight
     expect(page.get_by_text("Swapped.")).to_be_visible()
     expect(page.locator("#round-1 .table-card").nth(1)).to_contain_text(dragged_name)
     expect(page.locator("#round-1 .table-card").nth(0)).to_contain_text(target_name)

@@ -104,7 +104,7 @@ def test_a_draft_that_seats_two_together_does_not_count(attended, host, client_f
     reader = users[0]
     stranger = _never_at_a_table_with(event, reader, users)
     # The host's unpublished edit puts them at one table in round one.
-    seating.swap_people(host, event.id, 0, stranger.id, users[1].id)
+    seating.swap_people(host, event.id, 0, stranger.id, users[1].id, confirmed=True)
     draft, _ = seating_queries.current_seatings(event.id)
     assert any(reader.id in table and stranger.id in table for table in seating_queries.grid(draft)[0])
     _refused_everywhere(client_for(reader), event, reader, stranger, now=now)

@@ -179,6 +179,7 @@ ROUTES = {
     "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
     "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
     "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),
+    "seating.start_round": Route("host", _w("/events/{tonight}/tables/rounds/start"), {"round": ["0", "1", "2"]}),
     "seating.swap": Route(
         "host", _w("/events/{tonight}/tables/swap"), {"round": ["0", "1"], "user_a": "seated", "user_b": "seated"}
     ),

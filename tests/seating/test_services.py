@@ -181,12 +181,23 @@ def test_tables_that_cannot_keep_everyone_apart_are_refused_without_a_reason(eve
     assert str(refusal.value) == "These tables cannot be formed. Add a table, or unlock someone."
 
 
-def test_a_move_that_unbalances_the_tables_is_refused(evening, host):
+def test_a_move_that_unbalances_the_tables_asks_first_then_applies(evening, host):
     event, users = evening(people=8, rounds=1)
     seating = services.form_tables(host, event.id)
     person = tables_in(seating)[0][0]
-    with pytest.raises(services.SeatingConflictError, match="uneven"):
+    with pytest.raises(services.ConfirmationNeeded) as asked:
         services.move_person(host, event.id, 0, person, 1)
+    assert [str(line) for line in asked.value.consequences] == ["The tables become uneven: table B seats 5, table A 3."]
+    db.session.expire_all()
+    assert table_of(services.current_seatings(event.id)[0], 0, person) == 0  # nothing changed yet
+    services.move_person(host, event.id, 0, person, 1, confirmed=True)
+    db.session.expire_all()
+    draft = services.current_seatings(event.id)[0]
+    assert sorted(len(table) for table in tables_in(draft)) == [3, 5]
+    back = next(u for u in tables_in(draft)[1] if u != person)
+    services.move_person(host, event.id, 0, back, 0)  # evening them out again asks nothing
+    db.session.expire_all()
+    assert sorted(len(table) for table in tables_in(services.current_seatings(event.id)[0])) == [4, 4]
 
 
 def test_locked_people_stay_at_their_table_when_tables_are_formed_again(evening, host):
@@ -196,7 +207,7 @@ def test_locked_people_stay_at_their_table_when_tables_are_formed_again(evening,
     original = table_of(seating, 1, person)
     other_table = (original + 1) % seating.table_count
     swap_with = tables_in(seating, 1)[other_table][0]
-    services.swap_people(host, event.id, 1, person, swap_with)  # a manual change locks both
+    services.swap_people(host, event.id, 1, person, swap_with, confirmed=True)  # a manual change locks both
     services.set_lock(host, event.id, 1, swap_with, False)
     again = services.form_tables(host, event.id)
     assert table_of(again, 1, person) == other_table

@@ -1,0 +1,94 @@
+"""The evening's clock in Chromium: the projector, open on the venue's laptop,
+follows the rounds the host starts from a phone, without anyone reloading it,
+and counts the minutes; a swap in a round under way asks first."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from meetup.demo import DEMO_PASSWORD, load_demo
+from meetup.events.models import Event, Registration
+from meetup.events.services.checkin import check_in
+from meetup.extensions import db
+from meetup.seating import queries, services
+from tests import clock
+from tests.browser.conftest import PHONE, log_in, screenshot
+from tests.clock import NOW
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_projector_follows_the_rounds_the_host_starts(live_server, laptop, phone):
+    load_demo()
+    event = db.session.scalar(select(Event).where(Event.title.like("今夜%")))
+    event_id, host = event.id, event.host
+    for registration_id in db.session.scalars(
+        select(Registration.id).where(Registration.event_id == event_id).order_by(Registration.id).limit(16)
+    ):
+        check_in(host, event_id, registration_id, now=NOW)
+    services.form_tables(host, event_id)
+    services.publish(host, event_id, now=NOW)
+
+    projector = laptop
+    projector.set_viewport_size({"width": 1280, "height": 800})
+    log_in(projector, live_server, "host@example.com", DEMO_PASSWORD)
+    projector.goto(f"{live_server}/events/{event_id}/tables/projector")
+    expect(projector.get_by_role("heading", name=re.compile("Round 1"))).to_be_visible()
+    expect(projector.get_by_text("Not started yet")).to_be_visible()
+
+    # The host, on a phone, starts round 1: the projector shows it started, by itself.
+    log_in(phone, live_server, "host@example.com", DEMO_PASSWORD)
+    phone.goto(f"{live_server}/events/{event_id}/tables")
+    phone.get_by_role("button", name="Start round 1 now").click()
+    expect(phone.get_by_text("Round 1 starts now.")).to_be_visible()
+    expect(projector.get_by_text("0 min")).to_be_visible()
+    started_at = queries.round_clock(event_id).started_at
+    db.session.rollback()  # end the test's read, which would hold SQLite's lock against the server's writes
+
+    # Twelve minutes later (on the server's clock and the page's) the projector says so, without a reload.
+    later = started_at + timedelta(minutes=12, seconds=5)
+    clock.move_to(later)
+    projector.context.clock.set_system_time(later.isoformat() + "Z")
+    expect(projector.get_by_text("12 min")).to_be_visible()
+    screenshot(projector, "laptop-projector-round-1-12-min")
+
+    # Round 2 starts from the phone while round 1 still runs: the projector moves on to it.
+    phone.get_by_role("button", name="Start round 2 now").click()
+    expect(phone.get_by_text("Round 2 starts now.")).to_be_visible()
+    expect(projector.get_by_role("heading", name=re.compile("Round 2"))).to_be_visible()
+    expect(projector.locator(".round-switch a[aria-current=page]")).to_have_text("2")
+    expect(projector.get_by_text("0 min")).to_be_visible()
+    screenshot(projector, "laptop-projector-round-2")
+    screenshot(phone, "phone-tables-round-2-running")
+
+    projector.set_viewport_size(PHONE)
+    screenshot(projector, "phone-projector-round-2")
+
+    # A swap in round 2, which runs now, asks first and says why.
+    round_two = phone.locator("#round-2")
+    first_a = round_two.locator(".table-card").nth(0).locator(".person-name").first.inner_text()
+    first_b = round_two.locator(".table-card").nth(1).locator(".person-name").first.inner_text()
+    round_two.get_by_text("Swap or move people in round 2").click()
+    round_two.get_by_label("Swap", exact=True).select_option(label=first_a)
+    round_two.get_by_label("with", exact=True).select_option(label=first_b)
+    round_two.locator(".swap-form").get_by_role("button", name="Swap").click()
+    expect(phone.get_by_role("heading", name="Make this change in round 2?")).to_be_visible()
+    expect(phone.get_by_text("Round 2 has started: people are already sitting at these tables.")).to_be_visible()
+    screenshot(phone, "phone-confirm-swap-in-started-round")
+    phone.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(phone, "laptop-confirm-swap-in-started-round")
+    phone.get_by_role("button", name="Yes, make the change").click()
+    expect(phone.get_by_text("Swapped.")).to_be_visible()
+    expect(phone.locator("#round-2 .table-card").nth(1)).to_contain_text(first_a)
+
+    # In Japanese, the projector says the same.
+    phone.set_viewport_size(PHONE)
+    phone.get_by_role("button", name="日本語").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "ja")
+    phone.goto(f"{live_server}/events/{event_id}/tables/projector")
+    expect(phone.get_by_role("heading", name=re.compile("ラウンド2"))).to_be_visible()
+    expect(phone.locator(".projector-clock")).to_have_text(re.compile(r"09:42開始\s*·\s*\d+分経過"))
+    screenshot(phone, "phone-projector-round-2-ja")
