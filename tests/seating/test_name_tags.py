@@ -64,7 +64,7 @@ def test_tags_follow_the_draft_while_the_host_prepares_then_the_published_tables
     services.form_tables(host, event.id)
     published = services.publish(host, event.id, now=now)
     [table_a, table_b] = queries.grid(published)[0]
-    services.swap_people(host, event.id, 0, table_a[0], table_b[0])
+    services.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
     tags = {tag.user_id: tag for tag in queries.name_tags(queries.working_seating(event.id))}
     assert tags[table_a[0]].tables[0] == "B" and tags[table_b[0]].tables[0] == "A"
     services.publish(host, event.id, now=now)
