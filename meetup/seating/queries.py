@@ -20,7 +20,7 @@ from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND, Attendee, as_attendee, registration_of, visible_event
 from meetup.extensions import db
 from meetup.seating.instance import build_instance, encounters_before
-from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Note, Seat, Seating
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Note, RoundStart, Seat, Seating
 
 
 def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
@@ -70,6 +70,12 @@ class SeatingView:
     seating: Seating
     rounds: list[RoundView]
     moves: list[tuple[int, Attendee | None, str, str]] = field(default_factory=list)
+    # Evening-wide counts of pairs, never who (seating/summary.py): pairs here
+    # who asked to meet again, those of them at one table in some round, and
+    # the other pairs who met before at one table in some round.
+    mutual_pairs_present: int = 0
+    mutual_pairs_reunited: int = 0
+    familiar_pairs: int = 0
 
 
 def _table_view(
@@ -122,6 +128,7 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
                 first_time=False,
             )
     reunited = set(built.met)  # never built.mutual: that would single out a match to the host
+    by_round = grid(seating)
     locked_by_round: dict[int, set[int]] = {}
     for seat in seating.seats:
         if seat.locked:
@@ -134,13 +141,21 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
                 for t, table in enumerate(tables)
             ],
         )
-        for r, tables in enumerate(grid(seating))
+        for r, tables in enumerate(by_round)
     ]
     moves = [
         (r, people.get(user_id), seating.table_name(src) if src >= 0 else "", seating.table_name(dst))
         for r, user_id, src, dst in seating.moves
     ]
-    return SeatingView(seating=seating, rounds=rounds, moves=moves)
+    together = {frozenset(pair) for tables in by_round for table in tables for pair in combinations(table, 2)}
+    return SeatingView(
+        seating=seating,
+        rounds=rounds,
+        moves=moves,
+        mutual_pairs_present=len(built.mutual),
+        mutual_pairs_reunited=len(together & built.mutual),
+        familiar_pairs=len((together & reunited) - built.mutual),
+    )
 
 
 def published_history(event_id: int) -> list[Seating]:
@@ -168,6 +183,25 @@ def host_overview(event: Event) -> tuple[SeatingView | None, Seating | None]:
     draft, published = current_seatings(event.id)
     working = draft or published
     return (seating_view(event, working) if working else None), published
+
+
+def current_round(event_id: int) -> int | None:
+    """The round the host started last (0-based), or None before any."""
+    return db.session.scalar(
+        select(RoundStart.round)
+        .where(RoundStart.event_id == event_id)
+        .order_by(RoundStart.started_at.desc(), RoundStart.round.desc())
+        .limit(1)
+    )
+
+
+def round_now(event: Event, now: datetime) -> int | None:
+    """The round the room is in while the evening runs: the one started last,
+    else the first once the start time has passed; None before and after."""
+    if not event.starts_at <= now < event.ends_at:
+        return None
+    started = current_round(event.id)
+    return 0 if started is None else started
 
 
 @dataclass
