@@ -9,6 +9,7 @@ from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, SwapForm, TableNamesForm
+from meetup.seating.summary import summary_sentence
 from meetup.timeutil import utcnow
 from meetup.web import me, no_store
 
@@ -44,6 +45,7 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
 def tables(event_id: int):
     event = managed_event(current_user, event_id)
     view, published = queries.host_overview(event)
+    current = queries.round_now(event, utcnow())
     return no_store(
         render_template(
             "seating/tables.html",
@@ -51,6 +53,10 @@ def tables(event_id: int):
             view=view,
             published=published,
             history=queries.published_history(event.id),
+            summary=summary_sentence(view) if view else None,
+            current=current,
+            # The round the room is in comes first, the others after it in order.
+            rounds=sorted(view.rounds, key=lambda round_: round_.number != current) if view else [],
         )
     )
 
