@@ -64,7 +64,7 @@ translations: $(MO)
 # After changing user-facing strings: refresh the catalogue, then translate
 # the new entries in meetup/translations/ja/LC_MESSAGES/messages.po.
 i18n-extract: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
 		--no-wrap -o meetup/translations/messages.pot .
 	$(BIN)/pybabel update -i meetup/translations/messages.pot -d meetup/translations \
 		--no-fuzzy-matching --ignore-obsolete --no-wrap

@@ -2,7 +2,7 @@
 marking a message for extraction where it is translated later, when shown
 (catalogues of names translated when they are shown)."""
 
-from flask_babel import LazyString, gettext
+from flask_babel import LazyString, get_translations, gettext, ngettext
 from markupsafe import Markup
 
 
@@ -28,6 +28,24 @@ class LazyText(LazyString):
 def lazy_gettext(message: str, **variables) -> LazyText:
     """The app's lazy gettext: import it as ``_l`` instead of flask_babel's."""
     return LazyText(message, **variables)
+
+
+class LazyPlural(LazyString):
+    """A message with a singular and a plural, chosen for ``num`` and
+    translated when shown; as HTML its variables are escaped, as LazyText's."""
+
+    def __init__(self, singular: str, plural: str, num: int, **variables):
+        super().__init__(ngettext, singular, plural, num, **variables)
+
+    def __html__(self) -> Markup:
+        singular, plural, num = self._args
+        translated = Markup(get_translations().ungettext(singular, plural, num))
+        return translated % {"num": num, **self._kwargs}
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyPlural:
+    """The app's lazy ngettext (``%(num)d`` is ``num``); extracted by ``make i18n-extract``."""
+    return LazyPlural(singular, plural, num, **variables)
 
 
 def N_(message: str) -> str:

@@ -54,3 +54,34 @@
     });
   });
 })();
+
+// Forming tables takes a few seconds. Once one of the forms that form tables
+// is sent, every seating action waits for the answer (no second press, no
+// publish meanwhile) and a status message says what is happening. Without
+// JavaScript each press still posts once.
+(function () {
+  "use strict";
+  var actions = document.querySelector("[data-seating-actions]");
+  var status = document.getElementById("forming-status");
+  if (!actions || !status) { return; }
+
+  function wait(waiting) {
+    actions.querySelectorAll("button").forEach(function (button) { button.disabled = waiting; });
+    actions.setAttribute("aria-busy", waiting ? "true" : "false");
+    status.textContent = waiting ? status.getAttribute("data-message") : "";
+  }
+
+  actions.querySelectorAll("form[data-forms-tables]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (actions.getAttribute("aria-busy") === "true") {
+        event.preventDefault();
+        return;
+      }
+      wait(true);
+    });
+  });
+  // Back to this page from the browser's history: the buttons work again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { wait(false); }
+  });
+})();

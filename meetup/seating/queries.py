@@ -103,6 +103,12 @@ class SeatingView:
     seating: Seating
     rounds: list[RoundView]
     moves: list[tuple[int, Attendee | None, str, str]] = field(default_factory=list)
+    # Evening-wide counts of pairs, never who (seating/summary.py): pairs here
+    # who asked to meet again, those of them at one table in some round, and
+    # the other pairs who met before at one table in some round.
+    mutual_pairs_present: int = 0
+    mutual_pairs_reunited: int = 0
+    familiar_pairs: int = 0
 
 
 def _table_view(
@@ -155,6 +161,7 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
                 first_time=False,
             )
     reunited = set(built.met)  # never built.mutual: that would single out a match to the host
+    by_round = grid(seating)
     locked_by_round: dict[int, set[int]] = {}
     for seat in seating.seats:
         if seat.locked:
@@ -167,13 +174,21 @@ def seating_view(event: Event, seating: Seating) -> SeatingView:
                 for t, table in enumerate(tables)
             ],
         )
-        for r, tables in enumerate(grid(seating))
+        for r, tables in enumerate(by_round)
     ]
     moves = [
         (r, people.get(user_id), seating.table_name(src) if src >= 0 else "", seating.table_name(dst))
         for r, user_id, src, dst in seating.moves
     ]
-    return SeatingView(seating=seating, rounds=rounds, moves=moves)
+    together = {frozenset(pair) for tables in by_round for table in tables for pair in combinations(table, 2)}
+    return SeatingView(
+        seating=seating,
+        rounds=rounds,
+        moves=moves,
+        mutual_pairs_present=len(built.mutual),
+        mutual_pairs_reunited=len(together & built.mutual),
+        familiar_pairs=len((together & reunited) - built.mutual),
+    )
 
 
 def published_history(event_id: int) -> list[Seating]:
@@ -250,6 +265,14 @@ def name_tags(seating: Seating) -> list[NameTag]:
         for user in users
     ]
     return sorted(tags, key=lambda tag: (_lookup_key(tag.reading or tag.display_name), tag.display_name, tag.user_id))
+
+
+def round_now(event: Event, now: datetime) -> int | None:
+    """The round the room is in while the evening runs: the one started last,
+    else the first once the start time has passed; None before and after."""
+    if not event.starts_at <= now < event.ends_at:
+        return None
+    return round_clock(event.id).current or 0
 
 
 @dataclass

@@ -9,6 +9,7 @@ from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
+from meetup.seating.summary import summary_sentence
 from meetup.timeutil import utcnow
 from meetup.web import me, no_store
 
@@ -47,6 +48,8 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
 def tables(event_id: int):
     event = managed_event(current_user, event_id)
     view, published = queries.host_overview(event)
+    now = utcnow()
+    current = queries.round_now(event, now)
     return no_store(
         render_template(
             "seating/tables.html",
@@ -55,7 +58,11 @@ def tables(event_id: int):
             published=published,
             history=queries.published_history(event.id),
             clock=queries.round_clock(event.id),
-            now=utcnow(),
+            now=now,
+            summary=summary_sentence(view) if view else None,
+            current=current,
+            # The round the room is in comes first, the others after it in order.
+            rounds=sorted(view.rounds, key=lambda round_: round_.number != current) if view else [],
         )
     )
 

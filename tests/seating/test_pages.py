@@ -8,6 +8,8 @@ import pytest
 from meetup.extensions import db
 from meetup.rules.models import Block, Report
 from meetup.seating import services
+from meetup.seating.models import RoundStart
+from tests import clock
 from tests.conftest import csrf_token
 
 
@@ -180,3 +182,61 @@ def test_every_version_attendees_were_shown_stays_viewable(client, auth, evening
     names = {u.id: u.display_name for u in users}
     assert all(names[u] in table_a for u in shown[0])
     assert client.get(f"/events/{event.id}/tables/versions/9").status_code == 404
+
+
+ROUND_HEADING_RE = re.compile(r'<h2 id="round-(\d)-title">.*?</h2>', re.S)
+
+
+def rounds_shown(html: str) -> list[str]:
+    """The rounds in page order, "2 now" for the one marked as happening now."""
+    return [
+        number + (" now" if 'class="now"' in heading else "")
+        for heading, number in ((m.group(0), m.group(1)) for m in ROUND_HEADING_RE.finditer(html))
+    ]
+
+
+def test_once_the_evening_runs_its_current_round_comes_first(client, auth, evening, host):
+    event, _ = evening(people=8, rounds=3)
+    services.form_tables(host, event.id)
+    auth.login(email="host@example.com")
+    page = f"/events/{event.id}/tables"
+    assert rounds_shown(client.get(page).get_data(as_text=True)) == ["1", "2", "3"]
+
+    clock.move_to(event.starts_at + timedelta(minutes=5))  # doors open, no round started yet
+    assert rounds_shown(client.get(page).get_data(as_text=True)) == ["1 now", "2", "3"]
+
+    for round_, minutes in ((0, 10), (1, 40)):
+        db.session.add(
+            RoundStart(event_id=event.id, round=round_, started_at=event.starts_at + timedelta(minutes=minutes))
+        )
+    db.session.commit()
+    clock.move_to(event.starts_at + timedelta(minutes=45))
+    html = client.get(page).get_data(as_text=True)
+    assert rounds_shown(html) == ["2 now", "1", "3"]
+    jump_links = re.findall(r'<a href="#round-(\d)"', html)
+    assert jump_links == ["1", "2", "3"]  # the jump links keep the evening's order
+
+    clock.move_to(event.ends_at + timedelta(minutes=1))
+    assert rounds_shown(client.get(page).get_data(as_text=True)) == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    "language, sentence, details",
+    [
+        ("en", "nobody sits with someone they met before", "Score and details"),
+        ("ja", "以前同席した人どうしの同席なし", "スコアと内訳"),
+    ],
+)
+def test_the_tables_are_summed_up_in_words_and_the_score_is_a_detail(
+    client, auth, evening, host, language, sentence, details
+):
+    event, _ = evening(people=8, rounds=2)
+    host.language = language
+    db.session.commit()
+    services.form_tables(host, event.id)
+    auth.login(email="host@example.com")
+    html = client.get(f"/events/{event.id}/tables").get_data(as_text=True)
+    summary = re.search(r'<p class="seating-summary">(.*?)</p>', html, re.S).group(1)
+    assert sentence in summary
+    score = html.index("<dd>" + str(services.current_seatings(event.id)[0].score) + "</dd>")
+    assert html.rindex(f"<summary>{details}</summary>", 0, score) > html.index('class="seating-summary"')
