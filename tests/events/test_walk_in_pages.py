@@ -102,6 +102,9 @@ def test_a_full_evening_asks_for_the_extra_tick_and_marks_the_seat(
     assert registration.beyond_capacity
     dashboard = client.get(f"/events/{event.id}/dashboard").get_data(as_text=True)
     assert "Beyond capacity" in dashboard
+    name = registration.user.display_name
+    door = client.get(f"/events/{event.id}/check-in", query_string={"q": name}).get_data(as_text=True)
+    assert "Walk-in" in door and "Beyond capacity" in door
 
 
 def test_someone_with_a_seat_is_offered_check_in_instead_of_a_second_seat(
