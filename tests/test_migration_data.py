@@ -92,21 +92,33 @@ def test_data_at_the_previous_revision_survives_the_upgrade_to_head(make_app, da
     assert lost == {}
 
 
-def test_queued_mail_gets_a_message_id_of_its_own_and_no_claim_at_0007(make_app, database_url, tmp_path):
+def filled_then_upgraded(make_app, database_url, tmp_path, *, revision: str, table: str, query: str):
+    """Rows of ``table`` filled in at the revision before ``revision``, read
+    with ``query`` once ``revision`` ran: (how many were filled, the rows)."""
     with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
         app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            upgrade(revision="0006")
+            upgrade(revision=script_directory().get_revision(revision).down_revision)
             old_schema = sa.MetaData()
             with db.engine.begin() as connection:
                 old_schema.reflect(connection)
-                queued = fill(connection, old_schema, rules=db.metadata)["outbox_messages"]
-            upgrade(revision="0007")
+                filled = fill(connection, old_schema, rules=db.metadata)[table]
+            upgrade(revision=revision)
             with db.engine.connect() as connection:
-                rows = connection.execute(
-                    sa.text("SELECT message_id, claimed_until, set_aside_at FROM outbox_messages")
-                ).all()
+                rows = connection.execute(sa.text(query)).all()
             db.engine.dispose()
+    return filled, rows
+
+
+def test_queued_mail_gets_a_message_id_of_its_own_and_no_claim_at_0007(make_app, database_url, tmp_path):
+    queued, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0007",
+        table="outbox_messages",
+        query="SELECT message_id, claimed_until, set_aside_at FROM outbox_messages",
+    )
     assert len(rows) == queued > 0
     message_ids = [message_id for message_id, _, _ in rows]
     assert len(set(message_ids)) == len(rows)
@@ -115,37 +127,27 @@ def test_queued_mail_gets_a_message_id_of_its_own_and_no_claim_at_0007(make_app,
 
 
 def test_accounts_made_before_0010_count_as_confirmed_from_their_sign_up(make_app, database_url, tmp_path):
-    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
-        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade(revision="0009")
-            old_schema = sa.MetaData()
-            with db.engine.begin() as connection:
-                old_schema.reflect(connection)
-                people = fill(connection, old_schema, rules=db.metadata)["users"]
-            upgrade(revision="0010")
-            with db.engine.connect() as connection:
-                rows = connection.execute(sa.text("SELECT created_at, email_confirmed_at FROM users")).all()
-            db.engine.dispose()
+    people, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0010",
+        table="users",
+        query="SELECT created_at, email_confirmed_at FROM users",
+    )
     assert len(rows) == people > 0
     assert all(confirmed == created for created, confirmed in rows)
 
 
 def test_registrations_made_before_0011_get_a_ticket_code_of_their_own(make_app, database_url, tmp_path):
-    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
-        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade(revision="0010")
-            old_schema = sa.MetaData()
-            with db.engine.begin() as connection:
-                old_schema.reflect(connection)
-                registered = fill(connection, old_schema, rules=db.metadata)["registrations"]
-            upgrade(revision="0011")
-            with db.engine.connect() as connection:
-                rows = connection.execute(
-                    sa.text("SELECT ticket_code, walk_in, paid_at, payment_method FROM registrations")
-                ).all()
-            db.engine.dispose()
+    registered, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0011",
+        table="registrations",
+        query="SELECT ticket_code, walk_in, paid_at, payment_method FROM registrations",
+    )
     assert len(rows) == registered > 0
     codes = [code for code, _, _, _ in rows]
     assert len(set(codes)) == len(rows)

@@ -316,8 +316,9 @@ def _ask_first(seating: Seating, round_: int, new_tables: dict[int, int], confir
             )
     tables = range(seating.table_count)
     was, sizes = Counter(table_of[round_].values()), Counter(after.values())
-    big, small = max(tables, key=lambda t: sizes[t]), min(tables, key=lambda t: sizes[t])
-    if sizes[big] - sizes[small] > max(1, max(was[t] for t in tables) - min(was[t] for t in tables)):
+    big, small = max(tables, key=sizes.__getitem__), min(tables, key=sizes.__getitem__)
+    spread_before = max(was[t] for t in tables) - min(was[t] for t in tables)
+    if sizes[big] - sizes[small] > max(1, spread_before):  # uneven by more than one, and more than before
         consequences.append(
             _l(
                 "The tables become uneven: table %(big)s seats %(many)d, table %(small)s %(few)d.",
