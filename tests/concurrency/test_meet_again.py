@@ -109,6 +109,15 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     ]
     assert texts[0] != texts[-1]  # English and Japanese readers, each told in their language
 
+    # Everyone first ticks their whole table, well before the close: a person whose every
+    # tick in the race below loses the write lock to the others still has a saved choice,
+    # so mutual pairs (and therefore matches) exist whatever the scheduling.
+    first = [
+        outcome(tab.post(path, {"csrf_token": token, "chosen": m}), *text)
+        for tab, token, m, text in zip(tabs, tokens, mates, texts)
+    ]
+    assert first == ["saved"] * ATTENDEES
+
     command_gate.start("reveal-matches")
     command_gate.wait_until_ready()
     close = utcnow() + timedelta(seconds=TICKING_BEFORE_CLOSE + 1)
@@ -118,7 +127,7 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     def ticking(n):
         tab, (saved_text, closed_text) = tabs[n], texts[n]
         rng = random.Random(n)
-        log = []
+        log = [(mates[n], "saved")]
         time.sleep(max(0.0, close_wall - TICKING_BEFORE_CLOSE - time.time()))
         while sum(result == "refused" for _chosen, result in log) < 2 and time.time() < close_wall + GIVE_UP_AFTER:
             # Half the time everyone at the table, else any subset (an empty one unticks everyone):
@@ -150,7 +159,8 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     assert status == 0, err
 
     print(
-        f"ticks saved {sum(r == 'saved' for log in logs for _c, r in log)}, refused "
+        f"ticks saved {sum(r == 'saved' for log in logs for _c, r in log)} "
+        f"(per person {[sum(r == 'saved' for _c, r in log) for log in logs]}), refused "
         f"{sum(r == 'refused' for log in logs for _c, r in log)}; the timer said {out.strip()!r}, "
         f"in-process reveals {[m for m in in_process if m is not None]}"
     )
