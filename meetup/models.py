@@ -3,7 +3,7 @@
 from meetup.accounts.models import ContactDetails, LoginSession, User
 from meetup.conduct.models import ModerationAction
 from meetup.events.models import Event, EventSeries, Registration
-from meetup.mail.models import OutboxMessage
+from meetup.mail.models import MailOptOut, OutboxMessage
 from meetup.matching.models import MeetAgainChoice, Reveal
 from meetup.rules.models import Ban, Block, CodeOfConduct, ConductAcknowledgement, Match, Report
 from meetup.seating.models import Encounter, Note, RoundStart, Seat, Seating
@@ -18,6 +18,7 @@ __all__ = [
     "Event",
     "EventSeries",
     "LoginSession",
+    "MailOptOut",
     "Match",
     "MeetAgainChoice",
     "ModerationAction",

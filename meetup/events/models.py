@@ -151,6 +151,13 @@ class Registration(db.Model):
     paid_at: Mapped[datetime | None]
     paid_amount: Mapped[int | None]
     payment_method: Mapped[str | None] = mapped_column(String(12))
+    # The mail that brings people back, each sent once (the worker's jobs stamp them):
+    # "your tables are published", the meet-again prompt after the evening and its last call.
+    tables_mailed_at: Mapped[datetime | None]
+    meet_again_prompted_at: Mapped[datetime | None]
+    last_call_sent_at: Mapped[datetime | None]
+    # When this person last saved their meet-again choices (the last call skips anyone who has).
+    meet_again_saved_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()

@@ -41,3 +41,17 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     # It could not be built, or the server refused it for good: never retried.
     set_aside_at: Mapped[datetime | None]
+    # The evening as an iCalendar file, attached as invite.ics (text/calendar); or None.
+    calendar: Mapped[str | None] = mapped_column(Text)
+    # Optional mail only: the signed one-click link of its List-Unsubscribe header (RFC 8058).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+
+
+class MailOptOut(db.Model):
+    """A topic of optional mail that this person turned off (see meetup.mail.topics)."""
+
+    __tablename__ = "mail_opt_outs"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(30), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
