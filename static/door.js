@@ -9,7 +9,9 @@
   var input = form.elements.q;
   var timer = null;
   var pending = null;
-  var shown = input.value.trim();
+  // What the results list shows: the query the page was served with (the
+  // host may have typed more before this script ran).
+  var shown = input.defaultValue.trim();
 
   function search() {
     var query = input.value.trim();
@@ -38,4 +40,5 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 250);
   });
+  search();
 })();

@@ -110,3 +110,25 @@ def test_typing_narrows_the_door_list_and_a_tap_takes_the_payment(browser, live_
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
         screenshot(page, name)
     context.close()
+
+
+def test_what_the_host_types_before_the_script_arrives_still_narrows_the_list(browser, live_server, evening):
+    """On a slow phone the host may type before door.js has run: the list
+    catches up with what is in the box as soon as it does."""
+    event, _people = evening
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, PEOPLE["host"][0])
+    held = []
+    page.route("**/static/door.js", lambda route: held.append(route))  # the script waits until the host has typed
+    page.goto(f"{live_server}/events/{event.id}/check-in?q=yama", wait_until="commit")
+    search = page.get_by_label("Find a name")
+    people_listed = page.locator(".door-person strong")
+    expect(people_listed).to_have_count(5)
+    search.fill("yamada")
+    assert len(held) == 1  # the script is still held back: the list shows the served query
+    expect(people_listed).to_have_count(5)
+    held[0].continue_()
+    expect(people_listed).to_have_text(["山田 絵美"])
+    context.close()
