@@ -20,7 +20,7 @@ def readable(email: EmailMessage) -> str:
     if attachments:
         lines.append(THIN_RULE)
         lines += [_describe_attachment(part) for part in attachments]
-    lines.append(RULE)
+    lines += [RULE, ""]  # a blank line before the next message
     return "\n".join(lines)
 
 
