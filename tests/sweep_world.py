@@ -27,6 +27,7 @@ from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
+from meetup.mail.models import OutboxMessage
 from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due
@@ -74,6 +75,7 @@ class World:
     match: str  # public id of the attendee's match with the tablemate
     confirm_token: str  # the newcomer's link to move to another address
     reset_token: str  # the member's link to set a new password
+    mail: int  # a message in the outbox
 
     def login(self, client, role: str):
         response = Auth(client).login(email=self.emails[role], password=PASSWORD)
@@ -213,6 +215,7 @@ def build_world() -> World:
         match=match,
         confirm_token=link_in_mail("moved@sweep.example", "account-confirm").rsplit("/", 1)[1],
         reset_token=link_in_mail(people["member"].email, "password-reset").rsplit("/", 1)[1],
+        mail=db.session.scalar(sa.select(sa.func.min(OutboxMessage.id))),
     )
 
 
@@ -515,6 +518,8 @@ ROUTES = [
     Route("admin.users", ADMIN, "admin"),
     Route("admin.events", ADMIN, "admin"),
     Route("admin.reports", ADMIN, "admin"),
+    Route("admin.outbox", ADMIN, "admin"),
+    Route("admin.outbox_message", ADMIN, "admin", lambda w: {"message_id": w.mail}),
     Route(
         "admin.code_of_conduct",
         ADMIN,

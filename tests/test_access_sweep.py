@@ -117,7 +117,7 @@ class _FakeWorld:
     """Enough of a world to see which arguments a route takes, at collection time."""
 
     users = {role: 0 for role in ("attendee", "tablemate", "blocked")}
-    recent = upcoming = draft = other = attendee_registration = open_report = 0
+    recent = upcoming = draft = other = attendee_registration = open_report = mail = 0
     note = match = confirm_token = reset_token = ""
 
 

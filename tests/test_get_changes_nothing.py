@@ -38,6 +38,7 @@ WITH_ARGUMENTS = {
     "matching.note": "?event={recent}&next=/people",
     "seating.projector": "?round=2",
     "admin.users": "?q=sweep",
+    "admin.outbox": "?status=pending&to=sweep&page=2",
 }
 
 

@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
+from meetup.extensions import db
+from meetup.mail.models import OutboxMessage
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.notes import save_note
 from meetup.matching.services.reveal import reveal_matches
@@ -240,6 +243,12 @@ def _address_change_link(user) -> str:
     return link_in_mail(new_email, "account-confirm")
 
 
+def _last_mail_to(user) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.max(OutboxMessage.id)).where(OutboxMessage.recipient_email == user.email)
+    )
+
+
 # Every GET route: who looks at it, the path in a world, and the status the
 # page answers. "shows" picks text only the world's own data puts on the page,
 # so a page that renders nothing cannot pass by taking few queries.
@@ -357,6 +366,10 @@ PAGES = {
     "/admin/events": Page("admin", lambda w: "/admin/events", shows=lambda w: w.draft.title),
     "/admin/reports": Page("admin", lambda w: "/admin/reports", shows=lambda w: w.open_reported.display_name),
     "/admin/code-of-conduct": Page("admin", lambda w: "/admin/code-of-conduct"),
+    "/admin/outbox": Page("admin", lambda w: f"/admin/outbox?to={w.member.email}", shows=lambda w: w.member.email),
+    "/admin/outbox/<int:message_id>": Page(
+        "admin", lambda w: f"/admin/outbox/{_last_mail_to(w.member)}", shows=lambda w: w.member.email
+    ),
 }
 
 

@@ -1,3 +1,3 @@
-"""The site admin area: users, events, open reports across hosts, and the
-platform's code of conduct. Only site admins reach it; to everyone else it
-does not exist."""
+"""The site admin area: users, events, open reports across hosts, the
+platform's code of conduct, and the outbox (every mail, sent or not). Only
+site admins reach it; to everyone else it does not exist."""

@@ -10,6 +10,7 @@ from meetup.conduct import queries as conduct_queries
 from meetup.conduct.forms import CodeOfConductForm
 from meetup.conduct.services.code import publish_version
 from meetup.errors import DomainError
+from meetup.events import timezones
 from meetup.rules.queries import current_code
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store
@@ -37,6 +38,30 @@ def users():
 @bp.get("/events")
 def events():
     return no_store(render_template("admin/events.html", events=queries.events(), now=utcnow()))
+
+
+@bp.get("/outbox")
+def outbox():
+    status = request.args.get("status", "")
+    if status not in queries.OUTBOX_STATUSES:
+        status = ""
+    recipient = request.args.get("to", "")[: queries.SEARCH_MAX]
+    page = queries.outbox(status, recipient, request.args.get("page", 1, type=int))
+    return no_store(render_template("admin/outbox.html", page=page, status=status, recipient=recipient))
+
+
+@bp.get("/outbox/<int:message_id>")
+def outbox_message(message_id):
+    message = queries.outbox_message(message_id)
+    if message is None:
+        abort(404)
+    return no_store(render_template("admin/outbox_message.html", message=message))
+
+
+@bp.app_template_filter("tokyo_moment")
+def tokyo_moment(moment) -> str:
+    """A stored UTC time as the admin pages show it: Tokyo time, in the reader's language."""
+    return timezones.format_moment(moment, timezones.DEFAULT)
 
 
 @bp.get("/reports")

@@ -18,7 +18,7 @@ from tests.sweep_world import ROUTES, client_as, methods, rule_of, send, world  
 FUZZ = settings(max_examples=6, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 
 # What a route reads from its query string, and what it might be tempted to.
-QUERY_NAMES = ["q", "theme", "event", "next", "version", "language", "page", "id"]
+QUERY_NAMES = ["q", "theme", "event", "next", "version", "language", "page", "id", "status", "to"]
 
 _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 

@@ -59,14 +59,6 @@ def test_a_failed_send_stays_pending_and_is_retried_later(app, smtp_server, user
     assert len(smtp_server.messages) == 1
 
 
-def test_without_smtp_settings_mail_is_written_to_the_log(app, user, caplog):
-    queue(user, subject="Dev mail")
-    assert app.config["MAIL_SERVER"] == ""
-    with caplog.at_level("INFO", logger="meetup"):
-        assert send_pending() == (1, 0, 0)
-    assert "Dev mail" in caplog.text
-
-
 def test_send_mail_command_reports_what_it_did(app, smtp_server, user):
     queue(user)
     result = app.test_cli_runner().invoke(args=["send-mail"])

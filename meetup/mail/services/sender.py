@@ -1,5 +1,5 @@
-"""The mail worker: sends due outbox messages through SMTP (to the log when
-no SMTP server is set).
+"""The mail worker: sends due outbox messages through SMTP (printed to the
+console when no SMTP server is set).
 
 A short transaction claims a batch for a lease (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL; on SQLite the worker's transactions begin IMMEDIATE, see
@@ -17,11 +17,13 @@ from email.errors import MessageError
 from email.message import EmailMessage
 from typing import NamedTuple
 
+import click
 from flask import current_app
 from sqlalchemy import or_, select
 
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services.console import readable
 from meetup.timeutil import utcnow
 
 BATCH_SIZE = 20
@@ -65,7 +67,9 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
 
 
 class _LogTransport:
-    """Development without SMTP: print the mail to the log."""
+    """Development without SMTP: print each mail in full to the console (the
+    worker's standard output), where a developer looks; the log gets one line,
+    so a server left without MAIL_SERVER shows it there too."""
 
     def __enter__(self):
         return self
@@ -74,7 +78,10 @@ class _LogTransport:
         return False
 
     def send_message(self, email: EmailMessage, to_addrs) -> None:
-        current_app.logger.info("Mail (no MAIL_SERVER set, not sent):\n%s", email.as_string())
+        click.echo(readable(email))  # flushed, so a worker's console shows it at once
+        current_app.logger.info(
+            "Mail %s to %s printed, not sent: no MAIL_SERVER set", email["Message-ID"], ", ".join(to_addrs)
+        )
 
 
 def _transport():
