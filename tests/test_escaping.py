@@ -76,6 +76,9 @@ NOT_WRITTEN_AS_TEXT = {
     "outbox_messages.kind",
     "outbox_messages.last_error",
     "outbox_messages.message_id",
+    "outbox_messages.calendar",  # made by meetup.events.ics from the event
+    "outbox_messages.unsubscribe_url",  # a signed link the app makes
+    "mail_opt_outs.topic",  # one of meetup.mail.topics
     "events.state",
     "events.timezone",
     "events.goals",
