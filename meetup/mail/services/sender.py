@@ -59,6 +59,10 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = one_line(message.recipient_email)
     email["Subject"] = one_line(message.subject)
     email["Message-ID"] = one_line(message.message_id)
+    if message.unsubscribe_url:
+        # RFC 8058: a mail client may offer "unsubscribe" and POST this body to the link itself.
+        email["List-Unsubscribe"] = f"<{one_line(message.unsubscribe_url)}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body)  # UTF-8, so Japanese arrives intact
     email.as_bytes()  # the email package checks some headers only when it writes them out
     return email
