@@ -76,6 +76,9 @@ NOT_WRITTEN_AS_TEXT = {
     "outbox_messages.kind",
     "outbox_messages.last_error",
     "outbox_messages.message_id",
+    "outbox_messages.calendar",
+    "outbox_messages.unsubscribe_url",  # made by meetup.mail from a signed token
+    "mail_opt_outs.topic",  # one of meetup.mail.topics
     "events.state",
     "events.timezone",
     "events.goals",
