@@ -261,8 +261,6 @@ def mail_settings():
         wanted = [topic.name for topic in TOPICS.values() if form[topic.field].data]
         preferences.choose_topics(current_user.id, wanted, now=utcnow())
         flash(_("Your mail settings are saved."), "success")
-    else:
-        flash(form.first_error() or _("Your mail settings could not be saved."), "error")
     return redirect(url_for("accounts.profile", _anchor="mail"))
 
 
