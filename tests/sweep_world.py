@@ -28,6 +28,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services import preferences
+from meetup.mail.topics import TOPICS
 from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_due
@@ -76,6 +78,7 @@ class World:
     confirm_token: str  # the newcomer's link to move to another address
     reset_token: str  # the member's link to set a new password
     mail: int  # a message in the outbox
+    unsubscribe_token: str  # the attendee's one-click link to turn reminders off
 
     def login(self, client, role: str):
         response = Auth(client).login(email=self.emails[role], password=PASSWORD)
@@ -191,6 +194,7 @@ def build_world() -> World:
 
     accounts.request_email_change(people["newcomer"], new_email="moved@sweep.example", password=PASSWORD)
     accounts.request_password_reset(people["member"].email)
+    preferences.turn_off(people["member"].id, TOPICS["tables"], now=now)
     note = db.session.scalar(sa.select(Note.public_id).where(Note.author_id == attendee.id))
     match = db.session.scalar(sa.select(Match.public_id).where(Match.ended_at.is_(None)))
     assert note and match, "the world needs a note and a revealed match"
@@ -216,6 +220,7 @@ def build_world() -> World:
         confirm_token=link_in_mail("moved@sweep.example", "account-confirm").rsplit("/", 1)[1],
         reset_token=link_in_mail(people["member"].email, "password-reset").rsplit("/", 1)[1],
         mail=db.session.scalar(sa.select(sa.func.min(OutboxMessage.id))),
+        unsubscribe_token=preferences.unsubscribe_token(attendee.id, TOPICS["reminders"]),
     )
 
 
@@ -329,6 +334,18 @@ ROUTES = [
         args=lambda w: {"token": w.confirm_token},
         why="the signed link is the key, whoever opens it",
     ),
+    Route(
+        "accounts.unsubscribe_page",
+        PUBLIC,
+        args=lambda w: {"token": w.unsubscribe_token},
+        why="the signed link in optional mail is the key, whoever opens it",
+    ),
+    Route(
+        "accounts.unsubscribe",
+        PUBLIC,
+        args=lambda w: {"token": w.unsubscribe_token},
+        why="RFC 8058 one-click: a mail client posts it with no cookie; the signed link is the key",
+    ),
     Route("accounts.logout", PUBLIC, why="logging out is harmless for anyone"),
     Route("accounts.set_language", PUBLIC, body=lambda w: {"language": "ja"}, why="the language switch"),
     # The logged-in person's own account: there is no one else's to reach.
@@ -345,6 +362,7 @@ ROUTES = [
         },
     ),
     Route("accounts.contacts", SELF, body=lambda w: {"phone": "03-0000-0000", "phone_shared": "y"}),
+    Route("accounts.mail_settings", SELF, body=lambda w: {"reminders": "y"}),
     Route(
         "accounts.change_password",
         SELF,

@@ -118,7 +118,7 @@ class _FakeWorld:
 
     users = {role: 0 for role in ("attendee", "tablemate", "blocked")}
     recent = upcoming = draft = other = attendee_registration = open_report = mail = 0
-    note = match = confirm_token = reset_token = ""
+    note = match = confirm_token = reset_token = unsubscribe_token = ""
 
 
 def _person_routes():

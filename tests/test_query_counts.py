@@ -26,6 +26,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services import preferences
+from meetup.mail.topics import TOPICS
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.notes import save_note
 from meetup.matching.services.reveal import reveal_matches
@@ -249,6 +251,10 @@ def _last_mail_to(user) -> int:
     )
 
 
+def _unsubscribe_link(user) -> str:
+    return f"/mail/unsubscribe/{preferences.unsubscribe_token(user.id, TOPICS['reminders'])}"
+
+
 # Every GET route: who looks at it, the path in a world, and the status the
 # page answers. "shows" picks text only the world's own data puts on the page,
 # so a page that renders nothing cannot pass by taking few queries.
@@ -271,6 +277,7 @@ PAGES = {
     "/password/forgot": Page("anonymous", lambda w: "/password/forgot"),
     "/password/forgot/check-your-mail": Page("anonymous", lambda w: "/password/forgot/check-your-mail"),
     "/password/reset/<token>": Page("anonymous", lambda w: _reset_link(w.member), shows=lambda w: w.member.email),
+    "/mail/unsubscribe/<token>": Page("anonymous", lambda w: _unsubscribe_link(w.member), shows=lambda w: "Reminders"),
     "/profile/email": Page("member", lambda w: "/profile/email", shows=lambda w: w.member.email),
     "/profile": Page("member", lambda w: "/profile", shows=lambda w: w.member.display_name),
     "/profile/edit": Page("member", lambda w: "/profile/edit"),

@@ -19,6 +19,7 @@ from meetup.accounts.models import EMAIL_MAX, INTRO_MAX, NAME_MAX
 from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN, READING_NOT_KANA, normalise_reading
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
+from meetup.mail.topics import TOPICS
 
 LANGUAGES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 
@@ -182,6 +183,14 @@ class ResetPasswordForm(Form):
 class EmailChangeForm(Form):
     email = _email_field(_l("New email address"), autocomplete="off")
     password = _current_password_field(_l("Your password"), _l("Enter your password to confirm."))
+
+
+class MailTopicsForm(Form):
+    """One box per topic of optional mail (meetup.mail.topics): ticked, its mail comes."""
+
+
+for _topic in TOPICS.values():
+    setattr(MailTopicsForm, _topic.field, BooleanField(_topic.label, description=_topic.description))
 
 
 class ButtonForm(Form):

@@ -2,7 +2,7 @@
 raises a DomainError and changes nothing.
 
 An address is confirmed (仮登録 → 本登録) by a signed link sent to it; a
-forgotten password is replaced through another (meetup.accounts.tokens).
+forgotten password is replaced through another (meetup.tokens).
 Whoever asks learns nothing about which addresses have an account: sign-up,
 an address change and a reset request answer alike, and the mail to the
 address says which it was.
@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from meetup.accounts import tokens
+from meetup import tokens
 from meetup.accounts.industries import CATALOGUE, OTHER
 from meetup.accounts.models import NO_PASSWORD, ContactDetails, LoginSession, User, new_login_session_id
 from meetup.accounts.passwords import weakness
@@ -25,6 +25,8 @@ from meetup.errors import DomainError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail import enqueue, external_url
+from meetup.mail.services import preferences
+from meetup.mail.topics import Topic
 from meetup.timeutil import utcnow
 
 PASSWORD_MIN = 8
@@ -358,6 +360,24 @@ def update_contacts(user: User, values: dict[str, object]) -> None:
 def set_language(user: User, language: str | None) -> None:
     user.language = language
     db.session.commit()
+
+
+def read_unsubscribe_link(token: str, *, now: datetime) -> tuple[User, Topic]:
+    """Whose mail of which topic a one-click link turns off; UnsubscribeLinkError
+    if the link is forged, damaged, made for something else, older than a
+    year, or its account was deleted."""
+    user_id, topic = preferences.read_unsubscribe_token(token, now=now)
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise preferences.UnsubscribeLinkError
+    return user, topic
+
+
+def unsubscribe(token: str, *, now: datetime) -> tuple[User, Topic]:
+    """Follow a one-click link: its topic is off. Following it again changes nothing."""
+    user, topic = read_unsubscribe_link(token, now=now)
+    preferences.turn_off(user.id, topic, now=now)
+    return user, topic
 
 
 def check_current_password(user: User, password: str) -> None:

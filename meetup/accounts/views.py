@@ -1,9 +1,9 @@
 """Account pages: sign up, confirm an address, log in and out, a forgotten
-password, profile, contact details, password, address change, deletion and
-the language switch."""
+password, profile, contact details, mail settings and the one-click
+unsubscribe link, password, address change, deletion and the language switch."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,6 +16,7 @@ from meetup.accounts.forms import (
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
+    MailTopicsForm,
     PasswordForm,
     ProfileForm,
     ResetPasswordForm,
@@ -23,7 +24,9 @@ from meetup.accounts.forms import (
 )
 from meetup.accounts.industries import industry_name
 from meetup.errors import DomainError
-from meetup.extensions import limiter
+from meetup.extensions import csrf, limiter
+from meetup.mail.services import preferences
+from meetup.mail.topics import TOPICS
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, fresh_session, me, no_store, safe_next_url
 
@@ -239,11 +242,62 @@ def logout():
 @bp.get("/profile")
 @login_required
 def profile():
+    off = preferences.topics_off(current_user.id)
+    mail_form = MailTopicsForm(data={topic.field: topic.name not in off for topic in TOPICS.values()})
     return render_template(
         "accounts/profile.html",
         user=current_user,
         industry=industry_name(current_user.industry, current_user.industry_other),
+        mail_form=mail_form,
+        topics=TOPICS.values(),
     )
+
+
+@bp.post("/profile/mail")
+@login_required
+def mail_settings():
+    form = MailTopicsForm()
+    if form.validate_on_submit():
+        wanted = [topic.name for topic in TOPICS.values() if form[topic.field].data]
+        preferences.choose_topics(current_user.id, wanted, now=utcnow())
+        flash(_("Your mail settings are saved."), "success")
+    return redirect(url_for("accounts.profile", _anchor="mail"))
+
+
+def _unsubscribe_page(user, topic, *, done: bool):
+    """The page in the language the mail was in, when the account has one."""
+    with force_locale(user.language or str(get_locale())):
+        return render_template("accounts/unsubscribe.html", topic=topic, done=done, form=ButtonForm())
+
+
+def _dead_unsubscribe_link(error: DomainError):
+    page = render_template("error.html", code=404, title=_("This link does not work"), text=error.message)
+    return page, 404
+
+
+@bp.get("/mail/unsubscribe/<token>")
+def unsubscribe_page(token: str):
+    """Says which mail the button turns off. A GET changes nothing: mail
+    scanners open every link they find."""
+    try:
+        user, topic = services.read_unsubscribe_link(token, now=utcnow())
+    except DomainError as error:
+        return _dead_unsubscribe_link(error)
+    return _unsubscribe_page(user, topic, done=False)
+
+
+# The page's button, and RFC 8058's one-click POST: a mail client posts
+# "List-Unsubscribe=One-Click" with no cookie and no CSRF token, so the signed
+# link is the only authority, and no rate limit may turn a mail provider away.
+@bp.post("/mail/unsubscribe/<token>")
+@csrf.exempt
+@limiter.exempt
+def unsubscribe(token: str):
+    try:
+        user, topic = services.unsubscribe(token, now=utcnow())
+    except DomainError as error:
+        return _dead_unsubscribe_link(error)
+    return _unsubscribe_page(user, topic, done=True)
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])

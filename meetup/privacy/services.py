@@ -11,6 +11,7 @@ from meetup.events.queries import registration_of
 from meetup.events.services.locking import locked_event
 from meetup.events.services.registration import release_seat
 from meetup.extensions import db
+from meetup.mail.models import MailOptOut
 from meetup.matching.models import MeetAgainChoice
 from meetup.rules.models import Block, Match
 from meetup.seating.models import Note
@@ -36,6 +37,7 @@ def delete_account(user: User, *, password: str, now: datetime) -> None:
         delete(MeetAgainChoice).where(or_(MeetAgainChoice.chooser_id == user.id, MeetAgainChoice.chosen_id == user.id))
     )
     db.session.execute(delete(Block).where(Block.blocker_id == user.id))
+    db.session.execute(delete(MailOptOut).where(MailOptOut.user_id == user.id))
     db.session.execute(
         update(Match)
         .where(or_(Match.user_low_id == user.id, Match.user_high_id == user.id), Match.ended_at.is_(None))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from meetup.accounts.services import WrongPasswordError
 from meetup.events.models import CANCELLED, CONFIRMED, Registration
 from meetup.extensions import db
+from meetup.mail.models import MailOptOut
 from meetup.matching.models import MeetAgainChoice
 from meetup.privacy import services as privacy
 from meetup.rules.models import Block, Match
@@ -30,6 +31,8 @@ def test_deleting_frees_upcoming_seats_and_removes_private_data(make_event, make
             MeetAgainChoice(event_id=past.id, chooser_id=leaving.id, chosen_id=other.id),
             Block(blocker_id=leaving.id, blocked_id=other.id),
             Match(user_low_id=min(leaving.id, other.id), user_high_id=max(leaving.id, other.id), event_id=past.id),
+            MailOptOut(user_id=leaving.id, topic="reminders"),
+            MailOptOut(user_id=other.id, topic="reminders"),
         ]
     )
     db.session.commit()
@@ -47,6 +50,7 @@ def test_deleting_frees_upcoming_seats_and_removes_private_data(make_event, make
     assert [n.text for n in db.session.scalars(select(Note))] == ["Other's own note stays"]
     assert db.session.scalars(select(MeetAgainChoice)).all() == []
     assert db.session.scalars(select(Block)).all() == []
+    assert db.session.scalars(select(MailOptOut.user_id)).all() == [other.id]
     assert db.session.scalar(select(Match)).ended_at is not None
     assert leaving.email is None and leaving.display_name == ""
 

@@ -7,7 +7,10 @@ and no change is made without its mail.
 
 Until a person has confirmed their address (仮登録), the only mail they get is
 about the account itself: ``ACCOUNT_MAIL``. Everything else is skipped here,
-in this one place, so no caller can forget it.
+in this one place, so no caller can forget it. So is optional mail
+(meetup.mail.topics) whose topic the person turned off; optional mail that
+goes carries a one-click link to turn its topic off, in its List-Unsubscribe
+header and at its foot.
 """
 
 from typing import TYPE_CHECKING
@@ -17,6 +20,8 @@ from flask_babel import force_locale
 
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
+from meetup.mail.services import preferences
+from meetup.mail.topics import Topic, topic_of
 
 if TYPE_CHECKING:
     from meetup.accounts.models import User
@@ -49,8 +54,9 @@ def enqueue(recipient: "User", template: str, *, to: str | None = None, **contex
     """Queue mail/<template>.txt for ``recipient`` in their language, to their
     address or, for account mail only, to ``to`` (a new address to confirm).
 
-    Returns None (and queues nothing) for a deleted account, and for any mail
-    but account mail to a person who has not confirmed their address."""
+    Returns None (and queues nothing) for a deleted account, for any mail but
+    account mail to a person who has not confirmed their address, and for
+    optional mail of a topic the person turned off."""
     if recipient.email is None:
         return None
     account_mail = template in ACCOUNT_MAIL
@@ -58,10 +64,31 @@ def enqueue(recipient: "User", template: str, *, to: str | None = None, **contex
         return None
     if to is not None and not account_mail:
         raise ValueError("only account mail goes to another address than the account's")
+    topic = topic_of(template)
+    if topic is not None and preferences.is_off(recipient.id, topic):
+        return None
+    unsubscribe_url = None
     with force_locale(mail_language(recipient)):
         subject, body = render(template, recipient=recipient, **context)
+        if topic is not None:
+            unsubscribe_url, footer = _opt_out(recipient, topic)
+            body += footer
     message = OutboxMessage(
-        recipient_id=recipient.id, recipient_email=to or recipient.email, subject=subject, body=body, kind=template
+        recipient_id=recipient.id,
+        recipient_email=to or recipient.email,
+        subject=subject,
+        body=body,
+        kind=template,
+        unsubscribe_url=unsubscribe_url,
     )
     db.session.add(message)
     return message
+
+
+def _opt_out(recipient: "User", topic: Topic) -> tuple[str, str]:
+    """The one-click link that turns ``topic`` off for ``recipient``, and the
+    footer that says why they get the mail and shows the link."""
+    url = external_url("accounts.unsubscribe", token=preferences.unsubscribe_token(recipient.id, topic))
+    settings_url = external_url("accounts.profile", _anchor="mail")
+    footer = render_template("mail/_unsubscribe.txt", topic=topic, unsubscribe_url=url, settings_url=settings_url)
+    return url, "\n" + footer.strip() + "\n"

@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timedelta
 from email.errors import MessageError
 from email.message import EmailMessage
+from email.policy import default
 from typing import NamedTuple
 
 import click
@@ -56,11 +57,17 @@ def one_line(value: str) -> str:
 
 
 def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
-    email = EmailMessage()
+    # Headers set as raw text are written as they are (those set by name are folded as usual).
+    email = EmailMessage(policy=default.clone(refold_source="none"))
     email["From"] = one_line(sender)
     email["To"] = one_line(message.recipient_email)
     email["Subject"] = one_line(message.subject)
     email["Message-ID"] = one_line(message.message_id)
+    if message.unsubscribe_url:
+        # RFC 8058: a mail client may offer "unsubscribe" and POST this body to the link itself.
+        # Raw, so that a link longer than a line is not folded into encoded words no client reads.
+        email.set_raw("List-Unsubscribe", f"<{one_line(message.unsubscribe_url)}>")
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body)  # UTF-8, so Japanese arrives intact
     email.as_bytes()  # the email package checks some headers only when it writes them out
     return email

@@ -1,7 +1,11 @@
-"""The signed links account mail carries: confirming an address (24 hours),
-setting a new password (one hour), and claiming an account the host made for
-a walk-in by choosing its first password (30 days: the mail is read after the
-evening, and the meet-again window runs up to two weeks).
+"""The signed links mail carries: confirming an address (24 hours), setting a
+new password (one hour), claiming an account the host made for a walk-in by
+choosing its first password (30 days: the mail is read after the evening, and
+the meet-again window runs up to two weeks), and turning a topic of optional
+mail off with one click (a year: people unsubscribe from a mail they kept,
+often months later, and RFC 8058's one-click link should work for as long as
+the mail is likely to be kept; the link only ever turns one kind of optional
+mail off for its owner, which anyone may ask for in their profile anyway).
 
 itsdangerous signs them, as Flask signs its session, with the app's secret
 key and a salt per purpose, so a link made for one purpose never works for
@@ -21,10 +25,12 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"
 CLAIM_ACCOUNT = "claim-account"
+UNSUBSCRIBE = "unsubscribe"
 MAX_AGE = {
     CONFIRM_EMAIL: timedelta(hours=24),
     RESET_PASSWORD: timedelta(hours=1),
     CLAIM_ACCOUNT: timedelta(days=30),
+    UNSUBSCRIBE: timedelta(days=365),
 }
 
 
