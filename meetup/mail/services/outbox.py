@@ -45,9 +45,12 @@ def render(template: str, **context) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
-def enqueue(recipient: "User", template: str, *, to: str | None = None, **context) -> OutboxMessage | None:
+def enqueue(
+    recipient: "User", template: str, *, to: str | None = None, calendar: str | None = None, **context
+) -> OutboxMessage | None:
     """Queue mail/<template>.txt for ``recipient`` in their language, to their
-    address or, for account mail only, to ``to`` (a new address to confirm).
+    address or, for account mail only, to ``to`` (a new address to confirm);
+    with ``calendar`` (iCalendar text, made now like the body) attached.
 
     Returns None (and queues nothing) for a deleted account, and for any mail
     but account mail to a person who has not confirmed their address."""
@@ -61,7 +64,12 @@ def enqueue(recipient: "User", template: str, *, to: str | None = None, **contex
     with force_locale(mail_language(recipient)):
         subject, body = render(template, recipient=recipient, **context)
     message = OutboxMessage(
-        recipient_id=recipient.id, recipient_email=to or recipient.email, subject=subject, body=body, kind=template
+        recipient_id=recipient.id,
+        recipient_email=to or recipient.email,
+        subject=subject,
+        body=body,
+        kind=template,
+        calendar=calendar,
     )
     db.session.add(message)
     return message
