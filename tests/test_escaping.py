@@ -76,9 +76,9 @@ NOT_WRITTEN_AS_TEXT = {
     "outbox_messages.kind",
     "outbox_messages.last_error",
     "outbox_messages.message_id",
-    "outbox_messages.calendar",  # made by meetup.events.ics from the event
+    "outbox_messages.calendar",  # made by meetup.events.ics from the event, as the body is made from templates
     "outbox_messages.unsubscribe_url",  # a signed link the app makes
-    "mail_opt_outs.topic",  # one of meetup.mail.topics
+    "mail_opt_outs.topic",  # one of the app's own topic names
     "events.state",
     "events.timezone",
     "events.goals",
@@ -382,6 +382,9 @@ def test_mail_shows_what_people_wrote_as_written(app, hostile, template, languag
             events_url=link,
             matches_url=link,
             queue_url=link,
+            tables_url=link,
+            meet_again_url=link,
+            closes_at=event.ends_at,
         )
     assert_plain_mail(subject, body, template)
     written = (HOSTILE["users.display_name"], HOSTILE["events.title"])

@@ -1,4 +1,5 @@
-"""An event as an iCalendar file, for the attendee's own calendar."""
+"""An event as an iCalendar file, for the attendee's own calendar: the event
+page's download, and the attachment of the registration mails."""
 
 from datetime import UTC
 
@@ -12,6 +13,9 @@ def event_calendar(event: Event, url: str, *, with_online_link: bool) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//meetup//events//EN")
     calendar.add("version", "2.0")
+    # A published entry to keep, not an invitation to answer (RFC 5546); the
+    # mail's Content-Type names the same method.
+    calendar.add("method", "PUBLISH")
     entry = CalendarEvent()
     # Stable per event, so re-importing updates the entry instead of adding one.
     entry.add("uid", f"event-{event.id}@meetup")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_skeleton, format_time, get_timezone_name
 from flask_babel import get_locale
 
 DEFAULT = "Asia/Tokyo"
@@ -66,6 +66,13 @@ def format_moment(utc: datetime, zone: str) -> str:
     return text if zone == DEFAULT else f"{text} ({zone})"
 
 
+def format_moment_named(utc: datetime, zone: str) -> str:
+    """E.g. "Thu, Nov 19, 2026 21:00 (Japan Time)" / "2026年11月19日(木) 21:00 (日本時間)":
+    the zone always named, for a deadline read in a mail, wherever the reader is."""
+    locale = _locale()
+    return f"{_format_date(utc, zone, locale)} {_format_clock(utc, zone, locale)} ({_zone_name(zone, locale)})"
+
+
 # Pure functions of their arguments, called on every event page for the same
 # few evenings: remembered, since Babel's formatting is not cheap.
 @lru_cache(maxsize=4096)
@@ -85,3 +92,9 @@ def _format_span(start: datetime, end: datetime, zone: str, locale: str) -> str:
     if to_local(start, zone).date() != to_local(end, zone).date():
         text = f"{date} {clock} – {_format_date(end, zone, locale)} {_format_clock(end, zone, locale)}"
     return text if zone == DEFAULT else f"{text} ({zone})"
+
+
+@lru_cache(maxsize=64)
+def _zone_name(zone: str, locale: str) -> str:
+    # Babel names UTC by its region, "Unknown Region (UTC) Time".
+    return "UTC" if zone == "UTC" else get_timezone_name(ZoneInfo(zone), locale=locale)

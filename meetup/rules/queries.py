@@ -67,6 +67,18 @@ def active_ban(host_id: int, user_id: int) -> Ban | None:
     return db.session.scalar(select(Ban).where(_ban_in_force(host_id, user_id)))
 
 
+def banned_user_ids(host_id: int, user_ids) -> set[int]:
+    """Of these people, those the host's bans in force keep away (one query)."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Ban.user_id).where(Ban.host_id == host_id, Ban.user_id.in_(ids), Ban.lifted_at.is_(None))
+        )
+    )
+
+
 def forbidden_pairs(user_ids) -> set[frozenset[int]]:
     """Pairs among ``user_ids`` kept apart by a block or a report, either way round."""
     ids = list(user_ids)

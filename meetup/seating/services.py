@@ -19,16 +19,19 @@ from itertools import combinations
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
 from meetup.errors import DomainError
-from meetup.events.models import Event
+from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
+from meetup.events.notify import notify
 from meetup.events.queries import managed_event
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.grouping import InfeasibleError, parse_instance, solve
 from meetup.grouping.scoring import score_seating
 from meetup.i18n import lazy_gettext as _l
+from meetup.mail import external_url
 from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.seating.instance import build_instance, person_key, user_id_of
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, RoundStart, Seat, Seating
@@ -410,7 +413,32 @@ def publish(actor, event_id: int, *, now) -> Seating:
         draft.status = PUBLISHED
         draft.published_at = now
         _record_encounters(event.id, draft)
+        _mail_tables(event, draft, now)
     return draft
+
+
+def _mail_tables(event: Event, seating: Seating, now) -> None:
+    """Tell each person seated that their tables are published, once per
+    event: a publish after a regroup tells only those never told (a walk-in).
+    Nobody is told after the evening: the meet-again prompt follows it."""
+    if event.state == CANCELLED or now >= event.ends_at:
+        return
+    seated = select(Seat.user_id).where(Seat.seating_id == seating.id)
+    untold = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == CONFIRMED,
+            Registration.user_id.in_(seated),
+            Registration.tables_mailed_at.is_(None),
+        )
+        .order_by(Registration.id)
+        .options(joinedload(Registration.user))
+    )
+    tables_url = external_url("seating.my_tables", event_id=event.id)
+    for registration in untold:
+        notify(registration, "tables-published", tables_url=tables_url)
+        registration.tables_mailed_at = now
 
 
 def start_round(actor, event_id: int, round_: int, *, now) -> None:

@@ -147,3 +147,17 @@ def test_nobody_but_a_site_admin_sees_the_outbox(client, auth, make_user, outbox
     auth.login(email="member@example.com")
     for path in paths:
         assert client.get(path).status_code == 404
+
+
+def test_on_a_live_site_the_outbox_shows_delivery_never_what_a_mail_says(app, client, admin, outbox, monkeypatch):
+    """With a mail server set, real mail holds sign-in links and people's
+    matches: an admin sees whom it went to and whether it went, nothing more."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.com")
+    sent, pending, _aside = outbox
+    for path in ("/admin/outbox", f"/admin/outbox/{pending.id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "kenji@example.com" in html and "2 failed attempts" in html
+        for secret in ("Pending one", "ご予約ありがとうございます。", "registration-confirmed", "BEGIN:VCALENDAR"):
+            assert secret not in html, (path, secret)
+    assert f"Message {pending.id}" in client.get("/admin/outbox").get_data(as_text=True)
+    assert "Sent one" not in client.get(f"/admin/outbox/{sent.id}").get_data(as_text=True)

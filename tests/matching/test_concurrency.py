@@ -13,6 +13,7 @@ from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.matching.models import Reveal
 from meetup.matching.services.choices import save_choices
+from meetup.matching.services.prompts import send_prompts
 from meetup.matching.services.reveal import reveal_matches
 from meetup.rules.models import Match
 from meetup.seating import services as seating
@@ -69,3 +70,19 @@ def test_two_reveals_at_once_make_each_match_and_send_each_mail_once(committing_
         == 4
     )
     assert db.session.get(Reveal, event_id).matches_made == 2
+
+
+def test_two_workers_prompting_at_once_mail_each_person_once(committing_app):
+    event_id, _ = _evening_with_two_mutual_pairs()
+    ended = NOW + timedelta(hours=3, minutes=1)
+    results, errors = simultaneously(committing_app, [lambda: send_prompts(event_id, now=ended)] * 2)
+
+    assert errors == []
+    assert sorted(results) == [0, 4]
+    db.session.rollback()
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "meet-again-prompt")
+        )
+        == 4
+    )

@@ -1,8 +1,9 @@
 """One-sided interest never reaches anyone.
 
 For a person B, everything B can reach (every GET page of the app, every
-export, every mail) is byte-for-byte the same whether or not A ticked B,
-before the reveal and after it, unless B ticked A too. The same holds for
+export, every mail, the meet-again prompt included) is byte-for-byte the
+same whether or not A ticked B, before the reveal and after it, unless B
+ticked A too. The same holds for
 what the event's host and a site admin see.
 
 How: one shared world is built once; then each scenario (A ticks B / A does
@@ -25,15 +26,21 @@ from flask import current_app
 from sqlalchemy import select
 
 from meetup.accounts.services import make_admin, update_contacts
+from meetup.events.models import Event
 from meetup.extensions import db, limiter
 from meetup.mail.models import OutboxMessage
+from meetup.matching import window
 from meetup.matching.services.notes import save_note
+from meetup.matching.services.prompts import send_last_calls, send_prompts
 from meetup.rules.models import Match
 from meetup.seating.models import Note
 from tests.conftest import csrf_token
 from tests.matching.conftest import shift_event
 
 CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
+# A one-click unsubscribe link: its payload (whose link, which topic) is kept;
+# its timestamp and signature change with the second it was made.
+SIGNED_LINK = re.compile(r"(/mail/unsubscribe/[\w-]+)\.[\w-]+\.[\w-]+")
 MISSING = 999999
 PER_RULE = 60  # at most this many filled-in URLs per route
 
@@ -79,6 +86,7 @@ def _labels() -> dict[str, str]:
 
 def _normalise(text: str, labels: dict[str, str]) -> str:
     text = CSRF.sub(r"\1CSRF\2", text)
+    text = SIGNED_LINK.sub(r"\1.SIGNED", text)
     for secret, label in labels.items():
         text = text.replace(secret, label)
     return text
@@ -119,7 +127,7 @@ def _normalised(pages: dict[str, tuple], labels) -> dict[str, tuple]:
 
 def _mail_to(user_id, labels) -> list[tuple]:
     return [
-        (m.kind, m.recipient_email, m.subject, _normalise(m.body, labels))
+        (m.kind, m.recipient_email, m.subject, _normalise(m.body, labels), m.calendar)
         for m in db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.recipient_id == user_id).order_by(OutboxMessage.id)
         )
@@ -172,6 +180,14 @@ def _tick(client, event_id, *user_ids):
     assert response.status_code == 302
 
 
+def _after_the_evening(event_id) -> None:
+    """The worker's mails after the evening: the meet-again prompt, then the last call."""
+    event = db.session.get(Event, event_id)
+    ended, final_day = event.ends_at + timedelta(minutes=1), window.closes_at(event) - timedelta(hours=1)
+    send_prompts(event_id, now=ended)
+    send_last_calls(event_id, now=final_day)
+
+
 def _run(world, a_ticks_b: bool, b_ticks_a: bool = False) -> dict:
     ids, clients, extra = world
     snapshot = {}
@@ -180,6 +196,7 @@ def _run(world, a_ticks_b: bool, b_ticks_a: bool = False) -> dict:
         _tick(clients["b"], ids["event"], ids["c"], *([ids["a"]] if b_ticks_a else []))
         _tick(clients["c"], ids["event"], ids["b"])
         _tick(clients["a"], ids["event"], *([ids["b"]] if a_ticks_b else []))
+        _after_the_evening(ids["event"])
         for phase in ("before", "after"):
             if phase == "after":
                 shift_event(ids["event"], timedelta(days=-4))  # the window has closed
@@ -215,6 +232,7 @@ def test_nothing_b_can_reach_shows_that_a_ticked_b(world):
     assert b_after["/matches"][0] == 200 and "Chika Mori" in b_after["/matches"][2]  # the B–C match
     assert "Akira Sato" not in b_after["/matches"][2].split('id="content"')[1]
     assert any(kind == "meet-again-match" for kind, *_ in without["after", "mail"])
+    assert [kind for kind, *_ in without["before", "mail"]].count("meet-again-prompt") == 1
     ids = world[0]
     assert without["before", "b"][f"/events/{ids['event']}/meet-again"][0] == 200
     assert without["before", "b"][f"/events/{ids['event']}/event.ics"][0] == 200
@@ -238,6 +256,8 @@ def test_the_crawl_sees_a_difference_when_the_choice_is_mutual(world):
     assert ("after", "mail", None) in differences
     # Before the reveal nothing differs even for a mutual pair: nobody is told anything early.
     assert [d for d in differences if d[0] == "before"] == []
-    # Hosts and admins see at most how many matches were made (dashboard, the tables' explanations).
+    # Hosts and admins see at most how many matches were made (dashboard, the tables' explanations),
+    # and an admin's outbox lists the match mail that went to both people at the reveal.
     event_id = world[0]["event"]
-    assert {d[2] for d in differences if d[1] in ("host", "admin")} == {f"/events/{event_id}/dashboard"}
+    assert {d[2] for d in differences if d[1] == "host"} == {f"/events/{event_id}/dashboard"}
+    assert {d[2] for d in differences if d[1] == "admin"} == {f"/events/{event_id}/dashboard", "/admin/outbox"}

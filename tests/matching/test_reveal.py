@@ -39,7 +39,7 @@ def test_one_sided_choices_make_no_match_no_mail_and_no_trace(seated, during, af
     save_choices(c, event.id, [d.id], now=during)
     assert reveal_matches(event.id, now=after) == 0
     assert _active_pairs() == set()
-    assert [m.kind for m in mails(to=d)] == ["registration-confirmed"]
+    assert [m.kind for m in mails(to=d)] == ["registration-confirmed", "tables-published"]
     assert mails(kind="meet-again-match") == []
     assert mutual_pairs([c.id, d.id]) == set()
 

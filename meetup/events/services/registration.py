@@ -89,11 +89,12 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         registration.registered_at, registration.queue_number = now, seats.last_in_queue + 1
         registration.confirmed_at = now if seat_free else None
         registration.cancelled_at = registration.checked_in_at = registration.reminder_sent_at = None
+        registration.tables_mailed_at = None  # seated again after coming back: told again
         if seat_free:
-            notify(registration, "registration-confirmed")
+            notify(registration, "registration-confirmed", with_calendar=True)
         else:
             # The end of the queue: everyone waiting is ahead.
-            notify(registration, "registration-waitlisted", position=seats.waitlisted + 1)
+            notify(registration, "registration-waitlisted", with_calendar=True, position=seats.waitlisted + 1)
         return registration
 
 
@@ -163,7 +164,7 @@ def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = CONFIRMED
         registration.confirmed_at = now
-        notify(registration, "registration-promoted")
+        notify(registration, "registration-promoted", with_calendar=True)
     return promoted
 
 

@@ -20,6 +20,11 @@ def event_moment(moment, event) -> str:
     return timezones.format_moment(moment, event.timezone)
 
 
+@bp.app_template_filter("event_moment_named")
+def event_moment_named(moment, event) -> str:
+    return timezones.format_moment_named(moment, event.timezone)
+
+
 @bp.app_template_filter("event_date")
 def event_date(moment, event) -> str:
     return timezones.format_date(moment, event.timezone)

@@ -50,9 +50,12 @@ def render(template: str, **context) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
-def enqueue(recipient: "User", template: str, *, to: str | None = None, **context) -> OutboxMessage | None:
+def enqueue(
+    recipient: "User", template: str, *, to: str | None = None, calendar: str | None = None, **context
+) -> OutboxMessage | None:
     """Queue mail/<template>.txt for ``recipient`` in their language, to their
-    address or, for account mail only, to ``to`` (a new address to confirm).
+    address or, for account mail only, to ``to`` (a new address to confirm);
+    with ``calendar`` (iCalendar text, made now like the body) attached.
 
     Returns None (and queues nothing) for a deleted account, for any mail but
     account mail to a person who has not confirmed their address, and for
@@ -80,6 +83,7 @@ def enqueue(recipient: "User", template: str, *, to: str | None = None, **contex
         body=body,
         kind=template,
         unsubscribe_url=unsubscribe_url,
+        calendar=calendar,
     )
     db.session.add(message)
     return message

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import click
 from flask import current_app
+from icalendar import Calendar
 from sqlalchemy import or_, select
 
 from meetup.extensions import db
@@ -33,6 +34,7 @@ SMTP_TIMEOUT = 30  # seconds, for each exchange with the server
 # lease, so a slow batch cannot run past it into another worker's claim.
 LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
+CALENDAR_FILENAME = "invite.ics"
 # What the email package raises for a value it cannot put into a message.
 UNBUILDABLE = (ValueError, MessageError)
 
@@ -69,8 +71,29 @@ def build_message(message: OutboxMessage, sender: str) -> EmailMessage:
         email.set_raw("List-Unsubscribe", f"<{one_line(message.unsubscribe_url)}>")
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body)  # UTF-8, so Japanese arrives intact
+    if message.calendar is not None:
+        _check_calendar(message.calendar)
+        # After the text, so a reader without a calendar sees the words first
+        # (the message becomes multipart/mixed). The method matches the file's
+        # METHOD, as RFC 6047 asks: a published entry, not an invitation to answer.
+        # As bytes, so its CRLF line ends arrive exactly as iCalendar wants them.
+        email.add_attachment(
+            message.calendar.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename=CALENDAR_FILENAME,
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     email.as_bytes()  # the email package checks some headers only when it writes them out
     return email
+
+
+def _check_calendar(text: str) -> None:
+    """A calendar file holds one VCALENDAR with at least one event; anything
+    else raises ValueError, so the message is set aside, never sent broken."""
+    calendar = Calendar.from_ical(text)
+    if calendar.name != "VCALENDAR" or not calendar.walk("VEVENT"):
+        raise ValueError("the attached calendar holds no event")
 
 
 class _LogTransport:

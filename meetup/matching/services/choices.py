@@ -8,10 +8,10 @@ the pair), so neither a block nor anyone's interest shows.
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from meetup.errors import DomainError, NotFoundError
-from meetup.events.models import Event
+from meetup.events.models import Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
@@ -36,7 +36,9 @@ def save_choices(actor, event_id: int, chosen_ids, *, now: datetime) -> None:
     """Make ``chosen_ids`` the actor's whole set of choices at this event.
 
     Un-ticked people lose their choice (it is deleted, never kept as a "no");
-    anyone who is not a tablemate is ignored without a word."""
+    anyone who is not a tablemate is ignored without a word. Every save, of
+    nobody too, is stamped on the registration: the last call skips whoever
+    has saved (see ``prompts``)."""
     with locked_event(event_id) as event:
         if not attended(actor.id, event.id):
             raise NotFoundError(EVENT_NOT_FOUND)
@@ -60,3 +62,8 @@ def save_choices(actor, event_id: int, chosen_ids, *, now: datetime) -> None:
             )
         for chosen_id in sorted(wanted - existing):
             db.session.add(MeetAgainChoice(event_id=event.id, chooser_id=actor.id, chosen_id=chosen_id, created_at=now))
+        db.session.execute(
+            update(Registration)
+            .where(Registration.event_id == event.id, Registration.user_id == actor.id)
+            .values(meet_again_saved_at=now)
+        )
