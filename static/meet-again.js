@@ -1,8 +1,9 @@
 // Meet-again choices saved as the person goes. Each tick or untick posts the
 // same form, ticks only, asking for JSON; a change to a contact field posts it
 // whole (ticks and contact details together). The answer's words are read
-// out in the status line. A box whose save was refused says "Not saved", and
-// leaving the page while a save is under way or was refused asks first.
+// out in the status line, and each changed box says "Saved" or, if the save
+// was refused, "Not saved"; leaving the page while a save is under way or was
+// refused asks first.
 // Without JavaScript the form is a plain post, saved with its button.
 (function () {
   "use strict";
@@ -30,28 +31,33 @@
     return boxes.some(function (box) { return box.checked !== saved[box.value]; });
   }
 
-  // Show each box that differs from what the server has as not saved (after a
-  // refusal), and clear the mark from those that match it again.
-  function mark(refused) {
-    boxes.forEach(function (box) {
-      var item = box.closest(".choice");
-      var note = document.getElementById("unsaved-" + box.value);
-      var unsaved = box.checked !== saved[box.value];
-      if (unsaved && refused && !note) {
-        note = document.createElement("span");
-        note.id = "unsaved-" + box.value;
-        note.className = "choice-unsaved";
-        note.textContent = form.getAttribute("data-unsaved");
-        box.parentNode.appendChild(note);
-        box.setAttribute("aria-describedby", note.id);
-        item.classList.add("unsaved");
-      } else if (!unsaved && note) {
-        note.remove();
-        box.removeAttribute("aria-describedby");
-        item.classList.remove("unsaved");
-      }
-    });
+  // What became of a box's tick, next to it: "Saving…", "Saved", or "Not
+  // saved" (then also its description, and the card is marked); none: no mark.
+  function show(box, kind) {
+    var item = box.closest(".choice");
+    var note = document.getElementById("state-" + box.value);
+    if (!kind) {
+      if (note) { note.remove(); }
+      box.removeAttribute("aria-describedby");
+      item.classList.remove("unsaved");
+      return;
+    }
+    if (!note) {
+      note = document.createElement("span");
+      note.id = "state-" + box.value;
+      box.parentNode.appendChild(note);
+    }
+    note.className = "choice-state " + kind;
+    note.textContent = form.getAttribute("data-" + kind);
+    item.classList.toggle("unsaved", kind === "unsaved");
+    if (kind === "unsaved") {
+      box.setAttribute("aria-describedby", note.id);
+    } else {
+      box.removeAttribute("aria-describedby");
+    }
   }
+
+  function marked(box) { return document.getElementById("state-" + box.value) !== null; }
 
   function clearErrors() {
     share.querySelectorAll(".errors").forEach(function (list) { list.remove(); });
@@ -91,6 +97,13 @@
     share.hidden = !ticked && edits === editsSaved;
   }
 
+  function refused(message) {
+    say(message || form.getAttribute("data-failed"), "error");
+    boxes.forEach(function (box) {
+      if (box.checked !== saved[box.value]) { show(box, "unsaved"); }
+    });
+  }
+
   function save(withContacts) {
     if (busy) {
       again = again === null ? withContacts : again || withContacts;
@@ -100,7 +113,10 @@
     var data = new FormData(form);
     if (!withContacts) { data.delete("with_contacts"); }
     var sent = {};
-    boxes.forEach(function (box) { sent[box.value] = box.checked; });
+    boxes.forEach(function (box) {
+      sent[box.value] = box.checked;
+      if (box.checked !== saved[box.value]) { show(box, "saving"); }
+    });
     var sentEdits = edits;
     say(form.getAttribute("data-saving"), "pending");
     fetch(form.action, {
@@ -123,16 +139,14 @@
             clearErrors();
           }
           say(answer.message, "success");
-          mark(false);
+          boxes.forEach(function (box) {
+            if (marked(box)) { show(box, box.checked === saved[box.value] ? "saved" : "saving"); }
+          });
         } else {
           if (answer && answer.errors) { showErrors(answer.errors); }
-          say(answer && answer.message ? answer.message : form.getAttribute("data-failed"), "error");
-          mark(true);
+          refused(answer && answer.message);
         }
-      }, function () {
-        say(form.getAttribute("data-failed"), "error");
-        mark(true);
-      })
+      }, function () { refused(null); })
       .then(function () {
         busy = false;
         showShare();
