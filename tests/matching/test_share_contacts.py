@@ -140,9 +140,9 @@ def test_the_json_answer_says_what_the_page_would(open_evening, client_for):
     client = client_for(a)
     answer = _post(client, event, [b.id], headers=JSON)
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
-    assert answer.json["saved"] is True and answer.json["message"].startswith("保存しました")
+    assert answer.json["saved"] is True and answer.json["message"].startswith("保存しました。今は誰にも")
     page = client.get(_path(event)).get_data(as_text=True)
-    assert "保存しました" not in page  # a JSON answer leaves no flash behind
+    assert "保存しました。今は誰にも" not in page  # a JSON answer leaves no flash behind
     token = csrf_token(client, _path(event))
     bad = client.post(_path(event), data={"chosen": ["x"], "csrf_token": token}, headers=JSON)
     assert bad.status_code == 400 and bad.json["saved"] is False and "再読み込み" in bad.json["message"]
