@@ -347,13 +347,19 @@ def update_profile(
     db.session.commit()
 
 
-def update_contacts(user: User, values: dict[str, object]) -> None:
-    """Set each contact field and its 'show to my matches' switch."""
+def set_contacts(user: User, values: dict[str, object]) -> None:
+    """Set each contact field and its 'show to my matches' switch, inside the
+    caller's transaction (the meet-again page saves them with the ticks)."""
     contacts = user.contacts or ContactDetails(user=user)
     for name in ContactDetails.FIELDS:
         setattr(contacts, name, str(values.get(name) or "").strip())
         setattr(contacts, name + "_shared", bool(values.get(name + "_shared")))
     db.session.add(contacts)
+
+
+def update_contacts(user: User, values: dict[str, object]) -> None:
+    """Set each contact field and its 'show to my matches' switch."""
+    set_contacts(user, values)
     db.session.commit()
 
 

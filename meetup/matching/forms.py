@@ -1,6 +1,6 @@
 """Meet-again forms: they check shape only; who may be chosen is the service's rule."""
 
-from wtforms import IntegerField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from meetup.forms import Form
@@ -14,6 +14,11 @@ CHOICES_MAX = 200
 class ChoicesForm(Form):
     # Which people are offered is decided by the service, not here.
     chosen = SelectMultipleField(coerce=int, validate_choice=False, validators=[Length(max=CHOICES_MAX)])
+    # Set when the page showed the contact fields (meetup.accounts.forms.ContactsForm,
+    # posted alongside): only then are they saved. A post of ticks alone (the
+    # page's script as each box changes, a page loaded before the window opened)
+    # must not read the missing "show to my matches" boxes as switched off.
+    with_contacts = HiddenField()
 
 
 class NoteForm(Form):

@@ -5,10 +5,11 @@ Every page here shows the viewer's own private data, so every response is
 else gets the same 404 as for something that does not exist.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.accounts.forms import ContactsForm
 from meetup.errors import DomainError
 from meetup.events.queries import visible_event
 from meetup.matching import queries, window
@@ -44,30 +45,63 @@ def meet_again(event_id: int):
     event = visible_event(current_user, event_id)
     if window.is_closed(event, now):
         reveal_due_for(current_user.id, now=now)
+    return _meet_again_page(event, ChoicesForm(), ContactsForm(obj=current_user.contacts), now=now)
+
+
+def _meet_again_page(event, form, contacts, *, now, ticks=None):
+    """The page; ``ticks`` are the boxes as the person just sent them (a refused
+    save shows them as sent, so nothing typed or ticked is lost)."""
     page = queries.meet_again_page(me(), event, now)
-    return no_store(render_template("matching/meet_again.html", page=page, event=event, form=ChoicesForm()))
+    return no_store(
+        render_template("matching/meet_again.html", page=page, event=event, form=form, contacts=contacts, ticks=ticks)
+    )
+
+
+def _wants_json() -> bool:
+    """The page's script asks for a JSON answer; a plain form post gets pages."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _answer(event_id: int, message, category: str, status: int = 200, **extra):
+    """The page's flash and a redirect back to it, or the same words as JSON."""
+    if _wants_json():
+        return no_store(
+            (jsonify(saved=category == "success", category=category, message=str(message), **extra), status)
+        )
+    flash(message, category)
+    return redirect(url_for("matching.meet_again", event_id=event_id))
 
 
 @bp.post("/events/<int:event_id>/meet-again")
 @login_required
 def save_choices(event_id: int):
+    now = utcnow()
     form = ChoicesForm()
     if not form.validate_on_submit():
-        flash(_("Those choices could not be saved. Reload the page and try again."), "error")
-        return redirect(url_for("matching.meet_again", event_id=event_id))
+        return _answer(event_id, _("Those choices could not be saved. Reload the page and try again."), "error", 400)
+    contacts = ContactsForm() if form.with_contacts.data else None
+    if contacts is not None and not contacts.validate():
+        event = visible_event(current_user, event_id)
+        queries.meet_again_page(me(), event, now)  # only an attendee hears about their fields
+        message = _("Nothing was saved: check your contact details.")
+        if _wants_json():
+            errors = {name: [str(e) for e in errs] for name, errs in contacts.errors.items()}
+            return _answer(event_id, message, "error", 400, errors=errors)
+        return _meet_again_page(event, form, contacts, now=now, ticks=set(form.chosen.data or []))
     try:
-        choices.save_choices(me(), event_id, form.chosen.data or [], now=utcnow())
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(
-            _(
-                "Saved. Nobody is told anything now; when the window closes, only choices made by both "
-                "people become matches."
-            ),
-            "success",
+        choices.save_choices(
+            me(), event_id, form.chosen.data or [], now=now, contacts=contacts.data if contacts else None
         )
-    return redirect(url_for("matching.meet_again", event_id=event_id))
+    except DomainError as error:
+        return _answer(event_id, error.message, "error", 409)
+    return _answer(
+        event_id,
+        _(
+            "Saved. Nobody is told anything now; when the window closes, only choices made by both "
+            "people become matches."
+        ),
+        "success",
+    )
 
 
 @bp.get("/matches")

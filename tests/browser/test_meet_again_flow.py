@@ -4,6 +4,7 @@ closes, Aiko and Kenji see each other's shared contact details and get mail;
 Daniel sees no trace of Sakura's choice; at the next event Aiko and Kenji
 are seated together."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from meetup.accounts import services as accounts
+from meetup.accounts.models import ContactDetails
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
@@ -174,7 +176,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     daniel_mail = db.session.scalars(
         select(OutboxMessage.kind).where(OutboxMessage.recipient_email == "daniel@example.com")
     ).all()
-    assert set(daniel_mail) == {"registration-confirmed"}
+    assert set(daniel_mail) == {"registration-confirmed", "tables-published"}  # no match, no hint of one
 
     # Next month: Aiko and Kenji are reunited at a table, and Aiko's note is there.
     second = evening(
@@ -193,3 +195,74 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
         "part-time contracts"
     )
     screenshot(phone, "phone-my-tables-with-note")
+
+
+def _contacts_of(user_id) -> dict:
+    """What the database holds now; the read ends at once, so the server's next write does not wait for it."""
+    db.session.expire_all()
+    details = db.session.get(ContactDetails, user_id)
+    values = {"website": details.website, "line_id_shared": details.line_id_shared}
+    db.session.rollback()
+    return values
+
+
+def test_ticks_save_as_they_are_made_and_a_refused_one_is_never_lost_quietly(
+    committing_app, live_server, phone, people
+):
+    base = live_server
+    first = evening(people, ["aiko", "kenji", "sakura", "daniel"], title="Shibuya cross-industry mixer", rounds=1)
+    shift(first, timedelta(hours=-2))
+    log_in(phone, base, PEOPLE["aiko"][0])
+    phone.goto(base + f"/events/{first}/meet-again")
+    status = phone.locator("[data-save-status]")
+    share = phone.get_by_role("group", name="What you share if it is mutual")
+    expect(share).to_be_hidden()  # asked once someone is ticked
+
+    # A tick is saved at once, without the button, and the sharing question appears, prefilled.
+    kenji = phone.locator("li.choice", has_text="Kenji Sato")
+    kenji.get_by_label("I'd like to meet again").check()
+    expect(kenji.locator(".choice-state")).to_have_text("Saved")
+    expect(status).to_have_text(re.compile("^Saved. Nobody is told anything now"))
+    expect(share).to_be_visible()
+    expect(share.get_by_label("Phone")).to_have_value(PHONES["aiko"])
+    expect(
+        share.locator(".contact-row", has=phone.get_by_label("Phone")).get_by_label("Show to my matches")
+    ).to_be_checked()
+    expect(
+        share.locator(".contact-row", has=phone.get_by_label("LINE ID")).get_by_label("Show to my matches")
+    ).not_to_be_checked()
+    screenshot(phone, "phone-meet-again-share")
+    phone.reload()
+    expect(phone.locator("li.choice", has_text="Kenji Sato").get_by_label("I'd like to meet again")).to_be_checked()
+
+    # A contact field is saved when it changes; a bad one says why, next to the field, and saves nothing.
+    line = share.locator(".contact-row", has=phone.get_by_label("LINE ID"))
+    line.get_by_label("Show to my matches").check()
+    expect(status).to_have_text(re.compile("^Saved."))
+    assert _contacts_of(people["aiko"].id)["line_id_shared"]
+    share.get_by_label("Website").fill("not a web address")
+    share.get_by_label("Website").blur()
+    expect(status).to_have_text("Nothing was saved: check your contact details.")
+    expect(share.locator(".field.invalid")).to_contain_text("https://")
+    assert _contacts_of(people["aiko"].id)["website"] == ""
+    share.get_by_label("Website").fill("https://aiko-tax.example.jp")
+    share.get_by_label("Website").blur()
+    expect(status).to_have_text(re.compile("^Saved."))
+    expect(share.locator(".field.invalid")).to_have_count(0)
+    assert _contacts_of(people["aiko"].id)["website"] == "https://aiko-tax.example.jp"
+
+    # The window closes while the page is open: the next tick is refused, visibly, and leaving asks first.
+    shift(first, timedelta(days=-4))
+    sakura = phone.locator("li.choice", has_text="Sakura Kato")
+    sakura.get_by_label("I'd like to meet again").check()
+    expect(status).to_have_text("The meet-again window for this event has closed; choices are final.")
+    expect(sakura).to_contain_text("Not saved")
+    expect(sakura.get_by_label("I'd like to meet again")).to_have_accessible_description("Not saved")
+    screenshot(phone, "phone-meet-again-refused")
+    dialogs = []
+    phone.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    phone.get_by_role("link", name="Shibuya cross-industry mixer").click()
+    phone.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert phone.url.endswith(f"/events/{first}/meet-again")  # stayed: the unsaved tick is still on screen
+    expect(sakura.get_by_label("I'd like to meet again")).to_be_checked()

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from meetup.accounts.services import set_contacts
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
@@ -32,17 +33,21 @@ def check_window(event: Event, now: datetime) -> None:
         raise WindowClosedError(_l("The meet-again window for this event has closed; choices are final."))
 
 
-def save_choices(actor, event_id: int, chosen_ids, *, now: datetime) -> None:
+def save_choices(actor, event_id: int, chosen_ids, *, now: datetime, contacts: dict | None = None) -> None:
     """Make ``chosen_ids`` the actor's whole set of choices at this event.
 
     Un-ticked people lose their choice (it is deleted, never kept as a "no");
-    anyone who is not a tablemate is ignored without a word. Every save, of
-    nobody too, is stamped on the registration: the last call skips whoever
-    has saved (see ``prompts``)."""
+    anyone who is not a tablemate is ignored without a word. ``contacts``, when
+    given, are the actor's contact details (what a match will see), saved in
+    the same transaction: both are saved, or neither. Every save, of nobody
+    too, is stamped on the registration: the last call skips whoever has
+    saved (see ``prompts``)."""
     with locked_event(event_id) as event:
         if not attended(actor.id, event.id):
             raise NotFoundError(EVENT_NOT_FOUND)
         check_window(event, now)
+        if contacts is not None:
+            set_contacts(actor, contacts)
         wanted = {int(i) for i in chosen_ids} & tablemate_ids(event, actor.id, now)
         existing = set(
             db.session.scalars(
