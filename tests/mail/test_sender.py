@@ -67,9 +67,9 @@ def test_without_smtp_settings_mail_is_written_to_the_log(app, user, caplog):
     assert "Dev mail" in caplog.text
 
 
-def test_send_mail_command_reports_what_it_did(app, smtp_server, user):
+def test_the_worker_sends_the_mail_and_says_so(app, smtp_server, user):
     queue(user)
-    result = app.test_cli_runner().invoke(args=["send-mail"])
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "Sent 1 message(s); 0 failed and will be retried; 0 set aside" in result.output
     assert len(smtp_server.messages) == 1
