@@ -91,8 +91,8 @@ class DatabaseAway(Exception):
 class Worker:
     """Runs ticks; remembers which keys failed and when each may be tried again."""
 
-    def __init__(self, jobs=JOBS, *, stopping: Callable[[], bool] = lambda: False):
-        self.jobs = tuple(jobs)
+    def __init__(self, jobs=None, *, stopping: Callable[[], bool] = lambda: False):
+        self.jobs = tuple(JOBS if jobs is None else jobs)
         self.stopping = stopping
         self.failures: dict[tuple[str, int | None], Failure] = {}
         self.database_was_away = False
