@@ -7,8 +7,11 @@ and a database that goes away and comes back needs nobody to restart it.
 
 import asyncio
 import signal
+import socket
+import threading
 import time
 from collections import Counter
+from contextlib import suppress
 
 import pytest
 import sqlalchemy as sa
@@ -41,6 +44,61 @@ def slow_smtp():
         yield recorder, controller.port
     finally:
         controller.stop()
+
+
+class DatabaseLine:
+    """A TCP relay between the worker and PostgreSQL that the test cuts (every
+    connection dropped, new ones refused) and restores: a database restart or
+    a network cut, as the worker sees it."""
+
+    def __init__(self, database_url: str):
+        url = sa.engine.make_url(database_url)
+        self.target = (url.host or "127.0.0.1", url.port or 5432)
+        self.port = free_port()
+        self.url = url.set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.restore()
+
+    def restore(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        self.listener.close()
+        with self.lock:
+            for end in self.sockets:
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()
+            self.sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
 
 
 def queue(user, count: int, subject: str = "Hello") -> None:
@@ -128,3 +186,34 @@ def test_the_worker_carries_on_after_postgresql_ends_its_connections(
     print(f"ended {ended} connection(s) of the worker's; its log:\n{worker.log()}")
     worker.stop()
     assert worker.process.returncode == 0, worker.log()
+
+
+def test_the_worker_rides_out_a_database_outage_and_sends_what_was_queued_meanwhile(
+    committing_app, database_url, smtp_server, tmp_path
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to lose")
+    line = DatabaseLine(database_url)
+    (person,) = add_people("cut-off", 1)
+    worker = WorkerProcess(line.url, tmp_path / "worker.log", smtp_port=committing_app.config["MAIL_PORT"])
+    try:
+        queue(person, 1, "Before")
+        wait_until(lambda: len(smtp_server.messages) == 1, "mail before the outage", worker)
+
+        line.cut()
+        queue(person, 2, "During")  # the app servers still reach the database; the worker does not
+        time.sleep(3)  # three ticks without a database
+        assert worker.running(), worker.log()
+        assert len(smtp_server.messages) == 1
+        line.restore()
+        wait_until(lambda: len(smtp_server.messages) == 3, "mail after the outage", worker)
+        time.sleep(2)  # two more ticks: nothing is sent twice
+    finally:
+        line.cut()
+        worker.stop()
+    log = worker.log()
+    print(log)
+    assert sorted(message["Subject"] for message in smtp_server.messages) == ["Before 0", "During 0", "During 1"]
+    assert log.count("Database unavailable, trying again on the next tick") == 1, log  # said once, not every tick
+    assert "Database reachable again." in log and "Traceback" not in log
+    assert worker.process.returncode == 0 and log.rstrip().endswith("Worker stopped."), log
