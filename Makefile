@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
-#   make run    install, create the SQLite database, load demo data, serve on :5000
+#   make run    install, create the SQLite database, load demo data, serve on :5000 and run the worker
 #   make test   install the test tools (and Debian's chromium if missing), run every test
 PYTHON ?= python3
 VENV   := .venv
@@ -11,10 +11,13 @@ MO     := $(PO:.po=.mo)
 
 .PHONY: run test lint install install-dev browser translations i18n-extract db vendor
 
+PORT ?= 5000
+
+# The web server and the worker (Procfile), their output as it comes; Ctrl-C stops both.
 run: install translations db
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) with the worker beside it (Ctrl-C stops both)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 $(BIN)/honcho start --port $(PORT)
 
 test: install-dev translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -46,7 +49,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[postgres,serve]'
+	$(BIN)/pip install -q -e '.[postgres,serve,run]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python

@@ -52,12 +52,8 @@ def _one_line_of_text(ctx, param, value: str) -> str:
 
 
 def _register_all(app: Flask) -> None:
-    from meetup.events.commands import register as register_event_commands
-    from meetup.matching.commands import register as register_matching_commands
     from meetup.ops.commands import register as register_ops_commands
 
-    register_event_commands(app)
-    register_matching_commands(app)
     register_ops_commands(app)
 
     @app.cli.command("demo")
@@ -70,43 +66,53 @@ def _register_all(app: Flask) -> None:
         for role, email, name in logins:
             click.echo(f"  {role:<7} {email:<32} {name}")
 
-    @app.cli.command("send-mail")
+    @app.cli.command("worker")
     @click.option(
-        "--every",
-        type=click.IntRange(min=1, max=24 * 60 * 60),
-        default=None,
-        help="Keep running, sending every SECONDS (at most a day; for a worker service).",
+        "--interval",
+        type=click.IntRange(min=1, max=60 * 60),
+        default=5,
+        show_default=True,
+        help="Seconds between ticks (at most an hour).",
     )
-    def send_mail_command(every):
-        """Send pending mail from the outbox through SMTP."""
-        import smtplib
-        import time
+    @click.option("--once", is_flag=True, help="Run every due job and send the mail once, then exit (cron, tests).")
+    def worker_command(interval, once):
+        """Run every due job (reminders, the meet-again reveal…) and send
+        pending mail, every few seconds, until stopped (SIGTERM or Ctrl-C)."""
+        import signal
+        import threading
 
-        from sqlalchemy.exc import SQLAlchemyError
+        from meetup.jobs import JOBS, Worker
 
-        from meetup.extensions import db
-        from meetup.mail.services.sender import send_pending
+        stop = threading.Event()
 
-        while True:
-            try:
-                delivery = send_pending()
-            except (SQLAlchemyError, OSError, smtplib.SMTPException) as error:
-                # What was sent is recorded; the rest is tried again (a claim
-                # left behind lapses on its own).
-                db.session.remove()
-                message = f"Mail not sent this time: {error}".splitlines()[0]
-                if every is None:
-                    raise click.ClickException(message) from None
-                app.logger.error("%s; trying again in %d s.", message, every)
-            else:
-                if any(delivery) or every is None:
+        def stopping(signum, frame):
+            stop.set()  # what is held is finished; nothing new begins
+
+        previous = {signum: signal.signal(signum, stopping) for signum in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            worker = Worker(stopping=stop.is_set)
+            if not once:
+                names = ", ".join(job.name for job in JOBS)
+                click.echo(f"Worker running every {interval} s: {names}, then mail (Ctrl-C to stop).")
+            while not stop.is_set():
+                tick = worker.tick()
+                for job, key, count in tick.done:
+                    click.echo(f"{job} for event {key}: {count} done.")
+                if any(tick.delivery) or once:
+                    delivery = tick.delivery
                     click.echo(
                         f"Sent {delivery.sent} message(s); {delivery.retried} failed and will be retried; "
                         f"{delivery.set_aside} set aside (see the log)."
                     )
-            if every is None:
-                return
-            time.sleep(every)
+                if once:
+                    if tick.database_away or tick.failed:
+                        raise click.ClickException("Some work failed (see the log); the next run tries it again.")
+                    return
+                stop.wait(interval)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        click.echo("Worker stopped.")
 
     @app.cli.command("make-admin")
     @click.argument("email", callback=_one_line_of_text)

@@ -32,7 +32,7 @@ from meetup.mail.services import preferences
 from meetup.mail.topics import TOPICS
 from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
-from meetup.matching.services.reveal import reveal_due
+from meetup.matching.services.reveal import reveal, reveals_due
 from meetup.rules.models import Match
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
@@ -190,7 +190,8 @@ def build_world() -> World:
         now=after,
     )
     # Every window that has closed is revealed, so a page that reveals lazily has nothing left to do.
-    reveal_due(now=now)
+    for event_id in reveals_due(now):
+        reveal(event_id, now=now)
 
     accounts.request_email_change(people["newcomer"], new_email="moved@sweep.example", password=PASSWORD)
     accounts.request_password_reset(people["member"].email)

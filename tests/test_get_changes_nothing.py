@@ -2,7 +2,7 @@
 as each kind of person, leaves every row of every table as it was.
 
 The one write a page may do is the meet-again reveal, and only once it is
-due: the window has closed, so the cron job (``reveal-matches``) would write
+due: the window has closed, so the worker's reveal job would write
 exactly the same rows; the page only does it sooner, so a person who looks
 at once sees their matches. The world here has every due reveal done, so any
 write during the walk is a bug; the last test pins down that exception.

@@ -303,6 +303,14 @@ def add_people(prefix: str, count: int, **fields) -> list[User]:
     return users
 
 
+_DONE_RE = re.compile(r"^(\S+) for event \d+: (\d+) done\.$", re.M)
+
+
+def jobs_done(output: str, job: str) -> int:
+    """How many things the worker's output says ``job`` did, over all its keys."""
+    return sum(int(count) for name, count in _DONE_RE.findall(output) if name == job)
+
+
 # The slow part of starting the CLI (imports) happens before the gate: each
 # process says it is ready, then waits for the "go" file, so processes held
 # at one gate run the command itself at the same instant.
@@ -310,7 +318,7 @@ _GATED_CLI = """
 import os, sys, time
 from tests.clock import follow_parent_clock
 follow_parent_clock()
-import meetup.app, meetup.matching.services.reveal
+import meetup.app, meetup.jobs
 from flask.cli import main
 gate = sys.argv[1]
 open(os.path.join(gate, f"ready-{os.getpid()}"), "w").close()
@@ -321,6 +329,53 @@ main()
 """
 
 
+# The worker on the test's clock (tests/clock.py), with the locks on or, for
+# a control run, off (like tests/concurrency/unlocked_wsgi.py).
+_WORKER = """
+import sys
+from tests.clock import follow_parent_clock
+follow_parent_clock()
+import meetup.database
+from flask.cli import main
+meetup.database.ROW_LOCKS_ENABLED = {locked}
+sys.argv = ["flask", "--app", "meetup", "worker", *{args!r}]
+main()
+"""
+
+
+class WorkerProcess:
+    """``flask --app meetup worker`` on the test database (production
+    environment), sending to ``smtp_port``, its output in ``log_path``."""
+
+    def __init__(
+        self, database_url: str, log_path: Path, *, smtp_port: int, locked: bool = True, args=("--interval", "1")
+    ):
+        self.log_path = log_path
+        command = [sys.executable, "-c", _WORKER.format(locked=locked, args=list(args))]
+        env = server_environment(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), PYTHONUNBUFFERED="1")
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        """Until the worker has printed ``text`` (fails if it exits first)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            assert self.running(), f"the worker exited:\n{self.log()}"
+            assert time.monotonic() < deadline, f"the worker never said {text!r}:\n{self.log()}"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.running():
+            self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 class CommandGate:
     """``flask --app meetup ARGS`` processes as a deploy timer runs them
     (production environment, same database), held until ``release()``."""
@@ -329,11 +384,11 @@ class CommandGate:
         self.directory, self.database_url = directory, database_url
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, *args: str) -> subprocess.Popen:
+    def start(self, *args: str, **environment: str) -> subprocess.Popen:
         process = subprocess.Popen(
             [sys.executable, "-c", _GATED_CLI, str(self.directory), *args],
             cwd=ROOT,
-            env=server_environment(self.database_url),
+            env=server_environment(self.database_url, **environment),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -1,7 +1,7 @@
 """An ordinary busy evening on one machine: sixty newcomers sign up for the
 same evening at the same moment, through four gunicorn workers, follow the
 link in the confirmation mail as it arrives, log in and register, while the
-mail worker (``send-mail --every 1``, its own process, as deploy/ runs it)
+worker (``worker --interval 1``, its own process, as deploy/ runs it)
 sends what they cause to a real SMTP server.
 
 What people care about: nobody sees an error page, the mail worker keeps
@@ -29,7 +29,7 @@ from meetup.events.services import events as hosting
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from tests.clock import NOW
-from tests.concurrency.conftest import ROOT, Browser, add_people, at_once, server_environment
+from tests.concurrency.conftest import Browser, WorkerProcess, add_people, at_once
 from tests.conftest import PASSWORD, end_own_transaction, read_afresh
 from tests.events.helpers import event_details
 
@@ -38,51 +38,18 @@ CAPACITY = 30
 DRAIN_TIMEOUT = 120  # seconds for the worker to send everything: a bound, not a measurement
 MAIL_TIMEOUT = 60  # seconds a newcomer waits for the confirmation mail: a bound, not a measurement
 
-SEND_MAIL = ["flask", "--app", "meetup", "send-mail", "--every", "1"]
-# The worker on the test's clock (tests/clock.py), with the locks on or, for
-# the control run, off (like tests/concurrency/unlocked_wsgi.py).
-WORKER = """
-import sys
-from tests.clock import follow_parent_clock
-follow_parent_clock()
-import meetup.database
-from flask.cli import main
-meetup.database.ROW_LOCKS_ENABLED = {locked}
-sys.argv = {argv!r}
-main()
-"""
-
-
-class MailWorker:
-    """``flask --app meetup send-mail --every 1`` on the test database, sending to ``smtp_port``."""
-
-    def __init__(self, database_url: str, smtp_port: int, log_path: Path, locked: bool = True):
-        self.log_path = log_path
-        command = [sys.executable, "-c", WORKER.format(locked=locked, argv=SEND_MAIL)]
-        env = server_environment(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), PYTHONUNBUFFERED="1")
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.running():
-            self.process.terminate()
-        self.process.wait(timeout=30)
-
 
 @pytest.fixture
 def mail_worker(committing_app, database_url, smtp_server, tmp_path):
     """A factory: start a mail worker (stopped after the test) sending to ``smtp_server``."""
     workers = []
 
-    def start(locked: bool = True) -> MailWorker:
-        worker = MailWorker(
-            database_url, committing_app.config["MAIL_PORT"], tmp_path / f"worker{len(workers)}.log", locked=locked
+    def start(locked: bool = True) -> WorkerProcess:
+        worker = WorkerProcess(
+            database_url,
+            tmp_path / f"worker{len(workers)}.log",
+            smtp_port=committing_app.config["MAIL_PORT"],
+            locked=locked,
         )
         workers.append(worker)
         return worker
@@ -174,7 +141,7 @@ def outbox() -> list:
     return rows
 
 
-def drain(worker: MailWorker, timeout: float = DRAIN_TIMEOUT, must_finish: bool = True) -> list:
+def drain(worker: WorkerProcess, timeout: float = DRAIN_TIMEOUT, must_finish: bool = True) -> list:
     """The outbox once the worker has sent all of it, or as it was when the
     worker stopped (the caller checks which). Fails if neither happens within
     ``timeout``, unless ``must_finish`` is off (then: the outbox as it is)."""

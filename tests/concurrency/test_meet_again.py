@@ -1,6 +1,6 @@
 """Meet-again ticks racing the reveal, through gunicorn: attendees keep
 ticking and unticking their tablemates while the window closes, and the
-reveal runs at that moment from three places at once (the timer's command,
+reveal runs at that moment from three places at once (``worker --once``,
 the service in-process, and the pages, which reveal lazily once the window
 has closed).
 
@@ -26,13 +26,13 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.matching.models import MeetAgainChoice, Reveal
-from meetup.matching.services.reveal import reveal_due
+from meetup.matching.services.reveal import reveal, reveals_due
 from meetup.matching.window import closes_at
 from meetup.rules.models import Match
 from meetup.seating import services as seating
 from meetup.timeutil import utcnow
 from tests.clock import NOW
-from tests.concurrency.conftest import add_people, at_once, logged_in
+from tests.concurrency.conftest import add_people, at_once, jobs_done, logged_in
 from tests.conftest import read_afresh
 from tests.events.helpers import event_details, mails
 
@@ -118,7 +118,7 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     ]
     assert first == ["saved"] * ATTENDEES
 
-    command_gate.start("reveal-matches")
+    command_gate.start("worker", "--once")
     command_gate.wait_until_ready()
     close = utcnow() + timedelta(seconds=TICKING_BEFORE_CLOSE + 1)
     close_window_at(event_id, close)
@@ -148,7 +148,8 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
             time.sleep(max(0.0, close_wall - 0.2 - time.time()))
             threading.Timer(max(0.0, close_wall - time.time()), command_gate.release).start()  # the timer fires
             while time.time() < close_wall + 1.5:
-                made.append(reveal_due(now=utcnow()))
+                now = utcnow()
+                made.append(sum(reveal(event_id, now=now) for event_id in reveals_due(now)))
                 db.session.remove()
                 time.sleep(0.02)
             return made
@@ -189,10 +190,10 @@ def test_ticks_racing_the_reveal_count_exactly_when_they_were_saved(
     matches = db.session.scalars(select(Match)).all()
     assert sorted((m.user_low_id, m.user_high_id) for m in matches) == sorted(mutual)
     assert mutual, "no mutual pair among the saved ticks: the test proved nothing this time"
-    reveal = db.session.get(Reveal, event_id)
-    assert reveal.matches_made == len(mutual)
-    # Revealed once: by the pages, the command or the service, but only one of them made matches.
-    made_by_timer = int(out.split()[1])
+    revealed = db.session.get(Reveal, event_id)
+    assert revealed.matches_made == len(mutual)
+    # Revealed once: by the pages, the worker or the service, but only one of them made matches.
+    made_by_timer = jobs_done(out, "reveal")
     assert made_by_timer + sum(m or 0 for m in in_process) in (0, len(mutual))
     # Each side told once about each match.
     told = sorted((m.recipient_id, m.kind) for m in mails() if m.kind == "meet-again-match")

@@ -41,3 +41,10 @@ def statuses(event) -> dict[int, str]:
             select(Registration.user_id, Registration.status).where(Registration.event_id == event.id)
         ).all()
     )
+
+
+def queue_reminders(*, now) -> int:
+    """What one tick of the worker does for the reminders: every due event, one by one."""
+    from meetup.events.services.reminders import reminders_due, send_reminders
+
+    return sum(send_reminders(event_id, now=now) for event_id in reminders_due(now))

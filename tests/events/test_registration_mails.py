@@ -8,10 +8,9 @@ import pytest
 from icalendar import Calendar
 
 from meetup.events.services.registration import cancel_registration
-from meetup.events.services.reminders import queue_reminders
 from meetup.extensions import db
 from meetup.mail.services.sender import send_pending
-from tests.events.helpers import mails
+from tests.events.helpers import mails, queue_reminders
 
 ONLINE = "https://meet.example.com/room-42"
 

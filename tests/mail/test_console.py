@@ -36,7 +36,7 @@ def test_send_mail_prints_each_message_in_full_and_marks_it_sent(app, user, capl
     message = queue(user)
     assert app.config["MAIL_SERVER"] == ""
     with caplog.at_level("INFO", logger="meetup"):
-        result = app.test_cli_runner().invoke(args=["send-mail"])
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert_readable(result.output, message.message_id)
     assert "Sent 1 message(s)" in result.output

@@ -59,9 +59,9 @@ def test_a_failed_send_stays_pending_and_is_retried_later(app, smtp_server, user
     assert len(smtp_server.messages) == 1
 
 
-def test_send_mail_command_reports_what_it_did(app, smtp_server, user):
+def test_the_worker_sends_the_mail_and_says_so(app, smtp_server, user):
     queue(user)
-    result = app.test_cli_runner().invoke(args=["send-mail"])
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "Sent 1 message(s); 0 failed and will be retried; 0 set aside" in result.output
     assert len(smtp_server.messages) == 1

@@ -8,14 +8,13 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from meetup.events.services.reminders import queue_reminders
 from meetup.extensions import db
 from meetup.mail.models import MailOptOut
 from meetup.mail.services import preferences
 from meetup.mail.services.sender import send_pending
 from meetup.mail.topics import TOPICS, topic_of
 from tests.events.conftest import event, host, make_event, sign_up_for
-from tests.events.helpers import mails
+from tests.events.helpers import mails, queue_reminders
 
 
 @pytest.fixture

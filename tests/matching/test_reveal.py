@@ -8,9 +8,10 @@ from meetup.extensions import db
 from meetup.matching.models import Reveal
 from meetup.matching.queries import matches_made
 from meetup.matching.services.choices import save_choices
-from meetup.matching.services.reveal import reveal_due, reveal_due_for, reveal_matches
+from meetup.matching.services.reveal import reveal, reveal_due_for, reveal_matches, reveals_due
 from meetup.rules.models import Block, Match
 from meetup.rules.queries import mutual_pairs
+from tests import clock
 from tests.events.helpers import mails
 
 
@@ -59,7 +60,8 @@ def test_the_reveal_happens_once(seated, during, after):
     save_choices(b, event.id, [a.id], now=during)
     assert reveal_matches(event.id, now=after) == 1
     assert reveal_matches(event.id, now=after + timedelta(days=1)) is None
-    assert reveal_due(now=after + timedelta(days=2)) == 0
+    assert reveals_due(after + timedelta(days=2)) == []
+    assert reveal(event.id, now=after + timedelta(days=2)) == 0
     assert len(mails(kind="meet-again-match")) == 2
 
 
@@ -108,14 +110,17 @@ def test_reveal_due_for_reveals_only_the_persons_closed_events(seated, during, a
     assert _active_pairs() == {frozenset((a.id, b.id))}
 
 
-def test_the_command_reveals_every_closed_window(app, seated, during, after):
+def test_the_worker_reveals_every_closed_window(app, seated, during, after):
     event, (a, b, *_) = seated()
     save_choices(a, event.id, [b.id], now=during)
     save_choices(b, event.id, [a.id], now=during)
     runner = app.test_cli_runner()
-    early = runner.invoke(args=["reveal-matches", "--now", during.isoformat(timespec="seconds")])
-    assert early.exit_code == 0 and "Revealed 0" in early.output
-    result = runner.invoke(args=["reveal-matches", "--now", after.isoformat(timespec="seconds")])
+    clock.move_to(during)
+    early = runner.invoke(args=["worker", "--once"])
+    assert early.exit_code == 0 and "reveal" not in early.output, early.output
+    assert db.session.get(Reveal, event.id) is None
+    clock.move_to(after)
+    result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
-    assert "Revealed 1 new match" in result.output
+    assert f"reveal for event {event.id}: 1 done." in result.output
     assert db.session.get(Reveal, event.id).matches_made == 1

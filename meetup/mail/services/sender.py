@@ -136,19 +136,22 @@ class _Claimed(NamedTuple):
     email: EmailMessage
 
 
-def send_pending(now: datetime | None = None) -> Delivery:
+def send_pending(now: datetime | None = None, *, stopping=lambda: False) -> Delivery:
     """Send what is due, batch after batch, until nothing is left or the
-    server fails; return what became of the messages. ``now`` fixes the clock."""
+    server fails; return what became of the messages. ``now`` fixes the clock.
+    Once ``stopping()`` is true (the worker was told to stop), no new batch is
+    claimed and what is left of the current one is released."""
     clock = (lambda: now) if now else utcnow
     delivery = Delivery()
-    while True:
+    while not stopping():
         batch, set_aside = _claim(clock())
         if not batch and not set_aside:
             return delivery
-        outcome = _send(batch, clock) if batch else Delivery()
+        outcome = _send(batch, clock, stopping) if batch else Delivery()
         delivery += outcome + Delivery(set_aside=set_aside)
         if outcome.retried:
             return delivery  # the server is in trouble: the rest wait for the next run
+    return delivery
 
 
 def _claim(now: datetime) -> tuple[list[_Claimed], int]:
@@ -183,7 +186,7 @@ def _claim(now: datetime) -> tuple[list[_Claimed], int]:
     return claimed, set_aside
 
 
-def _send(batch: list[_Claimed], clock) -> Delivery:
+def _send(batch: list[_Claimed], clock, stopping) -> Delivery:
     """Send a claimed batch with no transaction open, recording each outcome
     in its own short transaction."""
     started = time.monotonic()
@@ -195,7 +198,7 @@ def _send(batch: list[_Claimed], clock) -> Delivery:
     delivery = Delivery()
     with transport:
         for position, claimed in enumerate(batch):
-            if position and timedelta(seconds=time.monotonic() - started) > LEASE / 2:
+            if position and (stopping() or timedelta(seconds=time.monotonic() - started) > LEASE / 2):
                 _record([c.id for c in batch[position:]], _release)
                 break
             try:

@@ -1,8 +1,9 @@
 """The reveal: when an event's meet-again window closes, every mutual pair
 becomes a match, and both people hear of it at the same moment.
 
-It runs from cron (``flask --app meetup reveal-matches``) and lazily when a
-page that depends on it is viewed. It holds the event's lock and writes the
+It runs as a job of the worker (meetup.jobs: ``reveals_due``, then
+``reveal`` for each event) and lazily when a page that depends on it is
+viewed. It holds the event's lock and writes the
 event's ``match_reveals`` row (primary key: the event) in the same
 transaction, so two runs at once reveal once: the second waits for the lock,
 then finds the row and does nothing. One-sided choices are never read here
@@ -107,21 +108,20 @@ def _due(statement, now: datetime) -> list[int]:
     return [event.id for event in rows.scalars() if window.is_closed(event, now)]
 
 
-def _reveal_each(event_ids: list[int], now: datetime) -> int:
-    made = 0
-    for event_id in event_ids:
-        try:
-            made += reveal_matches(event_id, now=now) or 0
-        except IntegrityError:
-            # Another event's reveal matched one of these pairs at the same
-            # moment (the pair is unique): this one rolled back; run it again.
-            made += reveal_matches(event_id, now=now) or 0
-    return made
+def reveals_due(now: datetime) -> list[int]:
+    """The events whose window has closed and that are not revealed yet."""
+    return _due(select(Event), now)
 
 
-def reveal_due(*, now: datetime) -> int:
-    """Reveal every event whose window has closed (cron). Returns matches made."""
-    return _reveal_each(_due(select(Event), now), now)
+def reveal(event_id: int, *, now: datetime) -> int:
+    """Reveal one event if it is due (``reveal_matches``); the number of
+    matches made, 0 if it was not due or already revealed."""
+    try:
+        return reveal_matches(event_id, now=now) or 0
+    except IntegrityError:
+        # Another event's reveal matched one of these pairs at the same
+        # moment (the pair is unique): this one rolled back; run it again.
+        return reveal_matches(event_id, now=now) or 0
 
 
 def reveal_due_for(user_id: int, *, now: datetime) -> int:
@@ -129,4 +129,4 @@ def reveal_due_for(user_id: int, *, now: datetime) -> int:
     attended = select(Registration.event_id).where(
         Registration.user_id == user_id, Registration.checked_in_at.is_not(None)
     )
-    return _reveal_each(_due(select(Event).where(Event.id.in_(attended)), now), now)
+    return sum(reveal(event_id, now=now) for event_id in _due(select(Event).where(Event.id.in_(attended)), now))

@@ -1,10 +1,11 @@
-"""Two reveal jobs at once: the systemd timer's ``flask --app meetup
-reveal-matches`` started twice at the same instant (two app servers each
-running the timer, or a slow run overlapping the next), as two processes
-on the same database.
+"""Two workers at once: ``flask --app meetup worker --once`` started twice at
+the same instant (two worker services for redundancy, as deploy/README.md
+describes), as two processes on the same database, sending to one real SMTP
+server.
 
-What people care about: every mutual pair becomes a match once, and each
-person hears about each match once, not twice.
+What people care about: every mutual pair becomes a match once, each person
+hears about each match once, everyone coming tomorrow is reminded once, and
+every mail arrives once, not twice.
 """
 
 from collections import Counter
@@ -23,7 +24,7 @@ from meetup.rules.models import Match
 from meetup.seating import services as seating
 from meetup.seating.services import grid
 from tests.clock import NOW
-from tests.concurrency.conftest import add_people
+from tests.concurrency.conftest import add_people, jobs_done
 from tests.events.helpers import event_details, mails
 
 EVENTS = 3
@@ -62,23 +63,54 @@ def past_evenings_everyone_chose_their_tablemates() -> set[tuple[int, int]]:
     return pairs
 
 
-def test_two_reveal_jobs_at_once_make_each_match_once_and_tell_each_person_once(committing_app, command_gate):
-    expected = past_evenings_everyone_chose_their_tablemates()
-    db.session.remove()  # no open transaction of ours while the jobs run
+def tomorrows_evenings() -> dict[int, set[int]]:
+    """Two published evenings starting within a day, people confirmed for
+    each: the people each evening's reminders must reach."""
+    host = add_people("tomorrow-host", 1)[0]
+    people = add_people("tomorrow", 6)
+    expected = {}
+    for k in range(2):
+        starts_at = NOW + timedelta(hours=5 + k)
+        event = hosting.create_event(host, event_details(NOW, starts_at=starts_at), now=NOW)
+        hosting.publish_event(host, event.id, now=NOW)
+        for person in people[k * 3 : k * 3 + 3]:
+            register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=NOW)
+        expected[event.id] = {person.id for person in people[k * 3 : k * 3 + 3]}
+    return expected
 
+
+def test_two_workers_at_once_do_each_job_once_and_send_each_mail_once(committing_app, command_gate, smtp_server):
+    expected = past_evenings_everyone_chose_their_tablemates()
+    reminded = tomorrows_evenings()
+    db.session.remove()  # no open transaction of ours while the workers run
+
+    port = str(committing_app.config["MAIL_PORT"])
     for _ in range(2):
-        command_gate.start("reveal-matches")
+        command_gate.start("worker", "--once", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     command_gate.wait_until_ready()
     command_gate.release()
     outcomes = command_gate.results()
 
     assert [status for status, _out, _err in outcomes] == [0, 0], [err for _status, _out, err in outcomes]
-    made = [int(out.split()[1]) for _status, out, _err in outcomes]  # "Revealed N new match(es)."
-    print(f"the two jobs made {made} of {len(expected)} matches")
+    made = [jobs_done(out, "reveal") for _status, out, _err in outcomes]
+    queued = [jobs_done(out, "reminders") for _status, out, _err in outcomes]
+    print(f"the two workers made {made} of {len(expected)} matches and queued {queued} reminders")
     assert sum(made) == len(expected)
+    assert sum(queued) == sum(len(people) for people in reminded.values())
     matches = db.session.scalars(select(Match)).all()
     assert sorted((m.user_low_id, m.user_high_id) for m in matches) == sorted(expected)
     assert db.session.scalar(select(func.count()).select_from(Reveal)) == EVENTS
     assert db.session.scalar(select(func.sum(Reveal.matches_made))) == len(expected)
     told = Counter(m.recipient_id for m in mails() if m.kind == "meet-again-match")
     assert told == Counter(user_id for pair in expected for user_id in pair)
+    reminders = Counter((m.recipient_id, m.subject) for m in mails() if m.kind == "event-reminder")
+    assert sorted(user_id for user_id, _subject in reminders) == sorted(
+        u for people in reminded.values() for u in people
+    )
+    assert set(reminders.values()) == {1}
+
+    # Each mail of the outbox arrived once, under its own Message-ID; nothing is left unsent.
+    outbox = mails()
+    assert all(m.sent_at is not None and m.claimed_until is None for m in outbox)
+    arrived = Counter(message["Message-ID"] for message in smtp_server.messages)
+    assert arrived == Counter(m.message_id for m in outbox)
