@@ -19,14 +19,6 @@ from tests.seating.conftest import evening  # noqa: F401
 PAGES = ["/admin/", "/admin/users", "/admin/users?q=a", "/admin/events", "/admin/reports", "/admin/code-of-conduct"]
 
 
-@pytest.fixture
-def admin(make_user, auth):
-    person = make_user(email="admin@example.com", display_name="Site Admin")
-    make_admin("admin@example.com")
-    auth.login(email="admin@example.com")
-    return person
-
-
 def test_everyone_but_admins_gets_404(client, auth, make_user):
     for path in PAGES:
         assert client.get(path).status_code == 404

@@ -17,14 +17,6 @@ from tests.mail.test_console import CALENDAR
 JA = {"Accept-Language": "ja"}
 
 
-@pytest.fixture
-def admin(make_user, auth):
-    person = make_user(email="admin@example.com", display_name="Site Admin")
-    make_admin("admin@example.com")
-    auth.login(email="admin@example.com")
-    return person
-
-
 BODY = "田中 様\n\nご予約ありがとうございます。\n"
 
 
