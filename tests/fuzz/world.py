@@ -13,6 +13,8 @@ from meetup.demo import DEMO_EVENT_TITLE, DEMO_PASSWORD, MEMBERS, TONIGHT_TITLE,
 from meetup.events.models import DRAFT, Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
+from meetup.mail.services import preferences
+from meetup.mail.topics import TOPICS
 from meetup.matching.services.notes import save_note
 from meetup.rules.models import Match, Report
 from meetup.seating import queries as seating_queries
@@ -86,6 +88,7 @@ def build_world() -> SimpleNamespace:
         unconfirmed=unconfirmed.id,
         confirm_path=link_in_mail(unconfirmed.email, "account-confirm"),
         reset_path=link_in_mail(forgetful.email, "password-reset"),
+        unsubscribe_path=f"/mail/unsubscribe/{preferences.unsubscribe_token(actor.id, TOPICS['reminders'])}",
     )
     db.session.commit()
     return world
