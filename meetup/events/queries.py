@@ -45,6 +45,14 @@ def managed_event(actor, event_id: int) -> Event:
     return event
 
 
+def door_event(actor, event_id: int) -> Event:
+    """The event, if this person works its door (door staff, and everyone who runs it)."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.door_worked_by(actor):
+        raise NotFoundError(EVENT_NOT_FOUND)
+    return event
+
+
 def closed_reason(event: Event, now: datetime):
     """Why registration is closed right now, or None while it is open."""
     if event.state == CANCELLED:

@@ -209,7 +209,7 @@ def export_csv(event_id: int):
 @bp.get("/<int:event_id>/check-in")
 @login_required
 def check_in_page(event_id: int):
-    event = queries.managed_event(current_user, event_id)
+    event = queries.door_event(current_user, event_id)
     form = CheckInSearchForm(request.args)
     query = form.q.data.strip() if form.validate() and form.q.data else ""
     found = queries.search_attendees(event.id, query) if query else []
@@ -223,7 +223,7 @@ def check_in_page(event_id: int):
 
 def _door_action(event_id: int, registration_id: int, operation, done_message):
     """Run one door action, say what happened, and go back to the same search."""
-    queries.managed_event(current_user, event_id)
+    queries.door_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
     try:
         registration = operation(me(), event_id, registration_id, now=utcnow())
@@ -307,7 +307,7 @@ def _walked_in_message(result: walkins.WalkIn) -> str:
 @login_required
 def walk_in(event_id: int):
     """Add someone who came without a seat; they are checked in at once."""
-    event = queries.managed_event(current_user, event_id)
+    event = queries.door_event(current_user, event_id)
     form = WalkInForm(language=str(get_locale()))
     already = None  # an AlreadyHereError: they have a seat, offer to check them in
     if form.validate_on_submit():
@@ -352,7 +352,7 @@ def walk_in(event_id: int):
 @login_required
 def check_in_by_code(event_id: int):
     """A ticket's code, from the door page's camera or typed in by hand."""
-    queries.managed_event(current_user, event_id)
+    queries.door_event(current_user, event_id)
     form = TicketCodeForm()
     if not form.validate():
         for error in form.code.errors:
