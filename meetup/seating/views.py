@@ -233,6 +233,7 @@ def projector(event_id: int):
             clock=clock,
             running=clock.current == round_.number,
             now=utcnow(),
+            manages=event.managed_by(current_user),
         )
     )
 

@@ -9,9 +9,18 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.communities.queries import hosted_communities
 from meetup.errors import DomainError
 from meetup.events import export, queries
-from meetup.events.forms import CheckInSearchForm, EventForm, TicketCodeForm, WalkInForm, event_details, fill_event_form
+from meetup.events.forms import (
+    CheckInSearchForm,
+    EventForm,
+    TicketCodeForm,
+    WalkInForm,
+    event_details,
+    fill_event_form,
+    offer_communities,
+)
 from meetup.events.models import CASH, DRAFT
 from meetup.events.services import checkin, walkins
 from meetup.events.services import events as hosting
@@ -25,6 +34,7 @@ from meetup.web import apply_error, me, no_store
 @login_required
 def create():
     form = EventForm()
+    offer_communities(form, hosted_communities(current_user.id))
     if form.validate_on_submit():
         try:
             event = hosting.create_event(me(), event_details(form), now=utcnow())
@@ -41,6 +51,7 @@ def create():
 def edit(event_id: int):
     event = queries.managed_event(current_user, event_id)
     form = EventForm(obj=event)
+    offer_communities(form, hosted_communities(current_user.id), event)
     if request.method == "GET":
         fill_event_form(form, event)
     if form.validate_on_submit():
@@ -216,7 +227,13 @@ def check_in_page(event_id: int):
     door = queries.door(event, found)
     return no_store(
         render_template(
-            "events/checkin.html", event=event, form=form, query=query, door=door, ticket_form=TicketCodeForm()
+            "events/checkin.html",
+            event=event,
+            form=form,
+            query=query,
+            door=door,
+            ticket_form=TicketCodeForm(),
+            manages=event.managed_by(current_user),
         )
     )
 
