@@ -110,7 +110,10 @@ class Event(db.Model):
         return may(user, self.community_id, MANAGE)
 
     def door_worked_by(self, user) -> bool:
-        """Those who run the event, and the community's door staff, work its door."""
+        """Those who run the event, and the community's door staff, work its door
+        (a draft's door stays closed to door staff: nobody but its hosts knows of it)."""
+        if self.state == DRAFT:
+            return self.managed_by(user)
         return may(user, self.community_id, AT_THE_DOOR)
 
     def visible_to(self, user) -> bool:
