@@ -88,7 +88,7 @@ NEW_COMMUNITY = "new"
 
 class EventForm(Form):
     # Choices: the communities the host runs (set by the view), then NEW_COMMUNITY.
-    community_id = SelectField(_l("Community"), validate_choice=False)
+    community_id = SelectField(_l("This evening belongs to"), validate_choice=False)
     new_community = StringField(_l("New community's name"), validators=[_at_most(COMMUNITY_NAME_MAX)])
 
     def validate_new_community(self, field):
