@@ -86,6 +86,8 @@ def build_world() -> SimpleNamespace:
         unconfirmed=unconfirmed.id,
         confirm_path=link_in_mail(unconfirmed.email, "account-confirm"),
         reset_path=link_in_mail(forgetful.email, "password-reset"),
+        community=tonight.community_id,
+        door=_user("door@example.com").id,
     )
     db.session.commit()
     return world
