@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetup.admin.views import bp as admin_bp
     from meetup.conduct.views import bp as conduct_bp
     from meetup.events.views import bp as events_bp
+    from meetup.events.views.communities import bp as communities_bp
     from meetup.main.views import bp as main_bp
     from meetup.matching.views import bp as matching_bp
     from meetup.privacy.views import bp as privacy_bp
@@ -148,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(communities_bp)
     app.register_blueprint(seating_bp)
     app.register_blueprint(conduct_bp)
     app.register_blueprint(admin_bp)

@@ -10,6 +10,9 @@ from sqlalchemy import select
 
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.communities.models import CO_HOST, DOOR, Community
+from meetup.communities.queries import hosted_communities, role_in
+from meetup.communities.services import CommunityDetails, add_member, create_community, update_community
 from meetup.conduct.services.reports import report
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
@@ -93,6 +96,36 @@ READINGS = {
     "nanami.yamazaki@example.com": "ヤマザキ ナナミ",
     "sho.mori@example.com": "モリ ショウ",
 }
+
+
+# Who runs the demo community with the host: a co-host and someone at the door.
+CO_HOST_USER = (
+    "cohost@example.com",
+    "岡田 誠 (Makoto Okada)",
+    "tax-accountant",
+    "Co-hosts the Shibuya mixer; a tax accountant who likes a good seating plan.",
+)
+DOOR_USER = ("door@example.com", "受付 (Door staff)", "other", "Welcomes people at the door.")
+
+DEMO_COMMUNITY = "渋谷 士業・異業種交流会"
+DEMO_COMMUNITY_DESCRIPTION = (
+    "毎月渋谷で開く、士業と異業種の交流会です。営業・勧誘はお断り。同じ顔ぶれと何度も会い、"
+    "少しずつ深く話せる場をつくっています。\n"
+    "A monthly mixer in Shibuya for professionals and people from every trade. No selling, no recruiting: "
+    "the same faces month after month, and conversations that go deeper each time."
+)
+
+
+def _ensure_community(host: User) -> Community:
+    """The host's community, by its demo name (one made by migration 0013 is renamed)."""
+    hosted = hosted_communities(host.id)
+    community = next((c for c in hosted if c.name == DEMO_COMMUNITY), None) or (hosted[0] if hosted else None)
+    details = CommunityDetails(DEMO_COMMUNITY, DEMO_COMMUNITY_DESCRIPTION)
+    if community is None:
+        return create_community(host, details, now=utcnow())
+    if (community.name, community.description) != (details.name, details.description):
+        update_community(host, community.id, details)
+    return community
 
 
 def _ensure_user(email: str, name: str, industry: str, introduction: str) -> User:
@@ -312,6 +345,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not admin.is_admin:
         accounts.make_admin(admin.email)
     logins.append(("admin", admin.email, admin.display_name))
+    community = _ensure_community(host)
+    for role, entry in ((CO_HOST, CO_HOST_USER), (DOOR, DOOR_USER)):
+        helper = _ensure_user(*entry)
+        if role_in(helper, community.id) != role:
+            add_member(host, community.id, email=helper.email, role=role, now=utcnow())
+        logins.append((role, helper.email, helper.display_name))
     members = []
     for entry in MEMBERS:
         member = _ensure_user(*entry)

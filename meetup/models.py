@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) sees them all."""
 
 from meetup.accounts.models import ContactDetails, LoginSession, User
+from meetup.communities.models import Community, CommunityMember
 from meetup.conduct.models import ModerationAction
 from meetup.events.models import Event, EventSeries, Registration
 from meetup.mail.models import MailOptOut, OutboxMessage
@@ -12,6 +13,8 @@ __all__ = [
     "Ban",
     "Block",
     "CodeOfConduct",
+    "Community",
+    "CommunityMember",
     "ConductAcknowledgement",
     "ContactDetails",
     "Encounter",

@@ -21,8 +21,10 @@ import pytest
 import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
+from meetup.communities.models import CO_HOST, DOOR
+from meetup.communities.services import add_member
 from meetup.conduct.services import blocks, moderation, reports
-from meetup.events.models import Registration
+from meetup.events.models import Event, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
@@ -52,7 +54,22 @@ ROLES = (
     "blocked",
     "newcomer",
     "stranger",
+    "co_host",  # co-hosts the host's community: the host's access to its evenings
+    "door_staff",  # works the door of the host's community: the door pages only
 )
+# The door pages: all that door staff reach (the check-in page with its actions, walk-ins,
+# ticket scanning, payment at the door, the projector).
+DOOR_PAGES = {
+    "events.check_in_page",
+    "events.check_in",
+    "events.undo_check_in",
+    "events.check_in_by_code",
+    "events.record_payment",
+    "events.undo_payment",
+    "events.walk_in",
+    "seating.projector",
+    "seating.projector_state",
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,8 @@ class World:
     reset_token: str  # the member's link to set a new password
     mail: int  # a message in the outbox
     unsubscribe_token: str  # the attendee's one-click link to turn reminders off
+    community: int  # the host's community (every evening of the host's is in it)
+    other_community: int  # other_host's community
 
     def login(self, client, role: str):
         response = Auth(client).login(email=self.emails[role], password=PASSWORD)
@@ -196,6 +215,9 @@ def build_world() -> World:
     accounts.request_email_change(people["newcomer"], new_email="moved@sweep.example", password=PASSWORD)
     accounts.request_password_reset(people["member"].email)
     preferences.turn_off(people["member"].id, TOPICS["tables"], now=now)
+    community = db.session.get(Event, recent).community_id
+    add_member(host, community, email=people["co_host"].email, role=CO_HOST, now=now)
+    add_member(host, community, email=people["door_staff"].email, role=DOOR, now=now)
     note = db.session.scalar(sa.select(Note.public_id).where(Note.author_id == attendee.id))
     match = db.session.scalar(sa.select(Match.public_id).where(Match.ended_at.is_(None)))
     assert note and match, "the world needs a note and a revealed match"
@@ -222,6 +244,8 @@ def build_world() -> World:
         reset_token=link_in_mail(people["member"].email, "password-reset").rsplit("/", 1)[1],
         mail=db.session.scalar(sa.select(sa.func.min(OutboxMessage.id))),
         unsubscribe_token=preferences.unsubscribe_token(attendee.id, TOPICS["reminders"]),
+        community=community,
+        other_community=db.session.get(Event, other).community_id,
     )
 
 
@@ -287,6 +311,12 @@ ROUTES = [
     Route("main.healthz", PUBLIC, why="polled by the load balancer"),
     Route("static", PUBLIC, args=lambda w: {"filename": "app.css"}, why="the stylesheet"),
     Route("events.index", PUBLIC, why="upcoming public events"),
+    Route(
+        "communities.show",
+        PUBLIC,
+        args=lambda w: {"community_id": w.community},
+        why="a community's page is its public face: its published evenings and its hosts",
+    ),
     Route(
         "events.show",
         PUBLIC,
@@ -373,6 +403,7 @@ ROUTES = [
     Route("accounts.change_email", SELF, body=lambda w: {"email": "elsewhere@sweep.example", "password": PASSWORD}),
     Route("accounts.resend_confirmation", SELF),
     Route("events.create", SELF, body=lambda w: EVENT_FORM),
+    Route("communities.create", SELF, body=lambda w: {"name": "Sweep mixers", "description": "Monthly."}),
     Route("events.mine", SELF),
     Route("events.hosting", SELF),
     Route("main.home", SELF, why="redirects to the person's own home page"),
@@ -402,6 +433,28 @@ ROUTES = [
         args=lambda w: {"event_id": w.upcoming},
         body=lambda w: {"acknowledge": "y"},
         why="acts on the requester's own registration: without one it is refused with a message",
+    ),
+    # The community's owner: its details and who runs it with them.
+    Route(
+        "communities.edit",
+        PRIVATE,
+        "host",
+        lambda w: {"community_id": w.community},
+        body=lambda w: {"name": "Renamed in the sweep", "description": ""},
+    ),
+    Route(
+        "communities.add_member",
+        PRIVATE,
+        "host",
+        lambda w: {"community_id": w.community},
+        body=lambda w: {"email": w.emails["member"], "role": "door"},
+    ),
+    Route(
+        "communities.remove_member",
+        PRIVATE,
+        "host",
+        lambda w: {"community_id": w.community, "user_id": w.users["door_staff"]},
+        cross=lambda w: {"community_id": w.other_community, "user_id": w.users["door_staff"]},
     ),
     # The host's pages for their event.
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),

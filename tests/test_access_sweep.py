@@ -26,6 +26,7 @@ from meetup.extensions import db
 from tests.sweep_world import (
     ADMIN,
     BY_ENDPOINT,
+    DOOR_PAGES,
     MEMBER,
     PRIVATE,
     PUBLIC,
@@ -42,6 +43,8 @@ from tests.sweep_world import (
 )
 
 NON_OWNERS = ("member", "other_host", "anonymous")
+# Who runs the host's community with them; they reach the host's pages by their role alone.
+STAFF = ("co_host", "door_staff")
 
 
 def test_every_route_is_in_the_sweep(app):
@@ -80,7 +83,7 @@ def _private_cases():
         pytest.param(route, role, id=f"{route.endpoint}-{role}")
         for route in ROUTES
         if route.access in (PRIVATE, ADMIN)
-        for role in NON_OWNERS
+        for role in NON_OWNERS + (STAFF if route.owner != "host" else ())
     ]
 
 
@@ -116,8 +119,9 @@ def _event_routes():
 class _FakeWorld:
     """Enough of a world to see which arguments a route takes, at collection time."""
 
-    users = {role: 0 for role in ("attendee", "tablemate", "blocked")}
+    users = {role: 0 for role in ("attendee", "tablemate", "blocked", "door_staff")}
     recent = upcoming = draft = other = attendee_registration = open_report = mail = 0
+    community = other_community = 0
     note = match = confirm_token = reset_token = unsubscribe_token = ""
 
 
@@ -150,7 +154,7 @@ def test_a_person_is_reached_only_by_someone_who_sat_with_them(app, world, route
 def test_a_draft_is_not_found_by_anyone_but_its_host(app, world, route):
     args = {**route.args(world), "event_id": world.draft}
     path = url(app, route, world, args)
-    for role in ("attendee", "member", "other_host", "anonymous"):
+    for role in ("attendee", "member", "other_host", "door_staff", "anonymous"):
         client = client_as(app, world, role)
         for method in methods(app, route):
             before = snapshot()
@@ -160,6 +164,49 @@ def test_a_draft_is_not_found_by_anyone_but_its_host(app, world, route):
                 f"{method} {path} as {role}: {response.status_code}, expected {expected}"
             )
             assert changed_tables(before, snapshot()) == {}, f"{method} {path} as {role} changed the database"
+
+
+def _host_routes():
+    return [route for route in ROUTES if route.access == PRIVATE and route.owner == "host"]
+
+
+def _may(role: str, route) -> bool:
+    """The role rule as the sweep states it: a co-host passes wherever the host does on the
+    community's evenings, door staff only at the door; neither on the community itself."""
+    if "event_id" not in route.args(_FakeWorld()):
+        return False  # the community's own pages are its owner's
+    return role == "co_host" or route.endpoint in DOOR_PAGES
+
+
+@pytest.mark.parametrize("role", STAFF)
+@pytest.mark.parametrize("route", _host_routes(), ids=lambda route: route.endpoint)
+def test_co_hosts_pass_where_the_host_does_and_door_staff_only_at_the_door(app, world, route, role):
+    client = client_as(app, world, role)
+    path = url(app, route, world)
+    for method in methods(app, route):
+        before = snapshot()
+        response = send(client, method, path, route.body(world))
+        if _may(role, route):
+            assert response.status_code not in (400, 404, 405) and response.status_code < 500, (
+                f"{method} {path} as {role}: {response.status_code}"
+            )
+        else:
+            assert response.status_code == 404, f"{method} {path} as {role}: {response.status_code}, expected 404"
+            assert changed_tables(before, snapshot()) == {}, f"{method} {path} as {role} changed the database"
+
+
+@pytest.mark.parametrize("role", STAFF)
+@pytest.mark.parametrize(
+    "route", [route for route in _host_routes() if "event_id" in route.args(_FakeWorld())], ids=lambda r: r.endpoint
+)
+def test_community_staff_reach_nothing_of_another_communitys_evenings(app, world, route, role):
+    client = client_as(app, world, role)
+    path = url(app, route, world, {**route.args(world), "event_id": world.other})
+    for method in methods(app, route):
+        before = snapshot()
+        response = send(client, method, path, route.body(world))
+        assert response.status_code == 404, f"{method} {path} as {role}: {response.status_code}"
+        assert changed_tables(before, snapshot()) == {}, f"{method} {path} as {role} changed the database"
 
 
 def _registrations_of(user_id):

@@ -17,7 +17,7 @@ def test_demo_loads_a_host_and_members_once_and_prints_logins(app):
     assert first.exit_code == 0, first.output
     assert "host@example.com" in first.output and DEMO_PASSWORD in first.output
     count = user_count()
-    assert count == len(MEMBERS) + 2 >= 32  # the host, the site admin and the members
+    assert count == len(MEMBERS) + 4 >= 34  # the host, the site admin, co-host, door staff and the members
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert user_count() == count

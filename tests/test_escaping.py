@@ -55,6 +55,8 @@ HOSTILE = {
     "events.custom_goals": "Goal " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
     "events.conduct_extra": "Extra " + ALL,
     "registrations.intro": "Today " + ALL,
+    "communities.name": "Club " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
+    "communities.description": "About " + ALL,
     "notes.text": "Note " + ALL,
     "reports.description": "Report " + ALL,
     "moderation_actions.note": "Record " + ALL,
@@ -94,6 +96,7 @@ NOT_WRITTEN_AS_TEXT = {
     "seatings.breakdown",
     "seatings.moves",
     "moderation_actions.action",
+    "community_members.role",  # owner, co-host or door
 }
 # People whose address is made hostile too: those the tests never log in as (an admin sees them all).
 EMAIL_ROLES = ("reported", "blocked", "newcomer", "member", "other_host")
@@ -167,7 +170,13 @@ def _make_hostile(world) -> None:
             .where(tables["registrations"].c.id == registration_id)
             .values(intro=value("registrations.intro"), goals=[*goals[:2], CUSTOM_GOAL])
         )
-    for name in ("notes.text", "reports.description", "moderation_actions.note"):
+    for name in (
+        "notes.text",
+        "reports.description",
+        "moderation_actions.note",
+        "communities.name",
+        "communities.description",
+    ):
         table, column = name.split(".")
         db.session.execute(tables[table].update().values({column: value(name)}))
     for seating_id, count in db.session.execute(

@@ -51,7 +51,9 @@ def every_get(app, world):
                 yield path + WITH_ARGUMENTS[route.endpoint].format(recent=world.recent)
 
 
-@pytest.mark.parametrize("role", ("host", "attendee", "tablemate", "member", "other_host", "admin", "anonymous"))
+@pytest.mark.parametrize(
+    "role", ("host", "co_host", "door_staff", "attendee", "tablemate", "member", "other_host", "admin", "anonymous")
+)
 def test_reading_every_page_changes_nothing(app, world, role):
     client = client_as(app, world, role)  # logging in is a POST: it happens before the snapshot
     before = snapshot()

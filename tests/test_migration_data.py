@@ -153,3 +153,26 @@ def test_registrations_made_before_0011_get_a_ticket_code_of_their_own(make_app,
     assert len(set(codes)) == len(rows)
     assert all(re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}", code) for code in codes)
     assert {(bool(walk_in), paid_at, method) for _, walk_in, paid_at, method in rows} == {(False, None, None)}
+
+
+def test_every_event_moves_into_a_community_its_host_owns_at_0013(make_app, database_url, tmp_path):
+    """0013 keeps every event and registration; each host with events gets one
+    community, named after them and owned by them, holding all their events."""
+    held, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0013",
+        table="events",
+        query="SELECT e.id, e.host_id, e.community_id, c.name, u.display_name, m.user_id, m.role,"
+        " (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id)"
+        " FROM events e JOIN communities c ON c.id = e.community_id JOIN users u ON u.id = e.host_id"
+        " JOIN community_members m ON m.community_id = c.id AND m.role = 'owner'",
+    )
+    assert len(rows) == held > 0  # every event, each in a community (inner joins)
+    assert sum(registered for *_, registered in rows) > 0
+    assert all(owner == host and role == "owner" for _, host, _, _, _, owner, role, _ in rows)
+    assert all(name == display_name.strip()[:80] for _, _, _, name, display_name, *_ in rows)
+    community_of = {host: community for _, host, community, *_ in rows}
+    assert all(community == community_of[host] for _, host, community, *_ in rows)
+    assert len(set(community_of.values())) == len(community_of)  # one community per host

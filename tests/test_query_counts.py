@@ -20,6 +20,8 @@ import pytest
 import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
+from meetup.communities.models import CO_HOST, DOOR
+from meetup.communities.services import add_member
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
@@ -198,6 +200,10 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     for user_id in blockable[: 1 if size == SMALL else 3]:
         blocks.block(member, past[-1].id, user_id, now=now)
 
+    # Who runs the community with the host: more of them in the bigger community.
+    for person in people[1 : 3 if size == SMALL else 9]:
+        add_member(host, first.community_id, email=person.email, role=CO_HOST if person.id % 2 else DOOR, now=now)
+
     coming = [p for p in people if p is not banned]
     recent = _evening(host, coming, now - timedelta(days=1), meet_again_days=7)
     save_choices(member, recent.id, _tablemates(recent, member.id), now=now)
@@ -286,6 +292,13 @@ PAGES = {
     "/profile/delete": Page("member", lambda w: "/profile/delete"),
     "/events/": Page("anonymous", lambda w: "/events/", shows=lambda w: w.upcoming.title),
     "/events/new": Page("host", lambda w: "/events/new"),
+    "/communities/<int:community_id>": Page(
+        "anonymous", lambda w: f"/communities/{w.upcoming.community_id}", shows=lambda w: w.past[0].title
+    ),
+    "/communities/new": Page("host", lambda w: "/communities/new"),
+    "/communities/<int:community_id>/edit": Page(
+        "host", lambda w: f"/communities/{w.upcoming.community_id}/edit", shows=lambda w: w.people[2].display_name
+    ),
     "/events/mine": Page("member", lambda w: "/events/mine", shows=lambda w: w.past[-1].title),
     "/events/hosting": Page("host", lambda w: "/events/hosting", shows=lambda w: w.past[-1].title),
     "/home": Page("member", lambda w: "/home", status=302),

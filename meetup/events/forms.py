@@ -22,6 +22,7 @@ from meetup.accounts import industries
 from meetup.accounts.forms import LANGUAGES, industry_choices
 from meetup.accounts.models import EMAIL_MAX, NAME_MAX
 from meetup.accounts.services import READING_NOT_KANA, normalise_reading
+from meetup.communities.models import NAME_MAX as COMMUNITY_NAME_MAX
 from meetup.events import goals, timezones
 from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
@@ -81,7 +82,20 @@ def _when(label, required=True):
 TABLES_BY_SIZE, TABLES_BY_COUNT = "size", "count"
 
 
+# The community select's value when the host starts a new one instead.
+NEW_COMMUNITY = "new"
+
+
 class EventForm(Form):
+    # Choices: the communities the host runs (set by the view), then NEW_COMMUNITY.
+    community_id = SelectField(_l("This evening belongs to"), validate_choice=False)
+    new_community = StringField(_l("New community's name"), validators=[_at_most(COMMUNITY_NAME_MAX)])
+
+    def validate_new_community(self, field):
+        others = [choice for choice in self.community_id.choices or [] if choice.value != NEW_COMMUNITY]
+        if self.community_id.data == NEW_COMMUNITY and others and not (field.data or "").strip():
+            raise ValidationError(_l("Name the new community, or choose one of yours."))
+
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
     theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
     description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
@@ -257,7 +271,26 @@ def event_details(form: EventForm):
         goals=catalogue_goals,
         custom_goals=_lines(form.custom_goals.data),
         conduct_extra=form.conduct_extra.data or "",
+        **_community_choice(form),
     )
+
+
+def _community_choice(form: EventForm) -> dict:
+    """The community picked (an id; -1 for junk, which the service refuses) or a new one's name."""
+    chosen = form.community_id.data or ""
+    if chosen == NEW_COMMUNITY or not chosen:
+        return {"community_id": None, "new_community": form.new_community.data or ""}
+    return {"community_id": int(chosen) if chosen.isdigit() else -1, "new_community": ""}
+
+
+def offer_communities(form: EventForm, communities, event=None) -> None:
+    """Fill the community select: the host's communities, then "a new community"."""
+    form.community_id.choices = [SelectChoice(str(c.id), c.name) for c in communities] + [
+        SelectChoice(NEW_COMMUNITY, _l("A new community (name it below)"))
+    ]
+    if form.community_id.data is None or form.community_id.data == "None":
+        current = event.community_id if event is not None else None
+        form.community_id.data = str(current or (communities[0].id if communities else NEW_COMMUNITY))
 
 
 def fill_event_form(form: EventForm, event) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.accounts.models import User
+from meetup.communities.models import AT_THE_DOOR, MANAGE, Community
+from meetup.communities.queries import may
 from meetup.events.tickets import new_ticket_code
 from meetup.extensions import db
 from meetup.timeutil import utcnow
@@ -56,7 +58,10 @@ class Event(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Who created the event. Who runs it is decided by the roles in its community.
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Never NULL; nullable only because SQLite cannot tighten a column in place.
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id"), index=True)
     state: Mapped[str] = mapped_column(String(12), default=DRAFT)
 
@@ -97,10 +102,19 @@ class Event(db.Model):
 
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
     series: Mapped[EventSeries | None] = relationship()
+    community: Mapped[Community | None] = relationship()
 
     def managed_by(self, user) -> bool:
-        """The host and site admins run the event; nobody else sees its insides."""
-        return bool(user and user.is_authenticated and (user.id == self.host_id or user.is_admin))
+        """The community's owner and co-hosts, and site admins, run the event;
+        nobody else sees its insides."""
+        return may(user, self.community_id, MANAGE)
+
+    def door_worked_by(self, user) -> bool:
+        """Those who run the event, and the community's door staff, work its door
+        (a draft's door stays closed to door staff: nobody but its hosts knows of it)."""
+        if self.state == DRAFT:
+            return self.managed_by(user)
+        return may(user, self.community_id, AT_THE_DOOR)
 
     def visible_to(self, user) -> bool:
         return self.state != DRAFT or self.managed_by(user)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
 from meetup.accounts.names import matches, name_keys, query_keys
+from meetup.communities.models import DOOR, HOSTS, ROLES, CommunityMember
 from meetup.errors import NotFoundError
-from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, FINISHED, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
@@ -41,6 +42,14 @@ def managed_event(actor, event_id: int) -> Event:
     """The event, if this person runs it; everyone else gets 'not found'."""
     event = db.session.get(Event, event_id)
     if event is None or not event.managed_by(actor):
+        raise NotFoundError(EVENT_NOT_FOUND)
+    return event
+
+
+def door_event(actor, event_id: int) -> Event:
+    """The event, if this person works its door (door staff, and everyone who runs it)."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.door_worked_by(actor):
         raise NotFoundError(EVENT_NOT_FOUND)
     return event
 
@@ -290,21 +299,57 @@ def my_registrations(user_id: int, now: datetime) -> tuple[list[MyRegistration],
     return upcoming, past
 
 
+def _in_communities(user_id: int, roles):
+    """Events of the communities where this person holds one of ``roles``."""
+    return Event.community_id.in_(
+        select(CommunityMember.community_id).where(CommunityMember.user_id == user_id, CommunityMember.role.in_(roles))
+    )
+
+
 def hosted_events(user_id: int) -> list[EventCard]:
-    """Every event this person hosts, latest first (one query)."""
+    """Every event of the communities this person owns or co-hosts, latest first (one query)."""
     confirmed = _confirmed_counts()
     rows = db.session.execute(
         select(Event, func.coalesce(confirmed.c.confirmed, 0))
         .outerjoin(confirmed, confirmed.c.event_id == Event.id)
-        .where(Event.host_id == user_id)
+        .where(_in_communities(user_id, HOSTS))
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
     return [EventCard(event, number) for event, number in rows]
 
 
+def door_evenings(user_id: int, now: datetime) -> list[EventCard]:
+    """The published evenings still to come where this person works the door
+    (and does not host), soonest first (one query)."""
+    confirmed = _confirmed_counts()
+    rows = db.session.execute(
+        select(Event, func.coalesce(confirmed.c.confirmed, 0))
+        .outerjoin(confirmed, confirmed.c.event_id == Event.id)
+        .where(_in_communities(user_id, (DOOR,)), Event.state == PUBLISHED, Event.ends_at > now)
+        .order_by(Event.starts_at, Event.id)
+    )
+    return [EventCard(event, number) for event, number in rows]
+
+
+def community_evenings(community_id: int, now: datetime) -> tuple[list[EventCard], list[EventCard]]:
+    """A community's published evenings: those to come (soonest first) and
+    those past (newest first), in one query however many there are."""
+    confirmed = _confirmed_counts()
+    rows = db.session.execute(
+        select(Event, func.coalesce(confirmed.c.confirmed, 0))
+        .outerjoin(confirmed, confirmed.c.event_id == Event.id)
+        .where(Event.community_id == community_id, Event.state.in_((PUBLISHED, FINISHED)))
+        .order_by(Event.starts_at, Event.id)
+    )
+    cards = [EventCard(event, number) for event, number in rows]
+    upcoming = [card for card in cards if card.event.ends_at > now]
+    past = [card for card in reversed(cards) if card.event.ends_at <= now]
+    return upcoming, past
+
+
 def hosts_events(user_id: int) -> bool:
-    """Whether this person hosts any event (they land on their hosted events)."""
-    return db.session.scalar(select(Event.id).where(Event.host_id == user_id).limit(1)) is not None
+    """Whether this person runs or staffs any event (they land on their hosted events)."""
+    return db.session.scalar(select(Event.id).where(_in_communities(user_id, ROLES)).limit(1)) is not None
 
 
 # An evening starting this soon is "tonight" even when it starts after midnight.
@@ -326,6 +371,8 @@ def _local_date(moment: datetime, event: Event):
 class HostHome:
     """A host's events, in the order the host needs them."""
 
+    door: list[EventCard]  # evenings where they only work the door, soonest first
+
     tonight: list[EventCard]  # soonest first
     upcoming: list[EventCard]  # published, later than today, soonest first
     drafts: list[EventCard]  # soonest first
@@ -336,6 +383,7 @@ def host_home(user_id: int, now: datetime) -> HostHome:
     cards = list(reversed(hosted_events(user_id)))  # soonest first
     tonight = [card for card in cards if is_tonight(card.event, now)]
     return HostHome(
+        door=door_evenings(user_id, now),
         tonight=tonight,
         upcoming=[
             card for card in cards if card.event.state == PUBLISHED and card.event.ends_at > now and card not in tonight

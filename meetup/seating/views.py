@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetup.errors import DomainError
-from meetup.events.queries import managed_event
+from meetup.events.queries import door_event, managed_event
 from meetup.seating import queries, services
 from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
 from meetup.seating.summary import summary_sentence
@@ -216,7 +216,7 @@ def projector(event_id: int):
     """One round's tables, large: the round the host asked for, else the one
     under way (round 1 before any has started). static/projector.js follows
     the host's clicks without a reload by hand."""
-    event = managed_event(current_user, event_id)
+    event = door_event(current_user, event_id)
     seating = queries.projected_seating(event.id)
     if seating is None:
         abort(404)
@@ -233,6 +233,7 @@ def projector(event_id: int):
             clock=clock,
             running=clock.current == round_.number,
             now=utcnow(),
+            manages=event.managed_by(current_user),
         )
     )
 
@@ -241,7 +242,7 @@ def projector(event_id: int):
 @login_required
 def projector_state(event_id: int):
     """What the projector page polls: the round under way and the seating shown."""
-    event = managed_event(current_user, event_id)
+    event = door_event(current_user, event_id)
     seating = queries.projected_seating(event.id)
     clock = queries.round_clock(event.id)
     return no_store(

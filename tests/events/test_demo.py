@@ -42,3 +42,17 @@ def test_demo_has_a_site_admin_and_an_open_report_in_the_hosts_queue(app):
     assert db.session.scalar(select(User).where(User.email == "admin@example.com")).is_admin
     [report] = db.session.scalars(select(Report)).all()
     assert (report.category, report.status) == ("selling", "open")
+
+
+def test_demo_evenings_belong_to_one_community_run_with_a_co_host_and_door_staff(app):
+    from meetup.communities import queries as communities
+    from meetup.communities.models import Community
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    [community] = db.session.scalars(select(Community)).all()
+    assert community.name == "渋谷 士業・異業種交流会" and community.description
+    assert set(db.session.scalars(select(Event.community_id))) == {community.id}
+    team = {(member.user.email, member.role) for member in communities.members(community.id)}
+    assert team == {("host@example.com", "owner"), ("cohost@example.com", "co-host"), ("door@example.com", "door")}

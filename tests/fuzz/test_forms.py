@@ -34,6 +34,7 @@ PROFILE = {
     "introduction": ["", "税理士です。"],
     "language": ["", "en", "ja"],
 }
+COMMUNITY = {"name": ["渋谷 士業交流会", "Shibuya mixers"], "description": ["", "Every month."]}
 EVENT = {
     "title": ["Spring mixer"],
     "theme": ["", "士業"],
@@ -231,6 +232,17 @@ ROUTES = {
         {"text": ["", "Likes cycling."], "event_id": ["", "{last_week}"], "next": ["/people"]},
         frozenset({"text"}),
     ),
+    "communities.create": Route("host", _w("/communities/new"), COMMUNITY, frozenset({"name", "description"})),
+    "communities.edit": Route(
+        "host", _w("/communities/{community}/edit"), COMMUNITY, frozenset({"name", "description"})
+    ),
+    "communities.add_member": Route(
+        "host",
+        _w("/communities/{community}/members"),
+        {"email": ["cohost@example.com", "nobody@example.com", "host@example.com"], "role": ["co-host", "door"]},
+        frozenset({"email"}),
+    ),
+    "communities.remove_member": Route("host", _w("/communities/{community}/members/{door}/remove")),
     "matching.delete_note": Route("actor", _w("/notes/{note}/delete"), {"next": ["/people"]}),
     "admin.code_of_conduct": Route(
         "admin",

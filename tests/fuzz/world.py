@@ -89,6 +89,8 @@ def build_world() -> SimpleNamespace:
         confirm_path=link_in_mail(unconfirmed.email, "account-confirm"),
         reset_path=link_in_mail(forgetful.email, "password-reset"),
         unsubscribe_path=f"/mail/unsubscribe/{preferences.unsubscribe_token(actor.id, TOPICS['reminders'])}",
+        community=tonight.community_id,
+        door=_user("door@example.com").id,
     )
     db.session.commit()
     return world

@@ -49,7 +49,7 @@ class AlreadyCheckedInError(CheckInError):
 def _locked_registration(actor, event_id: int, registration_id: int):
     """Inside the event's lock: the managed event and one of its registrations."""
     with locked_event(event_id) as event:
-        if not event.managed_by(actor):
+        if not event.door_worked_by(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
         registration = db.session.get(Registration, registration_id)
         if registration is None or registration.event_id != event.id:
@@ -109,7 +109,7 @@ def check_in_by_ticket(actor, event_id: int, code: str, *, now: datetime) -> Reg
     check-in's rules; a ticket that does not open this evening's door says why."""
     code = normalise_ticket_code(code)
     with locked_event(event_id) as event:
-        if not event.managed_by(actor):
+        if not event.door_worked_by(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
         registration = _ticket(code)
         if registration is None:

@@ -7,6 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from meetup.communities.models import NAME_MAX as COMMUNITY_NAME_MAX
+from meetup.communities.models import Community
+from meetup.communities.queries import hosted_communities
+from meetup.communities.services import CommunityDetails, add_community, hosted_community
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events import timezones
@@ -69,6 +73,10 @@ class EventDetails:
     goals: list[str] = field(default_factory=lambda: list(goal_catalogue.CATALOGUE))
     custom_goals: list[str] = field(default_factory=list)  # labels of the host's own goals
     conduct_extra: str = ""
+    # Which community the evening belongs to: one the host runs, or a new one by this name.
+    # Neither, on a first event: a community named after the host is made for it.
+    community_id: int | None = None
+    new_community: str = ""
 
 
 def _refuse(message, field=None):
@@ -208,11 +216,33 @@ def _check_manager(actor, event: Event) -> None:
         raise NotFoundError(EVENT_NOT_FOUND)
 
 
+def _community(actor, details: EventDetails, now: datetime) -> Community | None:
+    """The community an evening goes to; None: leave it where it is."""
+    if details.new_community.strip():
+        try:
+            return add_community(actor, CommunityDetails(details.new_community), now=now)
+        except DomainError as error:
+            raise DomainError(error.message, field="new_community") from error
+    if details.community_id is not None:
+        return hosted_community(actor, details.community_id)
+    return None
+
+
+def _first_community(actor, now: datetime) -> Community:
+    """Where an evening goes when the host named none: their first community,
+    or, on their very first event, a new one named after them."""
+    hosted = hosted_communities(actor.id)
+    if hosted:
+        return hosted[0]
+    return add_community(actor, CommunityDetails(actor.display_name[:COMMUNITY_NAME_MAX]), now=now)
+
+
 def create_event(actor, details: EventDetails, *, now: datetime) -> Event:
     """A new draft hosted by ``actor``; nobody else sees it until published."""
     _check(details, now)
     event = Event(host_id=actor.id, state=DRAFT, created_at=now, conduct_revision=0, custom_goals=[], goals=[])
     _apply(event, details)
+    event.community_id = (_community(actor, details, now) or _first_community(actor, now)).id
     db.session.add(event)
     db.session.commit()
     return event
@@ -242,6 +272,9 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
             )
         whereabouts = _whereabouts(event)
         _apply(event, details)
+        community = _community(actor, details, now)
+        if community is not None:
+            event.community_id = community.id
         fill_free_seats(event, now)
         if event.state == PUBLISHED and _whereabouts(event) != whereabouts:
             _tell_everyone_registered(event, "event-changed")
@@ -396,6 +429,7 @@ def _copy(latest: Event, starts_at: datetime, now: datetime) -> Event:
     """A draft with ``latest``'s settings, starting at ``starts_at``."""
     new = Event(
         host_id=latest.host_id,
+        community_id=latest.community_id,
         series_id=latest.series_id,
         state=DRAFT,
         created_at=now,

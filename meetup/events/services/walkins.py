@@ -62,7 +62,7 @@ def add_walk_in(
     that they accepted the code of conduct, which is recorded for them; on a
     full evening, ``beyond_capacity`` must say that the host means it."""
     with locked_event(event_id) as event:
-        if not event.managed_by(actor):
+        if not event.door_worked_by(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
         refusal = door_refusal(event, now)
         if refusal is not None:

@@ -9,9 +9,18 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.communities.queries import hosted_communities
 from meetup.errors import DomainError
 from meetup.events import export, queries
-from meetup.events.forms import CheckInSearchForm, EventForm, TicketCodeForm, WalkInForm, event_details, fill_event_form
+from meetup.events.forms import (
+    CheckInSearchForm,
+    EventForm,
+    TicketCodeForm,
+    WalkInForm,
+    event_details,
+    fill_event_form,
+    offer_communities,
+)
 from meetup.events.models import CASH, DRAFT
 from meetup.events.services import checkin, walkins
 from meetup.events.services import events as hosting
@@ -25,6 +34,7 @@ from meetup.web import apply_error, me, no_store
 @login_required
 def create():
     form = EventForm()
+    offer_communities(form, hosted_communities(current_user.id))
     if form.validate_on_submit():
         try:
             event = hosting.create_event(me(), event_details(form), now=utcnow())
@@ -41,6 +51,7 @@ def create():
 def edit(event_id: int):
     event = queries.managed_event(current_user, event_id)
     form = EventForm(obj=event)
+    offer_communities(form, hosted_communities(current_user.id), event)
     if request.method == "GET":
         fill_event_form(form, event)
     if form.validate_on_submit():
@@ -209,21 +220,27 @@ def export_csv(event_id: int):
 @bp.get("/<int:event_id>/check-in")
 @login_required
 def check_in_page(event_id: int):
-    event = queries.managed_event(current_user, event_id)
+    event = queries.door_event(current_user, event_id)
     form = CheckInSearchForm(request.args)
     query = form.q.data.strip() if form.validate() and form.q.data else ""
     found = queries.search_attendees(event.id, query) if query else []
     door = queries.door(event, found)
     return no_store(
         render_template(
-            "events/checkin.html", event=event, form=form, query=query, door=door, ticket_form=TicketCodeForm()
+            "events/checkin.html",
+            event=event,
+            form=form,
+            query=query,
+            door=door,
+            ticket_form=TicketCodeForm(),
+            manages=event.managed_by(current_user),
         )
     )
 
 
 def _door_action(event_id: int, registration_id: int, operation, done_message):
     """Run one door action, say what happened, and go back to the same search."""
-    queries.managed_event(current_user, event_id)
+    queries.door_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
     try:
         registration = operation(me(), event_id, registration_id, now=utcnow())
@@ -307,7 +324,7 @@ def _walked_in_message(result: walkins.WalkIn) -> str:
 @login_required
 def walk_in(event_id: int):
     """Add someone who came without a seat; they are checked in at once."""
-    event = queries.managed_event(current_user, event_id)
+    event = queries.door_event(current_user, event_id)
     form = WalkInForm(language=str(get_locale()))
     already = None  # an AlreadyHereError: they have a seat, offer to check them in
     if form.validate_on_submit():
@@ -352,7 +369,7 @@ def walk_in(event_id: int):
 @login_required
 def check_in_by_code(event_id: int):
     """A ticket's code, from the door page's camera or typed in by hand."""
-    queries.managed_event(current_user, event_id)
+    queries.door_event(current_user, event_id)
     form = TicketCodeForm()
     if not form.validate():
         for error in form.code.errors:

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.communities.queries import hosted_communities
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import ics, queries, tickets
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
@@ -196,4 +197,9 @@ def mine():
 def hosting():
     """A host's home: tonight's evening first, then upcoming, drafts and past evenings."""
     now = utcnow()
-    return render_template("events/hosting.html", home=queries.host_home(current_user.id, now), now=now)
+    return render_template(
+        "events/hosting.html",
+        home=queries.host_home(current_user.id, now),
+        communities=hosted_communities(current_user.id),
+        now=now,
+    )

@@ -1,0 +1,1 @@
+"""Communities: a host's recurring mixer, who runs it, and what each role may do."""

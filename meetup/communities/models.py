@@ -1,0 +1,66 @@
+"""A community (a host's recurring mixer) and the people who run it.
+
+Every event belongs to one community. Who may do what with its evenings is
+decided by the role a person holds in it (``ROLE_RIGHTS``), and nowhere else.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetup.accounts.models import User
+from meetup.extensions import db
+from meetup.timeutil import utcnow
+
+NAME_MAX = 80
+DESCRIPTION_MAX = 4000
+
+OWNER, CO_HOST, DOOR = "owner", "co-host", "door"
+ROLES = (OWNER, CO_HOST, DOOR)
+# The owner and co-hosts run the community's evenings; door staff only work their door.
+HOSTS = (OWNER, CO_HOST)
+
+# What each right lets a person do with a community's evenings.
+MANAGE = "manage"  # everything the host does: edit, publish, tables, reports, exports, the dashboard
+AT_THE_DOOR = "door"  # the check-in page, walk-ins, ticket scanning, payment at the door, the projector
+ROLE_RIGHTS = {OWNER: {MANAGE, AT_THE_DOOR}, CO_HOST: {MANAGE, AT_THE_DOOR}, DOOR: {AT_THE_DOOR}}
+
+
+class Community(db.Model):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Community {self.id}>"
+
+
+class CommunityMember(db.Model):
+    """Someone who runs a community: its owner (exactly one), a co-host or door staff."""
+
+    __tablename__ = "community_members"
+    __table_args__ = (
+        CheckConstraint("role IN ('owner', 'co-host', 'door')", name="role"),
+        Index(
+            "ix_community_members_one_owner",
+            "community_id",
+            unique=True,
+            sqlite_where=text("role = 'owner'"),
+            postgresql_where=text("role = 'owner'"),
+        ),
+    )
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)
+
+    def __repr__(self) -> str:
+        return f"<CommunityMember {self.community_id} {self.user_id} {self.role}>"

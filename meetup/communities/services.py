@@ -1,0 +1,107 @@
+"""Creating and editing a community, and the owner adding or removing the
+people who run it with them. Each call is one transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete
+
+from meetup.accounts.services import find_by_email
+from meetup.communities.models import (
+    CO_HOST,
+    DESCRIPTION_MAX,
+    DOOR,
+    HOSTS,
+    NAME_MAX,
+    OWNER,
+    Community,
+    CommunityMember,
+)
+from meetup.communities.queries import COMMUNITY_NOT_FOUND, owned_community, role_in
+from meetup.errors import DomainError, NotFoundError
+from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
+
+
+@dataclass
+class CommunityDetails:
+    name: str
+    description: str = ""
+
+
+def _checked(details: CommunityDetails) -> CommunityDetails:
+    name, description = details.name.strip(), details.description.strip()
+    if not name:
+        raise DomainError(_l("Give the community a name."), field="name")
+    if len(name) > NAME_MAX:
+        raise DomainError(_l("Keep the name to %(max)d characters.", max=NAME_MAX), field="name")
+    if len(description) > DESCRIPTION_MAX:
+        raise DomainError(_l("Keep the description to %(max)d characters.", max=DESCRIPTION_MAX), field="description")
+    return CommunityDetails(name, description)
+
+
+def add_community(actor, details: CommunityDetails, *, now: datetime) -> Community:
+    """A new community owned by ``actor``, in the caller's transaction (not committed)."""
+    details = _checked(details)
+    community = Community(name=details.name, description=details.description, created_at=now)
+    db.session.add(community)
+    db.session.flush()
+    db.session.add(CommunityMember(community_id=community.id, user_id=actor.id, role=OWNER, added_at=now))
+    return community
+
+
+def create_community(actor, details: CommunityDetails, *, now: datetime) -> Community:
+    community = add_community(actor, details, now=now)
+    db.session.commit()
+    return community
+
+
+def update_community(actor, community_id: int, details: CommunityDetails) -> Community:
+    community = owned_community(actor, community_id)
+    details = _checked(details)
+    community.name, community.description = details.name, details.description
+    db.session.commit()
+    return community
+
+
+def hosted_community(actor, community_id: int) -> Community:
+    """A community where ``actor`` may put an evening: one they own or co-host."""
+    community = db.session.get(Community, community_id)
+    if community is None or role_in(actor, community_id) not in HOSTS:
+        raise DomainError(_l("Choose one of the communities you host."), field="community_id")
+    return community
+
+
+def add_member(actor, community_id: int, *, email: str, role: str, now: datetime) -> CommunityMember:
+    """The owner adds a co-host or door staff by the address of an existing account."""
+    owned_community(actor, community_id)
+    if role not in (CO_HOST, DOOR):
+        raise DomainError(_l("Choose co-host or door staff."), field="role")
+    user = find_by_email(email) if email.strip() else None
+    if user is None:
+        raise DomainError(_l("No account uses this address. Ask them to sign up first, then add them."), field="email")
+    existing = db.session.get(CommunityMember, (community_id, user.id))
+    if existing is not None and existing.role == OWNER:
+        raise DomainError(_l("That is the owner's own address."), field="email")
+    if existing is not None:
+        existing.role = role  # a change of role: door staff become a co-host, or the other way
+        member = existing
+    else:
+        member = CommunityMember(
+            community_id=community_id, user_id=user.id, role=role, added_at=now, added_by_id=actor.id
+        )
+        db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def remove_member(actor, community_id: int, user_id: int) -> None:
+    """The owner removes a co-host or door staff; the owner stays."""
+    owned_community(actor, community_id)
+    member = db.session.get(CommunityMember, (community_id, user_id))
+    if member is None or member.role == OWNER:
+        raise NotFoundError(COMMUNITY_NOT_FOUND)
+    db.session.execute(
+        delete(CommunityMember).where(CommunityMember.community_id == community_id, CommunityMember.user_id == user_id)
+    )
+    db.session.commit()

@@ -1,0 +1,70 @@
+"""Communities: a first event makes one, the event form picks or starts one,
+and the owner adds and removes co-hosts and door staff."""
+
+import pytest
+from sqlalchemy import select
+
+from meetup.communities import queries as communities
+from meetup.communities import services
+from meetup.communities.models import CO_HOST, DOOR, OWNER, Community
+from meetup.errors import DomainError, NotFoundError
+from meetup.events.services import events as hosting
+from meetup.extensions import db
+from tests.events.helpers import event_details
+
+
+def test_a_first_event_makes_a_community_named_after_its_host_and_later_ones_join_it(make_user, now):
+    host = make_user(display_name="Emi Host")
+    first = hosting.create_event(host, event_details(now), now=now)
+    second = hosting.create_event(host, event_details(now), now=now)
+    [community] = db.session.scalars(select(Community)).all()
+    assert community.name == "Emi Host" and first.community_id == second.community_id == community.id
+    assert communities.role_in(host, community.id) == OWNER
+
+
+def test_a_new_community_by_name_and_only_a_hosted_one_by_id(make_user, now):
+    host, stranger = make_user(), make_user()
+    event = hosting.create_event(host, event_details(now, new_community="渋谷 士業交流会"), now=now)
+    assert event.community.name == "渋谷 士業交流会"
+    theirs = hosting.create_event(stranger, event_details(now), now=now)
+    with pytest.raises(DomainError) as refused:
+        hosting.create_event(host, event_details(now, community_id=theirs.community_id), now=now)
+    assert refused.value.field == "community_id"
+
+
+def test_the_owner_adds_a_co_host_who_then_runs_the_evenings_and_removes_them(make_user, now):
+    host, helper, door = make_user(), make_user(), make_user()
+    event = hosting.create_event(host, event_details(now), now=now)
+    services.add_member(host, event.community_id, email=helper.email, role=CO_HOST, now=now)
+    services.add_member(host, event.community_id, email=door.email, role=DOOR, now=now)
+    assert event.managed_by(helper) and not event.managed_by(door)
+    hosting.publish_event(host, event.id, now=now)
+    assert event.door_worked_by(door)
+    # A co-host puts their own evening in the community too.
+    theirs = hosting.create_event(helper, event_details(now, community_id=event.community_id), now=now)
+    assert theirs.community_id == event.community_id and theirs.host_id == helper.id
+    services.remove_member(host, event.community_id, helper.id)
+    assert not event.managed_by(helper) and not theirs.managed_by(helper)
+
+
+def test_only_the_owner_changes_the_team_and_an_unknown_address_is_refused(make_user, now):
+    host, helper = make_user(), make_user()
+    event = hosting.create_event(host, event_details(now), now=now)
+    services.add_member(host, event.community_id, email=helper.email, role=CO_HOST, now=now)
+    with pytest.raises(NotFoundError):
+        services.add_member(helper, event.community_id, email=host.email, role=DOOR, now=now)
+    with pytest.raises(NotFoundError):
+        services.remove_member(host, event.community_id, host.id)  # the owner stays
+    with pytest.raises(DomainError) as refused:
+        services.add_member(host, event.community_id, email="nobody@example.com", role=DOOR, now=now)
+    assert refused.value.field == "email"
+
+
+def test_the_community_page_lists_published_evenings_and_its_hosts_but_no_draft(client, make_user, now):
+    host = make_user(display_name="Page Host")
+    draft = hosting.create_event(host, event_details(now, title="Secret draft"), now=now)
+    shown = hosting.create_event(host, event_details(now, title="Open evening"), now=now)
+    hosting.publish_event(host, shown.id, now=now)
+    page = client.get(f"/communities/{shown.community_id}").get_data(as_text=True)
+    assert "Open evening" in page and "Page Host" in page and draft.title not in page
+    assert client.get("/communities/999999").status_code == 404
