@@ -61,6 +61,8 @@ class Config:
     # Reports and blocks one account may send: plenty for real use, too few to harass with.
     REPORT_LIMIT = os.environ.get("REPORT_LIMIT", "10 per day")
     BLOCK_LIMIT = os.environ.get("BLOCK_LIMIT", "30 per day")
+    # Adding co-hosts and door staff by address, per account (an address tells whether it has an account).
+    TEAM_LIMIT = os.environ.get("TEAM_LIMIT", "20 per day")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

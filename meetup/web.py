@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, has_request_context, render_template, request, session
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -27,6 +28,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def per_account() -> str:
+    """The rate-limit key of actions a person takes: their account (else their address)."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else "address:" + get_remote_address()
 
 
 def select_locale() -> str:

@@ -28,7 +28,7 @@ from meetup.extensions import csrf, limiter
 from meetup.mail.services import preferences
 from meetup.mail.topics import TOPICS
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, fresh_session, me, no_store, safe_next_url
+from meetup.web import apply_error, fresh_session, me, no_store, per_account, safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,10 +43,6 @@ def _login_pair_key() -> str:
 
 def _mail_recipient_key() -> str:
     return f"account-mail:{_login_account()}"
-
-
-def _per_account_or_address() -> str:
-    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
 def _next() -> str | None:
@@ -123,7 +119,7 @@ def confirm_email(token: str):
 
 @bp.post("/profile/confirm-email/resend")
 @login_required
-@limiter.limit(lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], key_func=_per_account_or_address)
+@limiter.limit(lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], key_func=per_account)
 def resend_confirmation():
     next_url = safe_next_url(request.form.get("next"))
     if ButtonForm().validate_on_submit():
@@ -358,9 +354,7 @@ def change_password():
 
 @bp.route("/profile/email", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], methods=["POST"], key_func=_per_account_or_address
-)
+@limiter.limit(lambda: current_app.config["ACCOUNT_MAIL_LIMIT_PER_RECIPIENT"], methods=["POST"], key_func=per_account)
 def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():

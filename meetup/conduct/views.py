@@ -4,7 +4,6 @@ people, and the host's report queue for an event."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from meetup.conduct import queries
@@ -14,13 +13,9 @@ from meetup.errors import DomainError
 from meetup.events.queries import managed_event
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, me, no_store
+from meetup.web import apply_error, me, no_store, per_account
 
 bp = Blueprint("conduct", __name__)
-
-
-def _per_account() -> str:
-    return f"account:{current_user.id}" if current_user.is_authenticated else "anonymous:" + get_remote_address()
 
 
 @bp.get("/events/<int:event_id>/people/<int:user_id>")
@@ -34,7 +29,7 @@ def person(event_id: int, user_id: int):
 
 @bp.route("/events/<int:event_id>/people/<int:user_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=_per_account)
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=per_account)
 def report(event_id: int, user_id: int):
     now = utcnow()
     card = queries.person_card(me(), event_id, user_id, now=now)
@@ -73,7 +68,7 @@ def report(event_id: int, user_id: int):
 
 @bp.post("/events/<int:event_id>/people/<int:user_id>/block")
 @login_required
-@limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
+@limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=per_account)
 def block(event_id: int, user_id: int):
     blocks.block(me(), event_id, user_id, now=utcnow())
     flash(_("Blocked. You will not be seated together or matched again. They are not told."), "success")
@@ -88,7 +83,7 @@ def blocked():
 
 @bp.post("/conduct/blocked/<int:user_id>/unblock")
 @login_required
-@limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=_per_account)
+@limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=per_account)
 def unblock(user_id: int):
     blocks.unblock(me(), user_id)
     flash(_("Unblocked. You may be seated together again; an ended match stays ended."), "info")

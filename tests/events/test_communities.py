@@ -10,6 +10,7 @@ from meetup.communities.models import CO_HOST, DOOR, OWNER, Community
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.services import events as hosting
 from meetup.extensions import db
+from tests.conftest import csrf_token
 from tests.events.helpers import event_details
 
 
@@ -68,3 +69,25 @@ def test_the_community_page_lists_published_evenings_and_its_hosts_but_no_draft(
     page = client.get(f"/communities/{shown.community_id}").get_data(as_text=True)
     assert "Open evening" in page and "Page Host" in page and draft.title not in page
     assert client.get("/communities/999999").status_code == 404
+
+
+def test_adding_people_to_the_team_is_rate_limited(app, client, auth, make_user, now, monkeypatch):
+    """Each address typed says whether it has an account: an owner may try only a few a day."""
+    monkeypatch.setitem(app.config, "TEAM_LIMIT", "2 per day")
+    host = make_user(email="owner@team.example")
+    event = hosting.create_event(host, event_details(now), now=now)
+    auth.login(email="owner@team.example")
+    token = csrf_token(client, f"/communities/{event.community_id}/edit")
+    people = [make_user(email=f"door{n}@team.example") for n in range(3)]
+    statuses = [
+        client.post(
+            f"/communities/{event.community_id}/members",
+            data={"csrf_token": token, "email": person.email, "role": DOOR},
+        ).status_code
+        for person in people
+    ]
+    assert statuses == [302, 302, 429]
+    assert [m.user.email for m in communities.members(event.community_id, roles=(DOOR,))] == [
+        "door0@team.example",
+        "door1@team.example",
+    ]

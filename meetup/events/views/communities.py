@@ -2,7 +2,7 @@
 owner, the page to edit it and to add or remove co-hosts and door staff.
 Anyone but the owner (and site admins) gets 404 on the owner's pages."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,9 +13,9 @@ from meetup.communities.models import CO_HOST, DOOR, OWNER, Community
 from meetup.communities.services import CommunityDetails
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import queries
-from meetup.extensions import db
+from meetup.extensions import db, limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, me, no_store
+from meetup.web import apply_error, me, no_store, per_account
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -82,8 +82,10 @@ def edit(community_id: int):
     return _edit_page(community, form, MemberForm(formdata=None))
 
 
+# An address typed here says whether it has an account: a few a day are plenty.
 @bp.post("/<int:community_id>/members")
 @login_required
+@limiter.limit(lambda: current_app.config["TEAM_LIMIT"], key_func=per_account)
 def add_member(community_id: int):
     community = communities.owned_community(current_user, community_id)
     member_form = MemberForm()
