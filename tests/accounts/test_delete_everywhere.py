@@ -7,7 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from meetup.accounts.services import WrongPasswordError
+from meetup.communities import queries as communities
+from meetup.communities import services as community_services
+from meetup.communities.models import CO_HOST, DOOR, OWNER
 from meetup.events.models import CANCELLED, CONFIRMED, Registration
+from meetup.events.services import events as hosting
 from meetup.extensions import db
 from meetup.mail.models import MailOptOut
 from meetup.matching.models import MeetAgainChoice
@@ -16,6 +20,7 @@ from meetup.rules.models import Block, Match
 from meetup.seating.models import Note
 from tests.conftest import PASSWORD
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
+from tests.events.helpers import event_details
 
 
 def test_deleting_frees_upcoming_seats_and_removes_private_data(make_event, make_user, sign_up_for, now):
@@ -64,3 +69,17 @@ def test_a_wrong_password_deletes_nothing(make_event, make_user, sign_up_for, no
     db.session.expire_all()
     assert db.session.scalar(select(Registration.status).where(Registration.user_id == leaving.id)) == CONFIRMED
     assert leaving.email is not None
+
+
+def test_deleting_ends_every_co_host_and_door_role(make_user, now):
+    owner, other_owner, leaving = make_user(), make_user(), make_user()
+    theirs = hosting.create_event(leaving, event_details(now), now=now).community_id
+    co_hosted = hosting.create_event(owner, event_details(now), now=now).community_id
+    door = hosting.create_event(other_owner, event_details(now), now=now).community_id
+    community_services.add_member(owner, co_hosted, email=leaving.email, role=CO_HOST, now=now)
+    community_services.add_member(other_owner, door, email=leaving.email, role=DOOR, now=now)
+
+    privacy.delete_account(leaving, password=PASSWORD, now=now)
+
+    assert communities.community_ids(leaving.id, (CO_HOST, DOOR)) == set()
+    assert communities.community_ids(leaving.id, (OWNER,)) == {theirs}  # each community keeps its one owner
