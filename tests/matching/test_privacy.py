@@ -11,7 +11,8 @@ not) runs inside its own savepoint on the test's connection, which is rolled
 back afterwards, so both scenarios start from identical rows and ids. Rows
 created inside a scenario (choices, matches, mail) may get different ids on
 PostgreSQL (sequences do not roll back), and random public ids differ, so
-pages are normalised: CSRF tokens, session cookies and public ids are
+pages are normalised: CSRF tokens, session cookies, public ids, the ids
+in an admin's outbox links and the signing second of unsubscribe links are
 replaced by stable labels. A control scenario (B ticks A back) must differ,
 which proves the crawl can see a difference when there is one.
 """
@@ -41,6 +42,8 @@ CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
 # A one-click unsubscribe link: its payload (whose link, which topic) is kept;
 # its timestamp and signature change with the second it was made.
 SIGNED_LINK = re.compile(r"(/mail/unsubscribe/[\w-]+)\.[\w-]+\.[\w-]+")
+# The admin's outbox links each message by its id, which a sequence gives on PostgreSQL.
+OUTBOX_LINK = re.compile(r"(/admin/outbox/)\d+")
 MISSING = 999999
 PER_RULE = 60  # at most this many filled-in URLs per route
 
@@ -87,6 +90,7 @@ def _labels() -> dict[str, str]:
 def _normalise(text: str, labels: dict[str, str]) -> str:
     text = CSRF.sub(r"\1CSRF\2", text)
     text = SIGNED_LINK.sub(r"\1.SIGNED", text)
+    text = OUTBOX_LINK.sub(r"\1ID", text)
     for secret, label in labels.items():
         text = text.replace(secret, label)
     return text
