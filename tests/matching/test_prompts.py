@@ -2,10 +2,11 @@
 call in the window's final day to those who have not saved their choices.
 
 With the defaults the evening runs from ``now`` + 1 h to ``now`` + 3 h, and
-its three-day window closes at ``now`` + 3 d 3 h: Saturday 13 June 2026,
-12:30 in Tokyo."""
+its three-day window closes at ``now`` + 3 d 3 h (at the suite's default
+instant: Saturday 13 June 2026, 12:30 in Tokyo)."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -26,12 +27,25 @@ from meetup.matching.services.prompts import (
 )
 from meetup.matching.services.reveal import reveal_matches
 from meetup.rules.models import Ban
+from tests.clock import NOW
 from tests.conftest import PASSWORD, link_in_mail
 from tests.events.helpers import mails
 from tests.matching.test_privacy import scenario
 
-CLOSES_EN = "Sat, Jun 13, 2026 12:30 (Japan Time)"
-CLOSES_JA = "2026年6月13日(土) 12:30 (日本時間)"
+CLOSES = NOW + timedelta(days=3, hours=3)
+
+
+def written(moment, zone: str, name: str) -> str:
+    """``moment`` as an English mail writes it: "Sat, Jun 13, 2026 12:30 (Japan Time)"."""
+    local = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+    return f"{local:%a, %b} {local.day}, {local:%Y %H:%M} ({name})"
+
+
+CLOSES_EN = written(CLOSES, "Asia/Tokyo", "Japan Time")
+_tokyo = CLOSES.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Tokyo"))
+CLOSES_JA = (
+    f"{_tokyo.year}年{_tokyo.month}月{_tokyo.day}日({'月火水木金土日'[_tokyo.weekday()]}) {_tokyo:%H:%M} (日本時間)"
+)
 
 
 def ended(event):
@@ -96,7 +110,9 @@ def test_the_closing_time_is_in_the_events_zone_and_named(seated):
     event, users = seated(people=4, timezone="Europe/London")
     send_prompts(event.id, now=ended(event))
     [mail] = mails("meet-again-prompt", to=users[0])
-    assert mail.subject == "Whom would you like to meet again? Until Sat, Jun 13, 2026 04:30 (British Time)"
+    assert (
+        mail.subject == f"Whom would you like to meet again? Until {written(CLOSES, 'Europe/London', 'British Time')}"
+    )
 
 
 def test_nobody_without_a_tablemate_is_prompted(seated, make_user, sign_up_for, host, now):
