@@ -16,7 +16,15 @@ from tests.conftest import csrf_token
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 from tests.seating.conftest import evening  # noqa: F401
 
-PAGES = ["/admin/", "/admin/users", "/admin/users?q=a", "/admin/events", "/admin/reports", "/admin/code-of-conduct"]
+PAGES = [
+    "/admin/",
+    "/admin/users",
+    "/admin/users?q=a",
+    "/admin/events",
+    "/admin/reports",
+    "/admin/outbox",
+    "/admin/code-of-conduct",
+]
 
 
 def test_everyone_but_admins_gets_404(client, auth, make_user):
