@@ -176,3 +176,20 @@ def test_every_event_moves_into_a_community_its_host_owns_at_0013(make_app, data
     community_of = {host: community for _, host, community, *_ in rows}
     assert all(community == community_of[host] for _, host, community, *_ in rows)
     assert len(set(community_of.values())) == len(community_of)  # one community per host
+
+
+def test_evenings_published_before_0014_count_as_announced_and_keep_their_place(make_app, database_url, tmp_path):
+    """Upgrading never mails followers about an old evening; an evening with only an
+    online link is found under "online", every other one's area stays unknown."""
+    held, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0014",
+        table="events",
+        query="SELECT state, published_at, created_at, announced_at, venue, online_url, area FROM events",
+    )
+    assert len(rows) == held > 0
+    for state, published_at, created_at, announced_at, venue, online_url, area in rows:
+        assert announced_at == (None if state == "draft" else published_at or created_at)
+        assert area == ("online" if venue == "" and online_url != "" else None)

@@ -64,3 +64,16 @@ class CommunityMember(db.Model):
 
     def __repr__(self) -> str:
         return f"<CommunityMember {self.community_id} {self.user_id} {self.role}>"
+
+
+class CommunityFollower(db.Model):
+    """Someone who follows a community: each new evening it publishes is mailed to them once."""
+
+    __tablename__ = "community_followers"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    followed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CommunityFollower {self.community_id} {self.user_id}>"

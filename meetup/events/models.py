@@ -25,6 +25,9 @@ URL_MAX = 500
 CONDUCT_EXTRA_MAX = 2000
 INTRO_MAX = 140
 TIMEZONE_MAX = 64
+AREA_MAX = 8
+MESSAGE_SUBJECT_MAX = 120
+MESSAGE_BODY_MAX = 4000
 
 DRAFT, PUBLISHED, CANCELLED, FINISHED = "draft", "published", "cancelled", "finished"
 CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
@@ -74,6 +77,9 @@ class Event(db.Model):
     registration_deadline: Mapped[datetime]
     venue: Mapped[str] = mapped_column(String(VENUE_MAX), default="")
     online_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    # Where the evening is, for discovery: a prefecture's JIS code ("01" to "47") or
+    # "online"; NULL for an evening from before areas whose host has not set one.
+    area: Mapped[str | None] = mapped_column(String(AREA_MAX))
 
     capacity: Mapped[int]
     # Exactly one of the two: a table size (the count follows from who
@@ -99,6 +105,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # When the community's followers were sent word of this evening (once, by the worker).
+    announced_at: Mapped[datetime | None]
 
     host: Mapped[User] = relationship(foreign_keys=[host_id], lazy="joined", innerjoin=True)
     series: Mapped[EventSeries | None] = relationship()
@@ -178,3 +186,26 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} user={self.user_id} {self.status}>"
+
+
+class HostMessage(db.Model):
+    """A message a host wrote to an evening's attendees, kept as the log of who wrote
+    what and when; each recipient got it through the outbox and may report it."""
+
+    __tablename__ = "host_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # NULL once the sender's account is deleted; the message stays in the evening's log.
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(String(MESSAGE_SUBJECT_MAX))
+    body: Mapped[str] = mapped_column(Text)
+    include_waitlist: Mapped[bool] = mapped_column(default=False)
+    recipient_count: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    sender: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<HostMessage {self.id} event={self.event_id}>"

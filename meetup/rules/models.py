@@ -106,6 +106,9 @@ class Report(db.Model):
     table_no: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(12), default=OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A report about a message the reported host wrote to the evening's attendees
+    # (a host message goes only with its evening, and so does this report).
+    host_message_id: Mapped[int | None] = mapped_column(ForeignKey("host_messages.id"))
 
     event: Mapped["Event"] = relationship()
     reporter: Mapped["User"] = relationship(foreign_keys=[reporter_id])
