@@ -193,3 +193,22 @@ def test_evenings_published_before_0014_count_as_announced_and_keep_their_place(
     for state, published_at, created_at, announced_at, venue, online_url, area in rows:
         assert announced_at == (None if state == "draft" else published_at or created_at)
         assert area == ("online" if venue == "" and online_url != "" else None)
+
+
+def test_every_ban_moves_into_the_community_of_its_report_or_its_host_at_0015(make_app, database_url, tmp_path):
+    """0015 keeps every ban; each belongs to the community of the evening its report was
+    about, or else to the one its host owns."""
+    held, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0015",
+        table="bans",
+        query="SELECT b.community_id,"
+        " (SELECT e.community_id FROM reports r JOIN events e ON e.id = r.event_id WHERE r.id = b.report_id),"
+        " (SELECT m.community_id FROM community_members m WHERE m.user_id = b.host_id AND m.role = 'owner')"
+        " FROM bans b",
+    )
+    assert len(rows) == held > 0
+    assert all(community == (of_report or owned) for community, of_report, owned in rows)
+    assert any(community is not None for community, _, _ in rows)

@@ -198,7 +198,7 @@ def event_queue(event: Event) -> list[QueueItem]:
         ban.user_id: ban
         for ban in db.session.scalars(
             select(Ban).where(
-                Ban.host_id == event.host_id,
+                Ban.community_id == event.community_id,
                 Ban.lifted_at.is_(None),
                 Ban.user_id.in_({item.reported.id for item in items}),
             )
@@ -246,14 +246,14 @@ def queue_item(event: Event, report_id: int) -> QueueItem:
     return item
 
 
-def upcoming_registrations(host_id: int, user_id: int, now: datetime) -> int:
+def upcoming_registrations(community_id: int, user_id: int, now: datetime) -> int:
     """How many registrations (seat or waitlist) the person holds for the
-    host's evenings that have not started: what a ban would cancel."""
+    community's evenings that have not started: what a ban would cancel."""
     return db.session.scalar(
         select(func.count(Registration.id))
         .join(Event, Event.id == Registration.event_id)
         .where(
-            Event.host_id == host_id,
+            Event.community_id == community_id,
             Event.starts_at > now,
             Registration.user_id == user_id,
             Registration.status != CANCELLED,

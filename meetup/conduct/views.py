@@ -113,11 +113,11 @@ ACTIONS = {
     "ban": (
         moderation.ban,
         lambda: _(
-            "Banned from your future events. Their upcoming registrations are cancelled "
+            "Banned from this community's future evenings. Their upcoming registrations are cancelled "
             "and the seats offered to the waitlist."
         ),
     ),
-    "lift": (moderation.lift_ban, lambda: _("Ban lifted. They may register for your events again.")),
+    "lift": (moderation.lift_ban, lambda: _("Ban lifted. They may register for this community's evenings again.")),
 }
 
 
@@ -133,18 +133,18 @@ def _consequences(action: str, item, now) -> list[str]:
             _("It names nobody: not who reported, not what about, not the round or the table."),
             _("A warning is sent once per report."),
         ]
-    held = queries.upcoming_registrations(item.report.event.host_id, item.reported.id, now)
+    held = queries.upcoming_registrations(item.report.event.community_id, item.reported.id, now)
     return [
-        _("%(name)s can no longer register for any of your events.", name=name),
+        _("%(name)s can no longer register for any of this community's evenings.", name=name),
         ngettext(
-            "Their registration for %(num)d upcoming event of yours is cancelled; the seat goes to the next "
-            "person waiting.",
-            "Their registrations for %(num)d upcoming events of yours are cancelled; each seat goes to the "
-            "next person waiting.",
+            "Their registration for %(num)d upcoming evening of this community is cancelled; the seat goes "
+            "to the next person waiting.",
+            "Their registrations for %(num)d upcoming evenings of this community are cancelled; each seat "
+            "goes to the next person waiting.",
             held,
         )
         if held
-        else _("They hold no registration for your upcoming events."),
+        else _("They hold no registration for this community's upcoming evenings."),
         _("They get a mail that names nobody. You can lift the ban later."),
     ]
 

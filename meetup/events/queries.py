@@ -168,7 +168,7 @@ def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, Eve
     mine = banned = None
     if reader.is_authenticated:
         mine = registration_of(reader.id, event.id)
-        banned = active_ban(event.host_id, reader.id) is not None
+        banned = active_ban(event.community_id, reader.id) is not None
     needs_acknowledgement = bool(
         mine is not None
         and mine.status == CONFIRMED

@@ -116,7 +116,7 @@ class Report(db.Model):
 
 
 class Ban(db.Model):
-    """A person may not register for this host's events while the ban is active."""
+    """A person may not register for this community's evenings while the ban is active."""
 
     __tablename__ = "bans"
     __table_args__ = (
@@ -124,7 +124,7 @@ class Ban(db.Model):
         CheckConstraint("(lifted_at IS NULL) = (lifted_by_id IS NULL)", name="lifted_by_whom"),
         Index(
             "uq_bans_active",
-            "host_id",
+            "community_id",
             "user_id",
             unique=True,
             sqlite_where=text("lifted_at IS NULL"),
@@ -134,6 +134,9 @@ class Ban(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Never NULL; nullable only because SQLite cannot tighten a column in place.
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    # The host of the evening the ban came from.
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The report that led to it; the host's decision stays on record with it.

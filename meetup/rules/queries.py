@@ -58,23 +58,23 @@ def acknowledged_user_ids(event, user_ids) -> set[int]:
     )
 
 
-def _ban_in_force(host_id, user_id):
-    return and_(Ban.host_id == host_id, Ban.user_id == user_id, Ban.lifted_at.is_(None))
+def _ban_in_force(community_id, user_id):
+    return and_(Ban.community_id == community_id, Ban.user_id == user_id, Ban.lifted_at.is_(None))
 
 
-def active_ban(host_id: int, user_id: int) -> Ban | None:
-    """The host's ban on the person that has not been lifted."""
-    return db.session.scalar(select(Ban).where(_ban_in_force(host_id, user_id)))
+def active_ban(community_id: int, user_id: int) -> Ban | None:
+    """The community's ban on the person that has not been lifted."""
+    return db.session.scalar(select(Ban).where(_ban_in_force(community_id, user_id)))
 
 
-def banned_user_ids(host_id: int, user_ids) -> set[int]:
-    """Of these people, those the host's bans in force keep away (one query)."""
+def banned_user_ids(community_id: int, user_ids) -> set[int]:
+    """Of these people, those the community's bans in force keep away (one query)."""
     ids = list(user_ids)
     if not ids:
         return set()
     return set(
         db.session.scalars(
-            select(Ban.user_id).where(Ban.host_id == host_id, Ban.user_id.in_(ids), Ban.lifted_at.is_(None))
+            select(Ban.user_id).where(Ban.community_id == community_id, Ban.user_id.in_(ids), Ban.lifted_at.is_(None))
         )
     )
 

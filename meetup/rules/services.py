@@ -19,15 +19,15 @@ NEEDS_ACKNOWLEDGEMENT = _l("Please read the code of conduct and tick the box to 
 
 
 class BannedError(DomainError):
-    """The person is banned from this host's events."""
+    """The person is banned from this community's evenings."""
 
 
 class ConductNotAcknowledgedError(DomainError):
     pass
 
 
-def refuse_if_banned(host_id: int, user_id: int) -> None:
-    if active_ban(host_id, user_id) is not None:
+def refuse_if_banned(community_id: int, user_id: int) -> None:
+    if active_ban(community_id, user_id) is not None:
         raise BannedError(BANNED)
 
 

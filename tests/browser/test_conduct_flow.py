@@ -140,13 +140,13 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
 
     # Then bans him from her future events, with a note for the record.
     laptop.get_by_role("link", name="Ban from my future events…").click()
-    expect(laptop.get_by_text("can no longer register for any of your events")).to_be_visible()
+    expect(laptop.get_by_text("can no longer register for any of this community's evenings")).to_be_visible()
     both_sizes(laptop, "conduct-ban-confirm")
     laptop.set_viewport_size(LAPTOP)
     laptop.get_by_label("Note for the record (optional)").fill("Second complaint about selling this year")
     laptop.get_by_role("button", name="Yes, ban them").click()
-    expect(laptop.get_by_text("Banned from your future events.")).to_be_visible()
-    expect(laptop.get_by_text("Banned from your events")).to_be_visible()
+    expect(laptop.get_by_text("Banned from this community's future evenings.")).to_be_visible()
+    expect(laptop.get_by_text("Banned from this community's evenings")).to_be_visible()
     expect(laptop.get_by_text("Second complaint about selling this year")).to_be_visible()
     both_sizes(laptop, "conduct-queue-after-ban")
 

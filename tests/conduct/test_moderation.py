@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
+from meetup.communities import services as communities
+from meetup.communities.models import CO_HOST, DOOR
 from meetup.conduct.models import ModerationAction
 from meetup.conduct.services import moderation
 from meetup.errors import DomainError, NotFoundError
@@ -154,3 +156,36 @@ def test_a_long_note_is_refused(reported, host, now):
         moderation.dismiss(host, event.id, report.id, note="x" * 501, now=now)
     assert refused.value.field == "note"
     assert report.status == "open"
+
+
+def test_a_ban_covers_every_evening_of_the_community_whoever_of_its_hosts_made_it(
+    reported, host, make_event, make_user, sign_up_for, now
+):
+    """A co-host's own evening in the community is closed to the banned person too;
+    another community's evenings are not, and nobody who runs the community can be banned."""
+    event, _, person, report = reported
+    co_host = make_user(display_name="Co Host")
+    communities.add_member(host, event.community_id, email=co_host.email, role=CO_HOST, now=now)
+    theirs = make_event(by=co_host, title="The co-host's evening", community_id=event.community_id)
+    sign_up_for(theirs, person)
+    elsewhere = make_event(by=make_user(display_name="Another host"), title="Elsewhere")
+
+    ban = moderation.ban(co_host, event.id, report.id, now=now + timedelta(hours=4))
+
+    assert ban.community_id == event.community_id
+    assert statuses(theirs)[person.id] == CANCELLED
+    with pytest.raises(BannedError):
+        register(person, theirs.id, goals=["learn"], intro="", acknowledged=True, now=now + timedelta(hours=5))
+    sign_up_for(elsewhere, person)
+    assert statuses(elsewhere)[person.id] == CONFIRMED
+    [mail] = mails("conduct-banned")
+    assert event.community.name in mail.subject and "The co-host's evening" in mail.body
+
+
+def test_someone_who_runs_the_community_cannot_be_banned_from_it(attended, file_report, host, make_user, now):
+    event, users = attended
+    communities.add_member(host, event.community_id, email=users[1].email, role=DOOR, now=now)
+    report = file_report(event, users[0], users[1], round_=0)
+    with pytest.raises(DomainError, match="runs this community"):
+        moderation.ban(host, event.id, report.id, now=now)
+    assert db.session.scalars(select(Ban)).all() == []

@@ -162,7 +162,7 @@ def test_the_host_works_through_the_queue(after_evening, client_for, host, file_
     assert "A warning about this report has already been sent." in client.get(queue).get_data(as_text=True)
     post(client, f"{queue}/{report.id}/ban", queue)
     html = client.get(queue).get_data(as_text=True)
-    assert "Banned from your events" in html and "Lift the ban" in html
+    assert "Banned from this community's evenings" in html and "Lift the ban" in html
     post(client, f"{queue}/{report.id}/lift", queue, note="Talked it through")
     html = client.get(queue).get_data(as_text=True)
     assert "Ban lifted" in html and "Talked it through" in html
@@ -225,7 +225,7 @@ def test_a_ban_asks_first_and_says_what_it_will_cancel(
     assert f'href="{queue}/{report.id}/ban"' in client.get(queue).get_data(as_text=True)
     page = client.get(f"{queue}/{report.id}/ban").get_data(as_text=True)
     assert f"Ban {users[1].display_name}?" in page
-    assert "Their registration for 1 upcoming event of yours is cancelled" in page
+    assert "Their registration for 1 upcoming evening of this community is cancelled" in page
     assert db.session.scalar(select(Ban)) is None, "the page alone bans nobody"
     post(client, f"{queue}/{report.id}/ban", queue, note="Second time.")
     assert db.session.scalar(select(Ban)).user_id == users[1].id

@@ -210,8 +210,10 @@ def test_only_the_host_or_an_admin_adds_walk_ins(event, user, door_open):
 
 
 def test_someone_the_host_banned_is_not_let_in_as_a_walk_in(event, walk_in, host, user, now):
-    db.session.add(Ban(host_id=host.id, user_id=user.id, created_at=now, created_by_id=host.id))
+    db.session.add(
+        Ban(community_id=event.community_id, host_id=host.id, user_id=user.id, created_at=now, created_by_id=host.id)
+    )
     db.session.commit()
-    with pytest.raises(WalkInError, match="banned from your events"):
+    with pytest.raises(WalkInError, match="banned from this community's evenings"):
         walk_in(event, email=user.email)
     assert registration_count(event) == 0

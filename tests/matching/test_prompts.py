@@ -126,7 +126,10 @@ def test_nobody_without_a_tablemate_is_prompted(seated, make_user, sign_up_for, 
 def test_no_prompt_for_deleted_or_banned_people(seated, host, now):
     event, users = seated(people=4)
     delete_account(users[0], password=PASSWORD)
-    db.session.add(Ban(host_id=host.id, user_id=users[1].id, created_by_id=host.id, created_at=now))
+    banned = users[1].id
+    db.session.add(
+        Ban(community_id=event.community_id, host_id=host.id, user_id=banned, created_by_id=host.id, created_at=now)
+    )
     db.session.commit()
     assert send_prompts(event.id, now=ended(event)) == 2
     assert {m.recipient_id for m in mails("meet-again-prompt")} == {users[2].id, users[3].id}

@@ -1,9 +1,10 @@
-"""Banning someone from a host's events: recording the ban, and clearing the
-banned person out of the host's upcoming events (registration refuses them
-through ``meetup.rules.services.refuse_if_banned``).
+"""Banning someone from a community's evenings: recording the ban, and clearing
+the banned person out of its upcoming evenings (registration refuses them
+through ``meetup.rules.services.refuse_if_banned``). A ban covers every evening
+of the community, whichever of its hosts created it.
 
-A ban takes the locks of every upcoming event of the host (in id order, the
-same order whoever bans), so a registration racing the ban either finishes
+A ban takes the locks of every upcoming evening of the community (in id order,
+the same order whoever bans), so a registration racing the ban either finishes
 first and is cancelled by it, or waits and is refused. Freed seats go to the
 waitlist through the registration service's own promotion.
 """
@@ -14,6 +15,8 @@ from sqlalchemy import select
 
 from meetup import database
 from meetup.accounts.models import User
+from meetup.communities.models import Community
+from meetup.communities.queries import role_in
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, Event, Registration
 from meetup.events.services.registration import release_seat
@@ -28,25 +31,34 @@ class AlreadyBannedError(DomainError):
     pass
 
 
-def lock_upcoming_events(host_id: int, now: datetime) -> list[Event]:
-    """Hold the locks of the host's events that have not started (``meetup.database.locked``)."""
+def lock_upcoming_events(community_id: int, now: datetime) -> list[Event]:
+    """Hold the locks of the community's evenings that have not started (``meetup.database.locked``)."""
     return list(
-        database.locked(select(Event).where(Event.host_id == host_id, Event.starts_at > now).order_by(Event.id), Event)
+        database.locked(
+            select(Event).where(Event.community_id == community_id, Event.starts_at > now).order_by(Event.id), Event
+        )
     )
 
 
-def apply_ban(
-    actor, host_id: int, user_id: int, *, report_id: int | None, events: list[Event], now: datetime
-) -> tuple[Ban, list[Event]]:
-    """Inside ``lock_upcoming_events``: record the ban and cancel the person's
-    registrations for those events, promoting the waitlist. The caller commits.
+def apply_ban(actor, event: Event, user_id: int, *, report_id: int | None, events: list[Event], now: datetime):
+    """Inside ``lock_upcoming_events``: ban the person from ``event``'s community and
+    cancel their registrations for those events, promoting the waitlist. The
+    caller commits.
 
     Returns the ban and the events whose registration was cancelled."""
-    if host_id == user_id:
-        raise DomainError(_l("A host cannot be banned from their own events."))
-    if active_ban(host_id, user_id) is not None:
+    community_id = event.community_id
+    if user_id == event.host_id or role_in(db.session.get(User, user_id), community_id) is not None:
+        raise DomainError(_l("Someone who runs this community cannot be banned from it."))
+    if active_ban(community_id, user_id) is not None:
         raise AlreadyBannedError(_l("This person is already banned from these events."))
-    ban = Ban(host_id=host_id, user_id=user_id, report_id=report_id, created_at=now, created_by_id=actor.id)
+    ban = Ban(
+        community_id=community_id,
+        host_id=event.host_id,
+        user_id=user_id,
+        report_id=report_id,
+        created_at=now,
+        created_by_id=actor.id,
+    )
     db.session.add(ban)
     by_id = {event.id: event for event in events}
     registrations = list(
@@ -69,15 +81,15 @@ def apply_ban(
     return ban, cancelled
 
 
-def notify_banned(person, host, cancelled: list[Event]) -> None:
+def notify_banned(person, community, cancelled: list[Event]) -> None:
     """Tell the person, politely and naming nobody, and list what was cancelled."""
-    enqueue(person, "conduct-banned", host=host, cancelled=cancelled, events_url=external_url("events.index"))
+    enqueue(person, "conduct-banned", community=community, cancelled=cancelled, events_url=external_url("events.index"))
 
 
 def lift(actor, ban: Ban, *, now: datetime) -> Ban:
     """Stamp the ban lifted and tell the person (the caller checks who may, and commits)."""
     ban.lifted_at = now
     ban.lifted_by_id = actor.id
-    person, host = db.session.get(User, ban.user_id), db.session.get(User, ban.host_id)
-    enqueue(person, "conduct-ban-lifted", host=host, events_url=external_url("events.index"))
+    person, community = db.session.get(User, ban.user_id), db.session.get(Community, ban.community_id)
+    enqueue(person, "conduct-ban-lifted", community=community, events_url=external_url("events.index"))
     return ban

@@ -99,17 +99,18 @@ def warn(actor, event_id: int, report_id: int, *, note: str = "", now: datetime)
 
 
 def ban(actor, event_id: int, report_id: int, *, note: str = "", now: datetime) -> Ban:
-    """Ban the reported person from the host's future events: registration
+    """Ban the reported person from the community's future evenings: registration
     is refused from now on, their upcoming registrations are cancelled and
     the freed seats go to the waitlist, all in one transaction."""
     report = managed_report(actor, event_id, report_id)
     note = _clean(note)
-    host_id, user_id = report.event.host_id, report.reported_id
-    events = bans.lock_upcoming_events(host_id, now)
+    events = bans.lock_upcoming_events(report.event.community_id, now)
     try:
         report = managed_report(actor, event_id, report_id)  # reloaded under the locks
-        record, cancelled = bans.apply_ban(actor, host_id, user_id, report_id=report.id, events=events, now=now)
-        bans.notify_banned(report.reported, report.event.host, cancelled)
+        record, cancelled = bans.apply_ban(
+            actor, report.event, report.reported_id, report_id=report.id, events=events, now=now
+        )
+        bans.notify_banned(report.reported, report.event.community, cancelled)
         _record(actor, report, BAN, note, now, BANNED)
         db.session.commit()
     except BaseException:
@@ -119,11 +120,11 @@ def ban(actor, event_id: int, report_id: int, *, note: str = "", now: datetime) 
 
 
 def lift_ban(actor, event_id: int, report_id: int, *, note: str = "", now: datetime) -> Ban:
-    """Lift the active ban of the reported person from the event host's events.
+    """Lift the active ban of the reported person from the event's community.
     Cancelled registrations stay cancelled; the person may register again."""
     report = managed_report(actor, event_id, report_id)
     note = _clean(note)
-    record = bans.active_ban(report.event.host_id, report.reported_id)
+    record = bans.active_ban(report.event.community_id, report.reported_id)
     if record is None:
         raise ModerationError(_l("This person is not banned from these events."))
     bans.lift(actor, record, now=now)

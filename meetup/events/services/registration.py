@@ -66,7 +66,7 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         reason = closed_reason(event, now)
         if reason is not None:
             raise RegistrationClosedError(reason)
-        refuse_if_banned(event.host_id, actor.id)
+        refuse_if_banned(event.community_id, actor.id)
         if actor.email_confirmed_at is None:
             raise EmailNotConfirmedError(
                 _l(

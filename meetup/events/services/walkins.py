@@ -75,9 +75,12 @@ def add_walk_in(
                 registration_id=registration.id,
                 checked_in=registration.checked_in_at is not None,
             )
-        if user is not None and active_ban(event.host_id, user.id) is not None:
+        if user is not None and active_ban(event.community_id, user.id) is not None:
             raise WalkInError(
-                _l("%(name)s is banned from your events. Lift the ban first to let them in.", name=user.display_name)
+                _l(
+                    "%(name)s is banned from this community's evenings. Lift the ban first to let them in.",
+                    name=user.display_name,
+                )
             )
         seats = counts(event.id)
         full = seats.confirmed >= event.capacity

@@ -140,7 +140,7 @@ def _send(event_id: int, waiting, template: str, stamp: str, *, now: datetime, l
 def _who_may_be_asked(event: Event, registrations: list[Registration], now: datetime) -> list[Registration]:
     """Those with someone to choose, as their meet-again page shows it;
     nobody whose account is deleted or whom the host has banned."""
-    banned = banned_user_ids(event.host_id, [r.user_id for r in registrations])
+    banned = banned_user_ids(event.community_id, [r.user_id for r in registrations])
     return [
         r
         for r in registrations
