@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
 from meetup.communities.models import CO_HOST, DOOR
-from meetup.communities.services import add_member
+from meetup.communities.services import CommunityDetails, add_member, create_community
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.models import Event, Registration
 from meetup.events.services import events as hosting
@@ -98,6 +98,8 @@ class World:
     unsubscribe_token: str  # the attendee's one-click link to turn reminders off
     community: int  # the host's community (every evening of the host's is in it)
     other_community: int  # other_host's community
+    # Another community of the host's, with the co-host: the one the sweep hands over.
+    spare_community: int
 
     def login(self, client, role: str):
         response = Auth(client).login(email=self.emails[role], password=PASSWORD)
@@ -218,6 +220,8 @@ def build_world() -> World:
     community = db.session.get(Event, recent).community_id
     add_member(host, community, email=people["co_host"].email, role=CO_HOST, now=now)
     add_member(host, community, email=people["door_staff"].email, role=DOOR, now=now)
+    spare = create_community(host, CommunityDetails("Sweep spare"), now=now).id
+    add_member(host, spare, email=people["co_host"].email, role=CO_HOST, now=now)
     note = db.session.scalar(sa.select(Note.public_id).where(Note.author_id == attendee.id))
     match = db.session.scalar(sa.select(Match.public_id).where(Match.ended_at.is_(None)))
     assert note and match, "the world needs a note and a revealed match"
@@ -246,6 +250,7 @@ def build_world() -> World:
         unsubscribe_token=preferences.unsubscribe_token(attendee.id, TOPICS["reminders"]),
         community=community,
         other_community=db.session.get(Event, other).community_id,
+        spare_community=spare,
     )
 
 
@@ -456,6 +461,15 @@ ROUTES = [
         lambda w: {"community_id": w.community, "user_id": w.users["door_staff"]},
         cross=lambda w: {"community_id": w.other_community, "user_id": w.users["door_staff"]},
     ),
+    Route(
+        "communities.hand_over",
+        PRIVATE,
+        "host",
+        lambda w: {"community_id": w.spare_community, "user_id": w.users["co_host"]},
+        cross=lambda w: {"community_id": w.other_community, "user_id": w.users["co_host"]},
+    ),
+    # Refused while the community holds evenings (as the host's does): nothing changes.
+    Route("communities.delete", PRIVATE, "host", lambda w: {"community_id": w.community}),
     # The host's pages for their event.
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),
     Route("events.publish", PRIVATE, "host", lambda w: {"event_id": w.draft}),

@@ -119,9 +119,9 @@ def _event_routes():
 class _FakeWorld:
     """Enough of a world to see which arguments a route takes, at collection time."""
 
-    users = {role: 0 for role in ("attendee", "tablemate", "blocked", "door_staff")}
+    users = {role: 0 for role in ("attendee", "tablemate", "blocked", "co_host", "door_staff")}
     recent = upcoming = draft = other = attendee_registration = open_report = mail = 0
-    community = other_community = 0
+    community = other_community = spare_community = 0
     note = match = confirm_token = reset_token = unsubscribe_token = ""
 
 

@@ -1,10 +1,12 @@
-"""Creating and editing a community, and the owner adding or removing the
-people who run it with them. Each call is one transaction."""
+"""Creating, editing and deleting a community, the owner adding or removing the
+people who run it with them, and handing it over to a co-host. Each call is
+one transaction."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from meetup.accounts.services import find_by_email
 from meetup.communities.models import (
@@ -105,3 +107,36 @@ def remove_member(actor, community_id: int, user_id: int) -> None:
         delete(CommunityMember).where(CommunityMember.community_id == community_id, CommunityMember.user_id == user_id)
     )
     db.session.commit()
+
+
+def hand_over(actor, community_id: int, user_id: int) -> CommunityMember:
+    """The owner makes a co-host the owner and stays on as a co-host."""
+    owned_community(actor, community_id)
+    successor = db.session.get(CommunityMember, (community_id, user_id))
+    if successor is None or successor.role != CO_HOST:
+        raise DomainError(_l("Only a co-host can take the community over. Add them as a co-host first."))
+    owner = db.session.scalar(
+        select(CommunityMember).where(CommunityMember.community_id == community_id, CommunityMember.role == OWNER)
+    )
+    owner.role = CO_HOST
+    db.session.flush()  # one owner at a time (the partial unique index)
+    successor.role = OWNER
+    db.session.commit()
+    return successor
+
+
+EVENINGS_KEEP_IT = _l("A community with evenings cannot be deleted: its evenings belong to it.")
+
+
+def delete_community(actor, community_id: int) -> None:
+    """The owner deletes a community that holds no evening (one made by mistake); a
+    community with evenings stays, since its evenings and their people belong to it.
+    The database decides (events.community_id has no ON DELETE), so an evening
+    created a moment before cannot slip through."""
+    community = owned_community(actor, community_id)
+    db.session.delete(community)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(EVENINGS_KEEP_IT) from None

@@ -347,6 +347,11 @@ def community_evenings(community_id: int, now: datetime) -> tuple[list[EventCard
     return upcoming, past
 
 
+def community_has_evenings(community_id: int) -> bool:
+    """Whether any evening, even a draft or a cancelled one, belongs to the community."""
+    return db.session.scalar(select(Event.id).where(Event.community_id == community_id).limit(1)) is not None
+
+
 def hosts_events(user_id: int) -> bool:
     """Whether this person runs or staffs any event (they land on their hosted events)."""
     return db.session.scalar(select(Event.id).where(_in_communities(user_id, ROLES)).limit(1)) is not None

@@ -91,3 +91,58 @@ def test_adding_people_to_the_team_is_rate_limited(app, client, auth, make_user,
         "door0@team.example",
         "door1@team.example",
     ]
+
+
+def test_the_owner_hands_the_community_over_to_a_co_host_and_stays_on_as_one(client, auth, make_user, now):
+    host = make_user(email="owner@handover.example", display_name="Aiko Owner")
+    event = hosting.create_event(host, event_details(now), now=now)
+    helper, door = make_user(display_name="Ren Cohost"), make_user(display_name="Sho Door")
+    services.add_member(host, event.community_id, email=helper.email, role=CO_HOST, now=now)
+    services.add_member(host, event.community_id, email=door.email, role=DOOR, now=now)
+    auth.login(email="owner@handover.example")
+    path = f"/communities/{event.community_id}/members/{helper.id}/owner"
+
+    asked = client.get(path).get_data(as_text=True)
+    assert "Hand" in asked and "Ren Cohost" in asked and "You stay on as a co-host" in asked
+    assert client.get(f"/communities/{event.community_id}/members/{door.id}/owner").status_code == 404
+    assert communities.role_in(host, event.community_id) == OWNER  # asking changes nothing
+
+    done = client.post(path, data={"csrf_token": csrf_token(client, path)}, follow_redirects=True)
+    assert "Ren Cohost now owns" in done.get_data(as_text=True)
+    assert communities.role_in(helper, event.community_id) == OWNER
+    assert communities.role_in(host, event.community_id) == CO_HOST
+    assert event.managed_by(host)  # still runs the evenings
+    assert client.get(f"/communities/{event.community_id}/edit").status_code == 404  # but no longer owns it
+
+
+def test_a_community_is_deleted_only_while_it_holds_no_evening(client, auth, make_user, now):
+    host = make_user(email="owner@delete.example")
+    event = hosting.create_event(host, event_details(now), now=now)
+    spare = services.create_community(host, services.CommunityDetails("Made by mistake"), now=now)
+    auth.login(email="owner@delete.example")
+
+    kept = f"/communities/{event.community_id}/delete"
+    assert "cannot be deleted" in client.get(kept).get_data(as_text=True)
+    refused = client.post(kept, data={"csrf_token": csrf_token(client, kept)}, follow_redirects=True)
+    assert "cannot be deleted" in refused.get_data(as_text=True)
+    assert db.session.get(Community, event.community_id) is not None
+
+    spare_id = spare.id
+    path = f"/communities/{spare_id}/delete"
+    assert "Delete Made by mistake?" in client.get(path).get_data(as_text=True)
+    client.post(path, data={"csrf_token": csrf_token(client, path)})
+    db.session.expunge_all()
+    assert db.session.get(Community, spare_id) is None
+
+
+def test_only_the_owner_hands_over_or_deletes(make_user, now):
+    host = make_user()
+    event = hosting.create_event(host, event_details(now), now=now)
+    helper = make_user()
+    services.add_member(host, event.community_id, email=helper.email, role=CO_HOST, now=now)
+    with pytest.raises(NotFoundError):
+        services.hand_over(helper, event.community_id, helper.id)
+    with pytest.raises(NotFoundError):
+        services.delete_community(helper, event.community_id)
+    with pytest.raises(DomainError, match="Only a co-host"):
+        services.hand_over(host, event.community_id, host.id)

@@ -1,8 +1,9 @@
 """Community pages: the public page with its evenings and hosts, and, for its
-owner, the page to edit it and to add or remove co-hosts and door staff.
-Anyone but the owner (and site admins) gets 404 on the owner's pages."""
+owner, the page to edit it, to add or remove co-hosts and door staff, to hand
+it over to a co-host and to delete it while it holds no evening. Anyone but
+the owner (and site admins) gets 404 on the owner's pages."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -112,3 +113,71 @@ def remove_member(community_id: int, user_id: int):
     services.remove_member(me(), community_id, user_id)
     flash(_("Removed. They no longer run this community's evenings."), "success")
     return redirect(url_for("communities.edit", community_id=community_id))
+
+
+def _asks(question, consequences, action, confirm_label, community, refusal=None):
+    back = url_for("communities.edit", community_id=community.id)
+    return no_store(
+        render_template(
+            "confirm.html",
+            question=question,
+            consequences=consequences,
+            refusal=refusal,
+            action=action,
+            confirm_label=confirm_label,
+            back=back,
+            back_label=_("Edit community"),
+        )
+    )
+
+
+@bp.route("/<int:community_id>/members/<int:user_id>/owner", methods=["GET", "POST"])
+@login_required
+def hand_over(community_id: int, user_id: int):
+    community = communities.owned_community(current_user, community_id)
+    member = next((m for m in communities.members(community.id, (CO_HOST,)) if m.user_id == user_id), None)
+    if member is None:
+        raise NotFoundError(communities.COMMUNITY_NOT_FOUND)
+    if request.method == "POST":
+        try:
+            services.hand_over(me(), community.id, user_id)
+        except DomainError as error:  # no longer a co-host: removed a moment ago
+            flash(str(error.message), "error")
+            return redirect(url_for("communities.edit", community_id=community_id))
+        flash(_("%(name)s now owns %(community)s.", name=member.user.display_name, community=community.name), "success")
+        return redirect(url_for("communities.show", community_id=community.id))
+    name = member.user.display_name
+    return _asks(
+        _("Hand %(community)s over to %(name)s?", community=community.name, name=name),
+        [
+            _("%(name)s becomes its owner: they edit it and choose who runs it with them.", name=name),
+            _("You stay on as a co-host and keep running its evenings, unless the new owner removes you."),
+            _("Only the new owner can hand it back."),
+        ],
+        url_for("communities.hand_over", community_id=community.id, user_id=user_id),
+        _("Yes, hand it over"),
+        community,
+    )
+
+
+@bp.route("/<int:community_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(community_id: int):
+    community = communities.owned_community(current_user, community_id)
+    if request.method == "POST":
+        try:
+            services.delete_community(me(), community.id)
+        except DomainError as error:
+            flash(str(error.message), "error")
+            return redirect(url_for("communities.edit", community_id=community_id))
+        flash(_("The community is deleted."), "success")
+        return redirect(url_for("events.hosting"))
+    refusal = services.EVENINGS_KEEP_IT if queries.community_has_evenings(community.id) else None
+    return _asks(
+        _("Delete %(community)s?", community=community.name),
+        [_("Its page, its description and its team go. Nobody is mailed.")],
+        url_for("communities.delete", community_id=community.id),
+        _("Yes, delete it"),
+        community,
+        refusal=refusal,
+    )
