@@ -12,7 +12,7 @@ from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.communities.models import CO_HOST, DOOR, Community
 from meetup.communities.queries import hosted_communities, role_in
-from meetup.communities.services import CommunityDetails, add_member, create_community, update_community
+from meetup.communities.services import CommunityDetails, add_member, create_community, follow, update_community
 from meetup.conduct.services.reports import report
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
@@ -336,6 +336,17 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
         )
 
 
+# Members (indices into MEMBERS) who follow the community: regulars, and two
+# who have not registered for anything yet, so the worker announces the
+# community's new evenings to them.
+DEMO_FOLLOWERS = (0, 3, 7, 12, 22, 28, 29)
+
+
+def _ensure_followers(community: Community, members: list[User]) -> None:
+    for n in DEMO_FOLLOWERS:
+        follow(members[n], community.id, now=utcnow())  # following again changes nothing
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Create whatever demo data is missing; return (role, email, name) log-ins."""
     logins = []
@@ -356,6 +367,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         member = _ensure_user(*entry)
         members.append(member)
         logins.append(("member", member.email, member.display_name))
+    _ensure_followers(community, members)
     _ensure_history(host, members)
     _ensure_tonight(host, members)
     _ensure_demo_events(host, members)

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from meetup.events.services.announcements import announce, announcements_due
 from meetup.events.services.reminders import reminders_due, send_reminders
 from meetup.extensions import db
 from meetup.mail.services.sender import Delivery, send_pending
@@ -37,6 +38,7 @@ class Job(NamedTuple):
 
 # In the order a tick runs them. Adding a job is one line here.
 JOBS = (
+    Job("announcements", announcements_due, announce),
     Job("reminders", reminders_due, send_reminders),
     Job("prompts", prompts_due, send_prompts),
     Job("last calls", last_calls_due, send_last_calls),

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
 from meetup.communities.models import CO_HOST, DOOR
-from meetup.communities.services import CommunityDetails, add_member, create_community
+from meetup.communities.services import CommunityDetails, add_member, create_community, follow
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.models import Event, Registration
 from meetup.events.services import events as hosting
@@ -222,6 +222,7 @@ def build_world() -> World:
     add_member(host, community, email=people["door_staff"].email, role=DOOR, now=now)
     spare = create_community(host, CommunityDetails("Sweep spare"), now=now).id
     add_member(host, spare, email=people["co_host"].email, role=CO_HOST, now=now)
+    follow(attendee, community, now=now)
     note = db.session.scalar(sa.select(Note.public_id).where(Note.author_id == attendee.id))
     match = db.session.scalar(sa.select(Match.public_id).where(Match.ended_at.is_(None)))
     assert note and match, "the world needs a note and a revealed match"
@@ -416,6 +417,7 @@ ROUTES = [
     Route("matching.people", SELF),
     Route("conduct.blocked", SELF),
     Route("conduct.my_reports", SELF),
+    Route("communities.following", SELF),
     # Registration: any member may register for a published event.
     Route(
         "events.register",
@@ -438,6 +440,18 @@ ROUTES = [
         args=lambda w: {"event_id": w.upcoming},
         body=lambda w: {"acknowledge": "y"},
         why="acts on the requester's own registration: without one it is refused with a message",
+    ),
+    Route(
+        "communities.follow",
+        MEMBER,
+        args=lambda w: {"community_id": w.community},
+        why="anyone logged in may follow a community: a POST makes them a follower, nobody else",
+    ),
+    Route(
+        "communities.unfollow",
+        MEMBER,
+        args=lambda w: {"community_id": w.community},
+        why="acts on the requester's own following only: without it nothing changes",
     ),
     # The community's owner: its details and who runs it with them.
     Route(

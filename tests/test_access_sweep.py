@@ -234,11 +234,26 @@ def _refused_without_change(world, role, response, changes, client):
     assert page.status_code == 200 and "You are not registered for this event." in page.get_data(as_text=True)
 
 
+def _follows_only_themselves(world, role, response, changes, client):
+    """A member's POST makes them a follower of the community, and nobody else."""
+    assert response.status_code == 302
+    gone, new = changes["community_followers"]
+    assert gone == [] and [(row[0], row[1]) for row in new] == [(world.community, world.users[role])]
+    assert set(changes) == {"community_followers"}
+
+
+def _unfollows_nobody_else(world, role, response, changes, client):
+    """Not following, a member's unfollow changes nothing (the attendee still follows)."""
+    assert response.status_code == 302 and changes == {}
+
+
 MEMBER_BEHAVIOUR = {
     # endpoint: (GET status, what a POST by a non-owner member does)
     "events.register": (200, _registers_only_themselves),
     "events.cancel_registration": (200, _refused_without_change),  # the page says they are not registered
     "events.acknowledge": (None, _refused_without_change),
+    "communities.follow": (None, _follows_only_themselves),
+    "communities.unfollow": (None, _unfollows_nobody_else),
 }
 
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from meetup.accounts import services as accounts
 from meetup.communities.models import CO_HOST, DOOR
-from meetup.communities.services import add_member
+from meetup.communities.services import add_member, follow
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
@@ -204,6 +204,10 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     for person in people[1 : 3 if size == SMALL else 9]:
         add_member(host, first.community_id, email=person.email, role=CO_HOST if person.id % 2 else DOOR, now=now)
 
+    # Half the community follows it (the member among them).
+    for person in people[: size // 2]:
+        follow(person, first.community_id, now=now)
+
     coming = [p for p in people if p is not banned]
     recent = _evening(host, coming, now - timedelta(days=1), meet_again_days=7)
     save_choices(member, recent.id, _tablemates(recent, member.id), now=now)
@@ -296,6 +300,9 @@ PAGES = {
         "anonymous", lambda w: f"/communities/{w.upcoming.community_id}", shows=lambda w: w.past[0].title
     ),
     "/communities/new": Page("host", lambda w: "/communities/new"),
+    "/communities/following": Page(
+        "member", lambda w: "/communities/following", shows=lambda w: w.upcoming.community.name
+    ),
     "/communities/<int:community_id>/edit": Page(
         "host", lambda w: f"/communities/{w.upcoming.community_id}/edit", shows=lambda w: w.people[2].display_name
     ),

@@ -4,9 +4,18 @@ Every host page asks ``may`` (through ``Event.managed_by`` / ``Event.door_worked
 no page decides access by itself.
 """
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
-from meetup.communities.models import CO_HOST, DOOR, HOSTS, OWNER, ROLE_RIGHTS, Community, CommunityMember
+from meetup.communities.models import (
+    CO_HOST,
+    DOOR,
+    HOSTS,
+    OWNER,
+    ROLE_RIGHTS,
+    Community,
+    CommunityFollower,
+    CommunityMember,
+)
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
@@ -83,3 +92,28 @@ def members(community_id: int, roles=(OWNER, CO_HOST, DOOR)) -> list[CommunityMe
 def hosts(community_id: int) -> list[CommunityMember]:
     """The owner and co-hosts, as the community's page names them."""
     return members(community_id, HOSTS)
+
+
+def follows(user, community_id: int | None) -> bool:
+    """Whether this person follows the community (nobody logged out does)."""
+    if community_id is None or not (user and user.is_authenticated):
+        return False
+    return db.session.get(CommunityFollower, (community_id, user.id)) is not None
+
+
+def follower_count(community_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(CommunityFollower).where(CommunityFollower.community_id == community_id)
+    )
+
+
+def followed_communities(user_id: int) -> list[Community]:
+    """The communities this person follows, by name."""
+    return list(
+        db.session.scalars(
+            select(Community)
+            .join(CommunityFollower, CommunityFollower.community_id == Community.id)
+            .where(CommunityFollower.user_id == user_id)
+            .order_by(Community.name, Community.id)
+        )
+    )

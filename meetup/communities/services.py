@@ -1,6 +1,6 @@
 """Creating, editing and deleting a community, the owner adding or removing the
-people who run it with them, and handing it over to a co-host. Each call is
-one transaction."""
+people who run it with them and handing it over to a co-host, and anyone
+following or unfollowing it. Each call is one transaction."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +17,7 @@ from meetup.communities.models import (
     NAME_MAX,
     OWNER,
     Community,
+    CommunityFollower,
     CommunityMember,
 )
 from meetup.communities.queries import COMMUNITY_NOT_FOUND, owned_community, role_in
@@ -140,3 +141,43 @@ def delete_community(actor, community_id: int) -> None:
     except IntegrityError:
         db.session.rollback()
         raise DomainError(EVENINGS_KEEP_IT) from None
+
+
+def _existing(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFoundError(COMMUNITY_NOT_FOUND)
+    return community
+
+
+def add_follower(user_id: int, community_id: int, *, now: datetime) -> None:
+    """``user_id`` follows the community, in the caller's transaction (not
+    committed); following it already changes nothing."""
+    if db.session.get(CommunityFollower, (community_id, user_id)) is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(CommunityFollower(community_id=community_id, user_id=user_id, followed_at=now))
+    except IntegrityError:
+        pass  # followed at the same moment from another tab: followed, as asked
+
+
+def follow(actor, community_id: int, *, now: datetime) -> Community:
+    """Follow a community: each new evening it publishes is mailed to ``actor`` once.
+    Following again changes nothing."""
+    community = _existing(community_id)
+    add_follower(actor.id, community.id, now=now)
+    db.session.commit()
+    return community
+
+
+def unfollow(actor, community_id: int) -> Community:
+    """Stop following; not following it already changes nothing."""
+    community = _existing(community_id)
+    db.session.execute(
+        delete(CommunityFollower).where(
+            CommunityFollower.community_id == community.id, CommunityFollower.user_id == actor.id
+        )
+    )
+    db.session.commit()
+    return community

@@ -168,10 +168,17 @@ class RegistrationForm(Form):
         default=False,
         validators=[DataRequired(NEEDS_ACKNOWLEDGEMENT)],
     )
+    # Never ticked until the person ticks it; its label names the community (``offer``).
+    follow = BooleanField(_l("Follow this community to hear of its new evenings"), default=False)
 
     def offer(self, event):
-        """The checkboxes are the goals this event offers, in its order."""
+        """The checkboxes are the goals this event offers, in its order; the
+        follow box names the evening's community."""
         self.goals.choices = [SelectChoice(code, goals.goal_name(code, event.custom_goals)) for code in event.goals]
+        if event.community is not None:
+            self.follow.label.text = _l(
+                "Follow %(community)s to hear of its new evenings", community=event.community.name
+            )
         return self
 
 

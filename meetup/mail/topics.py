@@ -47,6 +47,12 @@ TOPICS = {
             _l("After an evening: whom you would like to meet again, and a last call before the choice closes."),
             frozenset({"meet-again-prompt", "meet-again-last-call"}),
         ),
+        Topic(
+            "announcements",
+            _l("New evenings of communities you follow"),
+            _l("When a community you follow publishes a new evening."),
+            frozenset({"community-announcement"}),
+        ),
     )
 }
 

@@ -29,7 +29,7 @@ def save(client, *ticked):
 def test_every_topic_is_on_until_turned_off(client, auth, user):
     auth.login()
     page = client.get("/profile").get_data(as_text=True)
-    assert boxes(page) == {"reminders": True, "tables": True, "meet_again": True}
+    assert boxes(page) == {"reminders": True, "tables": True, "meet_again": True, "announcements": True}
     assert "Mail about your registrations, your account and your matches always goes." in page
     for topic in TOPICS.values():
         assert str(topic.label) in page and str(topic.description) in page
@@ -37,15 +37,15 @@ def test_every_topic_is_on_until_turned_off(client, auth, user):
 
 def test_unticking_a_box_turns_its_topic_off_and_ticking_turns_it_on(client, auth, user):
     auth.login()
-    response = save(client, "reminders", "meet_again")
+    response = save(client, "reminders", "meet_again", "announcements")
     assert response.status_code == 302 and response.headers["Location"].endswith("/profile#mail")
     assert preferences.topics_off(user.id) == {"tables"}
     page = client.get("/profile").get_data(as_text=True)
     assert "Your mail settings are saved." in page
-    assert boxes(page) == {"reminders": True, "tables": False, "meet_again": True}
+    assert boxes(page) == {"reminders": True, "tables": False, "meet_again": True, "announcements": True}
     save(client, "tables")
-    assert preferences.topics_off(user.id) == {"reminders", "meet-again"}
-    save(client, "reminders", "tables", "meet_again")
+    assert preferences.topics_off(user.id) == {"reminders", "meet-again", "announcements"}
+    save(client, "reminders", "tables", "meet_again", "announcements")
     assert preferences.topics_off(user.id) == set()
 
 

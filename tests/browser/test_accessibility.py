@@ -78,3 +78,29 @@ def test_no_page_has_a_serious_accessibility_violation(base_app, world, server, 
     assert not problems, f"{len(problems)} serious or critical violations at {size}, {language}:\n" + "\n".join(
         problems
     )
+
+
+# States of changed pages that the sweep's viewers above do not reach: a follower's
+# community page (its unfollow button), the offer to follow on the event page after
+# registering, and the registration form's unticked box to follow.
+FOLLOW_STATES = {
+    "attendee": lambda w: [f"/communities/{w.community}"],
+    "tablemate": lambda w: [f"/events/{w.upcoming}", f"/communities/{w.community}"],
+    "member": lambda w: [f"/events/{w.upcoming}/register"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(LOCALES))
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_following_states_have_no_serious_accessibility_violation(base_app, world, server, browser, size, language):
+    problems = []
+    for role, paths in FOLLOW_STATES.items():
+        context = on_the_servers_clock(browser.new_context(viewport=SIZES[size], locale=LOCALES[language]))
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, server, world.emails[role])
+        for path in paths(world):
+            assert page.goto(server + path).status == 200, path
+            problems += [f"{path} as {role}: {violation}" for violation in serious_violations(page)]
+        context.close()
+    assert not problems, "\n".join(problems)

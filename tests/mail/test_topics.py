@@ -31,6 +31,7 @@ def test_each_optional_template_has_one_topic_and_essential_mail_has_none():
     assert topic_of("event-reminder").name == "reminders"
     assert topic_of("tables-published").name == "tables"
     assert topic_of("meet-again-prompt").name == topic_of("meet-again-last-call").name == "meet-again"
+    assert topic_of("community-announcement").name == "announcements"
     for essential in (
         "registration-confirmed",
         "registration-waitlisted",
@@ -118,7 +119,7 @@ def test_choosing_topics_keeps_exactly_those_on(make_user, now):
     person = make_user()
     turn_off(person, "reminders", now=now)
     preferences.choose_topics(person.id, ["reminders", "tables"], now=now)
-    assert preferences.topics_off(person.id) == {"meet-again"}
+    assert preferences.topics_off(person.id) == {"meet-again", "announcements"}
     preferences.choose_topics(person.id, [], now=now)
     assert preferences.topics_off(person.id) == set(TOPICS)
     preferences.choose_topics(person.id, TOPICS, now=now)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from meetup.communities.services import add_follower
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
 from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
@@ -53,10 +54,21 @@ def _check_choices(event: Event, goals: list[str], intro: str) -> tuple[list[str
     return goals, intro
 
 
-def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged: bool, now: datetime) -> Registration:
+def register(
+    actor,
+    event_id: int,
+    *,
+    goals: list[str],
+    intro: str,
+    acknowledged: bool,
+    now: datetime,
+    follow: bool = False,
+) -> Registration:
     """A seat if one is free, else the end of the waitlist; mail either way.
     Refused (politely) to someone the host banned from their events, and to
-    someone who has not confirmed their email address yet.
+    someone who has not confirmed their email address yet. With ``follow``
+    (the person ticked it; it is never ticked for them) they follow the
+    evening's community too, in the same transaction.
 
     Registering again after cancelling reuses the row (one per person and
     event) and joins the end of the queue like anyone new."""
@@ -90,6 +102,8 @@ def register(actor, event_id: int, *, goals: list[str], intro: str, acknowledged
         registration.confirmed_at = now if seat_free else None
         registration.cancelled_at = registration.checked_in_at = registration.reminder_sent_at = None
         registration.tables_mailed_at = None  # seated again after coming back: told again
+        if follow and event.community_id is not None:
+            add_follower(actor.id, event.community_id, now=now)
         if seat_free:
             notify(registration, "registration-confirmed", with_calendar=True)
         else:

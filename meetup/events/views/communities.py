@@ -1,4 +1,5 @@
-"""Community pages: the public page with its evenings and hosts, and, for its
+"""Community pages: the public page with its evenings and hosts, following
+and unfollowing it (and one's own list of communities followed), and, for its
 owner, the page to edit it, to add or remove co-hosts and door staff, to hand
 it over to a co-host and to delete it while it holds no evening. Anyone but
 the owner (and site admins) gets 404 on the owner's pages."""
@@ -16,7 +17,7 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events import queries
 from meetup.extensions import db, limiter
 from meetup.timeutil import utcnow
-from meetup.web import apply_error, me, no_store, per_account
+from meetup.web import apply_error, me, no_store, per_account, safe_next_url
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -34,7 +35,40 @@ def show(community_id: int):
         upcoming=upcoming,
         past=past,
         owns=communities.role_in(current_user, community.id) == OWNER,
+        following=communities.follows(current_user, community.id),
+        followers=communities.follower_count(community.id),
     )
+
+
+def _back_to(community_id: int):
+    """Where the follow button was pressed: an on-site ``next``, else the community's page."""
+    return redirect(safe_next_url(request.form.get("next")) or url_for("communities.show", community_id=community_id))
+
+
+@bp.post("/<int:community_id>/follow")
+@login_required
+def follow(community_id: int):
+    community = services.follow(me(), community_id, now=utcnow())
+    flash(
+        _("You follow %(name)s. We will write to you when it publishes a new evening.", name=community.name),
+        "success",
+    )
+    return _back_to(community.id)
+
+
+@bp.post("/<int:community_id>/unfollow")
+@login_required
+def unfollow(community_id: int):
+    community = services.unfollow(me(), community_id)
+    flash(_("You no longer follow %(name)s.", name=community.name), "info")
+    return _back_to(community.id)
+
+
+@bp.get("/following")
+@login_required
+def following():
+    """The communities the person follows, each with its unfollow button."""
+    return render_template("communities/following.html", communities=communities.followed_communities(current_user.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

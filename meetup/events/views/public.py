@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.communities.queries import hosted_communities
+from meetup.communities.queries import follows, hosted_communities
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import ics, queries, tickets
 from meetup.events.forms import AcknowledgeForm, RegistrationForm
@@ -40,6 +40,10 @@ def show(event_id: int):
         page=page,
         code=page.code,
         acknowledge_form=AcknowledgeForm() if page.needs_acknowledgement else None,
+        # After registering, an offer to follow the community; never made for them.
+        offer_follow=page.registered
+        and event.community_id is not None
+        and not follows(current_user, event.community_id),
     )
 
 
@@ -74,6 +78,7 @@ def register(event_id: int):
                 intro=form.intro.data or "",
                 acknowledged=form.acknowledge.data,
                 now=utcnow(),
+                follow=form.follow.data,
             )
         except AlreadyRegisteredError:
             flash(_("You are already registered for this event."), "info")
@@ -106,6 +111,7 @@ def register(event_id: int):
         code=page.code,
         page=page,
         closed=page.closed_reason or (BANNED if page.banned else None),
+        offer_follow=event.community_id is not None and not follows(current_user, event.community_id),
     )
 
 
