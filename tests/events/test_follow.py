@@ -336,7 +336,9 @@ def test_nobody_is_mailed_who_turned_it_off_runs_the_community_or_is_already_com
     preferences.turn_off(opted_out.id, TOPICS["announcements"], now=now)
     add_member(host, community.id, email=co_host.email, role=CO_HOST, now=now)
     add_member(host, community.id, email=door.email, role=DOOR, now=now)
-    db.session.add(Ban(host_id=host.id, user_id=banned.id, created_at=now, created_by_id=host.id))
+    db.session.add(
+        Ban(community_id=community.id, host_id=host.id, user_id=banned.id, created_at=now, created_by_id=host.id)
+    )
     unconfirmed.email_confirmed_at = None
     for person in (opted_out, co_host, door, coming, banned, deleted, unconfirmed, host):
         follow(person, community.id, now=now)
