@@ -312,3 +312,18 @@ def test_nobody_else_reports_through_a_message(app, client, evening, host, make_
     with pytest.raises(NotFoundError):
         report_message(people["en"], path.split("/")[3], category="other", description="x", now=now)
     assert db.session.scalar(select(func.count()).select_from(Report)) == before
+
+
+def test_a_deleted_senders_message_stays_in_the_log_from_nobody(app, client, evening, host, now):
+    from meetup.privacy.services import delete_account
+    from tests.conftest import PASSWORD
+
+    event, people = evening
+    message = _send(host, event, now)
+    db.session.commit()
+    path = _report_path(people["ja"])
+    delete_account(host, password=PASSWORD, now=now)
+    db.session.refresh(message)
+    assert message.sender_id is None and message.body == BODY
+    _login(client, people["ja"])
+    assert client.get(path).status_code == 404, "nobody is left to report"
