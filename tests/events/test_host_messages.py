@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from meetup.accounts.services import make_admin
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import add_member
 from meetup.conduct.services.reports import AlreadyReportedError, report_message
@@ -250,8 +251,9 @@ def _report_path(person) -> str:
 
 def test_a_recipient_reports_the_message_and_the_queue_shows_it(app, client, evening, host, make_user, now):
     event, people = evening
-    co_host = make_user(display_name="Co Host")
+    co_host, admin = make_user(display_name="Co Host"), make_user(display_name="Site Admin")
     add_member(host, event.community_id, email=co_host.email, role=CO_HOST, now=now)
+    make_admin(admin.email)
     message = _send(host, event, now)
     db.session.commit()
     path = _report_path(people["ja"])
@@ -269,8 +271,9 @@ def test_a_recipient_reports_the_message_and_the_queue_shows_it(app, client, eve
         message.id,
         event.id,
     )
-    # The host wrote the message and owns the evening: the site admins are told, not the host.
+    # The host wrote the message and owns the evening: the co-hosts (and site admins) are told, not the host.
     assert not mails("conduct-report-received", to=host)
+    assert len(mails("conduct-report-received", to=co_host)) == len(mails("conduct-report-received", to=admin)) == 1
     queue = f"/events/{event.id}/reports"
     co_client = _login(app.test_client(), co_host)
     page = co_client.get(queue).get_data(as_text=True)

@@ -9,7 +9,7 @@ Hosts follow the code of conduct too: a person a host's message reached may
 report its sender about it (``report_message``). A report about a host, from
 the tables or about a message, is read by the evening's other hosts and the
 site admins, never by that host; the mail about it goes to the evening's owner,
-or, when the owner is the one reported, to the site admins.
+or, when the owner is the one reported, to the co-hosts and the site admins.
 """
 
 from datetime import datetime
@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from meetup.accounts.models import User
+from meetup.communities.models import CO_HOST
+from meetup.communities.queries import members
 from meetup.conduct.queries import reached_message, report_of, shared_event
 from meetup.errors import DomainError, NotAllowedError
 from meetup.events.models import Event
@@ -113,13 +115,14 @@ def report_message(actor, token: str, *, category: str, description: str, now: d
 
 def _tell_moderators(event: Event, reported: User) -> None:
     """Mail who acts on the report (a mail that names nobody): the evening's
-    owner, unless the owner is the one reported; then the site admins."""
+    owner, unless the owner is the one reported; then the community's
+    co-hosts and the site admins."""
     if event.host_id != reported.id:
         moderators = [event.host]
     else:
-        moderators = db.session.scalars(
-            select(User).where(User.is_admin.is_(True), User.deleted_at.is_(None), User.id != reported.id)
-        )
+        co_hosts = {member.user for member in members(event.community_id, (CO_HOST,))}
+        admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.deleted_at.is_(None)))
+        moderators = sorted((co_hosts | set(admins)) - {reported}, key=lambda user: user.id)
     for moderator in moderators:
         enqueue(
             moderator,
