@@ -224,7 +224,7 @@ def test_the_limit_is_said_in_japanese(client, evening, host, now):
     host.language = "ja"
     db.session.commit()
     _login(client, host)
-    assert "24時間" in client.get(f"/events/{event.id}/messages").get_data(as_text=True)
+    assert "上限に達したため" in client.get(f"/events/{event.id}/messages").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["door", "attendee", "stranger"])
