@@ -63,6 +63,9 @@ class Config:
     BLOCK_LIMIT = os.environ.get("BLOCK_LIMIT", "30 per day")
     # Adding co-hosts and door staff by address, per account (an address tells whether it has an account).
     TEAM_LIMIT = os.environ.get("TEAM_LIMIT", "20 per day")
+    # Messages one account may send to attendees, across all its evenings (each evening has its
+    # own limit in the database, meetup.events.services.messages): a busy host's week, not a flood.
+    HOST_MESSAGE_LIMIT = os.environ.get("HOST_MESSAGE_LIMIT", "10 per day")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

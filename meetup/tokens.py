@@ -5,7 +5,11 @@ the meet-again window runs up to two weeks), and turning a topic of optional
 mail off with one click (a year: people unsubscribe from a mail they kept,
 often months later, and RFC 8058's one-click link should work for as long as
 the mail is likely to be kept; the link only ever turns one kind of optional
-mail off for its owner, which anyone may ask for in their profile anyway).
+mail off for its owner, which anyone may ask for in their profile anyway),
+and reporting a message a host wrote to an evening's attendees (a year, for
+the same reason: it names the message and the one recipient it was made for,
+and only that recipient, logged in, may use it: it is the proof that the
+message reached them, so nothing about recipients is stored).
 
 itsdangerous signs them, as Flask signs its session, with the app's secret
 key and a salt per purpose, so a link made for one purpose never works for
@@ -26,11 +30,13 @@ CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"
 CLAIM_ACCOUNT = "claim-account"
 UNSUBSCRIBE = "unsubscribe"
+REPORT_HOST_MESSAGE = "report-host-message"
 MAX_AGE = {
     CONFIRM_EMAIL: timedelta(hours=24),
     RESET_PASSWORD: timedelta(hours=1),
     CLAIM_ACCOUNT: timedelta(days=30),
     UNSUBSCRIBE: timedelta(days=365),
+    REPORT_HOST_MESSAGE: timedelta(days=365),
 }
 
 

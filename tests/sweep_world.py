@@ -12,6 +12,7 @@ are deleted when the module is done. Tests get plain ids and emails, never
 ORM objects, since each test runs in its own session.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.models import Event, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
+from meetup.events.services.messages import send_message
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
@@ -96,6 +98,7 @@ class World:
     reset_token: str  # the member's link to set a new password
     mail: int  # a message in the outbox
     unsubscribe_token: str  # the attendee's one-click link to turn reminders off
+    message_token: str  # the attendee's link to report the host's message to ``recent``
     community: int  # the host's community (every evening of the host's is in it)
     other_community: int  # other_host's community
     # Another community of the host's, with the co-host: the one the sweep hands over.
@@ -123,6 +126,14 @@ def _evening(host, people, *, start: datetime, **options) -> tuple[int, dict[int
     seating.form_tables(host, event.id)
     seating.publish(host, event.id, now=start)
     return event.id, registrations
+
+
+def _report_token(user_id: int) -> str:
+    """The signed part of the report link in the host's message to this person."""
+    body = db.session.scalar(
+        sa.select(OutboxMessage.body).where(OutboxMessage.recipient_id == user_id, OutboxMessage.kind == "host-message")
+    )
+    return re.search(r"/conduct/messages/([^/\s]+)/report", body).group(1)
 
 
 def build_world() -> World:
@@ -170,6 +181,8 @@ def build_world() -> World:
         now=after,
     )
     moderation.ban(host, recent, banned_report.id, note="Second report tonight.", now=after)
+    # The host wrote to everyone at the evening: the attendee may report the message.
+    send_message(host, recent, subject="Slides from the evening", body="Here they are.", now=after)
 
     upcoming = hosting.create_event(host, event_details(now, capacity=1, rounds=1), now=now)
     hosting.publish_event(host, upcoming.id, now=now)
@@ -249,6 +262,7 @@ def build_world() -> World:
         reset_token=link_in_mail(people["member"].email, "password-reset").rsplit("/", 1)[1],
         mail=db.session.scalar(sa.select(sa.func.min(OutboxMessage.id))),
         unsubscribe_token=preferences.unsubscribe_token(attendee.id, TOPICS["reminders"]),
+        message_token=_report_token(attendee.id),
         community=community,
         other_community=db.session.get(Event, other).community_id,
         spare_community=spare,
@@ -568,6 +582,13 @@ ROUTES = [
     Route("seating.projector_state", PRIVATE, "host", _recent),
     Route("seating.cards", PRIVATE, "host", _recent),
     Route("seating.name_tags", PRIVATE, "host", _recent),
+    Route(
+        "events.messages_page",
+        PRIVATE,
+        "host",
+        _recent,
+        body=lambda w: {"subject": "Lost property", "body": "A blue umbrella was left behind."},
+    ),
     Route("conduct.queue_page", PRIVATE, "host", _recent),
     Route(
         "conduct.confirm_moderation",
@@ -601,6 +622,13 @@ ROUTES = [
             "round": "",
             "table_no": "",
         },
+    ),
+    Route(
+        "conduct.report_message",
+        PRIVATE,
+        "attendee",
+        lambda w: {"token": w.message_token},
+        body=lambda w: {"category": "selling", "description": "The message advertised a paid seminar."},
     ),
     Route("conduct.block", PRIVATE, "attendee", _person("tablemate")),
     Route("conduct.unblock", PRIVATE, "attendee", lambda w: {"user_id": w.users["blocked"]}),

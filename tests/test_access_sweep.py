@@ -122,7 +122,7 @@ class _FakeWorld:
     users = {role: 0 for role in ("attendee", "tablemate", "blocked", "co_host", "door_staff")}
     recent = upcoming = draft = other = attendee_registration = open_report = mail = 0
     community = other_community = spare_community = 0
-    note = match = confirm_token = reset_token = unsubscribe_token = ""
+    note = match = confirm_token = reset_token = unsubscribe_token = message_token = ""
 
 
 def _person_routes():

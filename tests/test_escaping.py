@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from meetup.accounts.models import User
 from meetup.conduct.services.code import publish_version
-from meetup.events.models import Event, Registration
+from meetup.events.models import Event, HostMessage, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail.services.outbox import render
@@ -59,6 +59,8 @@ HOSTILE = {
     "communities.description": "About " + ALL,
     "notes.text": "Note " + ALL,
     "reports.description": "Report " + ALL,
+    "host_messages.subject": "Subject " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
+    "host_messages.body": "Message " + ALL,
     "moderation_actions.note": "Record " + ALL,
     "seatings.table_names": "T0" + CLOSE_SELECT,
     "codes_of_conduct.text_en": "Code " + ALL,
@@ -173,6 +175,8 @@ def _make_hostile(world) -> None:
     for name in (
         "notes.text",
         "reports.description",
+        "host_messages.subject",
+        "host_messages.body",
         "moderation_actions.note",
         "communities.name",
         "communities.description",
@@ -394,6 +398,9 @@ def test_mail_shows_what_people_wrote_as_written(app, hostile, template, languag
             tables_url=link,
             meet_again_url=link,
             closes_at=event.ends_at,
+            message=db.session.scalar(sa.select(HostMessage)),
+            sender=db.session.get(User, hostile.users["host"]),
+            report_url=link,
         )
     assert_plain_mail(subject, body, template)
     written = (HOSTILE["users.display_name"], HOSTILE["events.title"])

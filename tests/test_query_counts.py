@@ -13,6 +13,7 @@ A new GET route fails ``test_every_get_route_is_measured`` until it is added
 to PAGES below.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from meetup.communities.services import add_member, follow
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
+from meetup.events.services.messages import send_message
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
@@ -63,6 +65,7 @@ class World:
     open_report: object  # the report about open_reported, no decision on it yet
     published_version: int = 0
     banned: object = None  # by the host, so not at later evenings (who it is depends on the seating)
+    message_token: str = ""  # the member's link to report the host's last message to ``recent``
 
     @property
     def last_person(self):
@@ -211,6 +214,16 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     coming = [p for p in people if p is not banned]
     recent = _evening(host, coming, now - timedelta(days=1), meet_again_days=7)
     save_choices(member, recent.id, _tablemates(recent, member.id), now=now)
+    # The host wrote to the recent evening's attendees, a message a day (more in the bigger community);
+    # someone reported the last one.
+    written = 1 if size == SMALL else 5
+    for k in range(written):
+        when = now - timedelta(days=written - 1 - k)
+        send_message(host, recent.id, subject=f"News {k}", body=f"Message {k} to {tag}", now=when)
+    message_token = _report_token(member)
+    reports.report_message(
+        people[1], _report_token(people[1]), category="selling", description="A seminar advert.", now=now
+    )
     tonight = _evening(host, coming, now + timedelta(hours=1), capacity=len(coming) - 2)
     upcoming = _evening(host, coming, now + timedelta(days=30), capacity=len(coming) - 3, seat=False, check=False)
     draft = hosting.create_event(
@@ -241,7 +254,19 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         open_report=filed[2],
         published_version=seating_queries.current_seatings(tonight.id)[1].version,
         banned=banned,
+        message_token=message_token,
     )
+
+
+def _report_token(user) -> str:
+    """The signed part of the report link in the latest host's message to ``user``."""
+    body = db.session.scalar(
+        sa.select(OutboxMessage.body)
+        .where(OutboxMessage.recipient_id == user.id, OutboxMessage.kind == "host-message")
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return re.search(r"/conduct/messages/([^/\s]+)/report", body).group(1)
 
 
 def _reset_link(user) -> str:
@@ -382,6 +407,12 @@ PAGES = {
         "host",
         lambda w: f"/events/{w.open_report.event_id}/reports/{w.open_report.id}/warn",
         shows=lambda w: w.open_reported.display_name,
+    ),
+    "/events/<int:event_id>/messages": Page(
+        "host", lambda w: f"/events/{w.recent.id}/messages", shows=lambda w: "Message 0 to"
+    ),
+    "/conduct/messages/<token>/report": Page(
+        "member", lambda w: f"/conduct/messages/{w.message_token}/report", shows=lambda w: "Message "
     ),
     "/matches": Page("member", lambda w: "/matches", shows=lambda w: "090-0000-0000"),
     "/people": Page("member", lambda w: "/people", shows=lambda w: "Talked about"),

@@ -37,7 +37,9 @@ def _optional_number(value):
     return int(text) if text.lstrip("-").isdigit() else text
 
 
-class ReportForm(Form):
+class MessageReportForm(Form):
+    """A report about a message a host wrote: what kind of breach, and what happened."""
+
     category = RadioField(
         _l("What kind of breach was it?"),
         choices=category_choices,
@@ -46,6 +48,11 @@ class ReportForm(Form):
     description = TextAreaField(
         _l("What happened?"), validators=[DataRequired(_l("Please describe what happened.")), _at_most(DESCRIPTION_MAX)]
     )
+
+
+class ReportForm(MessageReportForm):
+    """A report about someone met at the tables: also where it happened."""
+
     round = SelectField(_l("Round (optional)"), coerce=_optional_number, choices=[])
     table_no = SelectField(_l("Table (optional)"), coerce=_optional_number, choices=[])
 

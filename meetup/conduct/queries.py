@@ -11,6 +11,11 @@ Hosts and site admins read an event's reports with every decision taken on
 them, and the open reports across all hosts; each list loads in a fixed
 number of queries, however many reports there are. An attendee reads only
 their own blocks and reports, never who blocked or reported them.
+
+A message a host wrote to the evening's attendees may be reported by the
+people it reached, and only by them: the link in their mail is signed for the
+one recipient (``meetup.tokens``). The host it is about never reads that
+report (nor who made it): the evening's other hosts and site admins do.
 """
 
 from dataclasses import dataclass, field
@@ -19,16 +24,18 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from meetup import tokens
 from meetup.accounts.models import User
 from meetup.conduct.models import ModerationAction
 from meetup.errors import NotFoundError
-from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
+from meetup.events.models import CANCELLED, CONFIRMED, Event, HostMessage, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import OPEN, Ban, Block, Report
 from meetup.seating.queries import met, published_seating
 
 PERSON_NOT_FOUND = _l("There is no such person at this event.")
+MESSAGE_NOT_FOUND = _l("There is no such message.")
 
 
 @dataclass
@@ -153,6 +160,41 @@ def person_card(actor, event_id: int, user_id: int, *, now: datetime) -> PersonC
     )
 
 
+@dataclass
+class ReachedMessage:
+    """A host's message, as one of the people it reached sees it."""
+
+    message: HostMessage
+    event: Event
+    sender: User
+    my_report: Report | None  # the actor's report about the sender at this evening, if any
+
+
+def reached_message(actor, token: str, *, now: datetime) -> ReachedMessage:
+    """The message the signed link names, if it was made for the actor.
+
+    NotFoundError otherwise: a forged or old link, someone else's link, a
+    message or sender that is gone, and the sender themselves (nobody
+    reports themselves) all look alike."""
+    try:
+        payload = tokens.read(tokens.REPORT_HOST_MESSAGE, token, now=now)
+    except tokens.BadTokenError:
+        raise NotFoundError(MESSAGE_NOT_FOUND) from None
+    if payload.get("u") != actor.id or not isinstance(payload.get("m"), int):
+        raise NotFoundError(MESSAGE_NOT_FOUND)
+    message = db.session.get(HostMessage, payload["m"])
+    if message is None or message.sender is None or message.sender_id == actor.id:
+        raise NotFoundError(MESSAGE_NOT_FOUND)
+    if message.sender.deleted_at is not None:
+        raise NotFoundError(MESSAGE_NOT_FOUND)
+    return ReachedMessage(
+        message=message,
+        event=message.event,
+        sender=message.sender,
+        my_report=report_of(actor.id, message.sender_id, message.event_id),
+    )
+
+
 ADMIN_LIST_LIMIT = 200
 
 
@@ -161,6 +203,7 @@ class QueueItem:
     report: Report
     reporter: User
     reported: User
+    message: HostMessage | None = None  # the host's message the report is about, if any
     actions: list[ModerationAction] = field(default_factory=list)  # oldest first
     ban: Ban | None = None  # the reported person's active ban from this host's events
 
@@ -173,17 +216,28 @@ class QueueItem:
         return any(action.action == "warn" for action in self.actions)
 
 
-def event_queue(event: Event) -> list[QueueItem]:
-    """The event's reports, open ones first, then newest first (three queries)."""
+def _hides_reports_about_self(viewer) -> bool:
+    """Whether the viewer is kept from reports about themselves (a host reported
+    for a message they wrote): everyone but site admins."""
+    return viewer is not None and not viewer.is_admin
+
+
+def event_queue(event: Event, viewer=None) -> list[QueueItem]:
+    """The event's reports, open ones first, then newest first (three queries),
+    with the host's message each is about, if any. A ``viewer`` who is not a
+    site admin does not see reports about themselves."""
     reporter, reported = aliased(User), aliased(User)
-    rows = db.session.execute(
-        select(Report, reporter, reported)
+    statement = (
+        select(Report, reporter, reported, HostMessage)
         .join(reporter, reporter.id == Report.reporter_id)
         .join(reported, reported.id == Report.reported_id)
+        .outerjoin(HostMessage, HostMessage.id == Report.host_message_id)
         .where(Report.event_id == event.id)
         .order_by((Report.status != OPEN), Report.created_at.desc(), Report.id.desc())
     )
-    items = [QueueItem(report, a, b) for report, a, b in rows]
+    if _hides_reports_about_self(viewer):
+        statement = statement.where(Report.reported_id != viewer.id)
+    items = [QueueItem(report, a, b, message) for report, a, b, message in db.session.execute(statement)]
     if not items:
         return items
     by_report = {item.report.id: item for item in items}
@@ -221,16 +275,18 @@ class OpenReport:
     event: Event
     reporter: User
     reported: User
+    message: HostMessage | None  # the host's message the report is about, if any
 
 
 def open_reports() -> list[OpenReport]:
     """Reports nobody has acted on yet, across every host, oldest first (one query)."""
     reporter, reported = aliased(User), aliased(User)
     rows = db.session.execute(
-        select(Report, Event, reporter, reported)
+        select(Report, Event, reporter, reported, HostMessage)
         .join(Event, Event.id == Report.event_id)
         .join(reporter, reporter.id == Report.reporter_id)
         .join(reported, reported.id == Report.reported_id)
+        .outerjoin(HostMessage, HostMessage.id == Report.host_message_id)
         .where(Report.status == OPEN)
         .order_by(Report.created_at, Report.id)
         .limit(ADMIN_LIST_LIMIT)
@@ -238,9 +294,9 @@ def open_reports() -> list[OpenReport]:
     return [OpenReport(*row) for row in rows]
 
 
-def queue_item(event: Event, report_id: int) -> QueueItem:
-    """One report of the event's queue, with its decisions and any ban."""
-    item = next((item for item in event_queue(event) if item.report.id == report_id), None)
+def queue_item(event: Event, report_id: int, viewer=None) -> QueueItem:
+    """One report of the event's queue, as ``viewer`` may read it, with its decisions and any ban."""
+    item = next((item for item in event_queue(event, viewer) if item.report.id == report_id), None)
     if item is None:
         raise NotFoundError(_l("There is no such report."))
     return item

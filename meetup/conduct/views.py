@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from meetup.conduct import queries
-from meetup.conduct.forms import ModerationForm, ReportForm
+from meetup.conduct.forms import MessageReportForm, ModerationForm, ReportForm
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.errors import DomainError
 from meetup.events.queries import managed_event
@@ -66,6 +66,41 @@ def report(event_id: int, user_id: int):
     )
 
 
+@bp.route("/conduct/messages/<token>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"], key_func=per_account)
+def report_message(token: str):
+    """Report a host about a message they wrote: the link in the recipient's mail."""
+    now = utcnow()
+    reached = queries.reached_message(me(), token, now=now)
+    if reached.my_report is not None:
+        flash(
+            _(
+                "You have already reported %(name)s for this evening. You can follow it under My reports.",
+                name=reached.sender.display_name,
+            ),
+            "info",
+        )
+        return redirect(url_for("conduct.my_reports"))
+    form = MessageReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report_message(me(), token, category=form.category.data, description=form.description.data, now=now)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(
+                _(
+                    "Thank you. Your report has gone to the people who look after this evening. "
+                    "%(name)s is not told who reported them.",
+                    name=reached.sender.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("conduct.my_reports"))
+    return no_store(render_template("conduct/report_message.html", reached=reached, event=reached.event, form=form))
+
+
 @bp.post("/events/<int:event_id>/people/<int:user_id>/block")
 @login_required
 @limiter.limit(lambda: current_app.config["BLOCK_LIMIT"], key_func=per_account)
@@ -102,7 +137,10 @@ def queue_page(event_id: int):
     event = managed_event(current_user, event_id)
     return no_store(
         render_template(
-            "conduct/queue.html", event=event, items=queries.event_queue(event), table_names=queries.table_names(event)
+            "conduct/queue.html",
+            event=event,
+            items=queries.event_queue(event, current_user),
+            table_names=queries.table_names(event),
         )
     )
 
@@ -154,6 +192,8 @@ def _refusal(action: str, item):
         return _("A warning about this report has already been sent.")
     if action == "ban" and item.ban is not None:
         return _("This person is already banned from these events.")
+    if action == "ban" and item.reported.id == item.report.event.host_id:
+        return _("The owner of these evenings cannot be banned from them. Send a warning, or ask a site administrator.")
     return None
 
 
@@ -164,7 +204,7 @@ def confirm_moderation(event_id: int, report_id: int, action: str):
     event = managed_event(current_user, event_id)
     if action not in ASKS_FIRST:
         abort(404)
-    item = queries.queue_item(event, report_id)
+    item = queries.queue_item(event, report_id, current_user)
     refusal = _refusal(action, item)
     name = item.reported.display_name
     return no_store(

@@ -28,6 +28,8 @@ from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
     DESCRIPTION_MAX,
     INTRO_MAX,
+    MESSAGE_BODY_MAX,
+    MESSAGE_SUBJECT_MAX,
     THEME_MAX,
     TITLE_MAX,
     URL_MAX,
@@ -309,3 +311,17 @@ def fill_event_form(form: EventForm, event) -> None:
     form.goals.data = [code for code in event.goals if code in goals.CATALOGUE]
     labels = {goal["code"]: goal["label"] for goal in event.custom_goals}
     form.custom_goals.data = "\n".join(labels[code] for code in event.goals if code in labels)
+
+
+class HostMessageForm(Form):
+    """A host's message to an evening's attendees (meetup.events.services.messages)."""
+
+    subject = StringField(
+        _l("Subject"),
+        validators=[DataRequired(_l("Write a subject.")), _at_most(MESSAGE_SUBJECT_MAX)],
+    )
+    body = TextAreaField(
+        _l("Message"),
+        validators=[DataRequired(_l("Write your message.")), _at_most(MESSAGE_BODY_MAX)],
+    )
+    include_waitlist = BooleanField(_l("Also send it to the waitlist"))

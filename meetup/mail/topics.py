@@ -3,8 +3,10 @@ the one-click link at the foot of each such mail, and the mail templates
 that belong to each.
 
 A template in no topic is essential and always goes: confirmations, the
-waitlist and promotions, cancellations and changes to an evening, account
-and password mail, matches and conduct mail. A new topic is one entry here.
+waitlist and promotions, cancellations and changes to an evening, a host's
+message to the people holding a place at their evening (practical news about
+it: a change of room, a late start), account and password mail, matches and
+conduct mail. A new topic is one entry here.
 """
 
 from dataclasses import dataclass

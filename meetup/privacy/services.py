@@ -7,7 +7,7 @@ from sqlalchemy import delete, or_, select, update
 from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.communities.models import OWNER, CommunityFollower, CommunityMember
-from meetup.events.models import CANCELLED, Event, Registration
+from meetup.events.models import CANCELLED, Event, HostMessage, Registration
 from meetup.events.queries import registration_of
 from meetup.events.services.locking import locked_event
 from meetup.events.services.registration import release_seat
@@ -41,6 +41,8 @@ def delete_account(user: User, *, password: str, now: datetime) -> None:
     db.session.execute(delete(MailOptOut).where(MailOptOut.user_id == user.id))
     # The account stays (scrubbed), so the foreign key's cascade never fires: unfollow here.
     db.session.execute(delete(CommunityFollower).where(CommunityFollower.user_id == user.id))
+    # A message the person wrote to an evening's attendees stays in that evening's log, from nobody.
+    db.session.execute(update(HostMessage).where(HostMessage.sender_id == user.id).values(sender_id=None))
     # No longer a co-host or door staff anywhere. An owner's community keeps its
     # owner row (exactly one per community); a site admin runs it from then on.
     db.session.execute(delete(CommunityMember).where(CommunityMember.user_id == user.id, CommunityMember.role != OWNER))

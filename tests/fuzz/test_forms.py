@@ -186,6 +186,16 @@ ROUTES = {
         "host", _w("/events/{tonight}/check-in/{checked_in}/payment"), {"method": ["cash", "other"], "q": [""]}
     ),
     "events.undo_payment": Route("host", _w("/events/{tonight}/check-in/{checked_in}/payment/undo"), {"q": [""]}),
+    "events.messages_page": Route(
+        "host",
+        _w("/events/{tonight}/messages"),
+        {
+            "subject": ["Room change", "会場の変更"],
+            "body": ["Room 8B.", "8階です。\nお待ちしています。"],
+            "include_waitlist": ["y", ""],
+        },
+        frozenset({"subject", "body"}),
+    ),
     "seating.form_tables": Route("host", _w("/events/{tonight}/tables/form")),
     "seating.regroup": Route("host", _w("/events/{tonight}/tables/regroup")),
     "seating.publish": Route("host", _w("/events/{tonight}/tables/publish")),
@@ -215,6 +225,12 @@ ROUTES = {
             "round": ["", "0", "1"],
             "table_no": ["", "0"],
         },
+        frozenset({"description"}),
+    ),
+    "conduct.report_message": Route(
+        "attendee",
+        lambda w: w.message_report_path,
+        {"category": ["selling", "other"], "description": ["It advertised a paid seminar."]},
         frozenset({"description"}),
     ),
     "conduct.block": Route("actor", _w("/events/{last_week}/people/{tablemate}/block")),

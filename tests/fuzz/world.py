@@ -2,6 +2,7 @@
 plus tonight's door half done (people checked in, a draft seating), a private
 note and a block, and the ids every POST route needs."""
 
+import re
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -12,7 +13,9 @@ from meetup.conduct.services import blocks
 from meetup.demo import DEMO_EVENT_TITLE, DEMO_PASSWORD, MEMBERS, TONIGHT_TITLE, load_demo
 from meetup.events.models import DRAFT, Event, Registration
 from meetup.events.services.checkin import check_in
+from meetup.events.services.messages import send_message
 from meetup.extensions import db
+from meetup.mail.models import OutboxMessage
 from meetup.mail.services import preferences
 from meetup.mail.topics import TOPICS
 from meetup.matching.services.notes import save_note
@@ -61,6 +64,13 @@ def build_world() -> SimpleNamespace:
     )
     forgetful = members[-1]
     accounts.request_password_reset(forgetful.email)
+    # The host wrote to tonight's attendees: the attendee's mail carries a link to report it.
+    send_message(host, tonight.id, subject="Room 8B", body="We are in room 8B tonight.", now=now)
+    mail = db.session.scalars(
+        select(OutboxMessage.body).where(
+            OutboxMessage.recipient_id == members[0].id, OutboxMessage.kind == "host-message"
+        )
+    ).one()
     match = db.session.scalars(select(Match).order_by(Match.id)).first()
     report = db.session.scalars(select(Report)).one()
     world = SimpleNamespace(
@@ -91,6 +101,7 @@ def build_world() -> SimpleNamespace:
         unsubscribe_path=f"/mail/unsubscribe/{preferences.unsubscribe_token(actor.id, TOPICS['reminders'])}",
         community=tonight.community_id,
         door=_user("door@example.com").id,
+        message_report_path=re.search(r"/conduct/messages/[^/\s]+/report", mail).group(0),
     )
     db.session.commit()
     return world

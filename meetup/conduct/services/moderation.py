@@ -3,7 +3,10 @@ events, lift a ban. Every decision is logged with who made it and when.
 
 Only the event's host and site admins act; to anyone else a report does not
 exist. The reported person learns only what a decision tells them (the
-warning or the ban), never who reported them or what about.
+warning or the ban), never who reported them or what about: a host reported
+for a message they wrote to the attendees cannot see or act on that report
+(the evening's other hosts and site admins do), and the owner of the
+evenings cannot be banned from their own evenings.
 """
 
 from datetime import datetime
@@ -36,6 +39,8 @@ def managed_report(actor, event_id: int, report_id: int) -> Report:
         raise NotFoundError(REPORT_NOT_FOUND)
     event = db.session.get(Event, event_id)
     if event is None or not event.managed_by(actor):
+        raise NotFoundError(REPORT_NOT_FOUND)
+    if report.reported_id == actor.id and not actor.is_admin:
         raise NotFoundError(REPORT_NOT_FOUND)
     return report
 

@@ -51,4 +51,4 @@ def industry(user) -> str:
     return industry_name(user.industry, user.industry_other)
 
 
-from meetup.events.views import host, public  # noqa: E402,F401  (routes register on bp)
+from meetup.events.views import host, messages, public  # noqa: E402,F401  (routes register on bp)
