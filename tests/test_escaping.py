@@ -394,6 +394,8 @@ def test_mail_shows_what_people_wrote_as_written(app, hostile, template, languag
             tables_url=link,
             meet_again_url=link,
             closes_at=event.ends_at,
+            community=event.community,
+            community_url=link,
         )
     assert_plain_mail(subject, body, template)
     written = (HOSTILE["users.display_name"], HOSTILE["events.title"])
