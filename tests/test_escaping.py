@@ -401,6 +401,8 @@ def test_mail_shows_what_people_wrote_as_written(app, hostile, template, languag
             message=db.session.scalar(sa.select(HostMessage)),
             sender=db.session.get(User, hostile.users["host"]),
             report_url=link,
+            community=event.community,
+            community_url=link,
         )
     assert_plain_mail(subject, body, template)
     written = (HOSTILE["users.display_name"], HOSTILE["events.title"])

@@ -259,6 +259,8 @@ ROUTES = {
         frozenset({"email"}),
     ),
     "communities.remove_member": Route("host", _w("/communities/{community}/members/{door}/remove")),
+    "communities.follow": Route("actor", _w("/communities/{community}/follow"), {"next": ["/events/"]}),
+    "communities.unfollow": Route("actor", _w("/communities/{community}/unfollow"), {"next": ["/events/"]}),
     "matching.delete_note": Route("actor", _w("/notes/{note}/delete"), {"next": ["/people"]}),
     "admin.code_of_conduct": Route(
         "admin",
