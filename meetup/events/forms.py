@@ -1,6 +1,7 @@
 """Event forms: they check shape only (present, a number, not too long);
 the rules (dates, sizes, capacity, goals) live in the services."""
 
+from flask_babel import get_locale
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -23,7 +24,7 @@ from meetup.accounts.forms import LANGUAGES, industry_choices
 from meetup.accounts.models import EMAIL_MAX, NAME_MAX
 from meetup.accounts.services import READING_NOT_KANA, normalise_reading
 from meetup.communities.models import NAME_MAX as COMMUNITY_NAME_MAX
-from meetup.events import goals, timezones
+from meetup.events import areas, goals, timezones
 from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
     DESCRIPTION_MAX,
@@ -33,7 +34,7 @@ from meetup.events.models import (
     URL_MAX,
     VENUE_MAX,
 )
-from meetup.events.services.events import TABLE_SIZE_DEFAULT, EventDetails
+from meetup.events.services.events import AREA_MISSING, TABLE_SIZE_DEFAULT, EventDetails
 from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
@@ -82,6 +83,13 @@ def _when(label, required=True):
 TABLES_BY_SIZE, TABLES_BY_COUNT = "size", "count"
 
 
+def area_choices(empty_label) -> list[SelectChoice]:
+    """The area select: an empty first option, online, then the 47 prefectures, named in the reader's language."""
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(code, name) for code, name in areas.choices(str(get_locale() or "en"))
+    ]
+
+
 # The community select's value when the host starts a new one instead.
 NEW_COMMUNITY = "new"
 
@@ -109,6 +117,12 @@ class EventForm(Form):
     ends_at = _when(_l("Ends"))
     registration_deadline = _when(_l("Registration deadline"), required=False)
     venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
+    area = SelectField(
+        _l("Area"),
+        choices=lambda: area_choices(_l("Choose the prefecture, or online")),
+        validators=[InputRequired(AREA_MISSING)],
+        validate_choice=False,  # the service refuses an unknown area, in words
+    )
     online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
     capacity = _whole_number(_l("Capacity"), default=30, validators=[InputRequired(_l("Enter a whole number."))])
     fee_yen = _whole_number(
@@ -261,6 +275,7 @@ def event_details(form: EventForm):
         ends_at=timezones.to_utc(form.ends_at.data, zone),
         registration_deadline=timezones.to_utc(deadline, zone) if deadline else None,
         venue=form.venue.data or "",
+        area=form.area.data or None,
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
         fee_yen=form.fee_yen.data,

@@ -37,6 +37,7 @@ def event_form(now, **overrides):
         "ends_at": local(start + timedelta(hours=2)),
         "registration_deadline": "",
         "venue": "Nakameguro, Tokyo",
+        "area": "13",
         "online_url": "",
         "capacity": "12",
         "fee_yen": "0",
