@@ -4,6 +4,7 @@ the rules (dates, sizes, capacity, goals) live in the services."""
 from flask_babel import get_locale
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -34,7 +35,8 @@ from meetup.events.models import (
     URL_MAX,
     VENUE_MAX,
 )
-from meetup.events.services.events import AREA_MISSING, TABLE_SIZE_DEFAULT, EventDetails
+from meetup.events.queries import EventSearch
+from meetup.events.services.events import AREA_MISSING, TABLE_SIZE_DEFAULT, UNKNOWN_AREA, EventDetails
 from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
@@ -61,6 +63,21 @@ class LocalDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date and time.")) from None
+        if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
+            self.data = None
+            raise ValueError(
+                _l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1])
+            )
+
+
+class LocalDateField(DateField):
+    """A date input (yyyy-mm-dd), refusing garbage in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date, for example 2026-04-10.")) from None
         if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
             self.data = None
             raise ValueError(
@@ -198,6 +215,51 @@ class CheckInSearchForm(Form):
         csrf = False  # a GET search; it changes nothing
 
     q = SearchField(_l("Name"), validators=[_at_most(80)])
+
+
+KEYWORD_MAX = 100
+
+
+class EventSearchForm(Form):
+    """The events list's search, sent as a GET (``from``, ``to``: dates where each evening takes place)."""
+
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    q = SearchField(_l("Keyword"), validators=[_at_most(KEYWORD_MAX)])
+    first_day = LocalDateField(_l("From"), name="from", validators=[Optional()])
+    last_day = LocalDateField(_l("To"), name="to", validators=[Optional()])
+    area = SelectField(_l("Area"), choices=lambda: area_choices(_l("Anywhere")), validate_choice=False)
+
+    def validate_area(self, field):
+        if field.data and field.data not in areas.CODES:
+            raise ValidationError(UNKNOWN_AREA)
+
+    def validate_last_day(self, field):
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError(_l("The end of the range comes before its start."))
+
+    def search(self, theme: str = "") -> EventSearch:
+        return EventSearch(
+            keyword=self.q.data or "",
+            first_day=self.first_day.data,
+            last_day=self.last_day.data,
+            area=self.area.data or "",
+            theme=theme,
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The filters as they were typed, for links that keep them (pages, themes)."""
+        return {
+            name: value
+            for name, value in (
+                ("q", self.q.data or ""),
+                ("from", self.first_day.raw_data[0] if self.first_day.raw_data else ""),
+                ("to", self.last_day.raw_data[0] if self.last_day.raw_data else ""),
+                ("area", self.area.data or ""),
+            )
+            if value
+        }
 
 
 class WalkInForm(Form):

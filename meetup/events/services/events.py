@@ -12,9 +12,8 @@ from meetup.communities.models import Community
 from meetup.communities.queries import hosted_communities
 from meetup.communities.services import CommunityDetails, add_community, hosted_community
 from meetup.errors import DomainError, NotFoundError
-from meetup.events import areas
+from meetup.events import areas, timezones
 from meetup.events import goals as goal_catalogue
-from meetup.events import timezones
 from meetup.events.models import (
     CANCELLED,
     CONDUCT_EXTRA_MAX,
@@ -83,6 +82,7 @@ class EventDetails:
 
 
 AREA_MISSING = _l("Choose the prefecture where the evening takes place, or online.")
+UNKNOWN_AREA = _l("There is no such area. Choose a prefecture, or online, from the list.")
 
 
 def _refuse(message, field=None):
@@ -109,7 +109,7 @@ def _check_text(details: EventDetails) -> None:
         _refuse(_l("Enter a full web address starting with https://."), "online_url")
     if details.area not in areas.CODES:
         # An evening without an area is found by no one searching by place.
-        _refuse(AREA_MISSING if not details.area else _l("There is no such area. Choose a prefecture, or online, from the list."), "area")
+        _refuse(AREA_MISSING if not details.area else UNKNOWN_AREA, "area")
 
 
 def _check_numbers(details: EventDetails) -> None:
