@@ -227,8 +227,8 @@ class EventSearchForm(Form):
         csrf = False  # a search changes nothing
 
     q = SearchField(_l("Keyword"), validators=[_at_most(KEYWORD_MAX)])
-    first_day = LocalDateField(_l("From"), name="from", validators=[Optional()])
-    last_day = LocalDateField(_l("To"), name="to", validators=[Optional()])
+    first_day = LocalDateField(_l("From date"), name="from", validators=[Optional()])
+    last_day = LocalDateField(_l("Until date"), name="to", validators=[Optional()])
     area = SelectField(_l("Area"), choices=lambda: area_choices(_l("Anywhere")), validate_choice=False)
 
     def validate_area(self, field):
