@@ -292,7 +292,12 @@ PAGES = {
     "/profile/contacts": Page("member", lambda w: "/profile/contacts"),
     "/profile/password": Page("member", lambda w: "/profile/password"),
     "/profile/delete": Page("member", lambda w: "/profile/delete"),
-    "/events/": Page("anonymous", lambda w: "/events/", shows=lambda w: w.upcoming.title),
+    # Searched with every filter: a count and one page of evenings, however many match.
+    "/events/": Page(
+        "anonymous",
+        lambda w: f"/events/?q=mixer&area=13&from={w.tonight.starts_at:%Y-%m-%d}&theme=異業種交流会",
+        shows=lambda w: w.upcoming.title,
+    ),
     "/events/new": Page("host", lambda w: "/events/new"),
     "/communities/<int:community_id>": Page(
         "anonymous", lambda w: f"/communities/{w.upcoming.community_id}", shows=lambda w: w.past[0].title

@@ -263,10 +263,11 @@ def _matching(search: EventSearch, now: datetime) -> list:
     return conditions
 
 
-def discover_events(search: EventSearch, now: datetime, page: int = 1, per_page: int = DISCOVERY_PAGE) -> Discovery:
+def discover_events(search: EventSearch, now: datetime, page: int = 1, per_page: int | None = None) -> Discovery:
     """Published evenings that have not started and match every filter, soonest
     first: one page of them (a page past the last shows the last) and the count,
     in two queries however many there are."""
+    per_page = per_page or DISCOVERY_PAGE
     conditions = _matching(search, now)
     found = select(Event.id).outerjoin(Community, Community.id == Event.community_id).where(*conditions)
     total = db.session.scalar(select(func.count()).select_from(found.subquery()))
