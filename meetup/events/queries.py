@@ -5,6 +5,7 @@ Each function loads what a page needs in a fixed number of queries, however
 many people registered.
 """
 
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -225,20 +226,13 @@ class Discovery:
     pages: int
 
 
-def _on_or_after(day: date):
-    """The evening starts on ``day`` or later, ``day`` read in the evening's own zone."""
+def _starts(compare, day: date):
+    """``compare(Event.starts_at, midnight)``, midnight at the start of ``day``
+    in each evening's own zone: one term per zone an event may have."""
+    midnight = datetime.combine(day, time())
     return or_(
         *(
-            and_(Event.timezone == zone, Event.starts_at >= timezones.to_utc(datetime.combine(day, time()), zone))
-            for zone in timezones.CHOICES
-        )
-    )
-
-
-def _before(day: date):
-    return or_(
-        *(
-            and_(Event.timezone == zone, Event.starts_at < timezones.to_utc(datetime.combine(day, time()), zone))
+            and_(Event.timezone == zone, compare(Event.starts_at, timezones.to_utc(midnight, zone)))
             for zone in timezones.CHOICES
         )
     )
@@ -251,9 +245,9 @@ def _matching(search: EventSearch, now: datetime) -> list:
     if search.area:
         conditions.append(Event.area == search.area)
     if search.first_day:
-        conditions.append(_on_or_after(search.first_day))
+        conditions.append(_starts(operator.ge, search.first_day))
     if search.last_day:
-        conditions.append(_before(search.last_day + timedelta(days=1)))
+        conditions.append(_starts(operator.lt, search.last_day + timedelta(days=1)))
     # Width, case and kana are folded on both sides (meetup.database.fold): "ｼﾌﾞﾔ"
     # finds シブヤ, "しぶや" too, "ＩＴ" finds "IT". A few hundred upcoming evenings
     # are scanned; no index is needed at this size.
