@@ -55,6 +55,12 @@ def _whole_number(label, **kwargs):
     return IntegerField(label, invalid_value_message=_l("Enter a whole number."), **kwargs)
 
 
+def _within_years(field) -> None:
+    if field.data is not None and not YEARS[0] <= field.data.year <= YEARS[1]:
+        field.data = None
+        raise ValueError(_l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1]))
+
+
 class LocalDateTimeField(DateTimeLocalField):
     """A datetime-local input, refusing garbage in the reader's language."""
 
@@ -63,11 +69,7 @@ class LocalDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date and time.")) from None
-        if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
-            self.data = None
-            raise ValueError(
-                _l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1])
-            )
+        _within_years(self)
 
 
 class LocalDateField(DateField):
@@ -78,11 +80,7 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date, for example 2026-04-10.")) from None
-        if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
-            self.data = None
-            raise ValueError(
-                _l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1])
-            )
+        _within_years(self)
 
 
 class CheckboxesField(SelectMultipleField):
