@@ -1,5 +1,6 @@
 """Database set-up that the models do not see: SQLite pragmas and BEGIN
-statements, and transactions that lock a row before they count.
+statements, transactions that lock a row before they count, and ``folded``,
+text compared as people mean it (width, case, hiragana/katakana) on both databases.
 
 SQLite gets WAL (readers never wait for the writer), a busy timeout (writers
 queue instead of failing) and enforced foreign keys. Every transaction that
@@ -12,9 +13,13 @@ of a GET, HEAD or OPTIONS request, which change nothing
 side with each other and with the one writer.
 """
 
+import unicodedata
+
 from flask import has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import String, event, literal, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from meetup.extensions import db
 
@@ -34,6 +39,41 @@ def _may_write() -> bool:
     return not (has_request_context() and request.method in READING_METHODS)
 
 
+_HIRAGANA = "".join(chr(code) for code in range(0x3041, 0x3097))  # ぁ to ゖ
+_KATAKANA = "".join(chr(code) for code in range(0x30A1, 0x30F7))  # ァ to ヶ
+_AS_KATAKANA = str.maketrans(_HIRAGANA, _KATAKANA)
+
+
+def fold(text: str | None) -> str | None:
+    """Text as a search compares it: NFKC (ｼﾌﾞﾔ, ＩＴ and the full-width space
+    made plain), lower case, hiragana as katakana. The same steps as ``folded``
+    in SQL, so a folded query matches folded columns on either database."""
+    if text is None:
+        return None
+    return unicodedata.normalize("NFKC", text).lower().translate(_AS_KATAKANA)
+
+
+class folded(FunctionElement):  # noqa: N801  (an SQL function, named like SQLAlchemy's)
+    """``fold`` of a column, in SQL: PostgreSQL's normalize/lower/translate, and on
+    SQLite the Python function each connection registers (configure_sqlite)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded_sqlite(element, compiler, **kw):
+    return f"meetup_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element, compiler, **kw):
+    text = compiler.process(element.clauses, **kw)
+    hiragana = compiler.process(literal(_HIRAGANA), literal_binds=True)
+    katakana = compiler.process(literal(_KATAKANA), literal_binds=True)
+    return f"translate(lower(normalize({text}, NFKC)), {hiragana}, {katakana})"
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Install the pragmas and BEGIN handling on a SQLite engine."""
 
@@ -43,6 +83,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # and breaks SAVEPOINT); see SQLAlchemy's "Serializable isolation /
         # Savepoints / Transactional DDL" recipe for pysqlite.
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function("meetup_fold", 1, fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")

@@ -185,6 +185,7 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
             ends_at=start + timedelta(hours=2, minutes=30),
             capacity=DEMO_CAPACITY,
             venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
+            area="13",
             description="税理士・弁護士・司法書士から飲食店オーナーまで。5人テーブルで3ラウンド、毎月同じ顔ぶれと深く話せる会です。\n"
             "Professionals and every industry, five to a table, three rounds. The same community every month.",
             goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
@@ -232,6 +233,7 @@ def _past_evening(host: User, members: list[User], days_ago: int, attendees, now
             ends_at=start + timedelta(hours=2, minutes=30),
             capacity=DEMO_CAPACITY,
             venue="東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
+            area="13",
             table_size=4,
             rounds=2,
             meet_again_days=14,
@@ -317,6 +319,7 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
             ends_at=start + timedelta(hours=2),
             capacity=20,
             venue="東京都港区六本木6-10-1",
+            area="13",
             table_size=4,
             rounds=3,
             goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],

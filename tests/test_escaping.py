@@ -85,6 +85,7 @@ NOT_WRITTEN_AS_TEXT = {
     "mail_opt_outs.topic",  # one of the app's own topic names
     "events.state",
     "events.timezone",
+    "events.area",  # one of meetup.events.areas.CODES: the service refuses anything else
     "events.goals",
     "matches.public_id",
     "notes.public_id",

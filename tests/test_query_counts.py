@@ -95,6 +95,7 @@ def _evening(host, people, start, *, rounds=3, meet_again_days=3, capacity=None,
             ends_at=start + timedelta(hours=2),
             capacity=capacity or len(people),
             venue="Shibuya",
+            area="13",
             table_size=4,
             rounds=rounds,
             meet_again_days=meet_again_days,
@@ -233,6 +234,7 @@ def build_world(make_user, now, size: int, tag: str) -> World:
             starts_at=now + timedelta(days=60),
             ends_at=now + timedelta(days=60, hours=2),
             capacity=size,
+            area="online",
         ),
         now=now,
     )
@@ -319,7 +321,12 @@ PAGES = {
     "/profile/contacts": Page("member", lambda w: "/profile/contacts"),
     "/profile/password": Page("member", lambda w: "/profile/password"),
     "/profile/delete": Page("member", lambda w: "/profile/delete"),
-    "/events/": Page("anonymous", lambda w: "/events/", shows=lambda w: w.upcoming.title),
+    # Searched with every filter: a count and one page of evenings, however many match.
+    "/events/": Page(
+        "anonymous",
+        lambda w: f"/events/?q=mixer&area=13&from={w.tonight.starts_at:%Y-%m-%d}&theme=異業種交流会",
+        shows=lambda w: w.upcoming.title,
+    ),
     "/events/new": Page("host", lambda w: "/events/new"),
     "/communities/<int:community_id>": Page(
         "anonymous", lambda w: f"/communities/{w.upcoming.community_id}", shows=lambda w: w.past[0].title

@@ -1,8 +1,10 @@
 """Event forms: they check shape only (present, a number, not too long);
 the rules (dates, sizes, capacity, goals) live in the services."""
 
+from flask_babel import get_locale
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -23,7 +25,7 @@ from meetup.accounts.forms import LANGUAGES, industry_choices
 from meetup.accounts.models import EMAIL_MAX, NAME_MAX
 from meetup.accounts.services import READING_NOT_KANA, normalise_reading
 from meetup.communities.models import NAME_MAX as COMMUNITY_NAME_MAX
-from meetup.events import goals, timezones
+from meetup.events import areas, goals, timezones
 from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
     DESCRIPTION_MAX,
@@ -35,7 +37,8 @@ from meetup.events.models import (
     URL_MAX,
     VENUE_MAX,
 )
-from meetup.events.services.events import TABLE_SIZE_DEFAULT, EventDetails
+from meetup.events.queries import EventSearch
+from meetup.events.services.events import AREA_MISSING, TABLE_SIZE_DEFAULT, UNKNOWN_AREA, EventDetails
 from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
@@ -54,6 +57,12 @@ def _whole_number(label, **kwargs):
     return IntegerField(label, invalid_value_message=_l("Enter a whole number."), **kwargs)
 
 
+def _within_years(field) -> None:
+    if field.data is not None and not YEARS[0] <= field.data.year <= YEARS[1]:
+        field.data = None
+        raise ValueError(_l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1]))
+
+
 class LocalDateTimeField(DateTimeLocalField):
     """A datetime-local input, refusing garbage in the reader's language."""
 
@@ -62,11 +71,18 @@ class LocalDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date and time.")) from None
-        if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
-            self.data = None
-            raise ValueError(
-                _l("Enter a date between the years %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1])
-            )
+        _within_years(self)
+
+
+class LocalDateField(DateField):
+    """A date input (yyyy-mm-dd), refusing garbage in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date, for example 2026-04-10.")) from None
+        _within_years(self)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -82,6 +98,13 @@ def _when(label, required=True):
 
 
 TABLES_BY_SIZE, TABLES_BY_COUNT = "size", "count"
+
+
+def area_choices(empty_label) -> list[SelectChoice]:
+    """The area select: an empty first option, online, then the 47 prefectures, named in the reader's language."""
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(code, name) for code, name in areas.choices(str(get_locale() or "en"))
+    ]
 
 
 # The community select's value when the host starts a new one instead.
@@ -111,6 +134,12 @@ class EventForm(Form):
     ends_at = _when(_l("Ends"))
     registration_deadline = _when(_l("Registration deadline"), required=False)
     venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
+    area = SelectField(
+        _l("Area"),
+        choices=lambda: area_choices(_l("Choose the prefecture, or online")),
+        validators=[InputRequired(AREA_MISSING)],
+        validate_choice=False,  # the service refuses an unknown area, in words
+    )
     online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
     capacity = _whole_number(_l("Capacity"), default=30, validators=[InputRequired(_l("Enter a whole number."))])
     fee_yen = _whole_number(
@@ -195,6 +224,51 @@ class CheckInSearchForm(Form):
     q = SearchField(_l("Name"), validators=[_at_most(80)])
 
 
+KEYWORD_MAX = 100
+
+
+class EventSearchForm(Form):
+    """The events list's search, sent as a GET (``from``, ``to``: dates where each evening takes place)."""
+
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    q = SearchField(_l("Keyword"), validators=[_at_most(KEYWORD_MAX)])
+    first_day = LocalDateField(_l("From date"), name="from", validators=[Optional()])
+    last_day = LocalDateField(_l("Until date"), name="to", validators=[Optional()])
+    area = SelectField(_l("Area"), choices=lambda: area_choices(_l("Anywhere")), validate_choice=False)
+
+    def validate_area(self, field):
+        if field.data and field.data not in areas.CODES:
+            raise ValidationError(UNKNOWN_AREA)
+
+    def validate_last_day(self, field):
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError(_l("The end of the range comes before its start."))
+
+    def search(self, theme: str = "") -> EventSearch:
+        return EventSearch(
+            keyword=self.q.data or "",
+            first_day=self.first_day.data,
+            last_day=self.last_day.data,
+            area=self.area.data or "",
+            theme=theme,
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The filters as they were typed, for links that keep them (pages, themes)."""
+        return {
+            name: value
+            for name, value in (
+                ("q", self.q.data or ""),
+                ("from", self.first_day.raw_data[0] if self.first_day.raw_data else ""),
+                ("to", self.last_day.raw_data[0] if self.last_day.raw_data else ""),
+                ("area", self.area.data or ""),
+            )
+            if value
+        }
+
+
 class WalkInForm(Form):
     """Someone the host adds at the door. Checks shape; the service decides
     the rest (an account for the address, seats, the door's hours)."""
@@ -270,6 +344,7 @@ def event_details(form: EventForm):
         ends_at=timezones.to_utc(form.ends_at.data, zone),
         registration_deadline=timezones.to_utc(deadline, zone) if deadline else None,
         venue=form.venue.data or "",
+        area=form.area.data or None,
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
         fee_yen=form.fee_yen.data,

@@ -5,18 +5,21 @@ Each function loads what a page needs in a fixed number of queries, however
 many people registered.
 """
 
+import operator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from meetup.accounts.models import User
 from meetup.accounts.names import matches, name_keys, query_keys
-from meetup.communities.models import DOOR, HOSTS, ROLES, CommunityMember
+from meetup.communities.models import DOOR, HOSTS, ROLES, Community, CommunityMember
+from meetup.database import fold, folded
 from meetup.errors import NotFoundError
+from meetup.events import timezones
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, FINISHED, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
@@ -24,7 +27,8 @@ from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
 from meetup.rules.queries import acknowledged_user_ids, active_ban, current_code
 
 SEARCH_LIMIT = 20
-LIST_LIMIT = 100
+DISCOVERY_PAGE = 20  # evenings per page of the events list
+COMMUNITY_PAST = 12  # past evenings a community's page lists, newest first
 
 # What anyone is told about an event that is not there or not theirs to see.
 EVENT_NOT_FOUND = _l("There is no such event.")
@@ -201,19 +205,79 @@ class EventCard:
         return max(0, self.event.capacity - self.confirmed)
 
 
-def upcoming_events(now: datetime, theme: str | None = None) -> list[EventCard]:
-    """Published events that have not started, soonest first (one query)."""
+@dataclass
+class EventSearch:
+    """What someone looks for on the events list; an empty filter lets everything through."""
+
+    keyword: str = ""  # words, each found in the title, theme, description, venue or community's name
+    first_day: date | None = None  # the evening's date where it takes place, on or after
+    last_day: date | None = None  # and on or before
+    area: str = ""  # a prefecture's code or "online" (meetup.events.areas)
+    theme: str = ""
+
+
+@dataclass
+class Discovery:
+    """One page of the evenings found, and how many there are in all."""
+
+    cards: list[EventCard]
+    total: int
+    page: int
+    pages: int
+
+
+def _starts(compare, day: date):
+    """``compare(Event.starts_at, midnight)``, midnight at the start of ``day``
+    in each evening's own zone: one term per zone an event may have."""
+    midnight = datetime.combine(day, time())
+    return or_(
+        *(
+            and_(Event.timezone == zone, compare(Event.starts_at, timezones.to_utc(midnight, zone)))
+            for zone in timezones.CHOICES
+        )
+    )
+
+
+def _matching(search: EventSearch, now: datetime) -> list:
+    conditions = [Event.state == PUBLISHED, Event.starts_at > now]
+    if search.theme:
+        conditions.append(Event.theme == search.theme)
+    if search.area:
+        conditions.append(Event.area == search.area)
+    if search.first_day:
+        conditions.append(_starts(operator.ge, search.first_day))
+    if search.last_day:
+        conditions.append(_starts(operator.lt, search.last_day + timedelta(days=1)))
+    # Width, case and kana are folded on both sides (meetup.database.fold): "ｼﾌﾞﾔ"
+    # finds シブヤ, "しぶや" too, "ＩＴ" finds "IT". A few hundred upcoming evenings
+    # are scanned; no index is needed at this size.
+    columns = (Event.title, Event.theme, Event.description, Event.venue, Community.name)
+    for word in (fold(search.keyword) or "").split():
+        conditions.append(or_(*(folded(column).contains(word, autoescape=True) for column in columns)))
+    return conditions
+
+
+def discover_events(search: EventSearch, now: datetime, page: int = 1, per_page: int | None = None) -> Discovery:
+    """Published evenings that have not started and match every filter, soonest
+    first: one page of them (a page past the last shows the last) and the count,
+    in two queries however many there are."""
+    per_page = per_page or DISCOVERY_PAGE
+    conditions = _matching(search, now)
+    found = select(Event.id).outerjoin(Community, Community.id == Event.community_id).where(*conditions)
+    total = db.session.scalar(select(func.count()).select_from(found.subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
     confirmed = _confirmed_counts()
-    statement = (
+    rows = db.session.execute(
         select(Event, func.coalesce(confirmed.c.confirmed, 0))
         .outerjoin(confirmed, confirmed.c.event_id == Event.id)
-        .where(Event.state == PUBLISHED, Event.starts_at > now)
+        .outerjoin(Community, Community.id == Event.community_id)
+        .where(*conditions)
         .order_by(Event.starts_at, Event.id)
-        .limit(LIST_LIMIT)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
-    if theme:
-        statement = statement.where(Event.theme == theme)
-    return [EventCard(event, number) for event, number in db.session.execute(statement)]
+    return Discovery([EventCard(event, number) for event, number in rows], total, page, pages)
 
 
 def upcoming_themes(now: datetime) -> list[str]:
@@ -331,20 +395,39 @@ def door_evenings(user_id: int, now: datetime) -> list[EventCard]:
     return [EventCard(event, number) for event, number in rows]
 
 
-def community_evenings(community_id: int, now: datetime) -> tuple[list[EventCard], list[EventCard]]:
-    """A community's published evenings: those to come (soonest first) and
-    those past (newest first), in one query however many there are."""
+@dataclass
+class CommunityEvenings:
+    """A community's published evenings to come (soonest first), its latest
+    past ones (newest first) and how many past ones it has in all."""
+
+    upcoming: list[EventCard]
+    past: list[EventCard]
+    past_count: int
+
+
+def community_evenings(community_id: int, now: datetime, past_limit: int = COMMUNITY_PAST) -> CommunityEvenings:
+    """Three queries however many evenings the community has had: a monthly
+    mixer's page lists its latest past evenings, not every one since it began."""
     confirmed = _confirmed_counts()
-    rows = db.session.execute(
+    evenings = (
         select(Event, func.coalesce(confirmed.c.confirmed, 0))
         .outerjoin(confirmed, confirmed.c.event_id == Event.id)
         .where(Event.community_id == community_id, Event.state.in_((PUBLISHED, FINISHED)))
-        .order_by(Event.starts_at, Event.id)
     )
-    cards = [EventCard(event, number) for event, number in rows]
-    upcoming = [card for card in cards if card.event.ends_at > now]
-    past = [card for card in reversed(cards) if card.event.ends_at <= now]
-    return upcoming, past
+    upcoming = db.session.execute(evenings.where(Event.ends_at > now).order_by(Event.starts_at, Event.id))
+    past = db.session.execute(
+        evenings.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc()).limit(past_limit)
+    )
+    past_count = db.session.scalar(
+        select(func.count())
+        .select_from(Event)
+        .where(Event.community_id == community_id, Event.state.in_((PUBLISHED, FINISHED)), Event.ends_at <= now)
+    )
+    return CommunityEvenings(
+        upcoming=[EventCard(event, number) for event, number in upcoming],
+        past=[EventCard(event, number) for event, number in past],
+        past_count=past_count,
+    )
 
 
 def community_has_evenings(community_id: int) -> bool:

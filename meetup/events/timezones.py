@@ -60,6 +60,17 @@ def format_span(start: datetime, end: datetime, zone: str) -> str:
     return _format_span(start, end, zone, _locale())
 
 
+def format_span_plain(start: datetime, end: datetime, zone: str) -> str:
+    """``format_span`` without the zone's name, for a page that labels the zone itself."""
+    return _format_span(start, end, zone, _locale(), named=False)
+
+
+def abbreviation(utc: datetime, zone: str) -> str:
+    """The zone's abbreviation at that moment: "KST", "GMT" or "BST"; "UTC+08" where it has none."""
+    name = to_local(utc, zone).tzname() or zone
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
 def format_moment(utc: datetime, zone: str) -> str:
     locale = _locale()
     text = f"{_format_date(utc, zone, locale)} {_format_clock(utc, zone, locale)}"
@@ -86,12 +97,12 @@ def _format_clock(utc: datetime, zone: str, locale: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _format_span(start: datetime, end: datetime, zone: str, locale: str) -> str:
+def _format_span(start: datetime, end: datetime, zone: str, locale: str, named: bool = True) -> str:
     date, clock = _format_date(start, zone, locale), _format_clock(start, zone, locale)
     text = f"{date} {clock}–{_format_clock(end, zone, locale)}"
     if to_local(start, zone).date() != to_local(end, zone).date():
         text = f"{date} {clock} – {_format_date(end, zone, locale)} {_format_clock(end, zone, locale)}"
-    return text if zone == DEFAULT else f"{text} ({zone})"
+    return text if zone == DEFAULT or not named else f"{text} ({zone})"
 
 
 @lru_cache(maxsize=64)

@@ -104,3 +104,25 @@ def test_following_states_have_no_serious_accessibility_violation(base_app, worl
             problems += [f"{path} as {role}: {violation}" for violation in serious_violations(page)]
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", sorted(LOCALES))
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_events_search_and_its_answers_have_no_serious_violation(base_app, world, server, browser, size, language):
+    """The events list searched (found, found nothing, and refused with messages
+    next to the fields), and the event page with its map and share links."""
+    event = url(base_app, next(route for route in ROUTES if route.endpoint == "events.show"), world)
+    paths = [
+        "/events/?q=shibuya&area=13&from=2026-01-01&to=2999-12-31",
+        "/events/?q=nothing+like+this&area=online",
+        "/events/?q=&from=2026-02-30&to=2026-01-01&area=99",
+        event,
+    ]
+    context = on_the_servers_clock(browser.new_context(viewport=SIZES[size], locale=LOCALES[language]))
+    page = context.new_page()
+    problems = []
+    for path in paths:
+        assert page.goto(server + path).status == 200
+        problems += [f"{path}: {violation}" for violation in serious_violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -80,6 +80,7 @@ def test_host_publishes_people_register_wait_get_promoted_and_are_checked_in(
     host.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
     host.get_by_label("Ends").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     host.get_by_label("Venue address").fill("Shibuya Hikarie 8F, Tokyo")
+    host.get_by_label("Area").select_option("13")
     host.get_by_label("Capacity").fill("3")
     host.get_by_label("People per table").check()
     host.get_by_label("How many").fill("4")

@@ -157,6 +157,7 @@ def test_the_event_form_asks_for_one_table_rule_and_the_fee(live_server, phone, 
     host.locator("#title").fill("Evening")
     host.locator("#starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
     host.locator("#ends_at").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    host.locator("#area").select_option("13")
     host.locator("#fee_yen").fill("3000")
     host.get_by_label(tables, exact=True).check()
     host.get_by_label(how_many, exact=True).fill("0")

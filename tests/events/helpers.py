@@ -20,6 +20,7 @@ def event_details(now, **overrides) -> hosting.EventDetails:
         ends_at=starts_at + timedelta(hours=2),
         capacity=30,
         venue="Shibuya Hikarie 8F",
+        area="13",
         goals=["learn", "peers", "practice-speaking"],
     )
     values.update(overrides)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from meetup.events.models import CONFIRMED, Event, Registration
 from meetup.events.services import events as hosting
@@ -37,6 +37,7 @@ def event_form(now, **overrides):
         "ends_at": local(start + timedelta(hours=2)),
         "registration_deadline": "",
         "venue": "Nakameguro, Tokyo",
+        "area": "13",
         "online_url": "",
         "capacity": "12",
         "fee_yen": "0",
@@ -368,14 +369,54 @@ def test_the_fee_is_set_on_the_form_and_shown_on_the_event_page(client, auth, ho
     event = db.session.scalar(select(Event))
     assert event.fee_yen == 3000
     hosting.publish_event(host, event.id, now=now)
-    assert "¥3,000, paid at the door" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "¥3,000 (tax included), paid at the door" in client.get(f"/events/{event.id}").get_data(as_text=True)
     make_user(email="ja@example.com", language="ja")
     auth.logout()
     auth.login(email="ja@example.com")
-    assert "3,000円（当日払い）" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "3,000円（税込・当日払い）" in client.get(f"/events/{event.id}").get_data(as_text=True)
 
 
 def test_a_free_evening_says_so(client, make_event):
     event = make_event()
     assert event.fee_yen == 0
-    assert "<dd>Free</dd>" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert '<dd class="fee">Free</dd>' in client.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "area, message",
+    [
+        ("", "Choose the prefecture where the evening takes place, or online."),
+        ("48", "There is no such area. Choose a prefecture, or online, from the list."),
+        ("<b>13</b>", "There is no such area. Choose a prefecture, or online, from the list."),
+    ],
+)
+def test_a_new_evening_needs_a_known_area(client, auth, host, now, area, message):
+    auth.login(email="host@example.com")
+    response = post(client, "/events/new", **event_form(now, area=area))
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert event_count() == 0
+
+
+def test_an_evening_from_before_areas_gets_one_when_it_is_next_edited(client, auth, host, make_event, now):
+    event = make_event()
+    db.session.execute(update(Event).where(Event.id == event.id).values(area=None))
+    db.session.commit()
+    auth.login(email="host@example.com")
+    form = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert '<option selected value="' not in form.split('id="area"')[1].split("</select>")[0]
+    data = event_form(now, starts_at=local(event.starts_at, event), ends_at=local(event.ends_at, event), area="")
+    response = post(client, f"/events/{event.id}/edit", **data)
+    assert "Choose the prefecture where the evening takes place, or online." in response.get_data(as_text=True)
+    assert post(client, f"/events/{event.id}/edit", **{**data, "area": "online"}).status_code == 302
+    db.session.refresh(event)
+    assert event.area == "online"
+    host.language = "ja"
+    db.session.commit()
+    ja = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert '<option selected value="online">オンライン</option>' in ja and '<option value="47">沖縄県</option>' in ja
+
+
+def test_a_repeated_evening_keeps_its_area(host, make_event, now):
+    event = make_event(area="27")
+    assert hosting.repeat_event(host, event.id, now=now).event.area == "27"

@@ -44,6 +44,7 @@ EVENT = {
     "ends_at": ["2031-04-10T21:00"],
     "registration_deadline": ["", "2031-04-09T12:00"],
     "venue": ["", "Shibuya"],
+    "area": ["13", "online"],
     "online_url": ["", "https://example.com/room"],
     "capacity": ["24"],
     "fee_yen": ["0", "3000"],

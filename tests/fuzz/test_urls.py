@@ -18,7 +18,7 @@ from tests.sweep_world import ROUTES, client_as, methods, rule_of, send, world  
 FUZZ = settings(max_examples=6, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 
 # What a route reads from its query string, and what it might be tempted to.
-QUERY_NAMES = ["q", "theme", "event", "next", "version", "language", "page", "id", "status", "to"]
+QUERY_NAMES = ["q", "theme", "event", "next", "version", "language", "page", "id", "status", "to", "from", "area"]
 
 _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
@@ -95,6 +95,8 @@ def test_a_hostile_query_string_never_breaks_a_route(app, world, route):
     @given(pairs=st.lists(st.tuples(st.one_of(st.sampled_from(QUERY_NAMES), text), text), min_size=1, max_size=3))
     @example(pairs=[("q", "\x00")])
     @example(pairs=[("event", str(INTEGER_MAX + 1))])
+    @example(pairs=[("from", "2999-12-31"), ("to", "2999-12-31"), ("area", "online")])  # the last day searchable
+    @example(pairs=[("from", "1900-01-01"), ("q", "%_\\"), ("page", str(INTEGER_MAX + 1))])
     def send_hostile_query(pairs):
         query = "&".join(f"{encoded(name)}={encoded(value)}" for name, value in pairs)
         for method in methods(app, route):

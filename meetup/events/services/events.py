@@ -12,8 +12,8 @@ from meetup.communities.models import Community
 from meetup.communities.queries import hosted_communities
 from meetup.communities.services import CommunityDetails, add_community, hosted_community
 from meetup.errors import DomainError, NotFoundError
+from meetup.events import areas, timezones
 from meetup.events import goals as goal_catalogue
-from meetup.events import timezones
 from meetup.events.models import (
     CANCELLED,
     CONDUCT_EXTRA_MAX,
@@ -65,6 +65,8 @@ class EventDetails:
     timezone: str = timezones.DEFAULT
     registration_deadline: datetime | None = None  # None: until the start
     venue: str = ""
+    # A prefecture's JIS code ("01" to "47") or "online" (meetup.events.areas): required.
+    area: str | None = None
     online_url: str = ""
     table_size: int | None = TABLE_SIZE_DEFAULT
     table_count: int | None = None  # set: a fixed number of tables instead of a size
@@ -77,6 +79,10 @@ class EventDetails:
     # Neither, on a first event: a community named after the host is made for it.
     community_id: int | None = None
     new_community: str = ""
+
+
+AREA_MISSING = _l("Choose the prefecture where the evening takes place, or online.")
+UNKNOWN_AREA = _l("There is no such area. Choose a prefecture, or online, from the list.")
 
 
 def _refuse(message, field=None):
@@ -101,6 +107,9 @@ def _check_text(details: EventDetails) -> None:
             _refuse(_l("At most %(max)d characters.", max=limit), name)
     if details.online_url and not details.online_url.lower().startswith(("https://", "http://")):
         _refuse(_l("Enter a full web address starting with https://."), "online_url")
+    if details.area not in areas.CODES:
+        # An evening without an area is found by no one searching by place.
+        _refuse(AREA_MISSING if not details.area else UNKNOWN_AREA, "area")
 
 
 def _check_numbers(details: EventDetails) -> None:
@@ -194,6 +203,7 @@ def _apply(event: Event, details: EventDetails) -> None:
         "timezone",
         "registration_deadline",
         "venue",
+        "area",
         "online_url",
         "capacity",
         "fee_yen",
@@ -441,6 +451,7 @@ def _copy(latest: Event, starts_at: datetime, now: datetime) -> Event:
         ends_at=starts_at + (latest.ends_at - latest.starts_at),
         registration_deadline=starts_at - (latest.starts_at - latest.registration_deadline),
         venue=latest.venue,
+        area=latest.area,
         online_url=latest.online_url,
         capacity=latest.capacity,
         fee_yen=latest.fee_yen,

@@ -1,11 +1,14 @@
 """Event pages: the ``events`` blueprint (public pages and the host's pages)
 and the template filters that show an event's times in its own zone."""
 
+from urllib.parse import urlencode
+
 from flask import Blueprint
-from flask_babel import format_currency
+from flask_babel import format_currency, get_locale
+from flask_babel import gettext as _
 
 from meetup.accounts.industries import industry_name
-from meetup.events import goals, timezones
+from meetup.events import areas, goals, timezones
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -13,6 +16,32 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 @bp.app_template_filter("event_span")
 def event_span(event) -> str:
     return timezones.format_span(event.starts_at, event.ends_at, event.timezone)
+
+
+@bp.app_template_filter("event_span_labelled")
+def event_span_labelled(event) -> str:
+    """The evening's times with their zone named: "… 19:00–21:30 (JST)" / "(日本時間)"."""
+    span = timezones.format_span_plain(event.starts_at, event.ends_at, event.timezone)
+    return f"{span} ({zone_label(event)})"
+
+
+@bp.app_template_filter("zone_label")
+def zone_label(event) -> str:
+    """ "JST" / "日本時間" for an evening in Japan; the zone's abbreviation elsewhere."""
+    if event.timezone == timezones.DEFAULT:
+        return _("JST")
+    return timezones.abbreviation(event.starts_at, event.timezone)
+
+
+@bp.app_template_filter("map_link")
+def map_link(venue: str) -> str:
+    """A plain link that opens the venue in a map (the reader's map app or site; nothing embedded)."""
+    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": venue})
+
+
+@bp.app_template_filter("area_name")
+def area_name(code) -> str:
+    return areas.area_name(code, str(get_locale() or "en"))
 
 
 @bp.app_template_filter("event_moment")

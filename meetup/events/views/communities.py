@@ -27,13 +27,14 @@ def show(community_id: int):
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFoundError(communities.COMMUNITY_NOT_FOUND)
-    upcoming, past = queries.community_evenings(community.id, utcnow())
+    evenings = queries.community_evenings(community.id, utcnow())
     return render_template(
         "communities/show.html",
         community=community,
         hosts=communities.hosts(community.id),
-        upcoming=upcoming,
-        past=past,
+        upcoming=evenings.upcoming,
+        past=evenings.past,
+        past_count=evenings.past_count,
         owns=communities.role_in(current_user, community.id) == OWNER,
         following=communities.follows(current_user, community.id),
         followers=communities.follower_count(community.id),

@@ -5,10 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetup.communities.queries import follows, hosted_communities
+from meetup.communities.queries import follows, hosted_communities, hosts
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import ics, queries, tickets
-from meetup.events.forms import AcknowledgeForm, RegistrationForm
+from meetup.events.forms import AcknowledgeForm, EventSearchForm, RegistrationForm
 from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX, WAITLISTED
 from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
@@ -20,11 +20,21 @@ from meetup.web import apply_error, me, safe_next_url
 
 @bp.get("/")
 def index():
+    """Evenings to come, searched by keyword, dates and area (and a theme chip);
+    a search that makes no sense says why and lists nothing."""
+    form = EventSearchForm(request.args)
     theme = request.args.get("theme", "").strip()[:THEME_MAX]
     now = utcnow()
+    found = None
+    if form.validate():
+        found = queries.discover_events(form.search(theme), now, page=request.args.get("page", 1, type=int))
+    filters = form.filters()
     return render_template(
         "events/index.html",
-        cards=queries.upcoming_events(now, theme or None),
+        form=form,
+        found=found,
+        filters=filters,
+        searching=bool(filters or theme),
         themes=queries.upcoming_themes(now),
         theme=theme,
     )
@@ -38,6 +48,7 @@ def show(event_id: int):
         "events/show.html",
         event=event,
         page=page,
+        hosts=hosts(event.community_id) if event.community_id else [],
         code=page.code,
         acknowledge_form=AcknowledgeForm() if page.needs_acknowledgement else None,
         # After registering, an offer to follow the community; never made for them.
