@@ -59,6 +59,9 @@ ROLES = (
 )
 # The door pages: all that door staff reach (the check-in page with its actions, walk-ins,
 # ticket scanning, payment at the door, the projector).
+# Pages of the community itself (no evening) that co-hosts reach as its owner does.
+COMMUNITY_HOST_PAGES = {"depth.dashboard"}
+
 DOOR_PAGES = {
     "events.check_in_page",
     "events.check_in",
@@ -456,6 +459,8 @@ ROUTES = [
         lambda w: {"community_id": w.community, "user_id": w.users["door_staff"]},
         cross=lambda w: {"community_id": w.other_community, "user_id": w.users["door_staff"]},
     ),
+    # The community's hosts (owner and co-hosts): how it is deepening. Not door staff.
+    Route("depth.dashboard", PRIVATE, "host", lambda w: {"community_id": w.community}),
     # The host's pages for their event.
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),
     Route("events.publish", PRIVATE, "host", lambda w: {"event_id": w.draft}),

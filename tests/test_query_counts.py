@@ -296,6 +296,10 @@ PAGES = {
         "anonymous", lambda w: f"/communities/{w.upcoming.community_id}", shows=lambda w: w.past[0].title
     ),
     "/communities/new": Page("host", lambda w: "/communities/new"),
+    # More past evenings and more people in the bigger community: still the same handful of queries.
+    "/communities/<int:community_id>/depth": Page(
+        "host", lambda w: f"/communities/{w.upcoming.community_id}/depth", shows=lambda w: "chart-pairs"
+    ),
     "/communities/<int:community_id>/edit": Page(
         "host", lambda w: f"/communities/{w.upcoming.community_id}/edit", shows=lambda w: w.people[2].display_name
     ),

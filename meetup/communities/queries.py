@@ -6,7 +6,7 @@ no page decides access by itself.
 
 from sqlalchemy import case, select
 
-from meetup.communities.models import CO_HOST, DOOR, HOSTS, OWNER, ROLE_RIGHTS, Community, CommunityMember
+from meetup.communities.models import CO_HOST, DOOR, HOSTS, MANAGE, OWNER, ROLE_RIGHTS, Community, CommunityMember
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
@@ -42,6 +42,15 @@ def owned_community(user, community_id: int) -> Community:
     """The community, if this person owns it (or is a site admin); everyone else gets 'not found'."""
     community = db.session.get(Community, community_id)
     if community is None or not (user.is_admin or role_in(user, community_id) == OWNER):
+        raise NotFoundError(COMMUNITY_NOT_FOUND)
+    return community
+
+
+def managed_community(user, community_id: int) -> Community:
+    """The community, if this person runs it (owner, co-host or site admin); everyone
+    else, door staff included, gets 'not found'."""
+    community = db.session.get(Community, community_id)
+    if community is None or not may(user, community_id, MANAGE):
         raise NotFoundError(COMMUNITY_NOT_FOUND)
     return community
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from meetup.communities import queries as communities
 from meetup.communities import services
 from meetup.communities.forms import CommunityForm, MemberForm
-from meetup.communities.models import CO_HOST, DOOR, OWNER, Community
+from meetup.communities.models import CO_HOST, DOOR, MANAGE, OWNER, Community
 from meetup.communities.services import CommunityDetails
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import queries
@@ -33,6 +33,7 @@ def show(community_id: int):
         upcoming=upcoming,
         past=past,
         owns=communities.role_in(current_user, community.id) == OWNER,
+        manages=communities.may(current_user, community.id, MANAGE),
     )
 
 
