@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetup.matching.views import bp as matching_bp
     from meetup.privacy.views import bp as privacy_bp
     from meetup.seating.views import bp as seating_bp
+    from meetup.seating.views import depth_bp
     from meetup.web import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route names one
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(communities_bp)
     app.register_blueprint(seating_bp)
+    app.register_blueprint(depth_bp)
     app.register_blueprint(conduct_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(matching_bp)

@@ -1,9 +1,11 @@
-"""Demo data, loaded idempotently: a host and a community of members; four
-past evenings with published tables (so people have met before), the older
-ones with mutual matches revealed and last week's with its meet-again window
-still open; tonight's mixer, ready for door check-in and forming tables; the
+"""Demo data, loaded idempotently: a host and a community of members; a year
+of monthly past evenings with published tables (regulars, newcomers, some who
+come back: so people have met before, and the depth dashboard has curves), the
+older ones with mutual matches revealed and last week's with its meet-again
+window still open; tonight's mixer, ready for door check-in and forming tables; the
 host's next evening (published, full, with a waitlist) plus a draft."""
 
+import random
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,6 +26,8 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
+from meetup.seating.models import DRAFT as SEATING_DRAFT
+from meetup.seating.models import Seat, Seating
 from meetup.timeutil import utcnow
 
 DEMO_PASSWORD = "shibuya demo evening"
@@ -210,17 +214,54 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
 
 PAST_TITLE = "渋谷 士業・異業種交流会 {month}月 (Shibuya mixer, {month}/{year})"
 TONIGHT_TITLE = "今夜の交流会 (Tonight's mixer)"
-# Who came to each past evening (indices into MEMBERS), oldest first, and how
-# long ago it was. The last one was last week: its meet-again window is open.
-PAST_EVENINGS = [(90, range(0, 16)), (60, range(4, 20)), (30, range(0, 8)), (7, range(0, 12))]
-# Tablemates at each revealed evening who chose each other; one more chose
-# someone who did not choose back (and nobody will ever see that).
-DEMO_MUTUAL_TABLES = 3
+# A year of monthly evenings, four weeks apart; the last one was last week (its
+# meet-again window is still open).
+PAST_EVENINGS = 12
+DAYS_APART = 28
+# Mutual pairs revealed after each evening but the last (some under 3, which the
+# depth dashboard shows as "fewer than 3"); one more person at each chose someone
+# who did not choose back (and nobody will ever see that).
+DEMO_MUTUAL_PAIRS = [2, 3, 4, 1, 3, 5, 2, 4, 6, 3, 4]
 
 
-def _past_evening(host: User, members: list[User], days_ago: int, attendees, now: datetime) -> Event:
-    """An evening that happened: everyone checked in, tables published.
-    Made through the services with the clock set back, as it happened then."""
+def _who_came(k: int) -> list[int]:
+    """Who came to the k-th past evening (0: the oldest), as indices into MEMBERS:
+    six regulars who each miss one evening in five, six who come two evenings in
+    three, and from then on one or two newcomers a month, a third of whom stay, a
+    third of whom come back once, and a third of whom never return."""
+    came = [n for n in range(6) if (n + k) % 5 != 0]
+    came += [n for n in range(6, 12) if (n + k) % 3 != 1]
+    for n in range(12, len(MEMBERS)):
+        first = (n - 12) * 2 // 3
+        if k == first or n % 3 == 1 and k == first + 2 or n % 3 == 2 and k > first and (n + k) % 4 != 0:
+            came.append(n)
+    return came
+
+
+def _seat_by_rotation(host: User, event: Event, user_ids: list[int], k: int) -> None:
+    """Tables of four for each round, drawn from a seeded shuffle (the same on every
+    run, and quick: the optimiser is for tonight), published as the host would."""
+    people = sorted(user_ids)
+    random.Random(k).shuffle(people)
+    count = max(1, -(-len(people) // 4))
+    draft = Seating(event_id=event.id, version=1, status=SEATING_DRAFT, rounds=event.rounds, table_count=count)
+    db.session.add(draft)
+    db.session.flush()
+    # Round r moves the i-th person by i // count tables: nobody meets anyone twice in an evening.
+    db.session.add_all(
+        Seat(seating_id=draft.id, round=r, user_id=user_id, table_no=(i + r * (i // count)) % count)
+        for r in range(event.rounds)
+        for i, user_id in enumerate(people)
+    )
+    db.session.commit()
+    seating.publish(host, event.id, now=event.starts_at)
+
+
+def _past_evening(host: User, members: list[User], k: int, now: datetime) -> Event:
+    """The k-th evening of the past year: everyone who came checked in (and one
+    who booked stayed away), tables published. Made through the services with
+    the clock set back, as it happened then."""
+    days_ago = 7 + DAYS_APART * (PAST_EVENINGS - 1 - k)
     start = _demo_start(now - timedelta(days=days_ago + 14))
     then = start - timedelta(days=7)
     local = to_local(start, "Asia/Tokyo")
@@ -242,7 +283,9 @@ def _past_evening(host: User, members: list[User], days_ago: int, attendees, now
         now=then,
     )
     hosting.publish_event(host, event.id, now=then)
-    for n in attendees:
+    came = _who_came(k)
+    no_show = next(n for n in range(6, len(MEMBERS)) if n not in came and (n + k) % 2)
+    for n in [*came, no_show]:
         registration = register(
             members[n],
             event.id,
@@ -251,36 +294,45 @@ def _past_evening(host: User, members: list[User], days_ago: int, attendees, now
             acknowledged=True,
             now=then,
         )
-        check_in(host, event.id, registration.id, now=start)
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=start)
+        if n != no_show:
+            check_in(host, event.id, registration.id, now=start)
+    _seat_by_rotation(host, event, [members[n].id for n in came], k)
     return event
 
 
-def _choose_and_reveal(event: Event, users: dict[int, User]) -> None:
-    """After the evening: pairs of tablemates choose each other, one person
-    chooses without being chosen back, and the window closes."""
-    first_round = seating_queries.grid(seating_queries.current_seatings(event.id)[1])[0]
+def _choose_and_reveal(event: Event, users: dict[int, User], pairs: int, matched: set) -> None:
+    """After the evening: ``pairs`` pairs of tablemates (never matched before)
+    choose each other, one person chooses without being chosen back, and the
+    window closes."""
+    published = seating_queries.current_seatings(event.id)[1]
+    tables = [table for tables in seating_queries.grid(published) for table in tables]
+    chosen: dict[int, set[int]] = {}
+    for table in tables:
+        pair = frozenset(table[:2])
+        if len(pair) == 2 and pair not in matched and not pair & set(chosen) and pairs > 0:
+            a, b = sorted(pair)
+            chosen[a], chosen[b] = {b}, {a}
+            matched.add(pair)
+            pairs -= 1
+    lonely, wanted = next((t[2], t[3]) for t in tables if len(t) >= 4 and not {t[2], t[3]} & set(chosen))
+    chosen[lonely] = {wanted}
     after = event.ends_at + timedelta(hours=12)
-    *mutual_tables, last_table = first_round
-    for table in mutual_tables[:DEMO_MUTUAL_TABLES]:
-        a, b = table[:2]
-        save_choices(users[a], event.id, [b], now=after)
-        save_choices(users[b], event.id, [a], now=after)
-    save_choices(users[last_table[0]], event.id, [last_table[1]], now=after)
+    for user_id, others in sorted(chosen.items()):
+        save_choices(users[user_id], event.id, sorted(others), now=after)
     reveal_matches(event.id, now=event.ends_at + timedelta(days=event.meet_again_days, minutes=1))
 
 
 def _ensure_history(host: User, members: list[User]) -> None:
-    """Four past evenings of the community, and the matches the older ones led to."""
+    """A year of the community's evenings, and the matches they led to."""
     if db.session.scalar(select(Event.id).where(Event.host_id == host.id, Event.ends_at < utcnow()).limit(1)):
         return
     now = utcnow()
     users = {member.id: member for member in members}
-    for days_ago, attendees in PAST_EVENINGS:
-        event = _past_evening(host, members, days_ago, attendees, now)
+    matched: set = set()
+    for k in range(PAST_EVENINGS):
+        event = _past_evening(host, members, k, now)
         if event.ends_at + timedelta(days=event.meet_again_days) < now:
-            _choose_and_reveal(event, users)
+            _choose_and_reveal(event, users, DEMO_MUTUAL_PAIRS[k], matched)
     _report_a_seller(event, users)
 
 

@@ -61,6 +61,9 @@ ROLES = (
 )
 # The door pages: all that door staff reach (the check-in page with its actions, walk-ins,
 # ticket scanning, payment at the door, the projector).
+# Pages of the community itself (no evening) that co-hosts reach as its owner does.
+COMMUNITY_HOST_PAGES = {"depth.dashboard"}
+
 DOOR_PAGES = {
     "events.check_in_page",
     "events.check_in",
@@ -498,6 +501,8 @@ ROUTES = [
     ),
     # Refused while the community holds evenings (as the host's does): nothing changes.
     Route("communities.delete", PRIVATE, "host", lambda w: {"community_id": w.community}),
+    # The community's hosts (owner and co-hosts): how it is deepening. Not door staff.
+    Route("depth.dashboard", PRIVATE, "host", lambda w: {"community_id": w.community}),
     # The host's pages for their event.
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),
     Route("events.publish", PRIVATE, "host", lambda w: {"event_id": w.draft}),

@@ -26,6 +26,7 @@ from meetup.extensions import db
 from tests.sweep_world import (
     ADMIN,
     BY_ENDPOINT,
+    COMMUNITY_HOST_PAGES,
     DOOR_PAGES,
     MEMBER,
     PRIVATE,
@@ -174,7 +175,8 @@ def _may(role: str, route) -> bool:
     """The role rule as the sweep states it: a co-host passes wherever the host does on the
     community's evenings, door staff only at the door; neither on the community itself."""
     if "event_id" not in route.args(_FakeWorld()):
-        return False  # the community's own pages are its owner's
+        # The community's own pages are its owner's; its dashboard is its hosts'.
+        return role == "co_host" and route.endpoint in COMMUNITY_HOST_PAGES
     return role == "co_host" or route.endpoint in DOOR_PAGES
 
 

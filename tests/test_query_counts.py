@@ -73,6 +73,10 @@ class World:
         return [person for person in self.people if person is not self.banned][-1]
 
 
+def _a_co_host(w):
+    return next(person for person in w.people[1:3] if person.id % 2)
+
+
 def _tablemates(event, user_id: int) -> list[int]:
     """Everyone who sat with ``user_id`` at the event's published seating, in seat order."""
     found = []
@@ -334,6 +338,18 @@ PAGES = {
     "/communities/new": Page("host", lambda w: "/communities/new"),
     "/communities/following": Page(
         "member", lambda w: "/communities/following", shows=lambda w: w.upcoming.community.name
+    ),
+    # More past evenings and more people in the bigger community: still the same handful of queries.
+    "/communities/<int:community_id>/depth": Page(
+        "host", lambda w: f"/communities/{w.upcoming.community_id}/depth", shows=lambda w: "chart-pairs"
+    ),
+    "/communities/<int:community_id>/delete": Page(
+        "host", lambda w: f"/communities/{w.upcoming.community_id}/delete", shows=lambda w: "cannot be deleted"
+    ),
+    "/communities/<int:community_id>/members/<int:user_id>/owner": Page(
+        "host",
+        lambda w: f"/communities/{w.upcoming.community_id}/members/{_a_co_host(w).id}/owner",
+        shows=lambda w: _a_co_host(w).display_name,
     ),
     "/communities/<int:community_id>/edit": Page(
         "host", lambda w: f"/communities/{w.upcoming.community_id}/edit", shows=lambda w: w.people[2].display_name

@@ -10,6 +10,7 @@ from meetup.communities.models import (
     CO_HOST,
     DOOR,
     HOSTS,
+    MANAGE,
     OWNER,
     ROLE_RIGHTS,
     Community,
@@ -51,6 +52,15 @@ def owned_community(user, community_id: int) -> Community:
     """The community, if this person owns it (or is a site admin); everyone else gets 'not found'."""
     community = db.session.get(Community, community_id)
     if community is None or not (user.is_admin or role_in(user, community_id) == OWNER):
+        raise NotFoundError(COMMUNITY_NOT_FOUND)
+    return community
+
+
+def managed_community(user, community_id: int) -> Community:
+    """The community, if this person runs it (owner, co-host or site admin); everyone
+    else, door staff included, gets 'not found'."""
+    community = db.session.get(Community, community_id)
+    if community is None or not may(user, community_id, MANAGE):
         raise NotFoundError(COMMUNITY_NOT_FOUND)
     return community
 

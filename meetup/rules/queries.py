@@ -3,7 +3,7 @@ in force, and the pairs kept apart or matched."""
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from meetup.extensions import db
 from meetup.rules.models import Ban, Block, CodeOfConduct, ConductAcknowledgement, Match, Report
@@ -116,3 +116,21 @@ def mutual_pairs(user_ids, revealed_before: datetime | None = None) -> set[froze
     if revealed_before is not None:
         statement = statement.where(Match.revealed_at < revealed_before)
     return {frozenset(row) for row in db.session.execute(statement)}
+
+
+def _per_event(column, event_ids) -> dict[int, int]:
+    ids = list(event_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all())
+
+
+def match_counts(event_ids) -> dict[int, int]:
+    """Event id → how many mutual matches its window revealed (one query). Matches
+    only: a one-sided choice is never read here."""
+    return _per_event(Match.event_id, event_ids)
+
+
+def report_counts(event_ids) -> dict[int, int]:
+    """Event id → how many reports were made about it (one query)."""
+    return _per_event(Report.event_id, event_ids)

@@ -1,19 +1,27 @@
 """Seating pages: the host's tables (form, edit, publish, start each round,
-projector, cards, name tags) and an attendee's "My tables"."""
+projector, cards, name tags), an attendee's "My tables", and a community's
+depth dashboard for its hosts (who comes back, who sits together again)."""
 
+from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetup.charts import Series, chart
+from meetup.communities.queries import managed_community
 from meetup.errors import DomainError
 from meetup.events.queries import door_event, managed_event
-from meetup.seating import queries, services
+from meetup.events.timezones import to_local
+from meetup.seating import depth, queries, services
 from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
 from meetup.seating.summary import summary_sentence
 from meetup.timeutil import utcnow
 from meetup.web import me, no_store
 
 bp = Blueprint("seating", __name__, url_prefix="/events/<int:event_id>")
+# The depth dashboard is a community's page; it lives here, with who sat with whom.
+depth_bp = Blueprint("depth", __name__, url_prefix="/communities/<int:community_id>")
 
 
 @bp.app_template_global("published_table_event_ids")
@@ -280,5 +288,92 @@ def my_tables(event_id: int):
             mine=mine,
             rounds=mine.rounds,
             started=mine.event.starts_at <= utcnow(),
+        )
+    )
+
+
+def _short_date(evening) -> str:
+    """The evening's date as a chart's axis reads it: 3/12/2026, 2026/03/12."""
+    return format_skeleton("yMd", to_local(evening.starts_at, evening.timezone).date(), locale=str(get_locale()))
+
+
+def _depth_charts(depths) -> dict:
+    """The dashboard's drawings, every word in the reader's language."""
+    labels = [_short_date(row.evening) for row in depths]
+    evening = _("Evening")
+    people = _("People")
+    return {
+        "came": chart(
+            "line",
+            "chart-came",
+            title=_("Who came"),
+            description=_("Per evening: everyone who came, the regulars among them, and the first-timers."),
+            x_title=evening,
+            y_title=people,
+            labels=labels,
+            series=[
+                Series(_("Came"), [row.came for row in depths]),
+                Series(_("Regulars"), [row.regulars for row in depths]),
+                Series(_("First-timers"), [row.first_timers for row in depths]),
+            ],
+        ),
+        "returned": chart(
+            "bar",
+            "chart-returned",
+            title=_("First-timers who came back"),
+            description=_("Per evening: its first-timers, and how many of them came to a later evening."),
+            x_title=evening,
+            y_title=people,
+            labels=labels,
+            series=[
+                Series(_("First-timers"), [row.first_timers for row in depths]),
+                Series(_("Came back later"), [row.returned for row in depths]),
+            ],
+        ),
+        "pairs": chart(
+            "stacked",
+            "chart-pairs",
+            title=_("Pairs who met again"),
+            description=_(
+                "Up to each evening: the pairs who have shared a table at two evenings, and at three or more."
+            ),
+            x_title=evening,
+            y_title=_("Pairs"),
+            labels=labels,
+            series=[
+                Series(_("At 2 evenings"), [row.pairs_twice for row in depths]),
+                Series(_("At 3 or more"), [row.pairs_thrice for row in depths]),
+            ],
+        ),
+        "matches": chart(
+            "bar",
+            "chart-matches",
+            title=_("Mutual matches and reports"),
+            description=_(
+                "Per evening: mutual matches revealed and reports made. "
+                "An evening with fewer than 3 of either has no bar for it."
+            ),
+            x_title=evening,
+            y_title=_("Count"),
+            labels=labels,
+            series=[
+                Series(_("Mutual matches"), [row.matches for row in depths]),
+                Series(_("Reports received"), [row.reports for row in depths]),
+            ],
+        ),
+    }
+
+
+@depth_bp.get("/depth")
+@login_required
+def dashboard(community_id: int):
+    community = managed_community(current_user, community_id)
+    depths = depth.community_depth(community.id, utcnow())
+    return no_store(
+        render_template(
+            "communities/depth.html",
+            community=community,
+            depths=depths,
+            charts=_depth_charts(depths) if depths else {},
         )
     )

@@ -1,5 +1,5 @@
-"""Demo data: past evenings with published tables and matches, tonight's
-mixer, a full upcoming event with a waitlist, and a draft."""
+"""Demo data: a year of past evenings with published tables and matches,
+tonight's mixer, a full upcoming event with a waitlist, and a draft."""
 
 from sqlalchemy import func, select
 
@@ -13,14 +13,14 @@ def test_demo_has_history_tonight_a_full_event_with_a_waitlist_and_a_draft_once(
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
     events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
-    assert [e.state for e in events] == [PUBLISHED] * 6 + [DRAFT]
+    assert [e.state for e in events] == [PUBLISHED] * 14 + [DRAFT]
     *past, tonight, published, draft = events
     assert published.host.email == "host@example.com"
     counts = queries.counts(published.id)
     assert (counts.confirmed, counts.waitlisted) == (published.capacity, 4)
     assert draft.series_id == published.series_id is not None
     assert queries.counts(tonight.id).checked_in == 0 < queries.counts(tonight.id).confirmed
-    assert db.session.scalar(select(func.count()).select_from(Event)) == 7
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 15
 
 
 def test_demo_past_evenings_give_tonights_people_history_and_matches(app):

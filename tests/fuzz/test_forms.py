@@ -260,6 +260,10 @@ ROUTES = {
         frozenset({"email"}),
     ),
     "communities.remove_member": Route("host", _w("/communities/{community}/members/{door}/remove")),
+    # Door staff cannot be made owner, and a community with evenings is never deleted: the
+    # fuzzer's community stays as it is for the routes after these.
+    "communities.hand_over": Route("host", _w("/communities/{community}/members/{door}/owner")),
+    "communities.delete": Route("host", _w("/communities/{community}/delete")),
     "communities.follow": Route("actor", _w("/communities/{community}/follow"), {"next": ["/events/"]}),
     "communities.unfollow": Route("actor", _w("/communities/{community}/unfollow"), {"next": ["/events/"]}),
     "matching.delete_note": Route("actor", _w("/notes/{note}/delete"), {"next": ["/people"]}),

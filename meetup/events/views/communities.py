@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from meetup.communities import queries as communities
 from meetup.communities import services
 from meetup.communities.forms import CommunityForm, MemberForm
-from meetup.communities.models import CO_HOST, DOOR, OWNER, Community
+from meetup.communities.models import CO_HOST, DOOR, MANAGE, OWNER, Community
 from meetup.communities.services import CommunityDetails
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import queries
@@ -38,6 +38,7 @@ def show(community_id: int):
         owns=communities.role_in(current_user, community.id) == OWNER,
         following=communities.follows(current_user, community.id),
         followers=communities.follower_count(community.id),
+        manages=communities.may(current_user, community.id, MANAGE),
     )
 
 
