@@ -12,8 +12,8 @@ published before followers existed). A draft is never announced, nor an
 evening cancelled or begun before the worker came to it.
 
 Who gets it: every follower, but not the community's own team (they made the
-evening), anyone already holding a registration for it, anyone the host's
-bans keep away, or a deleted account; ``enqueue`` then skips whoever turned
+evening), anyone already holding a registration for it, anyone the
+community's bans keep away, or a deleted account; ``enqueue`` then skips whoever turned
 the topic off or has not confirmed their address.
 """
 
@@ -56,7 +56,7 @@ def _recipients(event: Event) -> list[User]:
             .order_by(User.id)
         )
     )
-    banned = banned_user_ids(event.host_id, [user.id for user in followers])
+    banned = banned_user_ids(event.community_id, [user.id for user in followers])
     return [user for user in followers if user.id not in banned]
 
 
