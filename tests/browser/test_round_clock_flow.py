@@ -4,15 +4,18 @@ and counts the minutes; a swap in a round under way asks first."""
 
 import re
 from datetime import timedelta
+from itertools import product
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from meetup.accounts.models import User
 from meetup.demo import DEMO_PASSWORD, load_demo
 from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
+from meetup.rules.queries import forbidden_pairs
 from meetup.seating import queries, services
 from tests import clock
 from tests.browser.conftest import PHONE, log_in, screenshot
@@ -67,10 +70,10 @@ def test_the_projector_follows_the_rounds_the_host_starts(live_server, laptop, p
     projector.set_viewport_size(PHONE)
     screenshot(projector, "phone-projector-round-2")
 
-    # A swap in round 2, which runs now, asks first and says why.
+    # A swap in round 2, which runs now, asks first and says why (two people the rules
+    # allow to trade places: the demo's reports and blocks keep some pairs apart).
+    first_a, first_b = _a_swap_the_rules_allow(event_id, round_=1)
     round_two = phone.locator("#round-2")
-    first_a = round_two.locator(".table-card").nth(0).locator(".person-name").first.inner_text()
-    first_b = round_two.locator(".table-card").nth(1).locator(".person-name").first.inner_text()
     round_two.get_by_text("Swap or move people in round 2").click()
     round_two.get_by_label("Swap", exact=True).select_option(label=first_a)
     round_two.get_by_label("with", exact=True).select_option(label=first_b)
@@ -92,3 +95,18 @@ def test_the_projector_follows_the_rounds_the_host_starts(live_server, laptop, p
     expect(phone.get_by_role("heading", name=re.compile("ラウンド2"))).to_be_visible()
     expect(phone.locator(".projector-clock")).to_have_text(re.compile(r"09:42開始\s*·\s*\d+分経過"))
     screenshot(phone, "phone-projector-round-2-ja")
+
+
+def _a_swap_the_rules_allow(event_id: int, *, round_: int) -> tuple[str, str]:
+    """The names of two people at tables A and B of the round who may trade places."""
+    tables = queries.grid(queries.published_seating(event_id))[round_]
+    first, second = tables[0], tables[1]
+    kept_apart = forbidden_pairs(first + second)
+    for a, b in product(first, second):
+        if not any(frozenset((a, other)) in kept_apart for other in second if other != b) and not any(
+            frozenset((b, other)) in kept_apart for other in first if other != a
+        ):
+            names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_((a, b)))).all())
+            db.session.rollback()
+            return names[a], names[b]
+    raise AssertionError("no two people at tables A and B may trade places")
