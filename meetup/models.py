@@ -6,6 +6,7 @@ from meetup.conduct.models import ModerationAction
 from meetup.events.models import Event, EventSeries, Registration
 from meetup.mail.models import MailOptOut, OutboxMessage
 from meetup.matching.models import MeetAgainChoice, Reveal
+from meetup.receipts.models import Receipt
 from meetup.rules.models import Ban, Block, CodeOfConduct, ConductAcknowledgement, Match, Report
 from meetup.seating.models import Encounter, Note, RoundStart, Seat, Seating
 
@@ -28,6 +29,7 @@ __all__ = [
     "Note",
     "RoundStart",
     "OutboxMessage",
+    "Receipt",
     "Registration",
     "Report",
     "Reveal",

@@ -15,6 +15,9 @@ from meetup.timeutil import utcnow
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 4000
+ISSUER_NAME_MAX = 100
+ISSUER_ADDRESS_MAX = 300
+INVOICE_NUMBER_LENGTH = 14  # "T" and 13 digits: a qualified-invoice issuer's registration number
 
 OWNER, CO_HOST, DOOR = "owner", "co-host", "door"
 ROLES = (OWNER, CO_HOST, DOOR)
@@ -29,11 +32,22 @@ ROLE_RIGHTS = {OWNER: {MANAGE, AT_THE_DOOR}, CO_HOST: {MANAGE, AT_THE_DOOR}, DOO
 
 class Community(db.Model):
     __tablename__ = "communities"
+    __table_args__ = (
+        CheckConstraint("invoice_number IS NULL OR length(invoice_number) = 14", name="invoice_number"),
+        CheckConstraint("receipts_issued >= 0", name="receipts_issued"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who issues its receipts (領収書): the name as registered for qualified invoices
+    # (適格請求書), an address, and the registration number if it has one.
+    issuer_name: Mapped[str] = mapped_column(String(ISSUER_NAME_MAX), default="", server_default="")
+    issuer_address: Mapped[str] = mapped_column(String(ISSUER_ADDRESS_MAX), default="", server_default="")
+    invoice_number: Mapped[str | None] = mapped_column(String(INVOICE_NUMBER_LENGTH))
+    # The last receipt number given out: receipts are numbered 1, 2, 3... per community.
+    receipts_issued: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Community {self.id}>"

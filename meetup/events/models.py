@@ -29,8 +29,12 @@ AREA_MAX = 8
 MESSAGE_SUBJECT_MAX = 120
 MESSAGE_BODY_MAX = 4000
 
+FEE_NOTE_MAX = 100
+
 DRAFT, PUBLISHED, CANCELLED, FINISHED = "draft", "published", "cancelled", "finished"
 CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
+APPLIED = "applied"  # a lottery application, before its draw
+FIRST_COME, LOTTERY = "first-come", "lottery"  # how an evening gives out its seats
 CASH, OTHER = "cash", "other"  # how someone paid at the door
 
 
@@ -57,6 +61,7 @@ class Event(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("registration_deadline <= starts_at", name="deadline_before_start"),
         CheckConstraint("fee_yen >= 0", name="fee_yen"),
+        CheckConstraint("admission IN ('first-come', 'lottery')", name="admission"),
         Index("ix_events_state_starts_at", "state", "starts_at"),
     )
 
@@ -90,6 +95,16 @@ class Event(db.Model):
     meet_again_days: Mapped[int] = mapped_column(default=3)
     # What each person pays at the door, tax included; 0 for a free evening.
     fee_yen: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Shown beside the fee, e.g. "ドリンク付き".
+    fee_note: Mapped[str] = mapped_column(String(FEE_NOTE_MAX), default="", server_default="")
+
+    # FIRST_COME: a seat while one is free, then the waitlist. LOTTERY: applications
+    # until ``draw_at``, then one draw (``drawn_at``, from ``draw_seed``) gives the
+    # seats and orders the waitlist; after it, first come for what is left.
+    admission: Mapped[str] = mapped_column(String(12), default=FIRST_COME, server_default=FIRST_COME)
+    draw_at: Mapped[datetime | None]
+    drawn_at: Mapped[datetime | None]
+    draw_seed: Mapped[str | None] = mapped_column(String(64))
 
     # Codes offered, in the host's order: catalogue codes and custom-<n>.
     goals: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -138,7 +153,7 @@ class Registration(db.Model):
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
-        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status"),
+        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled', 'applied')", name="status"),
         CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
         CheckConstraint("payment_method IS NULL OR payment_method IN ('cash', 'other')", name="payment_method"),
         CheckConstraint("paid_amount IS NULL OR paid_amount >= 0", name="paid_amount"),
@@ -180,6 +195,8 @@ class Registration(db.Model):
     last_call_sent_at: Mapped[datetime | None]
     # When this person last saved their meet-again choices (the last call skips anyone who has).
     meet_again_saved_at: Mapped[datetime | None]
+    # Where the lottery drew this application: 1 is the first drawn (NULL for first come).
+    draw_position: Mapped[int | None]
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()
