@@ -54,6 +54,7 @@ HOSTILE = {
     "events.online_url": "https://online.example/" + ALL,
     "events.custom_goals": "Goal " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
     "events.conduct_extra": "Extra " + ALL,
+    "events.fee_note": "Fee " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
     "registrations.intro": "Today " + ALL,
     "communities.name": "Club " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
     "communities.description": "About " + ALL,
@@ -87,6 +88,16 @@ NOT_WRITTEN_AS_TEXT = {
     "events.timezone",
     "events.area",  # one of meetup.events.areas.CODES: the service refuses anything else
     "events.goals",
+    "events.admission",  # first-come or lottery
+    "events.draw_seed",  # hex from the secrets module
+    "communities.invoice_number",  # "T" and 13 digits: the service refuses anything else
+    "receipts.invoice_number",  # copied from the community's
+    # Until the receipt pages come, with a world that has issuer details and receipts:
+    "communities.issuer_name",
+    "communities.issuer_address",
+    "receipts.addressee",
+    "receipts.issuer_name",
+    "receipts.issuer_address",
     "matches.public_id",
     "notes.public_id",
     "registrations.status",
@@ -155,7 +166,7 @@ def _make_hostile(world) -> None:
         .values(
             **{
                 name: value(f"events.{name}")
-                for name in ("title", "theme", "description", "venue", "online_url", "conduct_extra")
+                for name in ("title", "theme", "description", "venue", "online_url", "conduct_extra", "fee_note")
             },
             custom_goals=[{"code": CUSTOM_GOAL, "label": value("events.custom_goals")}],
         )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from meetup.accounts.industries import industry_name
 from meetup.events import goals as goal_catalogue
 from meetup.events import timezones
-from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
+from meetup.events.models import CANCELLED, CASH, CONFIRMED, Event, Registration
 
 # A cell starting with one of these is a formula to a spreadsheet; a leading
 # apostrophe keeps an attendee's "=HYPERLINK(…)" intro plain text.
@@ -29,6 +29,12 @@ def status_label(registration: Registration, position: int | None) -> str:
     return _("Waitlisted (%(position)d)", position=position or 0)
 
 
+def payment_label(registration: Registration) -> str:
+    if registration.paid_at is None:
+        return ""
+    return _("In cash") if registration.payment_method == CASH else _("Another way")
+
+
 def attendees_csv(
     event: Event, registrations: list[Registration], positions: dict[int, int], no_shows: dict[int, int]
 ) -> bytes:
@@ -44,6 +50,10 @@ def attendees_csv(
             _("Registered"),
             _("Checked in"),
             _("Past no-shows"),
+            _("Fee (¥)"),
+            _("Paid (¥)"),
+            _("Paid how"),
+            _("Paid at"),
         ]
     )
     for r in registrations:
@@ -59,6 +69,10 @@ def attendees_csv(
                     timezones.format_moment(r.registered_at, event.timezone),
                     timezones.format_moment(r.checked_in_at, event.timezone) if r.checked_in_at else "",
                     no_shows.get(r.user_id, 0),
+                    event.fee_yen,
+                    r.paid_amount if r.paid_at else "",
+                    payment_label(r),
+                    timezones.format_moment(r.paid_at, event.timezone) if r.paid_at else "",
                 )
             ]
         )

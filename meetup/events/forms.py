@@ -29,6 +29,7 @@ from meetup.events import areas, goals, timezones
 from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
     DESCRIPTION_MAX,
+    FEE_NOTE_MAX,
     INTRO_MAX,
     MESSAGE_BODY_MAX,
     MESSAGE_SUBJECT_MAX,
@@ -147,6 +148,7 @@ class EventForm(Form):
         default=0,
         validators=[InputRequired(_l("Enter a whole number."))],
     )
+    fee_note = StringField(_l("Note beside the fee (optional)"), validators=[_at_most(FEE_NOTE_MAX)])
     # One rule for the tables, never two numbers that could disagree: the
     # host sets how many sit at a table, or how many tables there are.
     table_rule = RadioField(
@@ -319,6 +321,12 @@ class WalkInForm(Form):
             raise ValidationError(_l("Enter their industry or profession."))
 
 
+class DoorPaymentForm(Form):
+    """What someone paid at the door: the evening's fee, unless the host typed another amount."""
+
+    amount = _whole_number(_l("Amount received (¥)"), validators=[Optional()])
+
+
 class TicketCodeForm(Form):
     """The code of a ticket, as the door's camera read it or someone typed it."""
 
@@ -348,6 +356,7 @@ def event_details(form: EventForm):
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
         fee_yen=form.fee_yen.data,
+        fee_note=form.fee_note.data or "",
         table_size=form.table_number.data if form.table_rule.data == TABLES_BY_SIZE else None,
         table_count=form.table_number.data if form.table_rule.data == TABLES_BY_COUNT else None,
         rounds=form.rounds.data,

@@ -29,6 +29,7 @@ AREA_MAX = 8
 MESSAGE_SUBJECT_MAX = 120
 MESSAGE_BODY_MAX = 4000
 
+FEE_MAX = 100_000  # yen; more is a typo for a mixer's 参加費
 FEE_NOTE_MAX = 100
 
 DRAFT, PUBLISHED, CANCELLED, FINISHED = "draft", "published", "cancelled", "finished"

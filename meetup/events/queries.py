@@ -20,7 +20,18 @@ from meetup.communities.models import DOOR, HOSTS, ROLES, Community, CommunityMe
 from meetup.database import fold, folded
 from meetup.errors import NotFoundError
 from meetup.events import timezones
-from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, FINISHED, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.models import (
+    CANCELLED,
+    CASH,
+    CONFIRMED,
+    DRAFT,
+    FINISHED,
+    OTHER,
+    PUBLISHED,
+    WAITLISTED,
+    Event,
+    Registration,
+)
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import CodeOfConduct, ConductAcknowledgement
@@ -572,6 +583,21 @@ class Dashboard:
     positions: dict[int, int]  # registration id → waitlist place
     no_shows: dict[int, int]  # user id → past no-shows
     acknowledged: set[int]  # user ids who accepted the current code of conduct
+
+    @property
+    def received(self) -> dict[str, int]:
+        """Fees taken at the door, in yen, by how they were paid (CASH, OTHER)."""
+        received = dict.fromkeys((CASH, OTHER), 0)
+        for r in self.registrations:
+            if r.paid_at is not None:
+                received[r.payment_method] += r.paid_amount
+        return received
+
+    @property
+    def unpaid(self) -> list[Registration]:
+        """People with a seat whose fee has not been taken: those present first."""
+        owing = [r for r in self.registrations if r.status == CONFIRMED and r.paid_at is None]
+        return sorted(owing, key=lambda r: r.checked_in_at is None)
 
 
 def dashboard(event: Event) -> Dashboard:

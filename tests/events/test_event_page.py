@@ -56,7 +56,7 @@ def test_the_page_names_the_community_and_its_hosts_but_not_door_staff(client, m
 
 @pytest.mark.parametrize(
     "fee, english, japanese",
-    [(0, "Free", "無料"), (3000, "¥3,000 (tax included), paid at the door", "3,000円（税込・当日払い）")],
+    [(0, "Free", "無料"), (3000, "¥3,000 (tax included), pay at the door", "￥3,000（税込・当日受付でお支払い）")],
 )
 def test_the_fee_is_shown_free_or_with_tax_in_both_languages(client, make_event, fee, english, japanese):
     event = make_event(fee_yen=fee)

@@ -369,11 +369,11 @@ def test_the_fee_is_set_on_the_form_and_shown_on_the_event_page(client, auth, ho
     event = db.session.scalar(select(Event))
     assert event.fee_yen == 3000
     hosting.publish_event(host, event.id, now=now)
-    assert "¥3,000 (tax included), paid at the door" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "¥3,000 (tax included), pay at the door" in client.get(f"/events/{event.id}").get_data(as_text=True)
     make_user(email="ja@example.com", language="ja")
     auth.logout()
     auth.login(email="ja@example.com")
-    assert "3,000円（税込・当日払い）" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "￥3,000（税込・当日受付でお支払い）" in client.get(f"/events/{event.id}").get_data(as_text=True)
 
 
 def test_a_free_evening_says_so(client, make_event):

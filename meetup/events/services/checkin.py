@@ -15,7 +15,17 @@ from sqlalchemy import select
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import timezones
-from meetup.events.models import CANCELLED, CASH, CONFIRMED, OTHER, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.models import (
+    CANCELLED,
+    CASH,
+    CONFIRMED,
+    FEE_MAX,
+    OTHER,
+    PUBLISHED,
+    WAITLISTED,
+    Event,
+    Registration,
+)
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.events.tickets import ALPHABET, LENGTH, grouped, normalise_ticket_code
@@ -57,28 +67,41 @@ def _locked_registration(actor, event_id: int, registration_id: int):
         yield event, registration
 
 
-def _check_payment(event: Event, method: str) -> None:
+def _check_payment(event: Event, method: str, amount: int | None) -> int:
+    """The amount taken: the evening's fee unless the host typed another (a
+    discount, the party afterwards paid too)."""
     if event.fee_yen == 0:
         raise CheckInError(_l("This evening is free: there is nothing to pay."))
     if method not in (CASH, OTHER):
         raise CheckInError(_l("Choose how they paid: in cash or another way."))
+    if amount is not None and not 1 <= amount <= FEE_MAX:
+        raise CheckInError(_l("Enter the amount received, from ¥1 to ¥%(max)s.", max=f"{FEE_MAX:,}"), field="amount")
+    return event.fee_yen if amount is None else amount
 
 
-def _take_payment(event: Event, registration: Registration, method: str, now: datetime) -> None:
-    """The evening's fee, paid now; a payment already taken stays as it was."""
+def _take_payment(registration: Registration, method: str, amount: int, now: datetime) -> None:
+    """The payment, taken now; a payment already taken stays as it was."""
     if registration.paid_at is None:
-        registration.paid_at, registration.paid_amount, registration.payment_method = now, event.fee_yen, method
+        registration.paid_at, registration.paid_amount, registration.payment_method = now, amount, method
 
 
-def check_in(actor, event_id: int, registration_id: int, *, now: datetime, payment: str | None = None) -> Registration:
+def check_in(
+    actor,
+    event_id: int,
+    registration_id: int,
+    *,
+    now: datetime,
+    payment: str | None = None,
+    amount: int | None = None,
+) -> Registration:
     """Mark a confirmed person present; ``payment`` (CASH or OTHER) records
-    that they paid the evening's fee at the same time."""
+    that they paid at the same time: ``amount`` yen, or the evening's fee."""
     with _locked_registration(actor, event_id, registration_id) as (event, registration):
         if payment is not None:
-            _check_payment(event, payment)
+            amount = _check_payment(event, payment, amount)
         _admit(event, registration, now)
         if payment is not None:
-            _take_payment(event, registration, payment, now)
+            _take_payment(registration, payment, amount, now)
         return registration
 
 
@@ -148,15 +171,17 @@ def undo_check_in(actor, event_id: int, registration_id: int, *, now: datetime) 
         return registration
 
 
-def record_payment(actor, event_id: int, registration_id: int, method: str, *, now: datetime) -> Registration:
-    """Someone already present pays the evening's fee (CASH or OTHER)."""
+def record_payment(
+    actor, event_id: int, registration_id: int, method: str, *, now: datetime, amount: int | None = None
+) -> Registration:
+    """Someone already present pays (CASH or OTHER): ``amount`` yen, or the evening's fee."""
     with _locked_registration(actor, event_id, registration_id) as (event, registration):
-        _check_payment(event, method)
+        amount = _check_payment(event, method, amount)
         if registration.checked_in_at is None:
             raise CheckInError(
                 _l("Mark %(name)s present first, then record the payment.", name=registration.user.display_name)
             )
-        _take_payment(event, registration, method, now)
+        _take_payment(registration, method, amount, now)
         return registration
 
 

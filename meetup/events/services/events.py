@@ -20,6 +20,8 @@ from meetup.events.models import (
     CONFIRMED,
     DESCRIPTION_MAX,
     DRAFT,
+    FEE_MAX,
+    FEE_NOTE_MAX,
     FINISHED,
     PUBLISHED,
     THEME_MAX,
@@ -43,7 +45,6 @@ TABLE_SIZE_MIN, TABLE_SIZE_MAX, TABLE_SIZE_DEFAULT = 4, 8, 5
 TABLE_COUNT_MAX = 100
 ROUNDS_MIN, ROUNDS_MAX, ROUNDS_DEFAULT = 1, 6, 3
 MEET_AGAIN_MIN, MEET_AGAIN_MAX, MEET_AGAIN_DEFAULT = 1, 14, 3
-FEE_MAX = 100_000  # yen; more is a typo for a mixer's 参加費
 LONGEST_EVENT = timedelta(hours=24)
 
 
@@ -60,6 +61,7 @@ class EventDetails:
     ends_at: datetime
     capacity: int
     fee_yen: int = 0  # paid at the door, tax included; 0: free
+    fee_note: str = ""  # beside the fee, e.g. "ドリンク付き"
     theme: str = ""
     description: str = ""
     timezone: str = timezones.DEFAULT
@@ -100,6 +102,7 @@ def _check_text(details: EventDetails) -> None:
         ("venue", VENUE_MAX),
         ("online_url", URL_MAX),
         ("conduct_extra", CONDUCT_EXTRA_MAX),
+        ("fee_note", FEE_NOTE_MAX),
     ):
         value = getattr(details, name).strip()
         setattr(details, name, value)
@@ -207,6 +210,7 @@ def _apply(event: Event, details: EventDetails) -> None:
         "online_url",
         "capacity",
         "fee_yen",
+        "fee_note",
         "table_size",
         "table_count",
         "rounds",
@@ -280,20 +284,20 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
                 _l("%(count)d people already have a confirmed seat; capacity cannot be lower.", count=confirmed),
                 "capacity",
             )
-        whereabouts = _whereabouts(event)
+        plans = _what_attendees_plan_around(event)
         _apply(event, details)
         community = _community(actor, details, now)
         if community is not None:
             event.community_id = community.id
         fill_free_seats(event, now)
-        if event.state == PUBLISHED and _whereabouts(event) != whereabouts:
+        if event.state == PUBLISHED and _what_attendees_plan_around(event) != plans:
             _tell_everyone_registered(event, "event-changed")
         return event
 
 
-def _whereabouts(event: Event) -> tuple:
-    """What an attendee plans their evening around: when and where."""
-    return event.starts_at, event.ends_at, event.venue, event.online_url
+def _what_attendees_plan_around(event: Event) -> tuple:
+    """When and where the evening is, and what it costs: a change to any is mailed."""
+    return event.starts_at, event.ends_at, event.venue, event.online_url, event.fee_yen, event.fee_note
 
 
 def _tell_everyone_registered(event: Event, template: str) -> None:
@@ -455,6 +459,7 @@ def _copy(latest: Event, starts_at: datetime, now: datetime) -> Event:
         online_url=latest.online_url,
         capacity=latest.capacity,
         fee_yen=latest.fee_yen,
+        fee_note=latest.fee_note,
         table_size=latest.table_size,
         table_count=latest.table_count,
         rounds=latest.rounds,

@@ -70,6 +70,13 @@ def yen(amount: int) -> str:
     return format_currency(amount, "JPY")
 
 
+@bp.app_template_filter("fee")
+def fee(event) -> str:
+    """What the evening costs, in one line: the amount paid at the door, and the host's note."""
+    text = _("%(amount)s (tax included), pay at the door", amount=yen(event.fee_yen)) if event.fee_yen else _("Free")
+    return f"{text} · {event.fee_note}" if event.fee_note else text
+
+
 @bp.app_template_filter("goal_name")
 def goal_name(code: str, event) -> str:
     return goals.goal_name(code, event.custom_goals)

@@ -14,6 +14,7 @@ from meetup.errors import DomainError
 from meetup.events import export, queries
 from meetup.events.forms import (
     CheckInSearchForm,
+    DoorPaymentForm,
     EventForm,
     TicketCodeForm,
     WalkInForm,
@@ -238,10 +239,17 @@ def check_in_page(event_id: int):
     )
 
 
-def _door_action(event_id: int, registration_id: int, operation, done_message):
-    """Run one door action, say what happened, and go back to the same search."""
+def _door_action(event_id: int, registration_id: int, operation, done_message, *, paying: bool = False):
+    """Run one door action, say what happened, and go back to the same search.
+    One ``paying`` takes the amount the host typed, if any (else the fee)."""
     queries.door_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
+    if paying:
+        form = DoorPaymentForm()
+        if not form.validate():
+            flash(form.first_error(), "error")
+            return redirect(back)
+        operation = partial(operation, amount=form.amount.data)
     try:
         registration = operation(me(), event_id, registration_id, now=utcnow())
     except DomainError as error:
@@ -269,7 +277,7 @@ def _checked_in(registration) -> str:
 @login_required
 def check_in(event_id: int, registration_id: int):
     operation = partial(checkin.check_in, payment=request.form.get("payment") or None)
-    return _door_action(event_id, registration_id, operation, _checked_in)
+    return _door_action(event_id, registration_id, operation, _checked_in, paying=True)
 
 
 @bp.post("/<int:event_id>/check-in/<int:registration_id>/undo")
@@ -291,6 +299,7 @@ def record_payment(event_id: int, registration_id: int):
         registration_id,
         partial(checkin.record_payment, method=request.form.get("method", "")),
         _paid,
+        paying=True,
     )
 
 
