@@ -376,6 +376,7 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
             rounds=3,
             goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
             fee_yen=3000,
+            fee_note="ワンドリンク付き",
         ),
         now=now,
     )
