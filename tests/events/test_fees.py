@@ -143,7 +143,10 @@ def test_the_dashboard_totals_what_was_received_and_names_who_has_not_paid(
     page = client.get(f"/events/{evening.id}/dashboard").get_data(as_text=True)
     assert "Received ¥5,000 from 2 people" in page
     assert "in cash ¥3,000, another way ¥2,000" in page
-    unpaid = page[page.index("Not paid yet") : page.index("</ul>", page.index("Not paid yet"))]
+    assert 'Not paid yet: 2 people with a seat · <span class="warn-text">1 of them in the room' in page
+    assert '<details class="unpaid" open>' in page  # someone in the room owes: the names show at once
+    start = page.index('<details class="unpaid"')
+    unpaid = page[start : page.index("</details>", start)]
     assert unpaid.index("Dan Ito") < unpaid.index("Chika Ono")  # who is in the room first
     assert "Aiko Tanaka" not in unpaid and "Ben Mori" not in unpaid
 
