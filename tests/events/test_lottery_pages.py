@@ -173,7 +173,7 @@ def test_the_draw_record_shows_the_seed_and_an_order_anyone_can_check(
     assert event.draw_seed in html and "HMAC-SHA256" in html
     # Checked as the page says: the entry numbers sorted by their keyed hash.
     rows = re.findall(
-        r"<td data-label=\"Position\">(\d+)</td>\s*<td data-label=\"Entry number\">(\d+)</td>",
+        r"<td data-label=\"Position\"><strong>(\d+)</strong></td>\s*<td data-label=\"Entry number\">(\d+)</td>",
         client.get(f"/events/{lottery.id}/draw").get_data(as_text=True),
     )
     entries = [int(entry) for _position, entry in rows]
