@@ -87,6 +87,8 @@ NOT_WRITTEN_AS_TEXT = {
     "events.timezone",
     "events.area",  # one of meetup.events.areas.CODES: the service refuses anything else
     "events.goals",
+    "events.admission",  # first-come or lottery: the service refuses anything else
+    "events.draw_seed",  # hex of the lottery's seed, from secrets
     "matches.public_id",
     "notes.public_id",
     "registrations.status",

@@ -192,3 +192,9 @@ def test_a_co_host_sees_the_draw_record_and_door_staff_do_not(client, auth, lott
     auth.logout()
     auth.login(email="door@example.com")
     assert client.get(f"/events/{lottery.id}/draw").status_code == 404
+
+
+def test_the_events_list_says_a_lottery_is_drawn_rather_than_counting_free_seats(client, lottery):
+    html = page(client, "/events/")
+    assert "Lottery: the draw is at" in html and "(JST)" in html
+    assert "抽選：抽選は" in page(client, "/events/", JA)
