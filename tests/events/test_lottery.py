@@ -335,3 +335,17 @@ def test_a_lottery_whose_draw_time_passed_is_not_published(host, now):
     with pytest.raises(DomainError):
         hosting.publish_event(host, event.id, now=now + timedelta(hours=2))
     assert db.session.get(Event, event.id).state == "draft"
+
+
+def test_the_draw_record_keeps_someone_drawn_who_cancelled_and_came_back(lottery, make_user, sign_up_for, now):
+    event = lottery(capacity=1)
+    people = {p.id: p for p in (make_user() for _ in range(3))}
+    apply_all(event, people.values(), sign_up_for)
+    draw(event.id, now=after_draw(now))
+    first = drawn(event)[0]
+    cancel_registration(people[first.user_id], event.id, now=after_draw(now))
+    again = sign_up_for(event, people[first.user_id], at=after_draw(now))
+    assert again.status == WAITLISTED and again.draw_position == 1, "the record of the draw does not change"
+    seed = bytes.fromhex(db.session.get(Event, event.id).draw_seed)
+    order = [r.id for r in drawn(event)]
+    assert draw_order(seed, order) == order and len(order) == 3

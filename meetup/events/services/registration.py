@@ -123,7 +123,6 @@ def register(
             registration = Registration(event=event, user=actor)
             db.session.add(registration)
         registration.status = APPLIED if applying else CONFIRMED if seat_free else WAITLISTED
-        registration.draw_position = None
         registration.goals, registration.intro = goals, intro
         registration.registered_at, registration.queue_number = now, seats.last_in_queue + 1
         registration.confirmed_at = now if seat_free else None
