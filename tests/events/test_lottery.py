@@ -349,3 +349,27 @@ def test_the_draw_record_keeps_someone_drawn_who_cancelled_and_came_back(lottery
     seed = bytes.fromhex(db.session.get(Event, event.id).draw_seed)
     order = [r.id for r in drawn(event)]
     assert draw_order(seed, order) == order and len(order) == 3
+
+
+def test_the_applied_and_result_mails_arrive_through_smtp_in_each_language(
+    lottery, make_user, sign_up_for, now, smtp_server
+):
+    event = lottery(capacity=1)
+    english = make_user(email="en@example.com", language="en")
+    japanese = make_user(email="ja@example.com", language="ja")
+    apply_all(event, (english, japanese), sign_up_for)
+    event_id = event.id
+    Worker().tick(now)  # sends the application mails; nothing is drawn yet
+    Worker().tick(after_draw(now))  # draws, then sends the results
+    received = {}
+    for message in smtp_server.messages:
+        received.setdefault(message["To"], []).append(message["Subject"])
+    assert received["en@example.com"][0] == "Your application is in: Shibuya professionals' mixer"
+    assert received["ja@example.com"][0] == "応募を受け付けました：Shibuya professionals' mixer"
+    results = {received["en@example.com"][1], received["ja@example.com"][1]}
+    title = "Shibuya professionals' mixer"
+    assert results in (
+        {f"The draw gave you a seat: {title}", f"抽選の結果、キャンセル待ちになりました：{title}"},
+        {f"The draw: you are on the waitlist for {title}", f"抽選の結果、参加が確定しました：{title}"},
+    )
+    assert db.session.get(Event, event_id).drawn_at == after_draw(now)
