@@ -3,7 +3,9 @@ of monthly past evenings with published tables (regulars, newcomers, some who
 come back: so people have met before, and the depth dashboard has curves), the
 older ones with mutual matches revealed and last week's with its meet-again
 window still open; tonight's mixer, ready for door check-in and forming tables; the
-host's next evening (published, full, with a waitlist) plus a draft."""
+host's next evening (published, full, with a waitlist) plus a draft; and two
+lottery evenings, one taking applications before its draw, one drawn (its
+waitlist in draw order)."""
 
 import random
 from datetime import datetime, timedelta
@@ -16,9 +18,10 @@ from meetup.communities.models import CO_HOST, DOOR, Community
 from meetup.communities.queries import hosted_communities, role_in
 from meetup.communities.services import CommunityDetails, add_member, create_community, follow, update_community
 from meetup.conduct.services.reports import report
-from meetup.events.models import Event
+from meetup.events.models import LOTTERY, Event
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
+from meetup.events.services.lottery import draw
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc
 from meetup.extensions import db
@@ -392,6 +395,58 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
         )
 
 
+LOTTERY_OPEN_TITLE = "抽選の交流会 (Lottery mixer)"
+LOTTERY_DRAWN_TITLE = "抽選済みの交流会 (Drawn mixer)"
+
+
+def _ensure_lotteries(host: User, members: list[User]) -> None:
+    """Two popular evenings given by lottery: one taking applications, drawn four
+    days from now; one drawn yesterday, more applications than seats, so some
+    wait in draw order. Created once; later runs leave them alone."""
+    now = utcnow()
+    titles = select(Event.id).where(
+        Event.host_id == host.id, Event.title.in_((LOTTERY_OPEN_TITLE, LOTTERY_DRAWN_TITLE))
+    )
+    if db.session.scalar(titles.limit(1)) is not None:
+        return
+    for title, start, draw_at, capacity, applicants in (
+        (LOTTERY_OPEN_TITLE, _demo_start(now + timedelta(days=7)), now + timedelta(days=4), 12, members[2:9]),
+        (LOTTERY_DRAWN_TITLE, _demo_start(now - timedelta(days=4)), now - timedelta(days=1), 8, members[10:24]),
+    ):
+        then = min(now, draw_at) - timedelta(days=3)  # the drawn one took its applications last week
+        event = hosting.create_event(
+            host,
+            hosting.EventDetails(
+                title=title,
+                theme="異業種交流会",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=capacity,
+                venue="東京都渋谷区道玄坂1-2-3",
+                area="13",
+                table_size=4,
+                goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+                description="人気の回のため抽選です。応募の早さは関係ありません。\n"
+                "A popular evening, so seats are drawn by lot: applying early makes no difference.",
+                admission=LOTTERY,
+                draw_at=draw_at.replace(second=0, microsecond=0),
+            ),
+            now=then,
+        )
+        hosting.publish_event(host, event.id, now=then)
+        for n, member in enumerate(applicants):
+            register(
+                member,
+                event.id,
+                goals=list(DEMO_GOALS[n % len(DEMO_GOALS)]),
+                intro=DEMO_INTROS[n % len(DEMO_INTROS)],
+                acknowledged=True,
+                now=then + timedelta(minutes=n),
+            )
+        if draw_at <= now:
+            draw(event.id, now=draw_at)
+
+
 # Members (indices into MEMBERS) who follow the community: regulars, and two
 # who have not registered for anything yet, so the worker announces the
 # community's new evenings to them.
@@ -427,4 +482,5 @@ def load_demo() -> list[tuple[str, str, str]]:
     _ensure_history(host, members)
     _ensure_tonight(host, members)
     _ensure_demo_events(host, members)
+    _ensure_lotteries(host, members)
     return logins

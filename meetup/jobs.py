@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from meetup.events.services.announcements import announce, announcements_due
+from meetup.events.services.lottery import draw, draws_due
 from meetup.events.services.reminders import reminders_due, send_reminders
 from meetup.extensions import db
 from meetup.mail.services.sender import Delivery, send_pending
@@ -38,6 +39,7 @@ class Job(NamedTuple):
 
 # In the order a tick runs them. Adding a job is one line here.
 JOBS = (
+    Job("draws", draws_due, draw),
     Job("announcements", announcements_due, announce),
     Job("reminders", reminders_due, send_reminders),
     Job("prompts", prompts_due, send_prompts),

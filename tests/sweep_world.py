@@ -511,6 +511,8 @@ ROUTES = [
     Route("events.repeat", PRIVATE, "host", _recent),
     Route("events.dashboard", PRIVATE, "host", _recent),
     Route("events.export_csv", PRIVATE, "host", _recent),
+    # The record of a lottery's draw names applicants: the evening's hosts only, not door staff.
+    Route("events.draw_record", PRIVATE, "host", _recent),
     Route("events.check_in_page", PRIVATE, "host", _recent),
     Route(
         "events.walk_in",

@@ -24,8 +24,10 @@ from meetup.accounts import services as accounts
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import add_member, follow
 from meetup.conduct.services import blocks, moderation, reports
+from meetup.events.models import LOTTERY
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
+from meetup.events.services.lottery import draw
 from meetup.events.services.messages import send_message
 from meetup.events.services.registration import register
 from meetup.extensions import db
@@ -66,6 +68,7 @@ class World:
     published_version: int = 0
     banned: object = None  # by the host, so not at later evenings (who it is depends on the seating)
     message_token: str = ""  # the member's link to report the host's last message to ``recent``
+    drawn: object = None  # a lottery evening everyone applied to, drawn: seats and a waitlist in draw order
 
     @property
     def last_person(self):
@@ -231,6 +234,7 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     )
     tonight = _evening(host, coming, now + timedelta(hours=1), capacity=len(coming) - 2)
     upcoming = _evening(host, coming, now + timedelta(days=30), capacity=len(coming) - 3, seat=False, check=False)
+    drawn = _drawn_lottery(host, coming, now)
     draft = hosting.create_event(
         host,
         hosting.EventDetails(
@@ -261,7 +265,33 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         published_version=seating_queries.current_seatings(tonight.id)[1].version,
         banned=banned,
         message_token=message_token,
+        drawn=drawn,
     )
+
+
+def _drawn_lottery(host, people, now):
+    """A lottery evening in three weeks that everyone applied to, drawn yesterday."""
+    then, start = now - timedelta(days=3), now + timedelta(days=21)
+    event = hosting.create_event(
+        host,
+        hosting.EventDetails(
+            title="Lottery evening",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=len(people) // 2,
+            venue="Shibuya",
+            area="13",
+            goals=GOALS,
+            admission=LOTTERY,
+            draw_at=now - timedelta(days=1),
+        ),
+        now=then,
+    )
+    hosting.publish_event(host, event.id, now=then)
+    for n, person in enumerate(people):
+        register(person, event.id, goals=GOALS[:1], intro="", acknowledged=True, now=then + timedelta(seconds=n))
+    draw(event.id, now=now - timedelta(days=1))
+    return event
 
 
 def _report_token(user) -> str:
@@ -376,6 +406,9 @@ PAGES = {
     ),
     "/events/<int:event_id>/dashboard": Page(
         "host", lambda w: f"/events/{w.upcoming.id}/dashboard", shows=lambda w: w.last_person.display_name
+    ),
+    "/events/<int:event_id>/draw": Page(
+        "host", lambda w: f"/events/{w.drawn.id}/draw", shows=lambda w: w.last_person.display_name
     ),
     "/events/<int:event_id>/attendees.csv": Page(
         "host", lambda w: f"/events/{w.upcoming.id}/attendees.csv", shows=lambda w: w.last_person.display_name

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from meetup.accounts.industries import industry_name
 from meetup.events import goals as goal_catalogue
 from meetup.events import timezones
-from meetup.events.models import CANCELLED, CASH, CONFIRMED, Event, Registration
+from meetup.events.models import APPLIED, CANCELLED, CASH, CONFIRMED, Event, Registration
 
 # A cell starting with one of these is a formula to a spreadsheet; a leading
 # apostrophe keeps an attendee's "=HYPERLINK(…)" intro plain text.
@@ -26,6 +26,8 @@ def status_label(registration: Registration, position: int | None) -> str:
         return _("Confirmed")
     if registration.status == CANCELLED:
         return _("Cancelled")
+    if registration.status == APPLIED:
+        return _("Applied (lottery)")
     return _("Waitlisted (%(position)d)", position=position or 0)
 
 

@@ -30,7 +30,9 @@ from meetup.events.models import (
     CONDUCT_EXTRA_MAX,
     DESCRIPTION_MAX,
     FEE_NOTE_MAX,
+    FIRST_COME,
     INTRO_MAX,
+    LOTTERY,
     MESSAGE_BODY_MAX,
     MESSAGE_SUBJECT_MAX,
     THEME_MAX,
@@ -177,6 +179,18 @@ class EventForm(Form):
     conduct_extra = TextAreaField(
         _l("Extra lines for this event's code of conduct"), validators=[_at_most(CONDUCT_EXTRA_MAX)]
     )
+
+    # How seats are given: first come, or a lottery drawn at ``draw_at`` (meetup.events.services.lottery).
+    admission = RadioField(
+        _l("How seats are given"),
+        choices=[
+            SelectChoice(FIRST_COME, _l("First come: a seat while one is free, then the waitlist")),
+            SelectChoice(LOTTERY, _l("Lottery: applications until the draw, then seats by lot")),
+        ],
+        default=FIRST_COME,
+        validate_choice=False,  # the service refuses anything else, in words
+    )
+    draw_at = _when(_l("Time of the draw"), required=False)
 
     def validate_table_rule(self, field):
         if field.data not in (TABLES_BY_SIZE, TABLES_BY_COUNT):
@@ -364,6 +378,8 @@ def event_details(form: EventForm):
         goals=catalogue_goals,
         custom_goals=_lines(form.custom_goals.data),
         conduct_extra=form.conduct_extra.data or "",
+        admission=form.admission.data or "",
+        draw_at=timezones.to_utc(form.draw_at.data, zone) if form.draw_at.data else None,
         **_community_choice(form),
     )
 
@@ -388,8 +404,9 @@ def offer_communities(form: EventForm, communities, event=None) -> None:
 
 def fill_event_form(form: EventForm, event) -> None:
     """Show a saved event in the form (made with obj=event), times in its zone."""
-    for name in ("starts_at", "ends_at", "registration_deadline"):
-        getattr(form, name).data = timezones.to_local(getattr(event, name), event.timezone).replace(tzinfo=None)
+    for name in ("starts_at", "ends_at", "registration_deadline", "draw_at"):
+        if getattr(event, name) is not None:
+            getattr(form, name).data = timezones.to_local(getattr(event, name), event.timezone).replace(tzinfo=None)
     form.table_rule.data = TABLES_BY_COUNT if event.table_count else TABLES_BY_SIZE
     form.table_number.data = event.table_count or event.table_size
     form.goals.data = [code for code in event.goals if code in goals.CATALOGUE]

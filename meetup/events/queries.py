@@ -21,11 +21,13 @@ from meetup.database import fold, folded
 from meetup.errors import NotFoundError
 from meetup.events import timezones
 from meetup.events.models import (
+    APPLIED,
     CANCELLED,
     CASH,
     CONFIRMED,
     DRAFT,
     FINISHED,
+    LOTTERY,
     OTHER,
     PUBLISHED,
     WAITLISTED,
@@ -82,6 +84,16 @@ def closed_reason(event: Event, now: datetime):
     return None
 
 
+def taking_applications(event: Event, now: datetime) -> bool:
+    """A lottery evening before its draw: registering applies for a seat."""
+    return event.admission == LOTTERY and event.drawn_at is None and event.draw_at is not None and now < event.draw_at
+
+
+def awaiting_draw(event: Event, now: datetime) -> bool:
+    """A lottery evening whose draw time has passed and that has not drawn yet."""
+    return event.admission == LOTTERY and event.drawn_at is None and event.draw_at is not None and now >= event.draw_at
+
+
 @dataclass
 class Counts:
     """Where an event's seats stand."""
@@ -93,6 +105,7 @@ class Counts:
     last_in_queue: int = 0  # the queue number of the latest registration, 0 for none
     paid: int = 0  # people whose payment was taken at the door
     paid_yen: int = 0  # and what they paid, in all
+    applied: int = 0  # lottery applications waiting for the draw
 
 
 def counts(event_id: int) -> Counts:
@@ -101,7 +114,7 @@ def counts(event_id: int) -> Counts:
         select(
             *(
                 func.count().filter(Registration.status == status).label(status)
-                for status in (CONFIRMED, WAITLISTED, CANCELLED)
+                for status in (CONFIRMED, WAITLISTED, CANCELLED, APPLIED)
             ),
             func.count(Registration.checked_in_at).label("checked_in"),
             func.coalesce(func.max(Registration.queue_number), 0).label("last_in_queue"),
@@ -159,6 +172,7 @@ class EventPage:
     over: bool
     code: CodeOfConduct  # the current code of conduct, which the page shows
     banned: bool = False  # the host does not accept registrations from this reader
+    applying: bool = False  # a lottery before its draw: registering is applying
 
     @property
     def seats_left(self) -> int:
@@ -203,6 +217,7 @@ def visible_event_page(reader, event_id: int, now: datetime) -> tuple[Event, Eve
         over=event.ends_at <= now,
         code=code,
         banned=bool(banned),
+        applying=taking_applications(event, now),
     )
 
 
@@ -496,12 +511,12 @@ def host_home(user_id: int, now: datetime) -> HostHome:
     )
 
 
-_STATUS_ORDER = case({CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}, value=Registration.status)
+_STATUS_ORDER = case({CONFIRMED: 0, APPLIED: 1, WAITLISTED: 2, CANCELLED: 3}, value=Registration.status)
 
 
 def attendee_list(event_id: int) -> list[Registration]:
-    """Everyone who registered, with their user: confirmed, then waitlisted in
-    queue order, then cancelled."""
+    """Everyone who registered, with their user: confirmed, then lottery
+    applicants, then waitlisted in queue order, then cancelled."""
     return list(
         db.session.scalars(
             select(Registration)
@@ -679,3 +694,25 @@ def as_attendee(registration: Registration, *, first_time: bool) -> Attendee:
         checked_in=registration.checked_in_at is not None,
         first_time=first_time,
     )
+
+
+@dataclass
+class DrawRecord:
+    """A lottery's draw as its hosts show it was fair: when, the seed, and the order."""
+
+    drawn: list[Registration]  # in draw order, with their users
+    applied: int  # applications waiting, before the draw
+    positions: dict[int, int]  # registration id → waitlist place now
+
+
+def draw_record(event: Event) -> DrawRecord:
+    """Three queries however many applied."""
+    drawn = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.draw_position.is_not(None))
+            .options(joinedload(Registration.user))
+            .order_by(Registration.draw_position)
+        )
+    )
+    return DrawRecord(drawn=drawn, applied=counts(event.id).applied, positions=waitlist_positions([event.id]))

@@ -3,16 +3,19 @@ tonight's mixer, a full upcoming event with a waitlist, and a draft."""
 
 from sqlalchemy import func, select
 
+from meetup.demo import LOTTERY_DRAWN_TITLE, LOTTERY_OPEN_TITLE
 from meetup.events import queries
-from meetup.events.models import DRAFT, PUBLISHED, Event
+from meetup.events.models import DRAFT, PUBLISHED, WAITLISTED, Event, Registration
 from meetup.extensions import db
+from meetup.timeutil import utcnow
 
 
 def test_demo_has_history_tonight_a_full_event_with_a_waitlist_and_a_draft_once(app):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
-    events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    lotteries = {LOTTERY_OPEN_TITLE, LOTTERY_DRAWN_TITLE}
+    events = [e for e in db.session.scalars(select(Event).order_by(Event.starts_at)) if e.title not in lotteries]
     assert [e.state for e in events] == [PUBLISHED] * 14 + [DRAFT]
     *past, tonight, published, draft = events
     assert published.host.email == "host@example.com"
@@ -20,7 +23,26 @@ def test_demo_has_history_tonight_a_full_event_with_a_waitlist_and_a_draft_once(
     assert (counts.confirmed, counts.waitlisted) == (published.capacity, 4)
     assert draft.series_id == published.series_id is not None
     assert queries.counts(tonight.id).checked_in == 0 < queries.counts(tonight.id).confirmed
-    assert db.session.scalar(select(func.count()).select_from(Event)) == 15
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 17
+
+
+def test_demo_has_a_lottery_before_its_draw_and_one_drawn_with_a_waitlist_in_draw_order(app):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    now = utcnow()
+    open_ = db.session.scalar(select(Event).where(Event.title == LOTTERY_OPEN_TITLE))
+    assert open_.state == PUBLISHED and open_.drawn_at is None and open_.draw_at > now
+    assert queries.counts(open_.id).applied >= 5
+    drawn = db.session.scalar(select(Event).where(Event.title == LOTTERY_DRAWN_TITLE))
+    assert drawn.drawn_at is not None and drawn.starts_at > now
+    seats = queries.counts(drawn.id)
+    assert (seats.confirmed, seats.applied) == (drawn.capacity, 0) and seats.waitlisted >= 3
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == drawn.id, Registration.status == WAITLISTED)
+        .order_by(Registration.queue_number)
+    ).all()
+    positions = [r.draw_position for r in waiting]
+    assert positions == sorted(positions) and positions[0] == drawn.capacity + 1
 
 
 def test_demo_past_evenings_give_tonights_people_history_and_matches(app):

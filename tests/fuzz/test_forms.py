@@ -55,6 +55,8 @@ EVENT = {
     "custom_goals": ["", "Meet a baker"],
     "meet_again_days": ["3"],
     "conduct_extra": ["", "No cards."],
+    "admission": ["first-come", "lottery"],
+    "draw_at": ["", "2031-04-09T10:00"],
 }
 EVENT_ECHOED = {"title", "theme", "description", "venue", "online_url", "custom_goals", "conduct_extra"}
 

@@ -23,6 +23,7 @@ from meetup.events.models import (
     FEE_MAX,
     FEE_NOTE_MAX,
     FINISHED,
+    FIRST_COME,
     PUBLISHED,
     THEME_MAX,
     TITLE_MAX,
@@ -36,6 +37,7 @@ from meetup.events.models import (
 from meetup.events.notify import notify
 from meetup.events.queries import EVENT_NOT_FOUND, counts
 from meetup.events.services.locking import locked_event
+from meetup.events.services.lottery import check_admission, publish_refusal
 from meetup.events.services.registration import fill_free_seats
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
@@ -77,6 +79,8 @@ class EventDetails:
     goals: list[str] = field(default_factory=lambda: list(goal_catalogue.CATALOGUE))
     custom_goals: list[str] = field(default_factory=list)  # labels of the host's own goals
     conduct_extra: str = ""
+    admission: str = FIRST_COME  # or LOTTERY, drawn at ``draw_at`` (meetup.events.services.lottery)
+    draw_at: datetime | None = None
     # Which community the evening belongs to: one the host runs, or a new one by this name.
     # Neither, on a first event: a community named after the host is made for it.
     community_id: int | None = None
@@ -215,6 +219,8 @@ def _apply(event: Event, details: EventDetails) -> None:
         "table_count",
         "rounds",
         "meet_again_days",
+        "admission",
+        "draw_at",
     ):
         setattr(event, name, getattr(details, name))
     if details.conduct_extra != (event.conduct_extra or ""):
@@ -254,6 +260,7 @@ def _first_community(actor, now: datetime) -> Community:
 def create_event(actor, details: EventDetails, *, now: datetime) -> Event:
     """A new draft hosted by ``actor``; nobody else sees it until published."""
     _check(details, now)
+    check_admission(details, None, now)
     event = Event(host_id=actor.id, state=DRAFT, created_at=now, conduct_revision=0, custom_goals=[], goals=[])
     _apply(event, details)
     event.community_id = (_community(actor, details, now) or _first_community(actor, now)).id
@@ -277,6 +284,7 @@ def update_event(actor, event_id: int, details: EventDetails, *, now: datetime) 
         if dates_changed and event.starts_at <= now:
             raise EventClosedError(_l("This event has started; its times can no longer change."))
         _check(details, now, dates_changed=dates_changed)
+        check_admission(details, event, now)
         confirmed = counts(event.id).confirmed
         # Walk-ins the host seated beyond capacity do not stop a change that keeps (or raises) it.
         if details.capacity < min(confirmed, event.capacity):
@@ -320,6 +328,9 @@ def publish_event(actor, event_id: int, *, now: datetime) -> Event:
             _refuse(_l("This event's start has passed. Change the date before publishing."))
         if not event.venue and not event.online_url:
             _refuse(_l("Add a venue or an online link before publishing."))
+        refusal = publish_refusal(event, now)
+        if refusal is not None:
+            _refuse(refusal)
         event.state = PUBLISHED
         event.published_at = now
         return event
@@ -468,9 +479,13 @@ def _copy(latest: Event, starts_at: datetime, now: datetime) -> Event:
         custom_goals=[dict(goal) for goal in latest.custom_goals],
         conduct_extra=latest.conduct_extra,
         conduct_revision=0,
+        admission=latest.admission,
+        draw_at=starts_at - (latest.starts_at - latest.draw_at) if latest.draw_at else None,
     )
     if new.registration_deadline <= now:
         new.registration_deadline = starts_at
+    if new.draw_at is not None and not now < new.draw_at <= new.registration_deadline:
+        new.draw_at = new.registration_deadline
     return new
 
 

@@ -18,7 +18,8 @@ What may be sent, and why:
   database under the evening's lock, so two tabs (or two co-hosts) cannot
   both send the third. (The per-account limit of the web form, in
   ``HOST_MESSAGE_LIMIT``, guards against a script across many evenings.)
-- To people only: confirmed seats (plus the waitlist when asked), never a
+- To people only: confirmed seats (plus the waitlist when asked, and with it
+  a lottery's applicants before its draw: they hold no seat yet), never a
   cancelled registration, never a deleted account or one whose address is
   unconfirmed (the outbox would skip it anyway), and never the sender.
 
@@ -38,6 +39,7 @@ from meetup import tokens
 from meetup.accounts.models import User
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import (
+    APPLIED,
     CANCELLED,
     CONFIRMED,
     DRAFT,
@@ -77,7 +79,8 @@ def writing_refusal(event: Event, now: datetime):
 
 
 def _recipients_statement(event_id: int, include_waitlist: bool, sender_id: int | None):
-    statuses = (CONFIRMED, WAITLISTED) if include_waitlist else (CONFIRMED,)
+    # Lottery applicants before the draw hold no seat yet: they go with the waitlist.
+    statuses = (CONFIRMED, WAITLISTED, APPLIED) if include_waitlist else (CONFIRMED,)
     statement = (
         select(User)
         .join(Registration, Registration.user_id == User.id)
@@ -99,13 +102,16 @@ class Reach:
 
     confirmed: int
     waitlisted: int
+    applied: int = 0  # lottery applicants before the draw, reached with the waitlist
 
 
 def reach(event: Event, sender) -> Reach:
     """Who a message from ``sender`` would reach, counted (one query)."""
     statement = _recipients_statement(event.id, True, sender.id).with_only_columns(Registration.status, func.count())
     counts = dict(db.session.execute(statement.group_by(Registration.status)).all())
-    return Reach(confirmed=counts.get(CONFIRMED, 0), waitlisted=counts.get(WAITLISTED, 0))
+    return Reach(
+        confirmed=counts.get(CONFIRMED, 0), waitlisted=counts.get(WAITLISTED, 0), applied=counts.get(APPLIED, 0)
+    )
 
 
 def recent_messages(event_id: int, now: datetime) -> list[datetime]:

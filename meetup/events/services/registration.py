@@ -1,5 +1,6 @@
 """Registration: seats up to capacity, then a first-come waitlist that moves
-up the moment a seat frees.
+up the moment a seat frees; on a lottery evening before its draw, an
+application instead (meetup.events.services.lottery).
 
 Every function that changes who holds a seat runs inside ``locked_event``:
 the event's lock is taken before anything is counted, so two requests can
@@ -13,10 +14,28 @@ from sqlalchemy import select
 from meetup.communities.services import add_follower
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import goals as goal_catalogue
-from meetup.events.models import CANCELLED, CONFIRMED, INTRO_MAX, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.models import (
+    APPLIED,
+    CANCELLED,
+    CONFIRMED,
+    FIRST_COME,
+    INTRO_MAX,
+    PUBLISHED,
+    WAITLISTED,
+    Event,
+    Registration,
+)
 from meetup.events.notify import notify
-from meetup.events.queries import EVENT_NOT_FOUND, closed_reason, counts, registration_of
+from meetup.events.queries import (
+    EVENT_NOT_FOUND,
+    awaiting_draw,
+    closed_reason,
+    counts,
+    registration_of,
+    taking_applications,
+)
 from meetup.events.services.locking import locked_event
+from meetup.events.services.lottery import draw_locked
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.services import acknowledge, refuse_if_banned
@@ -71,7 +90,11 @@ def register(
     evening's community too, in the same transaction.
 
     Registering again after cancelling reuses the row (one per person and
-    event) and joins the end of the queue like anyone new."""
+    event) and joins the end of the queue like anyone new.
+
+    On a lottery evening before its draw it is an application (no seat yet);
+    after the draw's time on an evening not drawn yet, the draw runs first,
+    in this transaction, and the registration then goes first come."""
     with locked_event(event_id) as event:
         if not event.visible_to(actor):
             raise NotFoundError(EVENT_NOT_FOUND)
@@ -91,12 +114,15 @@ def register(
             raise AlreadyRegisteredError(_l("You are already registered for this event."))
         goals, intro = _check_choices(event, goals, intro)
         acknowledge(actor.id, event, accepted=acknowledged, now=now)
+        if awaiting_draw(event, now):
+            draw_locked(event, now)
+        applying = taking_applications(event, now)
         seats = counts(event.id)
-        seat_free = seats.confirmed < event.capacity
+        seat_free = seats.confirmed < event.capacity and not applying
         if registration is None:
             registration = Registration(event=event, user=actor)
             db.session.add(registration)
-        registration.status = CONFIRMED if seat_free else WAITLISTED
+        registration.status = APPLIED if applying else CONFIRMED if seat_free else WAITLISTED
         registration.goals, registration.intro = goals, intro
         registration.registered_at, registration.queue_number = now, seats.last_in_queue + 1
         registration.confirmed_at = now if seat_free else None
@@ -104,7 +130,9 @@ def register(
         registration.tables_mailed_at = None  # seated again after coming back: told again
         if follow and event.community_id is not None:
             add_follower(actor.id, event.community_id, now=now)
-        if seat_free:
+        if applying:
+            notify(registration, "lottery-applied")
+        elif seat_free:
             notify(registration, "registration-confirmed", with_calendar=True)
         else:
             # The end of the queue: everyone waiting is ahead.
@@ -160,8 +188,11 @@ def release_seat(event: Event, registration: Registration, now: datetime) -> Non
 def fill_free_seats(event: Event, now: datetime) -> list[Registration]:
     """Promote waitlisted people, first come first served, into free seats.
 
-    Only call inside ``locked_event``: the count must not move underneath."""
+    Only call inside ``locked_event``: the count must not move underneath.
+    Before a lottery's draw nobody waits: the draw alone gives its seats."""
     if event.state not in (PUBLISHED,) or now >= event.starts_at:
+        return []
+    if event.admission != FIRST_COME and event.drawn_at is None:
         return []
     seats = counts(event.id)
     free = event.capacity - seats.confirmed

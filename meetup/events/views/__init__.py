@@ -54,6 +54,12 @@ def event_moment_named(moment, event) -> str:
     return timezones.format_moment_named(moment, event.timezone)
 
 
+@bp.app_template_filter("event_moment_labelled")
+def event_moment_labelled(moment, event) -> str:
+    """A moment with the zone labelled as the event page labels its times: "… 18:00 (JST)" / "(日本時間)"."""
+    return f"{event_date(moment, event)} {event_clock(moment, event)} ({zone_label(event)})"
+
+
 @bp.app_template_filter("event_date")
 def event_date(moment, event) -> str:
     return timezones.format_date(moment, event.timezone)
@@ -87,4 +93,4 @@ def industry(user) -> str:
     return industry_name(user.industry, user.industry_other)
 
 
-from meetup.events.views import host, messages, public  # noqa: E402,F401  (routes register on bp)
+from meetup.events.views import host, lottery, messages, public  # noqa: E402,F401  (routes register on bp)

@@ -9,7 +9,7 @@ from meetup.communities.queries import follows, hosted_communities, hosts
 from meetup.errors import DomainError, NotFoundError
 from meetup.events import ics, queries, tickets
 from meetup.events.forms import AcknowledgeForm, EventSearchForm, RegistrationForm
-from meetup.events.models import CANCELLED, CONFIRMED, THEME_MAX, WAITLISTED
+from meetup.events.models import APPLIED, CANCELLED, CONFIRMED, THEME_MAX, WAITLISTED
 from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
@@ -97,7 +97,9 @@ def register(event_id: int):
         except DomainError as error:
             refusal = error
         else:
-            if registration.status == CONFIRMED:
+            if registration.status == APPLIED:
+                flash(_("Your application is in. We will write to you with the result of the draw."), "success")
+            elif registration.status == CONFIRMED:
                 flash(_("You are registered. Your seat is confirmed."), "success")
             else:
                 flash(
@@ -127,6 +129,11 @@ def register(event_id: int):
 
 
 def _consequences_of_cancelling(registration, page) -> list[str]:
+    if registration.status == APPLIED:
+        return [
+            _("Your application is withdrawn: you will not be in the draw."),
+            _("Until the draw you may apply again, with the same chance as everyone."),
+        ]
     if registration.status == CONFIRMED:
         first = (
             _("Your seat goes to the next person waiting, who is told by mail.")
@@ -148,14 +155,18 @@ def cancel_registration(event_id: int):
         now = utcnow()
         event, page = queries.visible_event_page(current_user, event_id, now)
         refusal = registrations.cancellation_refusal(event, page.registration, now)
-        waitlisted = page.registration is not None and page.registration.status == WAITLISTED
+        status = page.registration.status if page.registration is not None else None
+        question, confirm_label = {
+            WAITLISTED: (_("Leave the waitlist?"), _("Yes, leave the waitlist")),
+            APPLIED: (_("Withdraw your application?"), _("Yes, withdraw my application")),
+        }.get(status, (_("Cancel your registration?"), _("Yes, cancel my registration")))
         return render_template(
             "confirm.html",
-            question=_("Leave the waitlist?") if waitlisted else _("Cancel your registration?"),
+            question=question,
             consequences=[] if refusal else _consequences_of_cancelling(page.registration, page),
             refusal=refusal,
             action=url_for("events.cancel_registration", event_id=event.id),
-            confirm_label=_("Yes, leave the waitlist") if waitlisted else _("Yes, cancel my registration"),
+            confirm_label=confirm_label,
             back=url_for("events.show", event_id=event.id),
             back_label=event.title,
         )
