@@ -17,7 +17,7 @@ from meetup.communities import queries as communities
 from meetup.communities.models import CO_HOST, DOOR, CommunityFollower
 from meetup.communities.services import add_member, follow, unfollow
 from meetup.errors import NotFoundError
-from meetup.events.models import Event
+from meetup.events.models import LOTTERY, Event
 from meetup.events.services import events as hosting
 from meetup.events.services.announcements import announce, announcements_due
 from meetup.events.timezones import format_span
@@ -327,6 +327,15 @@ def test_an_online_free_evening_says_so_without_its_link(host, followers, now):
     body = mails(ANNOUNCEMENT, to=followers[0])[0].body
     assert "Online: The link is shown to attendees with a confirmed seat." in body
     assert "Fee: Free" in body and "secret-room" not in body
+
+
+def test_a_lottery_evening_is_announced_with_its_draw_not_first_come(host, followers, now):
+    draw_at = now + timedelta(days=3)
+    event_id = publish(host, now, admission=LOTTERY, draw_at=draw_at)
+    assert announce(event_id, now=now) == 2
+    body = mails(ANNOUNCEMENT, to=followers[0])[0].body
+    assert "Seats go by lottery: apply on the event page until" in body and "(JST)" in body
+    assert "however early they applied" in body and "order of registration" not in body
 
 
 def test_nobody_is_mailed_who_turned_it_off_runs_the_community_or_is_already_coming(
