@@ -431,7 +431,7 @@ def test_hostile_form_bodies_never_break_or_half_write(app, client, world, endpo
             sent_html = {f for v in values.values() for f in contains_html(v)}
             for fragment in HTML:
                 assert fragment not in html, f"{endpoint} echoed {fragment!r} raw"
-            if response.status_code == 200:
+            if response.status_code == 200 and html:
                 for name in route.echoed:
                     value = values.get(name)
                     if isinstance(value, str) and value in HTML:
