@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PO     := $(wildcard meetup/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test lint install install-dev browser translations i18n-extract db vendor
+.PHONY: run test lint install install-dev browser fonts translations i18n-extract db vendor
 
 PORT ?= 5000
 
@@ -28,8 +28,8 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
 
-install: $(VENV)/.installed vendor
-install-dev: $(VENV)/.installed-dev vendor
+install: $(VENV)/.installed vendor fonts
+install-dev: $(VENV)/.installed-dev vendor fonts
 
 # Scripts from the npm registry that the pages load, served from static/vendor/ (never a CDN;
 # git-ignored, built here). Each is one file of a pinned package version, checked against the
@@ -71,6 +71,17 @@ i18n-extract: install-dev
 		--no-wrap -o meetup/translations/messages.pot .
 	$(BIN)/pybabel update -i meetup/translations/messages.pot -d meetup/translations \
 		--no-fuzzy-matching --ignore-obsolete --no-wrap
+
+# Receipts (領収書) embed Debian's Noto Sans CJK (RECEIPT_FONT in meetup/config.py).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@test -f $(CJK_FONT) || { \
+		echo "Installing Debian's Noto CJK fonts for receipts (apt-get)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+	@test -f $(CJK_FONT) || { \
+		echo "ERROR: $(CJK_FONT) is missing and apt-get could not install fonts-noto-cjk; receipts cannot be drawn." >&2; \
+		exit 1; }
 
 # Debian's chromium drives the browser tests; Playwright never downloads one.
 browser:

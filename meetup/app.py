@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetup.main.views import bp as main_bp
     from meetup.matching.views import bp as matching_bp
     from meetup.privacy.views import bp as privacy_bp
+    from meetup.receipts.views import bp as receipts_bp
     from meetup.seating.views import bp as seating_bp
     from meetup.seating.views import depth_bp
     from meetup.web import IdConverter
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(matching_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(receipts_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

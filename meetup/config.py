@@ -83,6 +83,10 @@ class Config:
     # limit then only guards): the same tables on any machine, however busy.
     GROUPING_STEPS: int | None = None
 
+    # Receipts (領収書) embed Debian's Noto Sans CJK (package fonts-noto-cjk; `make run` installs it).
+    RECEIPT_FONT = os.environ.get("RECEIPT_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    RECEIPT_BOLD_FONT = os.environ.get("RECEIPT_BOLD_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
     # Number of proxies in front of the app whose X-Forwarded-* headers count.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

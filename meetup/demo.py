@@ -18,15 +18,17 @@ from meetup.communities.models import CO_HOST, DOOR, Community
 from meetup.communities.queries import hosted_communities, role_in
 from meetup.communities.services import CommunityDetails, add_member, create_community, follow, update_community
 from meetup.conduct.services.reports import report
-from meetup.events.models import LOTTERY, Event
+from meetup.events.models import CASH, LOTTERY, Event, Registration
 from meetup.events.services import events as hosting
-from meetup.events.services.checkin import check_in
+from meetup.events.services.checkin import check_in, record_payment
 from meetup.events.services.lottery import draw
 from meetup.events.services.registration import register
 from meetup.events.timezones import to_local, to_utc
 from meetup.extensions import db
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
+from meetup.receipts.services.issuer import IssuerDetails, update_issuer
+from meetup.receipts.services.issuing import issue_receipt
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import DRAFT as SEATING_DRAFT
@@ -458,6 +460,45 @@ def _ensure_followers(community: Community, members: list[User]) -> None:
         follow(members[n], community.id, now=utcnow())  # following again changes nothing
 
 
+DEMO_ISSUER = IssuerDetails(
+    "渋谷 士業交流会 運営事務局",
+    "東京都渋谷区渋谷2-21-1 渋谷ヒカリエ 8F",
+    "T1234567890123",  # fictional, well-formed
+)
+DEMO_FEE = 3000
+DEMO_ADDRESSEES = ("株式会社サンプル商事 御中", "{name} 様", "サンプル税理士事務所 御中")
+
+
+def _ensure_receipts(host: User, community: Community) -> None:
+    """The community issues receipts with a (fictional) registration number, and
+    last week's evening had a fee: everyone paid at the door, and three of them
+    have their receipt already (so the host's download-all and an attendee's
+    再発行 copy can be tried)."""
+    if community.invoice_number is None:
+        update_issuer(host, community.id, DEMO_ISSUER)
+    if community.receipts_issued:
+        return
+    last = db.session.scalars(
+        select(Event)
+        .where(Event.community_id == community.id, Event.ends_at < utcnow())
+        .order_by(Event.starts_at.desc())
+    ).first()
+    if last is None:
+        return
+    last.fee_yen = DEMO_FEE
+    db.session.commit()
+    came = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == last.id, Registration.checked_in_at.is_not(None))
+        .order_by(Registration.id)
+    ).all()
+    for registration in came:
+        record_payment(host, last.id, registration.id, CASH, now=registration.checked_in_at)
+    for registration, addressee in zip(came, DEMO_ADDRESSEES, strict=False):
+        name = addressee.format(name=registration.user.display_name)
+        issue_receipt(registration.user, last.id, name, now=last.ends_at + timedelta(days=1))
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Create whatever demo data is missing; return (role, email, name) log-ins."""
     logins = []
@@ -480,6 +521,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         logins.append(("member", member.email, member.display_name))
     _ensure_followers(community, members)
     _ensure_history(host, members)
+    _ensure_receipts(host, community)
     _ensure_tonight(host, members)
     _ensure_demo_events(host, members)
     _ensure_lotteries(host, members)

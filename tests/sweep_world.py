@@ -27,7 +27,7 @@ from meetup.communities.services import CommunityDetails, add_member, create_com
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.events.models import Event, Registration
 from meetup.events.services import events as hosting
-from meetup.events.services.checkin import check_in
+from meetup.events.services.checkin import check_in, record_payment
 from meetup.events.services.messages import send_message
 from meetup.events.services.registration import register
 from meetup.extensions import db
@@ -37,6 +37,7 @@ from meetup.mail.topics import TOPICS
 from meetup.matching.services import notes
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal, reveals_due
+from meetup.receipts.services.issuing import issue_receipt
 from meetup.rules.models import Match
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
@@ -62,7 +63,7 @@ ROLES = (
 # The door pages: all that door staff reach (the check-in page with its actions, walk-ins,
 # ticket scanning, payment at the door, the projector).
 # Pages of the community itself (no evening) that co-hosts reach as its owner does.
-COMMUNITY_HOST_PAGES = {"depth.dashboard"}
+COMMUNITY_HOST_PAGES = {"depth.dashboard", "receipts.issuer"}
 
 DOOR_PAGES = {
     "events.check_in_page",
@@ -184,6 +185,12 @@ def build_world() -> World:
         now=after,
     )
     moderation.ban(host, recent, banned_report.id, note="Second report tonight.", now=after)
+    # The evening had a fee: the attendee and the tablemate paid; the tablemate has a receipt.
+    db.session.get(Event, recent).fee_yen = 3000
+    db.session.commit()
+    for person in (attendee, tablemate):
+        record_payment(host, recent, registrations[person.id], "cash", now=now - timedelta(days=2))
+    issue_receipt(tablemate, recent, "Sweep tablemate 様", now=after)
     # The host wrote to everyone at the evening: the attendee may report the message.
     send_message(host, recent, subject="Slides from the evening", body="Here they are.", now=after)
 
@@ -503,7 +510,16 @@ ROUTES = [
     Route("communities.delete", PRIVATE, "host", lambda w: {"community_id": w.community}),
     # The community's hosts (owner and co-hosts): how it is deepening. Not door staff.
     Route("depth.dashboard", PRIVATE, "host", lambda w: {"community_id": w.community}),
+    # The community's hosts: who issues its receipts (not door staff).
+    Route(
+        "receipts.issuer",
+        PRIVATE,
+        "host",
+        lambda w: {"community_id": w.community},
+        body=lambda w: {"issuer_name": "Sweep issuer", "issuer_address": "", "invoice_number": "T1234567890123"},
+    ),
     # The host's pages for their event.
+    Route("receipts.evening", PRIVATE, "host", _recent),
     Route("events.edit", PRIVATE, "host", _recent, body=lambda w: EVENT_FORM),
     Route("events.publish", PRIVATE, "host", lambda w: {"event_id": w.draft}),
     Route("events.cancel", PRIVATE, "host", lambda w: {"event_id": w.upcoming}),
@@ -615,6 +631,8 @@ ROUTES = [
     # An attendee's own view of an evening they were at, and of the people they met.
     Route("events.ticket", PRIVATE, "attendee", lambda w: {"event_id": w.upcoming}),
     Route("seating.my_tables", PRIVATE, "attendee", _recent),
+    Route("receipts.attendee_receipt", PRIVATE, "attendee", _recent, body=lambda w: {"addressee": "Sweep 様"}),
+    Route("receipts.copy", PRIVATE, "attendee", _recent),
     Route("matching.meet_again", PRIVATE, "attendee", _recent),
     Route("matching.save_choices", PRIVATE, "attendee", _recent, body=lambda w: {"chosen": w.users["tablemate"]}),
     Route("conduct.person", PRIVATE, "attendee", _person("tablemate")),

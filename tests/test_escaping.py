@@ -58,6 +58,9 @@ HOSTILE = {
     "registrations.intro": "Today " + ALL,
     "communities.name": "Club " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
     "communities.description": "About " + ALL,
+    "communities.issuer_name": "Issuer " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
+    "communities.issuer_address": "Address " + ALL,
+    "receipts.addressee": "To " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
     "notes.text": "Note " + ALL,
     "reports.description": "Report " + ALL,
     "host_messages.subject": "Subject " + CLOSE_SELECT + OUT_OF_ATTRIBUTE,
@@ -90,14 +93,6 @@ NOT_WRITTEN_AS_TEXT = {
     "events.goals",
     "events.admission",  # first-come or lottery
     "events.draw_seed",  # hex from the secrets module
-    "communities.invoice_number",  # "T" and 13 digits: the service refuses anything else
-    "receipts.invoice_number",  # copied from the community's
-    # Until the receipt pages come, with a world that has issuer details and receipts:
-    "communities.issuer_name",
-    "communities.issuer_address",
-    "receipts.addressee",
-    "receipts.issuer_name",
-    "receipts.issuer_address",
     "matches.public_id",
     "notes.public_id",
     "registrations.status",
@@ -111,6 +106,10 @@ NOT_WRITTEN_AS_TEXT = {
     "seatings.moves",
     "moderation_actions.action",
     "community_members.role",  # owner, co-host or door
+    "communities.invoice_number",  # T and 13 digits: the service refuses anything else
+    "receipts.invoice_number",  # copied from the community's when the receipt was issued
+    "receipts.issuer_name",  # copied from the community's (made hostile above); printed only in the PDF
+    "receipts.issuer_address",  # likewise
 }
 # People whose address is made hostile too: those the tests never log in as (an admin sees them all).
 EMAIL_ROLES = ("reported", "blocked", "newcomer", "member", "other_host")
@@ -192,6 +191,9 @@ def _make_hostile(world) -> None:
         "moderation_actions.note",
         "communities.name",
         "communities.description",
+        "communities.issuer_name",
+        "communities.issuer_address",
+        "receipts.addressee",
     ):
         table, column = name.split(".")
         db.session.execute(tables[table].update().values({column: value(name)}))
@@ -340,6 +342,8 @@ def test_every_page_shows_what_people_wrote_as_text(app, hostile):
     # What the route list reaches with other arguments: the evening that has happened, the door's search.
     pages.append(get_checked(clients["attendee"], f"/events/{hostile.recent}"))
     pages.append(get_checked(clients["host"], f"/events/{hostile.recent}/check-in?q=Name"))
+    # The world's one receipt is the tablemate's: its addressee on their receipt page.
+    pages.append(get_checked(client_as(app, hostile, "tablemate"), f"/events/{hostile.recent}/receipt"))
 
     shown = "\n".join(pages)
     unseen = [column for column, value in HOSTILE.items() if escaped(value) not in shown]

@@ -381,6 +381,13 @@ PAGES = {
         lambda w: f"/communities/{w.upcoming.community_id}/members/{_a_co_host(w).id}/owner",
         shows=lambda w: _a_co_host(w).display_name,
     ),
+    "/communities/<int:community_id>/issuer": Page(
+        "host", lambda w: f"/communities/{w.upcoming.community_id}/issuer", shows=lambda w: w.upcoming.community.name
+    ),
+    # An attendee's receipt: one registration, one receipt (here: a free evening, so a refusal).
+    "/events/<int:event_id>/receipt": Page(
+        "member", lambda w: f"/events/{w.tonight.id}/receipt", shows=lambda w: w.tonight.title
+    ),
     "/communities/<int:community_id>/edit": Page(
         "host", lambda w: f"/communities/{w.upcoming.community_id}/edit", shows=lambda w: w.people[2].display_name
     ),

@@ -1,0 +1,1 @@
+"""Changes to receipts: a community's issuer details, and issuing receipts."""

@@ -1,0 +1,158 @@
+"""Issuing receipts for fees paid at the door: an attendee's own, typed to
+the addressee they choose, and all of an evening's at once for its hosts.
+
+A receipt is issued once: its number, addressee, amount and issuer are fixed
+then, and every later download is a copy, marked 再発行 (``times_issued``).
+Every change runs under the evening's lock (``locked_event``); the number
+comes from the community's counter in one atomic statement, so two receipts
+issued at once, at two evenings of one community, never share a number, and
+a number is only used up when its receipt is committed.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from meetup.communities.models import Community
+from meetup.errors import DomainError, NotFoundError
+from meetup.events.models import Event, Registration
+from meetup.events.queries import EVENT_NOT_FOUND
+from meetup.events.services.locking import locked_event
+from meetup.extensions import db
+from meetup.i18n import lazy_gettext as _l
+from meetup.receipts.models import ADDRESSEE_MAX, TAX_RATE, Receipt
+from meetup.receipts.queries import paid, receipt_of
+
+NOT_PAID = _l(
+    "Your fee has not been recorded as paid at the door, so there is no receipt to issue. "
+    "If you paid, ask the host to record it."
+)
+FREE = _l("This evening is free: there is nothing to give a receipt for.")
+NOBODY_PAID = _l("Nobody's fee has been recorded as paid at this evening yet: there are no receipts to download.")
+
+
+def tax_included(amount: int, rate: int = TAX_RATE) -> int:
+    """The consumption tax inside an amount that includes it, rounded down
+    (¥3,000 at 10%: ¥272), as a qualified invoice states it."""
+    return amount * rate // (100 + rate)
+
+
+def _next_number(community_id: int) -> int:
+    """The community's next receipt number, taken in one statement that is
+    atomic on SQLite and PostgreSQL alike (the row's write lock is held until
+    the transaction ends, so a rolled-back receipt gives its number back)."""
+    return db.session.execute(
+        update(Community)
+        .where(Community.id == community_id)
+        .values(receipts_issued=Community.receipts_issued + 1)
+        .returning(Community.receipts_issued)
+    ).scalar_one()
+
+
+def checked_addressee(text: str) -> str:
+    addressee = " ".join((text or "").split())
+    if not addressee:
+        raise DomainError(_l("Write whom the receipt is made out to: your name or your company's."), field="addressee")
+    if len(addressee) > ADDRESSEE_MAX:
+        raise DomainError(_l("Keep the addressee to %(max)d characters.", max=ADDRESSEE_MAX), field="addressee")
+    return addressee
+
+
+def _issue(event: Event, registration: Registration, addressee: str, now: datetime) -> Receipt:
+    community = db.session.get(Community, event.community_id)
+    amount = registration.paid_amount
+    receipt = Receipt(
+        community_id=community.id,
+        number=_next_number(community.id),
+        registration_id=registration.id,
+        addressee=addressee,
+        amount=amount,
+        tax_rate=TAX_RATE,
+        tax=tax_included(amount),
+        paid_at=registration.paid_at,
+        issuer_name=community.issuer_name or community.name,
+        issuer_address=community.issuer_address,
+        invoice_number=community.invoice_number,
+        issued_at=now,
+        times_issued=1,
+    )
+    db.session.add(receipt)
+    db.session.flush()
+    return receipt
+
+
+def _copied(receipt: Receipt) -> Receipt:
+    receipt.times_issued += 1  # under the evening's lock: no other writer
+    return receipt
+
+
+def _own_paid_registration(actor, event: Event) -> Registration:
+    registration = db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.user_id == actor.id)
+    )
+    if registration is None or not event.visible_to(actor):
+        raise NotFoundError(EVENT_NOT_FOUND)
+    if not paid(registration):
+        raise DomainError(FREE if event.fee_yen == 0 else NOT_PAID)
+    return registration
+
+
+def issue_receipt(actor, event_id: int, addressee: str, *, now: datetime) -> Receipt:
+    """The attendee's receipt for the fee they paid at the door, made out to
+    ``addressee``. If it was issued already, this is a copy of it (the
+    addressee stays as first typed)."""
+    with locked_event(event_id) as event:
+        registration = _own_paid_registration(actor, event)
+        receipt = receipt_of(registration.id)
+        if receipt is not None:
+            return _copied(receipt)
+        return _issue(event, registration, checked_addressee(addressee), now)
+
+
+def copy_receipt(actor, event_id: int) -> Receipt:
+    """Another copy of the attendee's receipt, marked 再発行."""
+    with locked_event(event_id) as event:
+        registration = _own_paid_registration(actor, event)
+        receipt = receipt_of(registration.id)
+        if receipt is None:
+            raise DomainError(_l("Your receipt has not been issued yet: write whom it is made out to first."))
+        return _copied(receipt)
+
+
+def issue_evening_receipts(actor, event_id: int, *, now: datetime) -> list[Receipt]:
+    """For the evening's hosts: a receipt for everyone whose fee was taken,
+    in number order. Those without one get it now, made out to "<name> 様";
+    those who have one get a copy, marked 再発行."""
+    with locked_event(event_id) as event:
+        if not event.managed_by(actor):
+            raise NotFoundError(EVENT_NOT_FOUND)
+        registrations = _paid_registrations(event.id)
+        if not registrations:
+            raise DomainError(NOBODY_PAID)
+        issued = {
+            receipt.registration_id: receipt
+            for receipt in db.session.scalars(
+                select(Receipt).where(Receipt.registration_id.in_([r.id for r in registrations]))
+            )
+        }
+        receipts = []
+        for registration in registrations:
+            receipt = issued.get(registration.id)
+            if receipt is not None:
+                receipts.append(_copied(receipt))
+            else:
+                name = f"{registration.user.display_name} 様"[:ADDRESSEE_MAX]
+                receipts.append(_issue(event, registration, name, now))
+        return sorted(receipts, key=lambda receipt: receipt.number)
+
+
+def _paid_registrations(event_id: int) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .options(joinedload(Registration.user))
+            .where(Registration.event_id == event_id, Registration.paid_at.is_not(None), Registration.paid_amount > 0)
+            .order_by(Registration.paid_at, Registration.id)
+        )
+    )
