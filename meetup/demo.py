@@ -155,6 +155,8 @@ def _ensure_user(email: str, name: str, industry: str, introduction: str) -> Use
 
 DEMO_EVENT_TITLE = "渋谷 士業・異業種交流会 (Shibuya professionals' mixer)"
 DEMO_CAPACITY = 24
+# What every demo evening offers people to pick for the evening.
+OFFERED_GOALS = ("learn", "peers", "practice-speaking", "collaborate", "share-info")
 DEMO_GOALS = [
     ("learn", "peers"),
     ("learn",),
@@ -197,7 +199,7 @@ def _ensure_demo_events(host: User, members: list[User]) -> None:
             area="13",
             description="税理士・弁護士・司法書士から飲食店オーナーまで。5人テーブルで3ラウンド、毎月同じ顔ぶれと深く話せる会です。\n"
             "Professionals and every industry, five to a table, three rounds. The same community every month.",
-            goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+            goals=list(OFFERED_GOALS),
             conduct_extra=(
                 "名刺交換は各ラウンドの最後にまとめて行います。\nBusiness cards are exchanged at the end of each round."
             ),
@@ -283,7 +285,7 @@ def _past_evening(host: User, members: list[User], k: int, now: datetime) -> Eve
             table_size=4,
             rounds=2,
             meet_again_days=14,
-            goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+            goals=list(OFFERED_GOALS),
         ),
         now=then,
     )
@@ -379,7 +381,7 @@ def _ensure_tonight(host: User, members: list[User]) -> None:
             area="13",
             table_size=4,
             rounds=3,
-            goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+            goals=list(OFFERED_GOALS),
             fee_yen=3000,
             fee_note="ワンドリンク付き",
         ),
@@ -427,7 +429,7 @@ def _ensure_lotteries(host: User, members: list[User]) -> None:
                 venue="東京都渋谷区道玄坂1-2-3",
                 area="13",
                 table_size=4,
-                goals=["learn", "peers", "practice-speaking", "collaborate", "share-info"],
+                goals=list(OFFERED_GOALS),
                 description="人気の回のため抽選です。応募の早さは関係ありません。\n"
                 "A popular evening, so seats are drawn by lot: applying early makes no difference.",
                 admission=LOTTERY,
