@@ -10,6 +10,7 @@ PostgreSQL database of its own), never on the suite's database.
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -212,3 +213,33 @@ def test_every_ban_moves_into_the_community_of_its_report_or_its_host_at_0015(ma
     assert len(rows) == held > 0
     assert all(community == (of_report or owned) for community, of_report, owned in rows)
     assert any(community is not None for community, _, _ in rows)
+
+
+def test_evenings_before_0016_stay_first_come_and_registrations_may_then_apply(make_app, database_url, tmp_path):
+    """0016 leaves every evening first come, without a fee note or a draw, and every
+    registration as it was; the widened status check then takes a lottery application
+    (on SQLite the table's definition was edited in place) and still refuses nonsense."""
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0015")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                filled = fill(connection, old_schema, rules=db.metadata)
+                statuses = connection.execute(sa.text("SELECT id, status FROM registrations ORDER BY id")).all()
+            upgrade(revision="0016")
+            with db.engine.begin() as connection:
+                events = connection.execute(
+                    sa.text("SELECT admission, fee_note, draw_at, drawn_at, draw_seed FROM events")
+                ).all()
+                assert len(events) == filled["events"] > 0
+                assert set(events) == {("first-come", "", None, None, None)}
+                assert connection.execute(sa.text("SELECT id, status FROM registrations ORDER BY id")).all() == statuses
+                applied = connection.execute(
+                    sa.text("UPDATE registrations SET status = 'applied' WHERE checked_in_at IS NULL")
+                ).rowcount
+                assert applied > 0
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+                connection.execute(sa.text("UPDATE registrations SET status = 'maybe'"))
+            db.engine.dispose()
