@@ -161,7 +161,9 @@ ROUTES = {
         "attendee", _w("/events/{tonight}/acknowledge"), {"acknowledge": ["y"], "next": ["/events/mine"]}
     ),
     "events.check_in": Route(
-        "host", _w("/events/{tonight}/check-in/{waiting_at_door}"), {"q": ["", "田中"], "payment": ["", "cash"]}
+        "host",
+        _w("/events/{tonight}/check-in/{waiting_at_door}"),
+        {"q": ["", "田中"], "payment": ["", "cash"], "amount": ["", "2500"]},
     ),
     "events.undo_check_in": Route("host", _w("/events/{tonight}/check-in/{checked_in}/undo"), {"q": [""]}),
     "events.walk_in": Route(
@@ -186,7 +188,9 @@ ROUTES = {
         frozenset({"code"}),
     ),
     "events.record_payment": Route(
-        "host", _w("/events/{tonight}/check-in/{checked_in}/payment"), {"method": ["cash", "other"], "q": [""]}
+        "host",
+        _w("/events/{tonight}/check-in/{checked_in}/payment"),
+        {"method": ["cash", "other"], "q": [""], "amount": ["", "3000"]},
     ),
     "events.undo_payment": Route("host", _w("/events/{tonight}/check-in/{checked_in}/payment/undo"), {"q": [""]}),
     "events.messages_page": Route(
