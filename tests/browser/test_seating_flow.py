@@ -4,15 +4,18 @@ arrival, publishes and shows the projector; an attendee finds their tables
 and who they met before on a phone."""
 
 import re
+from itertools import combinations, product
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from meetup.accounts.models import User
 from meetup.demo import DEMO_PASSWORD, MEMBERS, load_demo
 from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
+from meetup.rules.queries import forbidden_pairs
 from meetup.seating import queries as seating_queries
 from meetup.seating import services
 from meetup.timeutil import utcnow
@@ -112,16 +115,37 @@ def test_host_swaps_two_people_by_dragging_one_onto_the_other(live_server, lapto
     event_id = event.id
     services.form_tables(event.host, event_id)
 
+    dragged_name, target_name = _a_swap_that_seats_a_pair_twice(event_id)
+
     page = laptop
     log_in(page, live_server, "host@example.com", DEMO_PASSWORD)
     page.goto(f"{live_server}/events/{event_id}/tables")
     tables = page.locator("#round-1 .table-card")
-    dragged = tables.nth(0).locator(".person").first
-    target = tables.nth(1).locator(".person").first
-    dragged_name = dragged.locator(".person-name").inner_text()
-    target_name = target.locator(".person-name").inner_text()
+    dragged, target = (
+        tables.nth(n).locator(".person").filter(has=page.locator(".person-name", has_text=re.compile(f"^{name}$")))
+        for n, name in ((0, re.escape(dragged_name)), (1, re.escape(target_name)))
+    )
     dragged.drag_to(target)
     page.get_by_role("button", name="Yes, make the change").click()  # they would meet someone twice tonight
     expect(page.get_by_text("Swapped.")).to_be_visible()
     expect(page.locator("#round-1 .table-card").nth(1)).to_contain_text(dragged_name)
     expect(page.locator("#round-1 .table-card").nth(0)).to_contain_text(target_name)
+
+
+def _a_swap_that_seats_a_pair_twice(event_id: int) -> tuple[str, str]:
+    """The names of two people at the first two tables of round 1 who may trade
+    places (no rule keeps them from their new tables) but, having traded, would
+    sit with someone they also sit with in a later round: a swap the page asks
+    about first. Chosen from the seating formed, whichever the optimiser made."""
+    rounds = seating_queries.grid(seating_queries.current_seatings(event_id)[0])
+    first, second = rounds[0][0], rounds[0][1]
+    later = {frozenset(pair) for tables in rounds[1:] for table in tables for pair in combinations(table, 2)}
+    kept_apart = forbidden_pairs(first + second)
+    for a, b in product(first, second):
+        new_neighbours = [(a, other) for other in second if other != b] + [(b, other) for other in first if other != a]
+        pairs = {frozenset(pair) for pair in new_neighbours}
+        if not pairs & kept_apart and pairs & later:
+            names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_((a, b)))).all())
+            db.session.rollback()
+            return names[a], names[b]
+    raise AssertionError("no swap between the first two tables would seat a pair twice")
