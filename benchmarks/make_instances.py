@@ -5,7 +5,8 @@
 A simulated community, as described in ../shared/grouping/examples/README.md:
 members attended several earlier events at random tables (``met``), about a
 third of the pairs who met chose each other (``mutual``), a quarter of today's
-attendees are first-timers, and a few pairs are forbidden. Also writes the
+attendees are first-timers, and a few pairs are forbidden. The same community
+at mid-size evenings whose tables do not divide evenly (``uneven-*``), and the
 social-golfer stretch instance (32 people, 8 tables, 10 rounds).
 """
 
@@ -24,9 +25,14 @@ GOALS = ["learn", "peers", "collaborate", "share-info", "practice-speaking"]
 
 # (people, tables, rounds, seed): tables of about five, as hosts run them.
 REALISTIC = [(24, 6, 3, 1), (48, 10, 3, 2), (100, 20, 4, 3), (200, 40, 4, 4), (300, 60, 4, 5)]
+# Mid-size evenings whose tables cannot all be the same size (24 in 5 tables: four of 5 and one of 4;
+# 37 in 7: two of 6 and five of 5), as a host meets them when people cancel or come unannounced.
+UNEVEN = [(24, 5, 3, 6), (37, 7, 3, 7)]
+UNEVEN_FORBIDDEN = 3
 
 
-def community_instance(size: int, tables: int, rounds: int, seed: int) -> dict[str, Any]:
+def community_instance(size: int, tables: int, rounds: int, seed: int, forbidden_pairs: int = 0) -> dict[str, Any]:
+    """The community's evening; ``forbidden_pairs`` kept apart (default: one per 20 people)."""
     rng = random.Random(seed)
     newcomers = size // 4
     regulars = size - newcomers
@@ -56,13 +62,13 @@ def community_instance(size: int, tables: int, rounds: int, seed: int) -> dict[s
         if a in here and b in here
     ]
     ids = [p["id"] for p in people]
-    forbidden = [sorted(rng.sample(ids, 2)) for _ in range(max(1, size // 20))]
+    forbidden = [sorted(rng.sample(ids, 2)) for _ in range(forbidden_pairs or max(1, size // 20))]
     return {
         "people": people,
         "rounds": rounds,
         "table_count": tables,
         "history": history,
-        "forbidden": [list(pair) for pair in {tuple(pair) for pair in forbidden}],
+        "forbidden": [list(pair) for pair in sorted({tuple(pair) for pair in forbidden})],
     }
 
 
@@ -76,6 +82,10 @@ def main() -> None:
     instances = {
         f"community-{n}-people-{t}-tables-{r}-rounds": community_instance(n, t, r, seed) for n, t, r, seed in REALISTIC
     }
+    instances.update(
+        (f"uneven-{n}-people-{t}-tables-{r}-rounds", community_instance(n, t, r, seed, UNEVEN_FORBIDDEN))
+        for n, t, r, seed in UNEVEN
+    )
     instances["golfers-32-people-8-tables-10-rounds"] = golfer_instance(8, 4, 10)
     for name, instance in instances.items():
         (OUT / f"{name}.json").write_text(json.dumps(instance, indent=1) + "\n", encoding="utf-8")
