@@ -1,0 +1,89 @@
+"""Swap gains of every round at once, with numpy: the gain bookkeeping of the tabu search.
+
+For round r, the value of seating a with b is their pair value plus the repeat
+weight when they sit together in another round as well (a repeat counts
+``k - 1`` for a pair together in ``k`` rounds, so one more meeting costs the
+weight once they have met at all):
+
+    w_r(a, b) = value(a, b) + repeat · [a and b together in another round]
+
+Per person and table, ``join[r, p, t]`` sums w_r(p, x) over the members x of
+t in round r, plus the cost of moving p away from their table in an earlier
+seating. Swapping a (at table s) with b (at table t) in round r then gains
+
+    join[r, a, t] − join[r, a, s] + join[r, b, s] − join[r, b, t] − 2 · w_r(a, b)
+
+(a stops counting b, whose table it joins, and b likewise), so a few array
+expressions give every swap of every round. A forbidden pair's value is so
+negative that any swap seating one together shows as forbidden.
+"""
+
+import numpy as np
+
+from meetup.grouping.model import FORBIDDEN_VALUE, Model
+
+# Below this a gain has seated a forbidden pair together (the value of one pair is FORBIDDEN_VALUE).
+FORBIDDEN_GAIN = FORBIDDEN_VALUE // 2
+
+
+class RoundGains:
+    """A seating as arrays (``where[r, p]`` = p's table), with all swap gains on request."""
+
+    def __init__(self, model: Model, table_of: list[list[int]]) -> None:
+        self.model = model
+        n, tables, rounds = model.size, model.tables, model.rounds
+        self.where = np.array(table_of, dtype=np.int64).reshape(rounds, n)
+        self.value = np.array(model.value, dtype=np.int64)
+        np.fill_diagonal(self.value, 0)
+        # move[r, p, t]: the cost (a negative weight) of p sitting at t when an earlier seating had p elsewhere.
+        previous = np.array(model.previous, dtype=np.int64).reshape(rounds, n)
+        self.move = np.where(
+            (previous[:, :, None] >= 0) & (previous[:, :, None] != np.arange(tables)), model.move, 0
+        ).astype(np.int64)
+        movable = np.array(model.fixed, dtype=np.int64).reshape(rounds, n) < 0
+        self.immovable = ~(movable[:, :, None] & movable[:, None, :])
+        self._eye = np.eye(tables, dtype=np.int64)
+        self._people = np.arange(n)
+        self._rounds = np.arange(rounds)[:, None]
+        self.meet = self._together().sum(axis=0)
+        np.fill_diagonal(self.meet, 0)
+
+    def _together(self) -> np.ndarray:
+        """``together[r, a, b]``: 1 when a and b sit at one table in round r (a with a included)."""
+        return (self.where[:, :, None] == self.where[:, None, :]).astype(np.int64)
+
+    def swap_gains(self) -> np.ndarray:
+        """``gains[r, a, b]``: the change in score from swapping a and b in round r.
+
+        Pairs at the same table, or with someone fixed, get FORBIDDEN_VALUE, as
+        do swaps that would seat a forbidden pair together (below FORBIDDEN_GAIN).
+        """
+        together = self._together()
+        elsewhere = self.meet - together  # meetings in the other rounds (the diagonal is never used)
+        weight = self.value + self.model.repeat * (elsewhere >= 1)
+        weight[:, self._people, self._people] = 0
+        join = weight @ self._eye[self.where] + self.move
+        own = join[self._rounds, self._people, self.where]  # own[r, a] = join[r, a, a's table]
+        across = join[self._rounds[:, :, None], self._people[:, None], self.where[:, None, :]]  # join[r, a, b's table]
+        gains = across + across.transpose(0, 2, 1) - own[:, :, None] - own[:, None, :] - 2 * weight
+        gains[(together == 1) | self.immovable] = FORBIDDEN_VALUE
+        return gains
+
+    def conflicted(self) -> np.ndarray:
+        """``conflicted[r, p]``: p sits in round r with someone they sit with in another round too."""
+        return ((self.meet >= 2) & (self._together() == 1)).any(axis=2)
+
+    def swap(self, r: int, a: int, b: int) -> None:
+        """Exchange a and b (at different tables) in round r."""
+        row = self.where[r]
+        at_a, at_b = row == row[a], row == row[b]
+        at_a[a] = at_b[b] = False
+        self.meet[a] += at_b.astype(np.int64) - at_a
+        self.meet[b] += at_a.astype(np.int64) - at_b
+        self.meet[:, a] = self.meet[a]
+        self.meet[:, b] = self.meet[b]
+        self.meet[a, a] = self.meet[b, b] = 0
+        row[a], row[b] = row[b], row[a]
+
+    def table_of(self) -> list[list[int]]:
+        return self.where.tolist()
