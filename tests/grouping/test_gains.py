@@ -15,6 +15,7 @@ from meetup.grouping.model import compile_model
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
 from meetup.grouping.tabu import tabu_search
+from tests.grouping.grouping_support import fixed_places
 
 
 @st.composite
@@ -44,19 +45,7 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
             {"a": a, "b": b, "met": draw(st.integers(1, 3)), "mutual": draw(st.booleans())} for a, b in history
         ],
         "forbidden": draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True)),
-        "fixed": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "person": st.sampled_from(ids),
-                        "round": st.integers(0, rounds - 1),
-                        "table": st.integers(0, tables - 1),
-                    }
-                ),
-                max_size=2,
-                unique_by=lambda f: (f["person"], f["round"]),
-            )
-        ),
+        "fixed": draw(fixed_places(ids, rounds, tables, most=2)),
         "previous": [[list(order[t::tables]) for t in range(tables)] for order in earlier]
         if draw(st.booleans())
         else [],

@@ -14,7 +14,7 @@ from meetup.grouping.model import compile_model
 from meetup.grouping.scoring import check_seating, score_seating
 from meetup.grouping.seats import Seats
 from meetup.grouping.solver import STEPS_PER_SECOND
-from tests.grouping.grouping_support import example, people
+from tests.grouping.grouping_support import example, fixed_places, people
 
 
 @pytest.mark.parametrize(
@@ -138,19 +138,7 @@ def small_instances(draw: st.DrawFn) -> dict[str, Any]:
     tables = draw(st.integers(1, min(n, 3)))
     pairs = [[a, b] for i, a in enumerate(ids) for b in ids[i + 1 :]]
     forbidden = draw(st.lists(st.sampled_from(pairs), max_size=5))
-    fixed = draw(
-        st.lists(
-            st.fixed_dictionaries(
-                {
-                    "person": st.sampled_from(ids),
-                    "round": st.integers(0, rounds - 1),
-                    "table": st.integers(0, tables - 1),
-                }
-            ),
-            max_size=3,
-            unique_by=lambda f: (f["person"], f["round"]),
-        )
-    )
+    fixed = draw(fixed_places(ids, rounds, tables, most=3))
     return {
         "people": [
             {
