@@ -14,6 +14,7 @@ import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, FormField, PasswordField, StringField, TelField, TextAreaField, URLField
+from wtforms.validators import Length
 
 from meetup.database import INTEGER_MAX
 from meetup.i18n import lazy_gettext as _l
@@ -38,6 +39,11 @@ def has_control_characters(text: str, multiline: bool = False) -> bool:
     return any(
         unicodedata.category(ch) in _REFUSED_CATEGORIES and not (multiline and ch in _PARAGRAPH_SPACE) for ch in text
     )
+
+
+def at_most(limit: int) -> Length:
+    """A text field's length limit, with the one message every form gives."""
+    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
 
 
 def _fields(fields):

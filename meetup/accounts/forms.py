@@ -17,7 +17,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional
 from meetup.accounts import industries
 from meetup.accounts.models import EMAIL_MAX, INTRO_MAX, NAME_MAX
 from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN, READING_NOT_KANA, normalise_reading
-from meetup.forms import Form
+from meetup.forms import Form, at_most
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail.topics import TOPICS
 
@@ -76,13 +76,13 @@ class ProfileFields(Form):
     industry_other = StringField(
         _l("If other, which?"),
         validators=[
-            Length(max=NAME_MAX, message=_l("At most %(max)d characters.", max=NAME_MAX)),
+            at_most(NAME_MAX),
         ],
     )
     introduction = TextAreaField(
         _l("About you (one paragraph)"),
         validators=[
-            Length(max=INTRO_MAX, message=_l("At most %(max)d characters.", max=INTRO_MAX)),
+            at_most(INTRO_MAX),
         ],
     )
     language = SelectField(_l("Language"), choices=language_choices, default="")
@@ -124,7 +124,7 @@ class ProfileForm(ProfileFields):
             "Optional, in katakana or hiragana, e.g. ヤマダ エミ. Hosts see it and find you by it at the door."
         ),
         render_kw={"autocomplete": "off", "lang": "ja"},
-        validators=[Length(max=NAME_MAX, message=_l("At most %(max)d characters.", max=NAME_MAX))],
+        validators=[at_most(NAME_MAX)],
     )
 
     def validate_name_reading(self, field):
@@ -142,22 +142,20 @@ class ContactsForm(Form):
         ],
     )
     email_shared = BooleanField(_l("Show to my matches"))
-    phone = TelField(_l("Phone"), validators=[Length(max=40, message=_l("At most %(max)d characters.", max=40))])
+    phone = TelField(_l("Phone"), validators=[at_most(40)])
     phone_shared = BooleanField(_l("Show to my matches"))
-    line_id = StringField(_l("LINE ID"), validators=[Length(max=60, message=_l("At most %(max)d characters.", max=60))])
+    line_id = StringField(_l("LINE ID"), validators=[at_most(60)])
     line_id_shared = BooleanField(_l("Show to my matches"))
     website = URLField(
         _l("Website"),
         validators=[
             Optional(),
-            Length(max=300, message=_l("At most %(max)d characters.", max=300)),
+            at_most(300),
             URL(require_tld=True, message=_l("Enter a full web address starting with https://.")),
         ],
     )
     website_shared = BooleanField(_l("Show to my matches"))
-    other = TextAreaField(
-        _l("Anything else"), validators=[Length(max=500, message=_l("At most %(max)d characters.", max=500))]
-    )
+    other = TextAreaField(_l("Anything else"), validators=[at_most(500)])
     other_shared = BooleanField(_l("Show to my matches"))
 
 

@@ -2,27 +2,23 @@
 
 from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from meetup.accounts.models import EMAIL_MAX
 from meetup.communities.models import CO_HOST, DESCRIPTION_MAX, DOOR, NAME_MAX
-from meetup.forms import Form
+from meetup.forms import Form, at_most
 from meetup.i18n import lazy_gettext as _l
 
 
-def _at_most(limit):
-    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
-
-
 class CommunityForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the community a name.")), _at_most(NAME_MAX)])
-    description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the community a name.")), at_most(NAME_MAX)])
+    description = TextAreaField(_l("Description"), validators=[at_most(DESCRIPTION_MAX)])
 
 
 class MemberForm(Form):
     email = EmailField(
         _l("Email address of their account"),
-        validators=[DataRequired(_l("Enter the email address of their account.")), _at_most(EMAIL_MAX)],
+        validators=[DataRequired(_l("Enter the email address of their account.")), at_most(EMAIL_MAX)],
     )
     role = RadioField(
         _l("Role"),

@@ -3,12 +3,12 @@ who may report, block or moderate is decided by the services."""
 
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from meetup.conduct.models import NOTE_MAX
 from meetup.conduct.services.code import CODE_MAX
 from meetup.conduct.services.reports import DESCRIPTION_MAX
-from meetup.forms import Form
+from meetup.forms import Form, at_most
 from meetup.i18n import lazy_gettext as _l
 
 CATEGORIES = {
@@ -23,10 +23,6 @@ CATEGORIES = {
 
 def category_choices() -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in CATEGORIES.items()]
-
-
-def _at_most(limit):
-    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
 
 
 def _optional_number(value):
@@ -46,7 +42,7 @@ class MessageReportForm(Form):
         validators=[InputRequired(_l("Choose what kind of breach it was."))],
     )
     description = TextAreaField(
-        _l("What happened?"), validators=[DataRequired(_l("Please describe what happened.")), _at_most(DESCRIPTION_MAX)]
+        _l("What happened?"), validators=[DataRequired(_l("Please describe what happened.")), at_most(DESCRIPTION_MAX)]
     )
 
 
@@ -68,15 +64,15 @@ class ReportForm(MessageReportForm):
 
 
 class ModerationForm(Form):
-    note = StringField(_l("Note for the record (optional)"), validators=[_at_most(NOTE_MAX)])
+    note = StringField(_l("Note for the record (optional)"), validators=[at_most(NOTE_MAX)])
 
 
 class CodeOfConductForm(Form):
     text_en = TextAreaField(
         _l("Code of conduct (English)"),
-        validators=[DataRequired(_l("Write the code of conduct in English.")), _at_most(CODE_MAX)],
+        validators=[DataRequired(_l("Write the code of conduct in English.")), at_most(CODE_MAX)],
     )
     text_ja = TextAreaField(
         _l("Code of conduct (Japanese)"),
-        validators=[DataRequired(_l("Write the code of conduct in Japanese.")), _at_most(CODE_MAX)],
+        validators=[DataRequired(_l("Write the code of conduct in Japanese.")), at_most(CODE_MAX)],
     )

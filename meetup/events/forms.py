@@ -43,17 +43,13 @@ from meetup.events.models import (
 from meetup.events.queries import EventSearch
 from meetup.events.services.events import AREA_MISSING, TABLE_SIZE_DEFAULT, UNKNOWN_AREA, EventDetails
 from meetup.events.services.registration import PICK_GOALS
-from meetup.forms import Form
+from meetup.forms import Form, at_most
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.services import NEEDS_ACKNOWLEDGEMENT
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Any real event falls in these years; beyond them time-zone arithmetic overflows.
 YEARS = (1900, 2999)
-
-
-def _at_most(limit):
-    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
 
 
 def _whole_number(label, **kwargs):
@@ -117,16 +113,16 @@ NEW_COMMUNITY = "new"
 class EventForm(Form):
     # Choices: the communities the host runs (set by the view), then NEW_COMMUNITY.
     community_id = SelectField(_l("This evening belongs to"), validate_choice=False)
-    new_community = StringField(_l("New community's name"), validators=[_at_most(COMMUNITY_NAME_MAX)])
+    new_community = StringField(_l("New community's name"), validators=[at_most(COMMUNITY_NAME_MAX)])
 
     def validate_new_community(self, field):
         others = [choice for choice in self.community_id.choices or [] if choice.value != NEW_COMMUNITY]
         if self.community_id.data == NEW_COMMUNITY and others and not (field.data or "").strip():
             raise ValidationError(_l("Name the new community, or choose one of yours."))
 
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), _at_most(TITLE_MAX)])
-    theme = StringField(_l("Theme"), validators=[_at_most(THEME_MAX)])
-    description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_MAX)])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), at_most(TITLE_MAX)])
+    theme = StringField(_l("Theme"), validators=[at_most(THEME_MAX)])
+    description = TextAreaField(_l("Description"), validators=[at_most(DESCRIPTION_MAX)])
     timezone = SelectField(
         _l("Time zone"),
         choices=[SelectChoice(zone, zone) for zone in timezones.CHOICES],
@@ -136,21 +132,21 @@ class EventForm(Form):
     starts_at = _when(_l("Starts"))
     ends_at = _when(_l("Ends"))
     registration_deadline = _when(_l("Registration deadline"), required=False)
-    venue = StringField(_l("Venue address"), validators=[_at_most(VENUE_MAX)])
+    venue = StringField(_l("Venue address"), validators=[at_most(VENUE_MAX)])
     area = SelectField(
         _l("Area"),
         choices=lambda: area_choices(_l("Choose the prefecture, or online")),
         validators=[InputRequired(AREA_MISSING)],
         validate_choice=False,  # the service refuses an unknown area, in words
     )
-    online_url = URLField(_l("Online link"), validators=[_at_most(URL_MAX)])
+    online_url = URLField(_l("Online link"), validators=[at_most(URL_MAX)])
     capacity = _whole_number(_l("Capacity"), default=30, validators=[InputRequired(_l("Enter a whole number."))])
     fee_yen = _whole_number(
         _l("Fee paid at the door (¥, tax included; 0 = free)"),
         default=0,
         validators=[InputRequired(_l("Enter a whole number."))],
     )
-    fee_note = StringField(_l("Note beside the fee (optional)"), validators=[_at_most(FEE_NOTE_MAX)])
+    fee_note = StringField(_l("Note beside the fee (optional)"), validators=[at_most(FEE_NOTE_MAX)])
     # One rule for the tables, never two numbers that could disagree: the
     # host sets how many sit at a table, or how many tables there are.
     table_rule = RadioField(
@@ -172,12 +168,12 @@ class EventForm(Form):
         default=list(goals.CATALOGUE),
         validate_choice=False,
     )
-    custom_goals = TextAreaField(_l("Goals of your own (one per line)"), validators=[_at_most(400)])
+    custom_goals = TextAreaField(_l("Goals of your own (one per line)"), validators=[at_most(400)])
     meet_again_days = _whole_number(
         _l("Meet-again window (days)"), default=3, validators=[InputRequired(_l("Enter a whole number."))]
     )
     conduct_extra = TextAreaField(
-        _l("Extra lines for this event's code of conduct"), validators=[_at_most(CONDUCT_EXTRA_MAX)]
+        _l("Extra lines for this event's code of conduct"), validators=[at_most(CONDUCT_EXTRA_MAX)]
     )
 
     # How seats are given: first come, or a lottery drawn at ``draw_at`` (meetup.events.services.lottery).
@@ -209,7 +205,7 @@ class RegistrationForm(Form):
     goals = CheckboxesField(
         _l("Your goals for the evening (pick 1 to 3)"), choices=[], validate_choice=False, validators=[_pick_goals]
     )
-    intro = StringField(_l("One line for your tablemates: today I would like to…"), validators=[_at_most(INTRO_MAX)])
+    intro = StringField(_l("One line for your tablemates: today I would like to…"), validators=[at_most(INTRO_MAX)])
     acknowledge = BooleanField(
         _l("I have read the code of conduct and will follow it."),
         default=False,
@@ -237,7 +233,7 @@ class CheckInSearchForm(Form):
     class Meta:
         csrf = False  # a GET search; it changes nothing
 
-    q = SearchField(_l("Name"), validators=[_at_most(80)])
+    q = SearchField(_l("Name"), validators=[at_most(80)])
 
 
 KEYWORD_MAX = 100
@@ -249,7 +245,7 @@ class EventSearchForm(Form):
     class Meta:
         csrf = False  # a search changes nothing
 
-    q = SearchField(_l("Keyword"), validators=[_at_most(KEYWORD_MAX)])
+    q = SearchField(_l("Keyword"), validators=[at_most(KEYWORD_MAX)])
     first_day = LocalDateField(_l("From date"), name="from", validators=[Optional()])
     last_day = LocalDateField(_l("Until date"), name="to", validators=[Optional()])
     area = SelectField(_l("Area"), choices=lambda: area_choices(_l("Anywhere")), validate_choice=False)
@@ -300,7 +296,7 @@ class WalkInForm(Form):
     name_reading = StringField(
         _l("Reading (フリガナ)"),
         render_kw={"autocomplete": "off", "lang": "ja"},
-        validators=[_at_most(NAME_MAX)],
+        validators=[at_most(NAME_MAX)],
     )
     industry = SelectField(
         _l("Industry or profession"),
@@ -308,7 +304,7 @@ class WalkInForm(Form):
         validators=[DataRequired(_l("Choose an industry or profession."))],
         validate_choice=True,
     )
-    industry_other = StringField(_l("If other, which?"), validators=[_at_most(NAME_MAX)])
+    industry_other = StringField(_l("If other, which?"), validators=[at_most(NAME_MAX)])
     email = EmailField(
         _l("Email (optional)"),
         render_kw={"autocomplete": "off"},
@@ -344,7 +340,7 @@ class DoorPaymentForm(Form):
 class TicketCodeForm(Form):
     """The code of a ticket, as the door's camera read it or someone typed it."""
 
-    code = StringField(_l("Ticket code"), validators=[DataRequired(_l("Enter the code on the ticket.")), _at_most(40)])
+    code = StringField(_l("Ticket code"), validators=[DataRequired(_l("Enter the code on the ticket.")), at_most(40)])
 
 
 def _lines(text: str) -> list[str]:
@@ -419,10 +415,10 @@ class HostMessageForm(Form):
 
     subject = StringField(
         _l("Subject"),
-        validators=[DataRequired(_l("Write a subject.")), _at_most(MESSAGE_SUBJECT_MAX)],
+        validators=[DataRequired(_l("Write a subject.")), at_most(MESSAGE_SUBJECT_MAX)],
     )
     body = TextAreaField(
         _l("Message"),
-        validators=[DataRequired(_l("Write your message.")), _at_most(MESSAGE_BODY_MAX)],
+        validators=[DataRequired(_l("Write your message.")), at_most(MESSAGE_BODY_MAX)],
     )
     include_waitlist = BooleanField(_l("Also send it to the waitlist"))

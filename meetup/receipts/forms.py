@@ -2,10 +2,10 @@
 issue what live in the services."""
 
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from meetup.communities.models import ISSUER_ADDRESS_MAX, ISSUER_NAME_MAX
-from meetup.forms import Form
+from meetup.forms import Form, at_most
 from meetup.i18n import lazy_gettext as _l
 from meetup.receipts.models import ADDRESSEE_MAX
 
@@ -13,15 +13,11 @@ from meetup.receipts.models import ADDRESSEE_MAX
 INVOICE_NUMBER_TYPED_MAX = 40
 
 
-def _at_most(limit):
-    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
-
-
 class IssuerForm(Form):
-    issuer_name = StringField(_l("Name of the issuer"), validators=[_at_most(ISSUER_NAME_MAX)])
-    issuer_address = TextAreaField(_l("Address"), validators=[_at_most(ISSUER_ADDRESS_MAX)])
+    issuer_name = StringField(_l("Name of the issuer"), validators=[at_most(ISSUER_NAME_MAX)])
+    issuer_address = TextAreaField(_l("Address"), validators=[at_most(ISSUER_ADDRESS_MAX)])
     invoice_number = StringField(
-        _l("Qualified-invoice registration number"), validators=[_at_most(INVOICE_NUMBER_TYPED_MAX)]
+        _l("Qualified-invoice registration number"), validators=[at_most(INVOICE_NUMBER_TYPED_MAX)]
     )
 
 
@@ -30,6 +26,6 @@ class ReceiptForm(Form):
         _l("Made out to"),
         validators=[
             DataRequired(_l("Write whom the receipt is made out to: your name or your company's.")),
-            _at_most(ADDRESSEE_MAX),
+            at_most(ADDRESSEE_MAX),
         ],
     )
