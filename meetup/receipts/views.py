@@ -78,15 +78,14 @@ def attendee_receipt(event_id: int):
             return _receipt_pdf(receipt)
     elif not form.is_submitted():
         form = _addressee_form(registration)
-    paid = queries.paid(registration)
-    refusal = None if paid else (issuing.FREE if event.fee_yen == 0 else issuing.NOT_PAID)
+    refusal = issuing.why_no_receipt(event, registration)
     return no_store(
         render_template(
             "receipts/receipt.html",
             event=event,
             form=form,
             refusal=refusal,
-            receipt=queries.receipt_of(registration.id) if paid else None,
+            receipt=None if refusal else queries.receipt_of(registration.id),
         )
     )
 

@@ -87,14 +87,23 @@ def _copied(receipt: Receipt) -> Receipt:
     return receipt
 
 
+def why_no_receipt(event: Event, registration: Registration):
+    """Why this registration has no receipt to issue (the evening is free, or
+    no fee was taken), or None when it has one."""
+    if paid(registration):
+        return None
+    return FREE if event.fee_yen == 0 else NOT_PAID
+
+
 def _own_paid_registration(actor, event: Event) -> Registration:
     registration = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.user_id == actor.id)
     )
     if registration is None or not event.visible_to(actor):
         raise NotFoundError(EVENT_NOT_FOUND)
-    if not paid(registration):
-        raise DomainError(FREE if event.fee_yen == 0 else NOT_PAID)
+    refusal = why_no_receipt(event, registration)
+    if refusal is not None:
+        raise DomainError(refusal)
     return registration
 
 
