@@ -12,12 +12,14 @@ MO     := $(PO:.po=.mo)
 .PHONY: run test lint install install-dev browser fonts translations i18n-extract db vendor
 
 PORT ?= 5000
+# Links in mail and the share link point at the port served (make run PORT=5100 too).
+BASE_URL ?= http://127.0.0.1:$(PORT)
 
 # The web server and the worker (Procfile), their output as it comes; Ctrl-C stops both.
 run: install translations db
-	$(FLASK) demo
+	BASE_URL=$(BASE_URL) $(FLASK) demo
 	@echo "Serving on http://127.0.0.1:$(PORT) with the worker beside it (Ctrl-C stops both)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 $(BIN)/honcho start --port $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 BASE_URL=$(BASE_URL) $(BIN)/honcho start --port $(PORT)
 
 test: install-dev translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
