@@ -8,7 +8,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.receipts.models import Receipt
 from meetup.receipts.services.issuer import IssuerDetails, update_issuer
-from meetup.receipts.services.issuing import issue_receipt
+from meetup.receipts.services.issuing import issue_evening_receipts, issue_receipt
 from tests.conftest import csrf_token
 from tests.receipts.conftest import pdf_text
 
@@ -65,3 +65,25 @@ def test_door_staff_and_attendees_get_404_and_nothing_is_issued(client, auth, te
         assert response.status_code == 404
         auth.logout()
     assert db.session.scalars(select(Receipt)).all() == []
+
+
+def test_issuing_an_evenings_receipts_reads_the_same_however_many_paid(
+    host, evening, make_event, pay, make_user, now, count_queries
+):
+    """One statement takes every new number; only the receipts' own INSERTs grow with the room."""
+    larger = make_event(starts_at=evening.starts_at, title="渋谷 士業交流会 12月 第2部")
+    larger.fee_yen = evening.fee_yen
+    db.session.commit()
+
+    def issuing(event, paying: int) -> tuple[list[str], list[int]]:
+        for n in range(paying):
+            pay(event, make_user(email=f"payer{event.id}-{n}@example.com"))
+        db.session.expire_all()
+        with count_queries() as statements:
+            receipts = issue_evening_receipts(host, event.id, now=now)
+        return [s.split()[0] for s in statements if not s.startswith("INSERT")], [r.number for r in receipts]
+
+    few, numbers = issuing(evening, 2)
+    many, more_numbers = issuing(larger, 7)
+    assert few == many
+    assert numbers == [1, 2] and more_numbers == list(range(3, 10))  # one counter for the community

@@ -9,6 +9,7 @@ issued at once, at two evenings of one community, never share a number, and
 a number is only used up when its receipt is committed.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -38,16 +39,34 @@ def tax_included(amount: int, rate: int = TAX_RATE) -> int:
     return amount * rate // (100 + rate)
 
 
-def _next_number(community_id: int) -> int:
-    """The community's next receipt number, taken in one statement that is
-    atomic on SQLite and PostgreSQL alike (the row's write lock is held until
-    the transaction ends, so a rolled-back receipt gives its number back)."""
-    return db.session.execute(
+def _next_numbers(community_id: int, count: int) -> range:
+    """The community's next ``count`` receipt numbers, taken in one statement
+    that is atomic on SQLite and PostgreSQL alike (the row's write lock is held
+    until the transaction ends, so rolled-back receipts give their numbers back)."""
+    last = db.session.execute(
         update(Community)
         .where(Community.id == community_id)
-        .values(receipts_issued=Community.receipts_issued + 1)
+        .values(receipts_issued=Community.receipts_issued + count)
         .returning(Community.receipts_issued)
     ).scalar_one()
+    return range(last - count + 1, last + 1)
+
+
+@dataclass(frozen=True)
+class _Issuer:
+    """Who issues the evening's receipts, as printed on them from now on."""
+
+    community_id: int
+    name: str
+    address: str
+    invoice_number: str | None
+
+
+def _issuer(event: Event) -> _Issuer:
+    community = db.session.get(Community, event.community_id)
+    return _Issuer(
+        community.id, community.issuer_name or community.name, community.issuer_address, community.invoice_number
+    )
 
 
 def checked_addressee(text: str) -> str:
@@ -59,27 +78,29 @@ def checked_addressee(text: str) -> str:
     return addressee
 
 
-def _issue(event: Event, registration: Registration, addressee: str, now: datetime) -> Receipt:
-    community = db.session.get(Community, event.community_id)
-    amount = registration.paid_amount
-    receipt = Receipt(
-        community_id=community.id,
-        number=_next_number(community.id),
-        registration_id=registration.id,
-        addressee=addressee,
-        amount=amount,
-        tax_rate=TAX_RATE,
-        tax=tax_included(amount),
-        paid_at=registration.paid_at,
-        issuer_name=community.issuer_name or community.name,
-        issuer_address=community.issuer_address,
-        invoice_number=community.invoice_number,
-        issued_at=now,
-        times_issued=1,
-    )
-    db.session.add(receipt)
+def _issue(issuer: _Issuer, owed: list[tuple[Registration, str]], now: datetime) -> list[Receipt]:
+    """New receipts, numbered in order, for these registrations and their addressees."""
+    receipts = [
+        Receipt(
+            community_id=issuer.community_id,
+            number=number,
+            registration_id=registration.id,
+            addressee=addressee,
+            amount=registration.paid_amount,
+            tax_rate=TAX_RATE,
+            tax=tax_included(registration.paid_amount),
+            paid_at=registration.paid_at,
+            issuer_name=issuer.name,
+            issuer_address=issuer.address,
+            invoice_number=issuer.invoice_number,
+            issued_at=now,
+            times_issued=1,
+        )
+        for number, (registration, addressee) in zip(_next_numbers(issuer.community_id, len(owed)), owed, strict=True)
+    ]
+    db.session.add_all(receipts)
     db.session.flush()
-    return receipt
+    return receipts
 
 
 def _copied(receipt: Receipt) -> Receipt:
@@ -116,7 +137,7 @@ def issue_receipt(actor, event_id: int, addressee: str, *, now: datetime) -> Rec
         receipt = receipt_of(registration.id)
         if receipt is not None:
             return _copied(receipt)
-        return _issue(event, registration, checked_addressee(addressee), now)
+        return _issue(_issuer(event), [(registration, checked_addressee(addressee))], now)[0]
 
 
 def copy_receipt(actor, event_id: int) -> Receipt:
@@ -145,15 +166,14 @@ def issue_evening_receipts(actor, event_id: int, *, now: datetime) -> list[Recei
                 select(Receipt).where(Receipt.registration_id.in_([r.id for r in registrations]))
             )
         }
-        receipts = []
-        for registration in registrations:
-            receipt = issued.get(registration.id)
-            if receipt is not None:
-                receipts.append(_copied(receipt))
-            else:
-                name = f"{registration.user.display_name} 様"[:ADDRESSEE_MAX]
-                receipts.append(_issue(event, registration, name, now))
-        return sorted(receipts, key=lambda receipt: receipt.number)
+        copies = [_copied(receipt) for receipt in issued.values()]
+        owed = [
+            (registration, f"{registration.user.display_name} 様"[:ADDRESSEE_MAX])
+            for registration in registrations
+            if registration.id not in issued
+        ]
+        new = _issue(_issuer(event), owed, now) if owed else []
+        return sorted(copies + new, key=lambda receipt: receipt.number)
 
 
 def _paid_registrations(event_id: int) -> list[Registration]:
