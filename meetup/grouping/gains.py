@@ -7,6 +7,11 @@ weight once they have met at all):
 
     w_r(a, b) = value(a, b) + repeat · [a and b together in another round]
 
+``repeat`` is the weight the search walks under: the model's, or a fraction of
+it that lets a meeting move between rounds (see :mod:`meetup.grouping.tabu`).
+Gains are measured with that weight; :meth:`RoundGains.swap` says how the
+number of repeats changed, so the caller can keep the true score as well.
+
 Per person and table, ``join[r, p, t]`` sums w_r(p, x) over the members x of
 t in round r, plus the cost of moving p away from their table in an earlier
 seating. Swapping a (at table s) with b (at table t) in round r then gains
@@ -29,8 +34,9 @@ FORBIDDEN_GAIN = FORBIDDEN_VALUE // 2
 class RoundGains:
     """A seating as arrays (``where[r, p]`` = p's table), with all swap gains on request."""
 
-    def __init__(self, model: Model, table_of: list[list[int]]) -> None:
+    def __init__(self, model: Model, table_of: list[list[int]], repeat: int | None = None) -> None:
         self.model = model
+        self.repeat = model.repeat if repeat is None else repeat  # the weight gains are measured with
         n, tables, rounds = model.size, model.tables, model.rounds
         self.where = np.array(table_of, dtype=np.int64).reshape(rounds, n)
         self.value = np.array(model.value, dtype=np.int64)
@@ -60,7 +66,7 @@ class RoundGains:
         """
         together = self._together()
         elsewhere = self.meet - together  # meetings in the other rounds (the diagonal is never used)
-        weight = self.value + self.model.repeat * (elsewhere >= 1)
+        weight = self.value + self.repeat * (elsewhere >= 1)
         weight[:, self._people, self._people] = 0
         join = weight @ self._eye[self.where] + self.move
         own = join[self._rounds, self._people, self.where]  # own[r, a] = join[r, a, a's table]
@@ -73,8 +79,12 @@ class RoundGains:
         """``conflicted[r, p]``: p sits in round r with someone they sit with in another round too."""
         return ((self.meet >= 2) & (self._together() == 1)).any(axis=2)
 
-    def swap(self, r: int, a: int, b: int) -> None:
-        """Exchange a and b (at different tables) in round r."""
+    def swap(self, r: int, a: int, b: int) -> int:
+        """Exchange a and b (at different tables) in round r; returns the change in the number of repeats.
+
+        Only pairs with a or b change, and not the pair of a and b, who sit apart before and after.
+        """
+        repeats_before = self._repeats_of(a) + self._repeats_of(b)
         row = self.where[r]
         at_a, at_b = row == row[a], row == row[b]
         at_a[a] = at_b[b] = False
@@ -84,6 +94,12 @@ class RoundGains:
         self.meet[:, b] = self.meet[b]
         self.meet[a, a] = self.meet[b, b] = 0
         row[a], row[b] = row[b], row[a]
+        return self._repeats_of(a) + self._repeats_of(b) - repeats_before
+
+    def _repeats_of(self, p: int) -> int:
+        """The repeats of pairs with p: ``k - 1`` for each person p sits with in k ≥ 1 rounds."""
+        row = self.meet[p]
+        return int(row.sum()) - np.count_nonzero(row)
 
     def table_of(self) -> list[list[int]]:
         return self.where.tolist()
