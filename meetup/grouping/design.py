@@ -1,20 +1,36 @@
-"""A repeat-free start for attribute-free instances from a resolvable transversal design.
+"""A repeat-free start for attribute-free instances, from a resolvable design.
 
-With n = s·q people at q tables of s, q a prime power and s ≤ q, write each
-person as (i, j) with i one of s distinct elements of the finite field GF(q)
-and j any element. In round w (w ∈ GF(q)) person (i, j) sits at table
-j + w·i. Two people with the same i never meet (their tables differ by j − j');
-two with i ≠ i' meet in exactly one round, w = (j' − j)/(i − i'). That gives q
-rounds with no repeat at all, and when s divides q one more: the people sharing
-an i have never met, so splitting each of those s groups of q into q/s tables
-is repeat-free too (for s = q this is the affine plane).
+Two general constructions over the finite field GF(q), for n = s·q people at
+q tables of s (q a prime power); each round is a parallel class of blocks:
 
-This is a general construction, used only as a *start*: the search then takes
+* **Transversal design** (s ≤ q). Write each person as (i, j) with i one of s
+  distinct elements of GF(q) and j any element. In round w (w ∈ GF(q)) person
+  (i, j) sits at table j + w·i. Two people with the same i never meet (their
+  tables differ by j − j'); two with i ≠ i' meet in exactly one round,
+  w = (j' − j)/(i − i'). That gives q rounds with no repeat at all, and when s
+  divides q one more: the people sharing an i have never met, so splitting each
+  of those s groups of q into q/s tables is repeat-free too (for s = q this is
+  the affine plane).
+* **Kirkman triple system of order 3q** (s = 3, q = 6t + 1): every pair meets
+  exactly once in (3q − 1)/2 rounds, Ray-Chaudhuri and Wilson's construction.
+  People are (x, j), x ∈ GF(q), j ∈ {0, 1, 2}; g generates GF(q)'s
+  multiplicative group. Blocks: Z = {(0, j) : j}, B(i, j) = {(g^(i+2tk), j) :
+  k < 3} for i < t, and A(i) = {(g^(i+2tk), k) : k < 3} for i < 6t. One class C
+  is Z, every B(i, j) and the A(i) with ⌊i/t⌋ odd; the rounds are C shifted by
+  each element of GF(q) (x ↦ x + s in every block), and, for each A(i) with
+  ⌊i/t⌋ even, the q shifts of A(i). For 21 people at 7 tables: 10 rounds
+  instead of the transversal design's 7.
+
+These are general constructions, used only as a *start*: the search then takes
 over for any further rounds, and nothing here is specific to one instance.
 """
 
 import random
 from itertools import product
+
+# A round as tables of points 0..n-1, before points are given to people at random.
+Round = list[list[int]]
+Field = tuple[list[list[int]], list[list[int]]]  # addition and multiplication tables
 
 
 def design_rounds(size: int, tables: int, rounds: int, rng: random.Random) -> list[list[int]]:
@@ -25,24 +41,67 @@ def design_rounds(size: int, tables: int, rounds: int, rng: random.Random) -> li
     field = _field(q)
     if field is None or s > q or s < 2:
         return []
-    add, mul = field
-    # Randomise who is who (and which s field elements label the groups), so seeds differ.
+    # Randomise who is who, so seeds differ.
     people = list(range(size))
     rng.shuffle(people)
-    labels = rng.sample(range(q), s)
-    coordinates = [(labels[i], j) for i in range(s) for j in range(q)]
+    design = _kirkman(q, field) if s == 3 and q % 6 == 1 else _transversal(s, q, field, rng)
     result: list[list[int]] = []
-    for w in range(min(rounds, q)):
+    for blocks in design[:rounds]:
         row = [0] * size
-        for person, (i, j) in zip(people, coordinates, strict=True):
-            row[person] = add[j][mul[w][i]]
+        for table, block in enumerate(blocks):
+            for point in block:
+                row[people[point]] = table
         result.append(row)
-    if len(result) < rounds and q % s == 0:
-        row = [0] * size
-        for index, person in enumerate(people):
-            i, j = divmod(index, q)
-            row[person] = i * (q // s) + j // s
-        result.append(row)
+    return result
+
+
+def _transversal(s: int, q: int, field: Field, rng: random.Random) -> list[Round]:
+    """q rounds (q + 1 when s divides q) of the transversal design; point i·q + j is (labels[i], j)."""
+    add, mul = field
+    labels = rng.sample(range(q), s)  # which s field elements label the groups
+    design: list[Round] = []
+    for w in range(q):
+        blocks: Round = [[] for _ in range(q)]
+        for i in range(s):
+            for j in range(q):
+                blocks[add[j][mul[w][labels[i]]]].append(i * q + j)
+        design.append(blocks)
+    if q % s == 0:
+        design.append([list(range(start, start + s)) for start in range(0, s * q, s)])
+    return design
+
+
+def _kirkman(q: int, field: Field) -> list[Round]:
+    """The (3q - 1)/2 rounds of a Kirkman triple system of order 3q, q = 6t + 1; point j·q + x is (x, j)."""
+    add, mul = field
+    t = (q - 1) // 6
+    power = _powers(_generator(q, mul), q, mul)  # power[e] = g^e, exponents mod q - 1
+
+    def a(i: int) -> list[tuple[int, int]]:
+        return [(power[(i + 2 * t * k) % (q - 1)], k) for k in range(3)]
+
+    base = [[(0, j) for j in range(3)]]
+    base += [[(power[i + 2 * t * k], j) for k in range(3)] for i in range(t) for j in range(3)]
+    base += [a(i) for i in range(6 * t) if (i // t) % 2 == 1]
+
+    def shifted(block: list[tuple[int, int]], by: int) -> list[int]:
+        return [j * q + add[x][by] for x, j in block]
+
+    design = [[shifted(block, by) for block in base] for by in range(q)]
+    design += [[shifted(a(i), by) for by in range(q)] for i in range(6 * t) if (i // t) % 2 == 0]
+    return design
+
+
+def _generator(q: int, mul: list[list[int]]) -> int:
+    """An element whose powers are every non-zero element of GF(q)."""
+    return next(g for g in range(1, q) if len(set(_powers(g, q, mul))) == q - 1)
+
+
+def _powers(g: int, q: int, mul: list[list[int]]) -> list[int]:
+    """g^0, g^1, …, g^(q-2) in GF(q)."""
+    result = [1]
+    for _ in range(q - 2):
+        result.append(mul[result[-1]][g])
     return result
 
 

@@ -11,10 +11,8 @@ from meetup.grouping.solver import STEPS_PER_SECOND
 from tests.grouping.grouping_support import example, people
 
 
-@pytest.mark.parametrize(("size", "tables", "expected"), [(32, 8, 9), (16, 4, 5), (15, 5, 5), (27, 9, 10), (40, 8, 8)])
-def test_design_rounds_are_balanced_and_repeat_free(size: int, tables: int, expected: int) -> None:
-    rows = design_rounds(size, tables, 20, random.Random(0))
-    assert len(rows) == expected
+def _pairs_met_once(rows: list[list[int]], size: int, tables: int) -> set[tuple[int, int]]:
+    """The pairs who sit together, after checking every round is balanced and no pair meets twice."""
     met = set()
     for row in rows:
         assert sorted(row.count(t) for t in range(tables)) == [size // tables] * tables
@@ -22,6 +20,29 @@ def test_design_rounds_are_balanced_and_repeat_free(size: int, tables: int, expe
             if row[a] == row[b]:
                 assert (a, b) not in met
                 met.add((a, b))
+    return met
+
+
+@pytest.mark.parametrize(("size", "tables", "expected"), [(32, 8, 9), (16, 4, 5), (15, 5, 5), (27, 9, 10), (40, 8, 8)])
+def test_design_rounds_are_balanced_and_repeat_free(size: int, tables: int, expected: int) -> None:
+    rows = design_rounds(size, tables, 20, random.Random(0))
+    assert len(rows) == expected
+    _pairs_met_once(rows, size, tables)
+
+
+# Triples at q tables, q = 6t + 1 a prime power (25 = 5², 49 = 7²): a Kirkman triple system.
+@pytest.mark.parametrize("tables", [7, 13, 19, 25, 49])
+def test_triples_at_6t_plus_1_tables_meet_everyone_exactly_once(tables: int) -> None:
+    size = 3 * tables
+    rows = design_rounds(size, tables, 100, random.Random(tables))
+    assert len(rows) == (size - 1) // 2
+    assert len(_pairs_met_once(rows, size, tables)) == size * (size - 1) // 2
+
+
+def test_21_golfers_in_triples_over_10_rounds_never_meet_twice() -> None:
+    instance = {"people": people(*"abcdefghijklmnopqrstu"), "rounds": 10, "table_count": 7}
+    solution = solve(instance, time_limit=60, seed=0, steps=2 * STEPS_PER_SECOND)
+    assert solution.score == 0 and solution.proven_optimal
 
 
 @pytest.mark.parametrize(("size", "tables"), [(30, 6), (20, 4), (7, 3), (10, 1)])
