@@ -608,10 +608,14 @@ class Dashboard:
                 received[r.payment_method] += r.paid_amount
         return received
 
-    @property
-    def unpaid(self) -> list[Registration]:
-        """People with a seat whose fee has not been taken: those present first."""
-        owing = [r for r in self.registrations if r.status == CONFIRMED and r.paid_at is None]
+    def unpaid(self, over: bool) -> list[Registration]:
+        """Whose fee has not been taken: everyone with a seat, those present first; once the
+        evening is ``over``, only those who came (the fee is paid at the door: a no-show owes nothing)."""
+        owing = [
+            r
+            for r in self.registrations
+            if r.status == CONFIRMED and r.paid_at is None and (r.checked_in_at is not None or not over)
+        ]
         return sorted(owing, key=lambda r: r.checked_in_at is None)
 
 

@@ -14,6 +14,7 @@ from meetup.events.models import CASH, OTHER, Registration
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in, record_payment
 from meetup.extensions import db
+from tests import clock
 from tests.conftest import csrf_token
 from tests.events.helpers import event_details, mails
 
@@ -149,6 +150,28 @@ def test_the_dashboard_totals_what_was_received_and_names_who_has_not_paid(
     unpaid = page[start : page.index("</details>", start)]
     assert unpaid.index("Dan Ito") < unpaid.index("Chika Ono")  # who is in the room first
     assert "Aiko Tanaka" not in unpaid and "Ben Mori" not in unpaid
+
+
+def test_after_the_evening_only_those_who_came_and_did_not_pay_are_named(
+    client, auth, evening, host, make_user, sign_up_for, now
+):
+    aiko = sign_up_for(evening, make_user(display_name="Aiko Tanaka"))
+    sign_up_for(evening, make_user(display_name="Chika Ono"))  # never came: owes nothing at the door
+    dan = sign_up_for(evening, make_user(display_name="Dan Ito"))
+    check_in(host, evening.id, aiko.id, now=now, payment=CASH)
+    check_in(host, evening.id, dan.id, now=now)
+    clock.move_to(evening.ends_at + timedelta(hours=1))
+    auth.login(email="host@example.com")
+    page = client.get(f"/events/{evening.id}/dashboard").get_data(as_text=True)
+    start = page.index('<details class="unpaid" open>')
+    unpaid = page[start : page.index("</details>", start)]
+    assert "Did not pay: 1 person who came" in unpaid
+    assert "Dan Ito" in unpaid and "Chika Ono" not in unpaid and "Aiko Tanaka" not in unpaid
+    assert "Payments are taken at the door" not in page
+
+    record_payment(host, evening.id, dan.id, CASH, now=now)
+    page = client.get(f"/events/{evening.id}/dashboard").get_data(as_text=True)
+    assert "Everyone who came has paid." in page and '<details class="unpaid"' not in page
 
 
 def test_the_csv_has_the_fee_and_what_each_person_paid(client, auth, evening, host, make_user, sign_up_for, now):
