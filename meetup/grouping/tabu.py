@@ -8,7 +8,8 @@ social golfer search), which removes the last repeats annealing leaves.
 
 Every swap of every round is evaluated at once (:mod:`meetup.grouping.gains`).
 After a swap, the two people may not go back to the tables they left for a
-random tenure, unless that beats the best seating so far; after a while
+random tenure, unless its gain would beat the best seating so far (measured
+with the weight the walk chooses by, below); after a while
 without a new best, the walk goes back to the best seating, so the search
 stays near good seatings instead of drifting off.
 
@@ -60,7 +61,8 @@ def tabu_search(
     state = RoundGains(model, seats.table_of, walk_repeat)
     # tabu_until[r, p, t]: the first iteration p may sit at t again in round r.
     tabu_until = np.zeros((rounds, n, tables), dtype=np.int64)
-    # Steps without a new best before a kick, and tabu tenures: tuned on the example instances.
+    # Steps without a new best before going back to the best seating, and tabu tenures: tuned on
+    # the example instances.
     stable_limit = 20 + 2 * n
     short_tenure, tenure_spread = 4, max(2, n // 4)
     kick_size = max(2, n // 8)

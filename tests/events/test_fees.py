@@ -168,6 +168,7 @@ def test_after_the_evening_only_those_who_came_and_did_not_pay_are_named(
     assert "Did not pay: 1 person who came" in unpaid
     assert "Dan Ito" in unpaid and "Chika Ono" not in unpaid and "Aiko Tanaka" not in unpaid
     assert "Payments are taken at the door" not in page
+    assert page.count("No-show") == 1  # Chika, in the attendee list
 
     record_payment(host, evening.id, dan.id, CASH, now=now)
     page = client.get(f"/events/{evening.id}/dashboard").get_data(as_text=True)
