@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -94,6 +95,24 @@ def laptop(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def fits(page) -> None:
+    """The page does not scroll sideways at the current viewport width.
+
+    A new viewport size or emulated media reaches the renderer a moment after
+    Playwright returns, so a layout measured at once can still be the old one:
+    wait up to five seconds for the page to fit before failing."""
+    width = page.viewport_size["width"]
+    try:
+        page.wait_for_function(
+            "width => document.documentElement && document.documentElement.scrollWidth <= width",
+            arg=width,
+            timeout=5_000,
+        )
+    except PlaywrightTimeoutError:
+        actual = page.evaluate("document.documentElement.scrollWidth")
+        raise AssertionError(f"{page.url} scrolls sideways: {actual} px wide on a {width} px screen") from None
 
 
 def screenshot(page, name: str) -> Path:

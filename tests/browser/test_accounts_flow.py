@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import open_menu, screenshot, sign_up_people
+from tests.browser.conftest import fits, open_menu, screenshot, sign_up_people
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -57,8 +57,7 @@ def test_the_front_page_fits_a_phone_and_a_laptop(live_server, phone, laptop):
     for name, page in (("phone", phone), ("laptop", laptop)):
         page.goto(live_server + "/")
         expect(page.get_by_role("heading", name="Meet again, not just once.")).to_be_visible()
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= page.viewport_size["width"], f"{name}: the page scrolls sideways"
+        fits(page)
         screenshot(page, f"{name}-front")
 
 

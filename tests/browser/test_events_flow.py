@@ -15,6 +15,7 @@ from meetup.mail.models import OutboxMessage
 from tests.browser.conftest import (
     LAPTOP,
     PHONE,
+    fits,
     log_in,
     log_out,
     on_the_servers_clock,
@@ -48,11 +49,6 @@ def register(page, base, event_path, who, tick=True):
     if tick:
         page.get_by_label("I have read the code of conduct and will follow it.").check()
     page.get_by_role("button", name="Register").or_(page.get_by_role("button", name="Join the waitlist")).click()
-
-
-def fits(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways on {page.viewport_size}"
 
 
 def both_sizes(page, name):

@@ -20,7 +20,7 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
-from tests.browser.conftest import PHONE, log_in, screenshot, sign_up_people
+from tests.browser.conftest import PHONE, fits, log_in, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.events.helpers import event_details
 
@@ -166,7 +166,7 @@ def on_screen(page, name: str) -> None:
     page.emulate_media(media="screen")
     for label, size in (("phone", PHONE), ("laptop", {"width": 1280, "height": 900})):
         page.set_viewport_size(size)
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], f"{name} scrolls sideways"
+        fits(page)
         screenshot(page, f"{label}-{name}")
 
 

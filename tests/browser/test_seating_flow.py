@@ -19,7 +19,7 @@ from meetup.rules.queries import forbidden_pairs
 from meetup.seating import queries as seating_queries
 from meetup.seating import services
 from meetup.timeutil import utcnow
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import fits, log_in, screenshot
 from tests.clock import NOW
 
 pytestmark = pytest.mark.browser
@@ -103,7 +103,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
     expect(page.get_by_role("heading", name="My tables")).to_be_visible()
     expect(page.locator(".my-round")).to_have_count(3)
     expect(page.get_by_text(re.compile("You met at 渋谷")).first).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits(page)
     screenshot(page, "phone-my-tables")
     published = seating_queries.current_seatings(event_id)[1]
     assert published is not None and not published.provisional

@@ -15,7 +15,7 @@ from meetup.events.services.registration import register
 from meetup.events.timezones import to_local
 from meetup.extensions import db
 from meetup.mail.services.sender import send_pending
-from tests.browser.conftest import PHONE, log_in, screenshot, sign_up_people
+from tests.browser.conftest import PHONE, fits, log_in, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.events.helpers import event_details
 
@@ -39,11 +39,6 @@ def log_in_in_japanese(page, base, email):
     log_in(page, base, email)
     page.get_by_role("button", name="日本語").click()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
-
-
-def fits(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways on {page.viewport_size}"
 
 
 def both_widths(page, name):
