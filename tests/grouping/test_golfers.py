@@ -39,6 +39,21 @@ def test_triples_at_6t_plus_1_tables_meet_everyone_exactly_once(tables: int) -> 
     assert len(_pairs_met_once(rows, size, tables)) == size * (size - 1) // 2
 
 
+# Fours at (3q + 1)/4 tables, q ≡ 1 mod 4 a prime power (25 = 5²): a resolvable design.
+@pytest.mark.parametrize("q", [9, 13, 17, 25])
+def test_fours_on_3q_plus_1_people_meet_everyone_exactly_once(q: int) -> None:
+    size = 3 * q + 1
+    rows = design_rounds(size, size // 4, 100, random.Random(q))
+    assert len(rows) == q
+    assert len(_pairs_met_once(rows, size, size // 4)) == size * (size - 1) // 2
+
+
+def test_28_golfers_in_fours_over_9_rounds_never_meet_twice() -> None:
+    instance = {"people": people(*(f"p{n}" for n in range(28))), "rounds": 9, "table_count": 7}
+    solution = solve(instance, time_limit=60, seed=0, steps=2 * STEPS_PER_SECOND)
+    assert solution.score == 0 and solution.proven_optimal
+
+
 def test_21_golfers_in_triples_over_10_rounds_never_meet_twice() -> None:
     instance = {"people": people(*"abcdefghijklmnopqrstu"), "rounds": 10, "table_count": 7}
     solution = solve(instance, time_limit=60, seed=0, steps=2 * STEPS_PER_SECOND)
