@@ -157,8 +157,11 @@ OVERFLOWS = """([selector, width]) => {
 def as_printed(page, name: str) -> None:
     """Lay the page out as on paper (the printable width of A4, print styles),
     check nothing overflows, and keep a picture to look at."""
-    page.set_viewport_size({"width": round(AREA_WIDTH_PX), "height": round(AREA_HEIGHT_PX)})
+    width = round(AREA_WIDTH_PX)
+    page.set_viewport_size({"width": width, "height": round(AREA_HEIGHT_PX)})
     page.emulate_media(media="print")
+    # Both reach the renderer a moment later: measure only the page laid out for paper.
+    page.wait_for_function("width => innerWidth === width && matchMedia('print').matches", arg=width)
     screenshot(page, name)
 
 
