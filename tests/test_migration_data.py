@@ -8,7 +8,9 @@ Each test works on a scratch database of the suite's kind (SQLite file or a
 PostgreSQL database of its own), never on the suite's database.
 """
 
+import itertools
 import re
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -243,3 +245,44 @@ def test_evenings_before_0016_stay_first_come_and_registrations_may_then_apply(m
             with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
                 connection.execute(sa.text("UPDATE registrations SET status = 'maybe'"))
             db.engine.dispose()
+
+
+def test_receipts_issued_before_0017_keep_the_title_date_and_zone_of_their_evening(make_app, database_url, tmp_path):
+    """0017 copies each receipt's evening into it: its title, the date it was held where it was
+    held (16:00 UTC on 4 December is the 5th in Tokyo, still the 4th in New York), and its time
+    zone, so a copy printed after the evening is renamed reads the same."""
+    zones = ["Asia/Tokyo", "America/New_York", "Not/AZone"]
+    starts = datetime(2026, 12, 4, 16, 0)
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0016")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                filled = fill(connection, old_schema, rules=db.metadata)["receipts"]
+                event_ids = connection.execute(sa.text("SELECT id FROM events ORDER BY id")).scalars().all()
+                for event_id, zone in zip(event_ids, itertools.cycle(zones)):
+                    connection.execute(
+                        sa.text(
+                            "UPDATE events SET timezone = :zone, starts_at = :starts, ends_at = :ends,"
+                            " registration_deadline = :starts WHERE id = :id"
+                        ),
+                        {"zone": zone, "starts": starts, "ends": starts + timedelta(hours=2), "id": event_id},
+                    )
+            upgrade(revision="0017")
+            with db.engine.connect() as connection:
+                rows = connection.execute(
+                    sa.text(
+                        "SELECT r.evening_title, r.evening_on, r.timezone, e.title, e.timezone FROM receipts r"
+                        " JOIN registrations g ON g.id = r.registration_id JOIN events e ON e.id = g.event_id"
+                    )
+                ).all()
+            db.engine.dispose()
+    assert len(rows) == filled > 0
+    expected = {"Asia/Tokyo": ("Asia/Tokyo", "2026-12-05"), "America/New_York": ("America/New_York", "2026-12-04")}
+    # A zone tzdata does not know (the app never stored one) is read as the app's default.
+    expected["Not/AZone"] = expected["Asia/Tokyo"]
+    for title, held_on, zone, event_title, event_zone in rows:
+        assert (title, zone, str(held_on)) == (event_title, *expected[event_zone])
+    assert {event_zone for *_, event_zone in rows} != {"Asia/Tokyo"}, "the filler gave every receipt one evening"

@@ -1,18 +1,19 @@
 """A receipt for one person's fee, as it was issued.
 
-What a receipt says is fixed when it is first issued: the issuer's details
-and registration number are copied in, so a copy printed later reads the
-same even after the community changes its details. Numbers run 1, 2, 3...
+What a receipt says is fixed when it is first issued: the evening's title,
+date and time zone and the issuer's details and registration number are
+copied in, so a copy printed later reads the same even after the host renames
+the evening or the community changes its details. Numbers run 1, 2, 3...
 per community (``Community.receipts_issued`` is the counter).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.communities.models import INVOICE_NUMBER_LENGTH, ISSUER_ADDRESS_MAX, ISSUER_NAME_MAX
-from meetup.events.models import Registration
+from meetup.events.models import TIMEZONE_MAX, TITLE_MAX, Registration
 from meetup.extensions import db
 
 ADDRESSEE_MAX = 100
@@ -39,6 +40,9 @@ class Receipt(db.Model):
     tax_rate: Mapped[int]  # percent
     tax: Mapped[int]  # yen: the consumption tax included in ``amount``
     paid_at: Mapped[datetime]
+    evening_title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    evening_on: Mapped[date]  # the evening's date where it was held
+    timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX))  # the evening's: its dates print in it
     issuer_name: Mapped[str] = mapped_column(String(ISSUER_NAME_MAX))
     issuer_address: Mapped[str] = mapped_column(String(ISSUER_ADDRESS_MAX))
     invoice_number: Mapped[str | None] = mapped_column(String(INVOICE_NUMBER_LENGTH))

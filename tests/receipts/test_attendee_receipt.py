@@ -74,6 +74,18 @@ def test_the_first_download_issues_it_and_later_ones_are_copies_marked_reissued(
     assert receipts()[0].times_issued == 2
 
 
+def test_a_copy_names_the_evening_as_it_was_when_the_receipt_was_issued(client, auth, user, evening, pay):
+    pay(evening, user)
+    auth.login()
+    (original,) = pdf_text(_issue(client, evening, "Aiko Tanaka 様").data)
+    assert "渋谷 士業交流会 12月" in original
+    evening.title = "Renamed for next year's flyer"  # the host renames the evening afterwards
+    db.session.commit()
+    (copy,) = pdf_text(_copy(client, evening).data)
+    assert "渋谷 士業交流会 12月" in copy and "Renamed" not in copy
+    assert copy.removeprefix("再発行 Re-issue ") == original  # word for word, but for the mark
+
+
 def test_the_addressee_is_fixed_once_issued(client, auth, user, evening, pay):
     pay(evening, user)
     auth.login()

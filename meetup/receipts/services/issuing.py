@@ -1,8 +1,8 @@
 """Issuing receipts for fees paid at the door: an attendee's own, typed to
 the addressee they choose, and all of an evening's at once for its hosts.
 
-A receipt is issued once: its number, addressee, amount and issuer are fixed
-then, and every later download is a copy, marked 再発行 (``times_issued``).
+A receipt is issued once: its number, addressee, amount, evening and issuer
+are fixed then, and every later download is a copy, marked 再発行 (``times_issued``).
 Every change runs under the evening's lock (``locked_event``); the number
 comes from the community's counter in one atomic statement, so two receipts
 issued at once, at two evenings of one community, never share a number, and
@@ -20,6 +20,7 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
+from meetup.events.timezones import to_local
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.receipts.models import ADDRESSEE_MAX, TAX_RATE, Receipt
@@ -78,8 +79,9 @@ def checked_addressee(text: str) -> str:
     return addressee
 
 
-def _issue(issuer: _Issuer, owed: list[tuple[Registration, str]], now: datetime) -> list[Receipt]:
-    """New receipts, numbered in order, for these registrations and their addressees."""
+def _issue(event: Event, owed: list[tuple[Registration, str]], now: datetime) -> list[Receipt]:
+    """New receipts of the evening, numbered in order, for these registrations and their addressees."""
+    issuer = _issuer(event)
     receipts = [
         Receipt(
             community_id=issuer.community_id,
@@ -90,6 +92,9 @@ def _issue(issuer: _Issuer, owed: list[tuple[Registration, str]], now: datetime)
             tax_rate=TAX_RATE,
             tax=tax_included(registration.paid_amount),
             paid_at=registration.paid_at,
+            evening_title=event.title,
+            evening_on=to_local(event.starts_at, event.timezone).date(),
+            timezone=event.timezone,
             issuer_name=issuer.name,
             issuer_address=issuer.address,
             invoice_number=issuer.invoice_number,
@@ -137,7 +142,7 @@ def issue_receipt(actor, event_id: int, addressee: str, *, now: datetime) -> Rec
         receipt = receipt_of(registration.id)
         if receipt is not None:
             return _copied(receipt)
-        return _issue(_issuer(event), [(registration, checked_addressee(addressee))], now)[0]
+        return _issue(event, [(registration, checked_addressee(addressee))], now)[0]
 
 
 def copy_receipt(actor, event_id: int) -> Receipt:
@@ -172,7 +177,7 @@ def issue_evening_receipts(actor, event_id: int, *, now: datetime) -> list[Recei
             for registration in registrations
             if registration.id not in issued
         ]
-        new = _issue(_issuer(event), owed, now) if owed else []
+        new = _issue(event, owed, now) if owed else []
         return sorted(copies + new, key=lambda receipt: receipt.number)
 
 
