@@ -286,3 +286,29 @@ def test_receipts_issued_before_0017_keep_the_title_date_and_zone_of_their_eveni
     for title, held_on, zone, event_title, event_zone in rows:
         assert (title, zone, str(held_on)) == (event_title, *expected[event_zone])
     assert {event_zone for *_, event_zone in rows} != {"Asia/Tokyo"}, "the filler gave every receipt one evening"
+
+
+def test_registrations_with_a_receipt_keep_their_payment_from_0018(make_app, database_url, tmp_path):
+    """0018 marks exactly the registrations a receipt was issued for."""
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0017")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                filled = fill(connection, old_schema, rules=db.metadata)["registrations"]
+                # One registration without a receipt, whatever the filler did.
+                connection.execute(sa.text("DELETE FROM receipts WHERE id = (SELECT min(id) FROM receipts)"))
+            upgrade(revision="0018")
+            with db.engine.connect() as connection:
+                rows = connection.execute(
+                    sa.text(
+                        "SELECT g.receipt_issued, EXISTS (SELECT 1 FROM receipts r WHERE r.registration_id = g.id)"
+                        " FROM registrations g"
+                    )
+                ).all()
+            db.engine.dispose()
+    assert len(rows) == filled > 0
+    assert all(bool(marked) == bool(has_receipt) for marked, has_receipt in rows)
+    assert {bool(marked) for marked, _ in rows} == {True, False}

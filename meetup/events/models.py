@@ -189,6 +189,8 @@ class Registration(db.Model):
     paid_at: Mapped[datetime | None]
     paid_amount: Mapped[int | None]
     payment_method: Mapped[str | None] = mapped_column(String(12))
+    # Set when a receipt (meetup.receipts) is issued for the payment, which then stays recorded.
+    receipt_issued: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The mail that brings people back, each sent once (the worker's jobs stamp them):
     # "your tables are published", the meet-again prompt after the evening and its last call.
     tables_mailed_at: Mapped[datetime | None]

@@ -5,7 +5,8 @@ fee, also who has paid and how.
 A person is only let in on the current code of conduct: if it changed after
 they registered, they accept it again first (on their phone, at the door).
 A payment stays when a check-in is undone: giving money back is the host's
-own step (undo_payment), not a side effect of a mistaken tap.
+own step (undo_payment), not a side effect of a mistaken tap. Once a receipt
+was issued for it, a payment stays recorded: the receipt says it was made.
 """
 
 from contextlib import contextmanager
@@ -188,5 +189,12 @@ def record_payment(
 def undo_payment(actor, event_id: int, registration_id: int, *, now: datetime) -> Registration:
     """Take back a payment recorded by mistake, or after giving the money back."""
     with _locked_registration(actor, event_id, registration_id) as (_event, registration):
+        if registration.receipt_issued:
+            raise CheckInError(
+                _l(
+                    "A receipt has been issued for %(name)s's payment, so the payment stays recorded.",
+                    name=registration.user.display_name,
+                )
+            )
         registration.paid_at = registration.paid_amount = registration.payment_method = None
         return registration

@@ -103,6 +103,8 @@ def _issue(event: Event, owed: list[tuple[Registration, str]], now: datetime) ->
         )
         for number, (registration, addressee) in zip(_next_numbers(issuer.community_id, len(owed)), owed, strict=True)
     ]
+    for registration, _ in owed:
+        registration.receipt_issued = True  # the payment it names stays recorded (checkin.undo_payment)
     db.session.add_all(receipts)
     db.session.flush()
     return receipts
