@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from meetup import tokens
 from meetup.accounts.models import User
+from meetup.communities.queries import role_in
 from meetup.conduct.models import ModerationAction
 from meetup.errors import NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, HostMessage, Registration
@@ -292,6 +293,17 @@ def open_reports() -> list[OpenReport]:
         .limit(ADMIN_LIST_LIMIT)
     )
     return [OpenReport(*row) for row in rows]
+
+
+RUNS_THE_COMMUNITY = _l(
+    "Someone who runs this community cannot be banned from it. Send a warning, or ask a site administrator."
+)
+
+
+def runs_the_community(event: Event, user: User) -> bool:
+    """Whether the person runs the evening's community (its owner, a co-host or door staff):
+    such a person is never banned from it."""
+    return user.id == event.host_id or role_in(user, event.community_id) is not None
 
 
 def queue_item(event: Event, report_id: int, viewer=None) -> QueueItem:

@@ -192,8 +192,8 @@ def _refusal(action: str, item):
         return _("A warning about this report has already been sent.")
     if action == "ban" and item.ban is not None:
         return _("This person is already banned from these events.")
-    if action == "ban" and item.reported.id == item.report.event.host_id:
-        return _("The owner of these evenings cannot be banned from them. Send a warning, or ask a site administrator.")
+    if action == "ban" and queries.runs_the_community(item.report.event, item.reported):
+        return str(queries.RUNS_THE_COMMUNITY)
     return None
 
 

@@ -233,6 +233,28 @@ def test_a_ban_asks_first_and_says_what_it_will_cancel(
     assert "already banned" in again and "Yes, ban them" not in again
 
 
+@pytest.mark.parametrize(
+    ("language", "refusal", "confirm"),
+    [
+        ("en", "Someone who runs this community cannot be banned from it.", "Yes, ban them"),
+        ("ja", "このコミュニティの運営メンバーを参加禁止にすることはできません。", "はい、参加禁止にします"),
+    ],
+)
+def test_a_ban_of_a_co_host_is_refused_before_anything_is_asked(
+    after_evening, client_for, host, file_report, now, language, refusal, confirm
+):
+    from meetup.communities.models import CO_HOST
+    from meetup.communities.services import add_member
+
+    event, users = after_evening
+    add_member(host, event.community_id, email=users[1].email, role=CO_HOST, now=now)
+    report = file_report(event, users[0], users[1])
+    host.language = language
+    db.session.commit()
+    page = client_for(host).get(f"/events/{event.id}/reports/{report.id}/ban").get_data(as_text=True)
+    assert refusal in page and confirm not in page
+
+
 def test_a_warning_asks_first_and_says_it_names_nobody(after_evening, client_for, host, file_report):
     event, users = after_evening
     report = file_report(event, users[0], users[1])

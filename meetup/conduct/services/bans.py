@@ -16,7 +16,7 @@ from sqlalchemy import select
 from meetup import database
 from meetup.accounts.models import User
 from meetup.communities.models import Community
-from meetup.communities.queries import role_in
+from meetup.conduct.queries import RUNS_THE_COMMUNITY, runs_the_community
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, Event, Registration
 from meetup.events.services.registration import release_seat
@@ -47,8 +47,8 @@ def apply_ban(actor, event: Event, user_id: int, *, report_id: int | None, event
 
     Returns the ban and the events whose registration was cancelled."""
     community_id = event.community_id
-    if user_id == event.host_id or role_in(db.session.get(User, user_id), community_id) is not None:
-        raise DomainError(_l("Someone who runs this community cannot be banned from it."))
+    if runs_the_community(event, db.session.get(User, user_id)):
+        raise DomainError(RUNS_THE_COMMUNITY)
     if active_ban(community_id, user_id) is not None:
         raise AlreadyBannedError(_l("This person is already banned from these events."))
     ban = Ban(

@@ -5,8 +5,9 @@ Only the event's host and site admins act; to anyone else a report does not
 exist. The reported person learns only what a decision tells them (the
 warning or the ban), never who reported them or what about: a host reported
 for a message they wrote to the attendees cannot see or act on that report
-(the evening's other hosts and site admins do), and the owner of the
-evenings cannot be banned from their own evenings.
+(the evening's other hosts and site admins do), and nobody who runs the
+community (its owner, co-hosts and door staff) can be banned from its
+evenings.
 """
 
 from datetime import datetime
