@@ -312,3 +312,50 @@ def test_registrations_with_a_receipt_keep_their_payment_from_0018(make_app, dat
     assert len(rows) == filled > 0
     assert all(bool(marked) == bool(has_receipt) for marked, has_receipt in rows)
     assert {bool(marked) for marked, _ in rows} == {True, False}
+
+
+def test_evenings_drawn_before_0019_count_the_seats_their_draw_confirmed(make_app, database_url, tmp_path):
+    """0019 rebuilds how many seats each past draw gave from the seats it confirmed at the instant
+    it ran (a seat confirmed later came from the waitlist); evenings not drawn stay NULL."""
+    drawn_at = datetime(2026, 11, 1, 3, 0)
+    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
+        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0018")
+            old_schema = sa.MetaData()
+            with db.engine.begin() as connection:
+                old_schema.reflect(connection)
+                fill(connection, old_schema, rules=db.metadata)
+                first_id, drawn_id = connection.execute(
+                    sa.text("SELECT id, event_id FROM registrations ORDER BY id LIMIT 1")
+                ).one()
+                others = connection.execute(
+                    sa.text("SELECT id FROM events WHERE id <> :id ORDER BY id"), {"id": drawn_id}
+                ).scalars()
+                late_id = next(iter(others))  # drawn too, but nobody was seated at its draw
+                connection.execute(sa.text("UPDATE events SET drawn_at = NULL"))
+                connection.execute(
+                    sa.text("UPDATE events SET drawn_at = :at WHERE id IN (:a, :b)"),
+                    {"at": drawn_at, "a": drawn_id, "b": late_id},
+                )
+                connection.execute(
+                    sa.text("UPDATE registrations SET draw_position = NULL, confirmed_at = NULL"),
+                )
+                connection.execute(
+                    sa.text("UPDATE registrations SET draw_position = id, confirmed_at = :later WHERE event_id = :e"),
+                    {"later": drawn_at + timedelta(hours=1), "e": drawn_id},
+                )
+                connection.execute(
+                    sa.text("UPDATE registrations SET draw_position = 1, confirmed_at = :at WHERE id = :id"),
+                    {"at": drawn_at, "id": first_id},
+                )
+                connection.execute(
+                    sa.text("UPDATE registrations SET draw_position = 1, confirmed_at = :later WHERE event_id = :e"),
+                    {"later": drawn_at + timedelta(hours=1), "e": late_id},
+                )
+            upgrade(revision="0019")
+            with db.engine.connect() as connection:
+                seats = dict(connection.execute(sa.text("SELECT id, draw_seats FROM events")).all())
+            db.engine.dispose()
+    assert seats.pop(drawn_id) == 1 and seats.pop(late_id) == 0
+    assert set(seats.values()) <= {None}

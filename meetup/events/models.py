@@ -106,6 +106,8 @@ class Event(db.Model):
     draw_at: Mapped[datetime | None]
     drawn_at: Mapped[datetime | None]
     draw_seed: Mapped[str | None] = mapped_column(String(64))
+    # How many seats the draw gave: the applications it drew at positions 1 to draw_seats.
+    draw_seats: Mapped[int | None]
 
     # Codes offered, in the host's order: catalogue codes and custom-<n>.
     goals: Mapped[list[str]] = mapped_column(JSON, default=list)

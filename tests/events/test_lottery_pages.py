@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import add_member
-from meetup.events.models import LOTTERY, Event
+from meetup.events.models import LOTTERY, Event, Registration
 from meetup.events.services.lottery import draw
+from meetup.events.services.registration import cancel_registration
 from meetup.extensions import db
 from tests.conftest import csrf_token
 from tests.events.helpers import mails
@@ -181,6 +182,25 @@ def test_the_draw_record_shows_the_seed_and_an_order_anyone_can_check(
     assert sorted(entries, key=lambda e: hmac.new(seed, str(e).encode(), hashlib.sha256).hexdigest()) == entries
     assert [int(position) for position, _entry in rows] == [1, 2, 3, 4]
     assert "シード" in page(client, f"/events/{lottery.id}/draw", JA)
+
+
+def test_the_draw_record_keeps_what_the_draw_gave_after_a_seat_is_given_up(
+    client, auth, lottery, make_user, sign_up_for, now
+):
+    people = [make_user() for _ in range(3)]
+    for person in people:
+        sign_up_for(lottery, person)
+    draw(lottery.id, now=now + DRAW_IN)
+    first = db.session.scalar(select(Registration).where(Registration.draw_position == 1))
+    cancel_registration(first.user, lottery.id, now=now + DRAW_IN + timedelta(hours=1))
+    auth.login(email="host@example.com")
+    html = client.get(f"/events/{lottery.id}/draw", headers=EN).get_data(as_text=True)
+    assert "Seats given at the draw 2" in text(html)
+    rows = re.findall(r'<td data-label="At the draw">([^<]+)</td>\s*<td data-label="Now">\s*([^<]+?)\s*</td>', html)
+    # The first drawn gave up their seat, which went to the third: the record still says who the draw seated.
+    assert rows == [("Seat", "Cancelled"), ("Seat", "Seat"), ("Waitlist", "Seat")]
+    ja = page(client, f"/events/{lottery.id}/draw", JA)
+    assert "抽選で決まった席数 2" in ja and "抽選時" in ja
 
 
 def test_a_co_host_sees_the_draw_record_and_door_staff_do_not(client, auth, lottery, host, make_user, now):

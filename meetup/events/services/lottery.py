@@ -109,7 +109,7 @@ def draw_locked(event: Event, now: datetime) -> list[Registration]:
             registration.status, registration.confirmed_at = CONFIRMED, now
         else:
             registration.status = WAITLISTED
-    event.drawn_at, event.draw_seed = now, seed.hex()
+    event.drawn_at, event.draw_seed, event.draw_seats = now, seed.hex(), min(free, len(drawn))
     db.session.flush()
     for position, registration in enumerate(drawn, start=1):
         if registration.status == CONFIRMED:
