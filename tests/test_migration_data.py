@@ -95,9 +95,10 @@ def test_data_at_the_previous_revision_survives_the_upgrade_to_head(make_app, da
     assert lost == {}
 
 
-def filled_then_upgraded(make_app, database_url, tmp_path, *, revision: str, table: str, query: str):
-    """Rows of ``table`` filled in at the revision before ``revision``, read
-    with ``query`` once ``revision`` ran: (how many were filled, the rows)."""
+def filled_then_upgraded(make_app, database_url, tmp_path, *, revision: str, table: str, query: str, prepare=None):
+    """Rows of ``table`` filled in at the revision before ``revision`` (and then
+    changed by ``prepare(connection)``, if given), read with ``query`` once
+    ``revision`` ran: (how many were filled, the rows)."""
     with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
         app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
@@ -106,6 +107,8 @@ def filled_then_upgraded(make_app, database_url, tmp_path, *, revision: str, tab
             with db.engine.begin() as connection:
                 old_schema.reflect(connection)
                 filled = fill(connection, old_schema, rules=db.metadata)[table]
+                if prepare is not None:
+                    prepare(connection)
             upgrade(revision=revision)
             with db.engine.connect() as connection:
                 rows = connection.execute(sa.text(query)).all()
@@ -253,32 +256,28 @@ def test_receipts_issued_before_0017_keep_the_title_date_and_zone_of_their_eveni
     zone, so a copy printed after the evening is renamed reads the same."""
     zones = ["Asia/Tokyo", "America/New_York", "Not/AZone"]
     starts = datetime(2026, 12, 4, 16, 0)
-    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
-        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade(revision="0016")
-            old_schema = sa.MetaData()
-            with db.engine.begin() as connection:
-                old_schema.reflect(connection)
-                filled = fill(connection, old_schema, rules=db.metadata)["receipts"]
-                event_ids = connection.execute(sa.text("SELECT id FROM events ORDER BY id")).scalars().all()
-                for event_id, zone in zip(event_ids, itertools.cycle(zones)):
-                    connection.execute(
-                        sa.text(
-                            "UPDATE events SET timezone = :zone, starts_at = :starts, ends_at = :ends,"
-                            " registration_deadline = :starts WHERE id = :id"
-                        ),
-                        {"zone": zone, "starts": starts, "ends": starts + timedelta(hours=2), "id": event_id},
-                    )
-            upgrade(revision="0017")
-            with db.engine.connect() as connection:
-                rows = connection.execute(
-                    sa.text(
-                        "SELECT r.evening_title, r.evening_on, r.timezone, e.title, e.timezone FROM receipts r"
-                        " JOIN registrations g ON g.id = r.registration_id JOIN events e ON e.id = g.event_id"
-                    )
-                ).all()
-            db.engine.dispose()
+
+    def spread_over_zones(connection):
+        event_ids = connection.execute(sa.text("SELECT id FROM events ORDER BY id")).scalars().all()
+        for event_id, zone in zip(event_ids, itertools.cycle(zones)):
+            connection.execute(
+                sa.text(
+                    "UPDATE events SET timezone = :zone, starts_at = :starts, ends_at = :ends,"
+                    " registration_deadline = :starts WHERE id = :id"
+                ),
+                {"zone": zone, "starts": starts, "ends": starts + timedelta(hours=2), "id": event_id},
+            )
+
+    filled, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0017",
+        table="receipts",
+        query="SELECT r.evening_title, r.evening_on, r.timezone, e.title, e.timezone FROM receipts r"
+        " JOIN registrations g ON g.id = r.registration_id JOIN events e ON e.id = g.event_id",
+        prepare=spread_over_zones,
+    )
     assert len(rows) == filled > 0
     expected = {"Asia/Tokyo": ("Asia/Tokyo", "2026-12-05"), "America/New_York": ("America/New_York", "2026-12-04")}
     # A zone tzdata does not know (the app never stored one) is read as the app's default.
@@ -290,25 +289,20 @@ def test_receipts_issued_before_0017_keep_the_title_date_and_zone_of_their_eveni
 
 def test_registrations_with_a_receipt_keep_their_payment_from_0018(make_app, database_url, tmp_path):
     """0018 marks exactly the registrations a receipt was issued for."""
-    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
-        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade(revision="0017")
-            old_schema = sa.MetaData()
-            with db.engine.begin() as connection:
-                old_schema.reflect(connection)
-                filled = fill(connection, old_schema, rules=db.metadata)["registrations"]
-                # One registration without a receipt, whatever the filler did.
-                connection.execute(sa.text("DELETE FROM receipts WHERE id = (SELECT min(id) FROM receipts)"))
-            upgrade(revision="0018")
-            with db.engine.connect() as connection:
-                rows = connection.execute(
-                    sa.text(
-                        "SELECT g.receipt_issued, EXISTS (SELECT 1 FROM receipts r WHERE r.registration_id = g.id)"
-                        " FROM registrations g"
-                    )
-                ).all()
-            db.engine.dispose()
+
+    def one_without_a_receipt(connection):
+        connection.execute(sa.text("DELETE FROM receipts WHERE id = (SELECT min(id) FROM receipts)"))
+
+    filled, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0018",
+        table="registrations",
+        query="SELECT g.receipt_issued, EXISTS (SELECT 1 FROM receipts r WHERE r.registration_id = g.id)"
+        " FROM registrations g",
+        prepare=one_without_a_receipt,
+    )
     assert len(rows) == filled > 0
     assert all(bool(marked) == bool(has_receipt) for marked, has_receipt in rows)
     assert {bool(marked) for marked, _ in rows} == {True, False}
@@ -317,45 +311,36 @@ def test_registrations_with_a_receipt_keep_their_payment_from_0018(make_app, dat
 def test_evenings_drawn_before_0019_count_the_seats_their_draw_confirmed(make_app, database_url, tmp_path):
     """0019 rebuilds how many seats each past draw gave from the seats it confirmed at the instant
     it ran (a seat confirmed later came from the waitlist); evenings not drawn stay NULL."""
-    drawn_at = datetime(2026, 11, 1, 3, 0)
-    with scratch_database(database_url, "meetup_migration_test", tmp_path) as url:
-        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            upgrade(revision="0018")
-            old_schema = sa.MetaData()
-            with db.engine.begin() as connection:
-                old_schema.reflect(connection)
-                fill(connection, old_schema, rules=db.metadata)
-                first_id, drawn_id = connection.execute(
-                    sa.text("SELECT id, event_id FROM registrations ORDER BY id LIMIT 1")
-                ).one()
-                others = connection.execute(
-                    sa.text("SELECT id FROM events WHERE id <> :id ORDER BY id"), {"id": drawn_id}
-                ).scalars()
-                late_id = next(iter(others))  # drawn too, but nobody was seated at its draw
-                connection.execute(sa.text("UPDATE events SET drawn_at = NULL"))
-                connection.execute(
-                    sa.text("UPDATE events SET drawn_at = :at WHERE id IN (:a, :b)"),
-                    {"at": drawn_at, "a": drawn_id, "b": late_id},
-                )
-                connection.execute(
-                    sa.text("UPDATE registrations SET draw_position = NULL, confirmed_at = NULL"),
-                )
-                connection.execute(
-                    sa.text("UPDATE registrations SET draw_position = id, confirmed_at = :later WHERE event_id = :e"),
-                    {"later": drawn_at + timedelta(hours=1), "e": drawn_id},
-                )
-                connection.execute(
-                    sa.text("UPDATE registrations SET draw_position = 1, confirmed_at = :at WHERE id = :id"),
-                    {"at": drawn_at, "id": first_id},
-                )
-                connection.execute(
-                    sa.text("UPDATE registrations SET draw_position = 1, confirmed_at = :later WHERE event_id = :e"),
-                    {"later": drawn_at + timedelta(hours=1), "e": late_id},
-                )
-            upgrade(revision="0019")
-            with db.engine.connect() as connection:
-                seats = dict(connection.execute(sa.text("SELECT id, draw_seats FROM events")).all())
-            db.engine.dispose()
-    assert seats.pop(drawn_id) == 1 and seats.pop(late_id) == 0
-    assert set(seats.values()) <= {None}
+    drawn_at, later = datetime(2026, 11, 1, 3, 0), datetime(2026, 11, 1, 4, 0)
+    ids = {}
+
+    def one_draw(connection):
+        # Two people applied to one evening: the draw seated the first, the second got a seat later.
+        first, second = connection.execute(
+            sa.text("SELECT min(id) FROM registrations GROUP BY user_id ORDER BY min(id) LIMIT 2")
+        ).scalars()
+        ids["drawn"] = connection.execute(
+            sa.text("SELECT event_id FROM registrations WHERE id = :id"), {"id": first}
+        ).scalar()
+        values = {"at": drawn_at, "later": later, "first": first, "second": second, **ids}
+        for statement in (
+            "UPDATE events SET drawn_at = NULL",
+            "UPDATE events SET drawn_at = :at WHERE id = :drawn",
+            "UPDATE registrations SET draw_position = NULL",
+            "UPDATE registrations SET event_id = :drawn, draw_position = 1, confirmed_at = :at WHERE id = :first",
+            "UPDATE registrations SET event_id = :drawn, draw_position = 2, confirmed_at = :later WHERE id = :second",
+        ):
+            connection.execute(sa.text(statement), values)
+
+    _, rows = filled_then_upgraded(
+        make_app,
+        database_url,
+        tmp_path,
+        revision="0019",
+        table="events",
+        query="SELECT id, draw_seats FROM events",
+        prepare=one_draw,
+    )
+    seats = dict(rows)
+    assert seats.pop(ids["drawn"]) == 1
+    assert set(seats.values()) == {None}
