@@ -110,6 +110,8 @@ NOT_WRITTEN_AS_TEXT = {
     "receipts.invoice_number",  # copied from the community's when the receipt was issued
     "receipts.issuer_name",  # copied from the community's (made hostile above); printed only in the PDF
     "receipts.issuer_address",  # likewise
+    "receipts.evening_title",  # copied from the event's title (made hostile above); printed only in the PDF
+    "receipts.timezone",  # copied from the event's (events.timezone above)
 }
 # People whose address is made hostile too: those the tests never log in as (an admin sees them all).
 EMAIL_ROLES = ("reported", "blocked", "newcomer", "member", "other_host")
