@@ -4,7 +4,7 @@ The database keeps naive UTC; a host types local wall-clock time and every
 attendee reads it in the event's zone, whatever their own device says.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,11 @@ def to_utc(local: datetime, zone: str) -> datetime:
 def to_local(utc: datetime, zone: str) -> datetime:
     """Stored naive UTC as an aware datetime in ``zone``."""
     return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+
+
+def local_date(utc: datetime, zone: str) -> date:
+    """The date in ``zone`` at a stored naive UTC instant."""
+    return to_local(utc, zone).date()
 
 
 def _locale() -> str:
@@ -98,10 +103,10 @@ def _format_clock(utc: datetime, zone: str, locale: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _format_span(start: datetime, end: datetime, zone: str, locale: str, named: bool = True) -> str:
-    date, clock = _format_date(start, zone, locale), _format_clock(start, zone, locale)
-    text = f"{date} {clock}–{_format_clock(end, zone, locale)}"
-    if to_local(start, zone).date() != to_local(end, zone).date():
-        text = f"{date} {clock} – {_format_date(end, zone, locale)} {_format_clock(end, zone, locale)}"
+    day, clock = _format_date(start, zone, locale), _format_clock(start, zone, locale)
+    text = f"{day} {clock}–{_format_clock(end, zone, locale)}"
+    if local_date(start, zone) != local_date(end, zone):
+        text = f"{day} {clock} – {_format_date(end, zone, locale)} {_format_clock(end, zone, locale)}"
     return text if zone == DEFAULT or not named else f"{text} ({zone})"
 
 

@@ -113,11 +113,8 @@ def _kirkman(q: int, field: Field) -> list[Round]:
     base += [[(power[i + 2 * t * k], j) for k in range(3)] for i in range(t) for j in range(3)]
     base += [a(i) for i in range(6 * t) if (i // t) % 2 == 1]
 
-    def shifted(block: list[tuple[int, int]], by: int) -> list[int]:
-        return [j * q + add[x][by] for x, j in block]
-
-    design = [[shifted(block, by) for block in base] for by in range(q)]
-    design += [[shifted(a(i), by) for by in range(q)] for i in range(6 * t) if (i // t) % 2 == 0]
+    design = [[_shifted(block, by, q, add) for block in base] for by in range(q)]
+    design += [[_shifted(a(i), by, q, add) for by in range(q)] for i in range(6 * t) if (i // t) % 2 == 0]
     return design
 
 
@@ -133,10 +130,15 @@ def _fours(q: int, field: Field) -> list[Round]:
         for j in range(3)
     ]
 
-    def shifted(block: list[tuple[int, int]], by: int) -> list[int]:
-        return [j * q + add[x][by] for x, j in block]
+    return [
+        [[3 * q, *_shifted([(0, j) for j in range(3)], by, q, add)], *(_shifted(b, by, q, add) for b in blocks)]
+        for by in range(q)
+    ]
 
-    return [[[3 * q, *shifted([(0, j) for j in range(3)], by)], *(shifted(b, by) for b in blocks)] for by in range(q)]
+
+def _shifted(block: list[tuple[int, int]], by: int, q: int, add: list[list[int]]) -> list[int]:
+    """The points of a block over three copies of GF(q), shifted by ``by``; point j·q + x is (x, j)."""
+    return [j * q + add[x][by] for x, j in block]
 
 
 def _generator(q: int, mul: list[list[int]]) -> int:
@@ -152,7 +154,7 @@ def _powers(g: int, q: int, mul: list[list[int]]) -> list[int]:
     return result
 
 
-def _field(q: int) -> tuple[list[list[int]], list[list[int]]] | None:
+def _field(q: int) -> Field | None:
     """Addition and multiplication tables of GF(q), elements 0..q-1 (base-p digits), or None."""
     p = next((d for d in range(2, q + 1) if q % d == 0), q)
     k, rest = 0, q

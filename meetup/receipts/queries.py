@@ -2,12 +2,12 @@
 what a receipt's pages print."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from meetup.events.models import Registration
-from meetup.events.timezones import to_local
+from meetup.events.timezones import local_date
 from meetup.extensions import db
 from meetup.receipts.models import Receipt
 
@@ -40,10 +40,6 @@ class ReceiptPage:
     copy: bool  # a re-issue: marked 再発行
 
 
-def _local_date(moment: datetime, zone: str) -> date:
-    return to_local(moment, zone).date()
-
-
 def receipt_pages(receipts: list[Receipt]) -> list[ReceiptPage]:
     """The pages of these receipts, in the order given: what each said when it was issued."""
     return [
@@ -53,8 +49,8 @@ def receipt_pages(receipts: list[Receipt]) -> list[ReceiptPage]:
             amount=receipt.amount,
             tax_rate=receipt.tax_rate,
             tax=receipt.tax,
-            paid_on=_local_date(receipt.paid_at, receipt.timezone),
-            issued_on=_local_date(receipt.issued_at, receipt.timezone),
+            paid_on=local_date(receipt.paid_at, receipt.timezone),
+            issued_on=local_date(receipt.issued_at, receipt.timezone),
             evening_title=receipt.evening_title,
             evening_on=receipt.evening_on,
             issuer_name=receipt.issuer_name,

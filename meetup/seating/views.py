@@ -12,7 +12,7 @@ from meetup.charts import Series, chart
 from meetup.communities.queries import managed_community
 from meetup.errors import DomainError
 from meetup.events.queries import door_event, managed_event
-from meetup.events.timezones import to_local
+from meetup.events.timezones import local_date
 from meetup.seating import depth, queries, services
 from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
 from meetup.seating.summary import summary_sentence
@@ -294,7 +294,7 @@ def my_tables(event_id: int):
 
 def _short_date(evening) -> str:
     """The evening's date as a chart's axis reads it: 3/12/2026, 2026/03/12."""
-    return format_skeleton("yMd", to_local(evening.starts_at, evening.timezone).date(), locale=str(get_locale()))
+    return format_skeleton("yMd", local_date(evening.starts_at, evening.timezone), locale=str(get_locale()))
 
 
 def _depth_charts(depths) -> dict:

@@ -20,7 +20,7 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event, Registration
 from meetup.events.queries import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
-from meetup.events.timezones import to_local
+from meetup.events.timezones import local_date
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.receipts.models import ADDRESSEE_MAX, TAX_RATE, Receipt
@@ -93,7 +93,7 @@ def _issue(event: Event, owed: list[tuple[Registration, str]], now: datetime) ->
             tax=tax_included(registration.paid_amount),
             paid_at=registration.paid_at,
             evening_title=event.title,
-            evening_on=to_local(event.starts_at, event.timezone).date(),
+            evening_on=local_date(event.starts_at, event.timezone),
             timezone=event.timezone,
             issuer_name=issuer.name,
             issuer_address=issuer.address,
