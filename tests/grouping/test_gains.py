@@ -1,6 +1,6 @@
 """The tabu search's gain bookkeeping: every swap gain it computes for a whole round at once
-equals rescoring the seating from scratch, at the full repeat weight and at the relaxed one its
-oscillation walks under, and its answers keep every hard rule."""
+equals rescoring the seating from scratch, at the full repeat weight and at the relaxed one the
+walk chooses its swaps by, and its answers keep every hard rule."""
 
 import dataclasses
 import random

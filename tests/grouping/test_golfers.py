@@ -30,22 +30,17 @@ def test_design_rounds_are_balanced_and_repeat_free(size: int, tables: int, expe
     _pairs_met_once(rows, size, tables)
 
 
-# Triples at q tables, q = 6t + 1 a prime power (25 = 5², 49 = 7²): a Kirkman triple system.
-@pytest.mark.parametrize("tables", [7, 13, 19, 25, 49])
-def test_triples_at_6t_plus_1_tables_meet_everyone_exactly_once(tables: int) -> None:
-    size = 3 * tables
-    rows = design_rounds(size, tables, 100, random.Random(tables))
-    assert len(rows) == (size - 1) // 2
+# Everyone meets everyone exactly once, in (size - 1)/(table size - 1) rounds:
+# triples at q tables, q = 6t + 1 a prime power (a Kirkman triple system; 25 = 5², 49 = 7²),
+# and fours on 3q + 1 people, q ≡ 1 mod 4 a prime power (a resolvable design; 25 = 5²).
+@pytest.mark.parametrize(
+    ("size", "tables"),
+    [*((3 * q, q) for q in (7, 13, 19, 25, 49)), *((3 * q + 1, (3 * q + 1) // 4) for q in (9, 13, 17, 25))],
+)
+def test_designs_where_everyone_meets_everyone_exactly_once(size: int, tables: int) -> None:
+    rows = design_rounds(size, tables, 100, random.Random(size))
+    assert len(rows) == (size - 1) // (size // tables - 1)
     assert len(_pairs_met_once(rows, size, tables)) == size * (size - 1) // 2
-
-
-# Fours at (3q + 1)/4 tables, q ≡ 1 mod 4 a prime power (25 = 5²): a resolvable design.
-@pytest.mark.parametrize("q", [9, 13, 17, 25])
-def test_fours_on_3q_plus_1_people_meet_everyone_exactly_once(q: int) -> None:
-    size = 3 * q + 1
-    rows = design_rounds(size, size // 4, 100, random.Random(q))
-    assert len(rows) == q
-    assert len(_pairs_met_once(rows, size, size // 4)) == size * (size - 1) // 2
 
 
 def test_28_golfers_in_fours_over_9_rounds_never_meet_twice() -> None:
