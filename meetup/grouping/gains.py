@@ -19,8 +19,14 @@ seating. Swapping a (at table s) with b (at table t) in round r then gains
     join[r, a, t] − join[r, a, s] + join[r, b, s] − join[r, b, t] − 2 · w_r(a, b)
 
 (a stops counting b, whose table it joins, and b likewise), so a few array
-expressions give every swap of every round. A forbidden pair's value is so
-negative that any swap seating one together shows as forbidden.
+expressions give every swap of every round. When the tables do not divide the
+room evenly, a person may also move alone from a large table s to a small one
+t, which keeps the sizes balanced and gains
+
+    join[r, a, t] − join[r, a, s]
+
+A forbidden pair's value is so negative that any swap or move seating one
+together shows as forbidden.
 """
 
 import numpy as np
@@ -32,7 +38,7 @@ FORBIDDEN_GAIN = FORBIDDEN_VALUE // 2
 
 
 class RoundGains:
-    """A seating as arrays (``where[r, p]`` = p's table), with all swap gains on request."""
+    """A seating as arrays (``where[r, p]`` = p's table), with all swap and move gains on request."""
 
     def __init__(self, model: Model, table_of: list[list[int]], repeat: int | None = None) -> None:
         self.model = model
@@ -46,17 +52,31 @@ class RoundGains:
         self.move = np.where(
             (previous[:, :, None] >= 0) & (previous[:, :, None] != np.arange(tables)), model.move, 0
         ).astype(np.int64)
-        movable = np.array(model.fixed, dtype=np.int64).reshape(rounds, n) < 0
-        self.immovable = ~(movable[:, :, None] & movable[:, None, :])
+        self.movable = np.array(model.fixed, dtype=np.int64).reshape(rounds, n) < 0
+        self.immovable = ~(self.movable[:, :, None] & self.movable[:, None, :])
         self._eye = np.eye(tables, dtype=np.int64)
         self._people = np.arange(n)
         self._rounds = np.arange(rounds)[:, None]
+        # sizes[r, t]: how many sit at table t in round r.
+        self.sizes = self._eye[self.where].sum(axis=1)
         self.meet = self._together().sum(axis=0)
         np.fill_diagonal(self.meet, 0)
+        self._sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _together(self) -> np.ndarray:
         """``together[r, a, b]``: 1 when a and b sit at one table in round r (a with a included)."""
         return (self.where[:, :, None] == self.where[:, None, :]).astype(np.int64)
+
+    def _weights_and_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``weight[r, a, b]`` = w_r(a, b), ``join[r, p, t]`` and ``together``; kept until the seating changes."""
+        if self._sums is None:
+            together = self._together()
+            elsewhere = self.meet - together  # meetings in the other rounds (the diagonal is never used)
+            weight = self.value + self.repeat * (elsewhere >= 1)
+            weight[:, self._people, self._people] = 0
+            join = weight @ self._eye[self.where] + self.move
+            self._sums = weight, join, together
+        return self._sums
 
     def swap_gains(self) -> np.ndarray:
         """``gains[r, a, b]``: the change in score from swapping a and b in round r.
@@ -64,15 +84,25 @@ class RoundGains:
         Pairs at the same table, or with someone fixed, get FORBIDDEN_VALUE, as
         do swaps that would seat a forbidden pair together (below FORBIDDEN_GAIN).
         """
-        together = self._together()
-        elsewhere = self.meet - together  # meetings in the other rounds (the diagonal is never used)
-        weight = self.value + self.repeat * (elsewhere >= 1)
-        weight[:, self._people, self._people] = 0
-        join = weight @ self._eye[self.where] + self.move
+        weight, join, together = self._weights_and_sums()
         own = join[self._rounds, self._people, self.where]  # own[r, a] = join[r, a, a's table]
         across = join[self._rounds[:, :, None], self._people[:, None], self.where[:, None, :]]  # join[r, a, b's table]
         gains = across + across.transpose(0, 2, 1) - own[:, :, None] - own[:, None, :] - 2 * weight
         gains[(together == 1) | self.immovable] = FORBIDDEN_VALUE
+        return gains
+
+    def move_gains(self) -> np.ndarray:
+        """``gains[r, p, t]``: the change in score from moving p alone to table t in round r.
+
+        Only a move from a large table to a small one keeps the sizes balanced;
+        every other move, and any of someone fixed, gets FORBIDDEN_VALUE.
+        """
+        _, join, _ = self._weights_and_sums()
+        gains = join - join[self._rounds, self._people, self.where][:, :, None]
+        large = self.model.small + 1
+        from_large = (self.sizes[self._rounds, self.where] == large) & self.movable
+        to_small = self.sizes == large - 1
+        gains[~(from_large[:, :, None] & to_small[:, None, :])] = FORBIDDEN_VALUE
         return gains
 
     def conflicted(self) -> np.ndarray:
@@ -80,21 +110,27 @@ class RoundGains:
         return ((self.meet >= 2) & (self._together() == 1)).any(axis=2)
 
     def swap(self, r: int, a: int, b: int) -> int:
-        """Exchange a and b (at different tables) in round r; returns the change in the number of repeats.
+        """Exchange a and b (at different tables) in round r; returns the change in the number of repeats."""
+        table_a = int(self.where[r, a])
+        return self.move_to(r, a, int(self.where[r, b])) + self.move_to(r, b, table_a)
 
-        Only pairs with a or b change, and not the pair of a and b, who sit apart before and after.
+    def move_to(self, r: int, p: int, table: int) -> int:
+        """Seat p at ``table`` in round r; returns the change in the number of repeats.
+
+        Only pairs with p change.
         """
-        repeats_before = self._repeats_of(a) + self._repeats_of(b)
+        repeats_before = self._repeats_of(p)
         row = self.where[r]
-        at_a, at_b = row == row[a], row == row[b]
-        at_a[a] = at_b[b] = False
-        self.meet[a] += at_b.astype(np.int64) - at_a
-        self.meet[b] += at_a.astype(np.int64) - at_b
-        self.meet[:, a] = self.meet[a]
-        self.meet[:, b] = self.meet[b]
-        self.meet[a, a] = self.meet[b, b] = 0
-        row[a], row[b] = row[b], row[a]
-        return self._repeats_of(a) + self._repeats_of(b) - repeats_before
+        leaving, joining = row == row[p], row == table
+        leaving[p] = False
+        self.meet[p] += joining.astype(np.int64) - leaving
+        self.meet[:, p] = self.meet[p]
+        self.meet[p, p] = 0
+        self.sizes[r, row[p]] -= 1
+        self.sizes[r, table] += 1
+        row[p] = table
+        self._sums = None
+        return self._repeats_of(p) - repeats_before
 
     def _repeats_of(self, p: int) -> int:
         """The repeats of pairs with p: ``k - 1`` for each person p sits with in k ≥ 1 rounds."""

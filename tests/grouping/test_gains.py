@@ -1,5 +1,5 @@
-"""The tabu search's gain bookkeeping: every swap gain it computes for a whole round at once
-equals rescoring the seating from scratch, at the full repeat weight and at the relaxed one the
+"""The tabu search's gain bookkeeping: every swap and move gain it computes for a whole round at
+once equals rescoring the seating from scratch, at the full repeat weight and at the relaxed one the
 walk chooses its swaps by, and its answers keep every hard rule."""
 
 import dataclasses
@@ -69,9 +69,14 @@ def _seats_forbidden_pair(model, table_of: list[list[int]], r: int) -> bool:
     return any(row[a] == row[b] for a in range(model.size) for b in model.forbidden_with[a])
 
 
+def _balanced(model, table_of: list[list[int]], r: int) -> bool:
+    sizes = [table_of[r].count(t) for t in range(model.tables)]
+    return min(sizes) >= model.small and max(sizes) <= model.small + 1
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(instances(), st.integers(0, 1000), st.sampled_from([1, 5]))
-def test_every_swap_gain_equals_rescoring(instance: dict[str, Any], seed: int, relaxed_by: int) -> None:
+def test_every_swap_and_move_gain_equals_rescoring(instance: dict[str, Any], seed: int, relaxed_by: int) -> None:
     problem, model, table_of = _start(instance, seed)
     state = RoundGains(model, table_of, model.repeat // relaxed_by)
     # Rescored with the repeat weight the search walks under.
@@ -81,28 +86,40 @@ def test_every_swap_gain_equals_rescoring(instance: dict[str, Any], seed: int, r
     def repeats() -> int:
         return score_seating(problem, Seats(model, state.table_of()).seating()).counts["repeat"]
 
-    for _ in range(4):  # along a short walk, so the bookkeeping is checked after swaps too
+    for _ in range(6):  # along a short walk, so the bookkeeping is checked after swaps and moves too
         before = Seats(walked, state.table_of()).total()
         r = rng.randrange(model.rounds)
-        gains = state.swap_gains()[r]
+        swaps, moves = state.swap_gains()[r], state.move_gains()[r]
         row = state.table_of()[r]
+        candidates = []
         for a in range(model.size):
             for b in range(model.size):
                 if row[a] == row[b] or model.fixed[r][a] >= 0 or model.fixed[r][b] >= 0:
-                    assert gains[a, b] <= FORBIDDEN_GAIN  # never a candidate
+                    assert swaps[a, b] <= FORBIDDEN_GAIN  # never a candidate
                     continue
                 swapped = state.table_of()
                 swapped[r][a], swapped[r][b] = row[b], row[a]
                 if _seats_forbidden_pair(model, swapped, r):
-                    assert gains[a, b] <= FORBIDDEN_GAIN
+                    assert swaps[a, b] <= FORBIDDEN_GAIN
                 else:
-                    assert gains[a, b] == Seats(walked, swapped).total() - before
-        candidates = [(a, b) for a in range(model.size) for b in range(model.size) if gains[a, b] > FORBIDDEN_GAIN]
+                    assert swaps[a, b] == Seats(walked, swapped).total() - before
+                    candidates.append(("swap", a, b, swaps[a, b]))
+            for table in range(model.tables):
+                moved = state.table_of()
+                moved[r][a] = table
+                if table == row[a] or model.fixed[r][a] >= 0 or not _balanced(model, moved, r):
+                    assert moves[a, table] <= FORBIDDEN_GAIN  # never a candidate
+                elif _seats_forbidden_pair(model, moved, r):
+                    assert moves[a, table] <= FORBIDDEN_GAIN
+                else:
+                    assert moves[a, table] == Seats(walked, moved).total() - before
+                    candidates.append(("move", a, table, moves[a, table]))
         if candidates:
-            a, b = rng.choice(candidates)
+            kind, a, b, gain = rng.choice(candidates)
             repeats_before = repeats()
-            assert state.swap(r, a, b) == repeats() - repeats_before
-            assert Seats(walked, state.table_of()).total() == before + gains[a, b]
+            changed = state.swap(r, a, b) if kind == "swap" else state.move_to(r, a, b)
+            assert changed == repeats() - repeats_before
+            assert Seats(walked, state.table_of()).total() == before + gain
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -119,3 +136,24 @@ def test_tabu_search_keeps_the_hard_rules_and_reports_its_best_score(
     seating = Seats(model, walk.best).seating()
     check_seating(problem, seating)
     assert walk.best_score == score_seating(problem, seating).total >= Seats(model, table_of).total()
+
+
+def test_on_uneven_tables_one_step_seats_someone_at_the_small_table_with_the_people_they_want_to_meet() -> None:
+    """Chika wants to meet Daisuke and Emi, who sit at the table of two. No swap puts all three
+    together (whoever joins Chika's table leaves a seat behind), so only moving Chika does."""
+    people = ["aiko", "bunta", "chika", "daisuke", "emi"]
+    problem = parse_instance(
+        {
+            "people": [{"id": p} for p in people],
+            "rounds": 1,
+            "table_count": 2,
+            "history": [{"a": "chika", "b": x, "met": 1, "mutual": True} for x in ("daisuke", "emi")],
+        }
+    )
+    model = compile_model(problem)
+    start = [[0, 0, 0, 1, 1]]  # aiko, bunta and chika at table 0; daisuke and emi at table 1
+    seats = Seats(model, start)
+    walk = Walk(best=seats.snapshot(), best_score=seats.total())
+    tabu_search(seats, walk.best_score, walk, random.Random(0), 1, float("inf"), model.upper_bound, False)
+    assert Seats(model, walk.best).seating() == [[[0, 1], [2, 3, 4]]]
+    assert walk.best_score == 16  # two mutual reunions
