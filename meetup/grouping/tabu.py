@@ -20,11 +20,11 @@ stays near good seatings instead of drifting off.
 On small events the walk chooses its swaps with the repeat weight cut to a
 fifth, while it keeps the best seating by its true score. Two people who meet
 in one round can then come to meet in another instead: on the way they meet
-twice, a valley that no single swap crosses at the full weight, and which held
-the old search (kicks of random swaps from the best) at local optima. On
-schedules where only repeats count a fifth of the weight is the same
-objective, so there the walk makes a few random swaps (a kick) on its return
-to the best seating.
+twice, a valley that no single swap crosses at the full weight. (On schedules
+where only repeats count a fifth of the weight is the same objective, so
+there the walk keeps the full weight.) On its return to the best seating the
+walk makes a few random swaps (a kick), so that it does not retrace the path
+that led nowhere.
 """
 
 import random
@@ -129,13 +129,12 @@ def tabu_search(
         if since_best > stable_limit:
             since_best = 0
             state, score = RoundGains(model, walk.best, walk_repeat), walk.best_score
-            if conflicts_only:
-                score += _kick(state, rng, kick_size)
+            score += _kick(state, rng, kick_size)
     return score
 
 
 def _kick(state: RoundGains, rng: random.Random, swaps: int) -> int:
-    """Make up to ``swaps`` random swaps that keep every hard rule; returns the score change."""
+    """Make up to ``swaps`` random swaps that keep every hard rule; returns the change in the true score."""
     model = state.model
     change = 0
     for _ in range(swaps * 4):
@@ -148,7 +147,6 @@ def _kick(state: RoundGains, rng: random.Random, swaps: int) -> int:
         a, b = people[rng.randrange(len(people))], people[rng.randrange(len(people))]
         gain = int(state.swap_gains()[r, a, b])
         if gain > FORBIDDEN_GAIN:
-            state.swap(r, a, b)
-            change += gain
+            change += gain + (model.repeat - state.repeat) * state.swap(r, a, b)
             swaps -= 1
     return change
