@@ -104,16 +104,17 @@ def tabu_search(
         if not bests:
             break
         best_gain = max(bests)
-        swaps, *moved = [np.argwhere(ok & (g == best_gain)) for g, ok in choices]
+        # The best steps, as flat indices into their arrays (cheaper to find than index triples).
+        swaps, *moved = [np.flatnonzero(ok & (g == best_gain)) for g, ok in choices]
         pick = rng.randrange(len(swaps) + sum(map(len, moved)))
         tenure = short_tenure + rng.randrange(tenure_spread)
         if pick < len(swaps):
-            r, a, b = (int(i) for i in swaps[pick])
+            r, a, b = (int(i) for i in np.unravel_index(swaps[pick], gains.shape))
             row = state.where[r]
             tabu_until[r, a, row[a]] = tabu_until[r, b, row[b]] = iteration + tenure
             repeats = state.swap(r, a, b)
         else:
-            r, p, table = (int(i) for i in moved[0][pick - len(swaps)])
+            r, p, table = (int(i) for i in np.unravel_index(moved[0][pick - len(swaps)], moves.shape))
             tabu_until[r, p, state.where[r, p]] = iteration + tenure
             repeats = state.move_to(r, p, table)
         # A relaxed weight undercounts repeats in the gain; the true score counts them in full.
