@@ -63,7 +63,8 @@ def solve(instance: Any, time_limit: float = 2.0, seed: int = 0, steps: int | No
         return _solution(problem, model, walk, seed, time_limit, started)
 
     # Small events, and schedules where only repeats count: a short anneal as a quick good start,
-    # then tabu: steepest steps over all swaps on small events, conflict-directed on schedules.
+    # then tabu: steepest steps over all swaps (and moves to a small table) on small events,
+    # conflict-directed on schedules.
     _anneal_cycles(seats, walk, rng, budget // 20, deadline, _anneal_temperatures(problem, pure_repeats))
     if walk.best_score < model.upper_bound and not walk.out_of_time and walk.steps < budget:
         seats = Seats(model, walk.best)
