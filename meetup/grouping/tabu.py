@@ -66,9 +66,9 @@ def tabu_search(
     state = RoundGains(model, seats.table_of, walk_repeat)
     # tabu_until[r, p, t]: the first iteration p may sit at t again in round r.
     tabu_until = np.zeros((rounds, n, tables), dtype=np.int64)
-    # Steps without a new best before going back to the best seating, and tabu tenures: tuned on
-    # the example instances.
-    stable_limit = 20 + 2 * n
+    # Steps without a new best before going back to the best seating (and kicking), and tabu
+    # tenures: tuned on the example and mid-size instances (benchmarks/RESULTS.md).
+    stable_limit = 40 + 4 * n
     short_tenure, tenure_spread = 4, max(2, n // 4)
     kick_size = max(2, n // 8)
     # Uneven tables: a person may also move alone from a large table to a small one.
