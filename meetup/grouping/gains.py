@@ -107,7 +107,8 @@ class RoundGains:
 
     def conflicted(self) -> np.ndarray:
         """``conflicted[r, p]``: p sits in round r with someone they sit with in another round too."""
-        return ((self.meet >= 2) & (self._together() == 1)).any(axis=2)
+        _, _, together = self._weights_and_sums()
+        return ((self.meet >= 2) & (together == 1)).any(axis=2)
 
     def swap(self, r: int, a: int, b: int) -> int:
         """Exchange a and b (at different tables) in round r; returns the change in the number of repeats."""

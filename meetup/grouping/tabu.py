@@ -100,13 +100,13 @@ def tabu_search(
             if conflicts_only:
                 may_move &= conflicted[:, :, None]
             choices.append((moves, may_move))
-        bests = [int(g[ok].max()) for g, ok in choices if ok.any()]
-        if not bests:
+        best_gain = max((int(g[ok].max()) for g, ok in choices if ok.any()), default=None)
+        if best_gain is None:
             break
-        best_gain = max(bests)
         # The best steps, as flat indices into their arrays (cheaper to find than index triples).
-        swaps, *moved = [np.flatnonzero(ok & (g == best_gain)) for g, ok in choices]
-        pick = rng.randrange(len(swaps) + sum(map(len, moved)))
+        swaps = np.flatnonzero(allowed & (gains == best_gain))
+        moved = np.flatnonzero(may_move & (moves == best_gain)) if uneven else swaps[:0]
+        pick = rng.randrange(len(swaps) + len(moved))
         tenure = short_tenure + rng.randrange(tenure_spread)
         if pick < len(swaps):
             r, a, b = (int(i) for i in np.unravel_index(swaps[pick], gains.shape))
@@ -114,7 +114,7 @@ def tabu_search(
             tabu_until[r, a, row[a]] = tabu_until[r, b, row[b]] = iteration + tenure
             repeats = state.swap(r, a, b)
         else:
-            r, p, table = (int(i) for i in np.unravel_index(moved[0][pick - len(swaps)], moves.shape))
+            r, p, table = (int(i) for i in np.unravel_index(moved[pick - len(swaps)], moves.shape))
             tabu_until[r, p, state.where[r, p]] = iteration + tenure
             repeats = state.move_to(r, p, table)
         # A relaxed weight undercounts repeats in the gain; the true score counts them in full.
