@@ -29,10 +29,10 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.receipts.services.issuer import IssuerDetails, update_issuer
 from meetup.receipts.services.issuing import issue_receipt
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import DRAFT as SEATING_DRAFT
 from meetup.seating.models import Seat, Seating
+from meetup.seating.queries import tables as table_queries
 from meetup.timeutil import utcnow
 
 DEMO_PASSWORD = "shibuya demo evening"
@@ -311,8 +311,8 @@ def _choose_and_reveal(event: Event, users: dict[int, User], pairs: int, matched
     """After the evening: ``pairs`` pairs of tablemates (never matched before)
     choose each other, one person chooses without being chosen back, and the
     window closes."""
-    published = seating_queries.current_seatings(event.id)[1]
-    tables = [table for tables in seating_queries.grid(published) for table in tables]
+    published = table_queries.current_seatings(event.id)[1]
+    tables = [table for tables in table_queries.grid(published) for table in tables]
     chosen: dict[int, set[int]] = {}
     for table in tables:
         pair = frozenset(table[:2])
@@ -346,7 +346,7 @@ def _ensure_history(host: User, members: list[User]) -> None:
 def _report_a_seller(event: Event, users: dict[int, User]) -> None:
     """Last week someone pitched insurance at a table: a tablemate reported
     it, and the report waits in the host's queue."""
-    table = seating_queries.grid(seating_queries.current_seatings(event.id)[1])[0][-1]
+    table = table_queries.grid(table_queries.current_seatings(event.id)[1])[0][-1]
     reporter, seller = users[table[0]], users[table[1]]
     report(
         reporter,

@@ -39,9 +39,9 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal, reveals_due
 from meetup.receipts.services.issuing import issue_receipt
 from meetup.rules.models import Match
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import Note
+from meetup.seating.queries import tables as table_queries
 from tests.clock import NOW
 from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows, link_in_mail
 from tests.events.helpers import event_details
@@ -210,7 +210,7 @@ def build_world() -> World:
         rounds=1,
     )
     [mine, theirs] = sorted(
-        seating_queries.grid(seating_queries.current_seatings(apart)[1])[0], key=lambda t: attendee.id not in t
+        table_queries.grid(table_queries.current_seatings(apart)[1])[0], key=lambda t: attendee.id not in t
     )
     soon = hosting.create_event(
         host, event_details(now, starts_at=now + timedelta(days=1), table_size=4, rounds=1, title="Tomorrow"), now=now

@@ -37,8 +37,8 @@ from meetup.mail.topics import TOPICS
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.notes import save_note
 from meetup.matching.services.reveal import reveal_matches
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
+from meetup.seating.queries import tables as table_queries
 from tests.conftest import PASSWORD, Auth, link_in_mail
 
 SMALL, LARGE = 8, 48
@@ -83,7 +83,7 @@ def _a_co_host(w):
 def _tablemates(event, user_id: int) -> list[int]:
     """Everyone who sat with ``user_id`` at the event's published seating, in seat order."""
     found = []
-    for tables in seating_queries.grid(seating_queries.current_seatings(event.id)[1]):
+    for tables in table_queries.grid(table_queries.current_seatings(event.id)[1]):
         for people in tables:
             if user_id in people:
                 found += [u for u in people if u != user_id and u not in found]
@@ -262,7 +262,7 @@ def build_world(make_user, now, size: int, tag: str) -> World:
         reportable=reportable,
         open_reported=by_id[filed[2].reported_id],
         open_report=filed[2],
-        published_version=seating_queries.current_seatings(tonight.id)[1].version,
+        published_version=table_queries.current_seatings(tonight.id)[1].version,
         banned=banned,
         message_token=message_token,
         drawn=drawn,

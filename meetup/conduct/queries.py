@@ -1,7 +1,7 @@
 """What the conduct pages read.
 
 Who may act on whom: seeing another attendee's card, blocking and reporting
-always start from an event where the two met (``meetup.seating.queries.met``:
+always start from an event where the two met (``meetup.seating.queries.encounters.met``:
 they shared a table at its published seating once the evening had started),
 so nobody can look up, or act on, an account they never met: not a fellow
 registrant before the evening, not someone at another table, not a name in a
@@ -33,7 +33,8 @@ from meetup.events.models import CANCELLED, CONFIRMED, Event, HostMessage, Regis
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.models import OPEN, Ban, Block, Report
-from meetup.seating.queries import met, published_seating
+from meetup.seating.queries.encounters import met
+from meetup.seating.queries.tables import published_seating
 
 PERSON_NOT_FOUND = _l("There is no such person at this event.")
 MESSAGE_NOT_FOUND = _l("There is no such message.")

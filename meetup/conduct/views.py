@@ -10,7 +10,7 @@ from meetup.conduct import queries
 from meetup.conduct.forms import MessageReportForm, ModerationForm, ReportForm
 from meetup.conduct.services import blocks, moderation, reports
 from meetup.errors import DomainError
-from meetup.events.queries import managed_event
+from meetup.events.queries.events import managed_event
 from meetup.extensions import limiter
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store, per_account

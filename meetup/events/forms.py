@@ -40,7 +40,7 @@ from meetup.events.models import (
     URL_MAX,
     VENUE_MAX,
 )
-from meetup.events.queries import EventSearch
+from meetup.events.queries.listings import EventSearch
 from meetup.events.services.events import AREA_MISSING, TABLE_SIZE_DEFAULT, UNKNOWN_AREA, EventDetails
 from meetup.events.services.registration import PICK_GOALS
 from meetup.forms import Form, at_most

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from meetup.events.queries import hosts_events
+from meetup.events.queries.listings import hosts_events
 from meetup.extensions import db, limiter
 
 bp = Blueprint("main", __name__)

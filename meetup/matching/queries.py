@@ -10,14 +10,15 @@ from sqlalchemy import or_, select
 from meetup.accounts.models import ContactDetails, User
 from meetup.errors import NotFoundError
 from meetup.events.models import Event
-from meetup.events.queries import EVENT_NOT_FOUND, Attendee, attendees
+from meetup.events.queries.attendees import Attendee, attendees
+from meetup.events.queries.events import EVENT_NOT_FOUND
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
 from meetup.matching.models import MeetAgainChoice, Reveal
 from meetup.rules.models import Match
 from meetup.seating.models import Note
-from meetup.seating.queries import Shared, attended, met, tablemate_ids
+from meetup.seating.queries.encounters import Shared, attended, met, tablemate_ids
 
 # A match is marked "new" on the Matches page for this long after its reveal.
 NEW_FOR = timedelta(days=14)

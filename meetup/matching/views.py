@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from meetup.accounts.forms import ContactsForm
 from meetup.errors import DomainError
-from meetup.events.queries import visible_event
+from meetup.events.queries.events import visible_event
 from meetup.matching import queries, window
 from meetup.matching.forms import ChoicesForm, NoteForm
 from meetup.matching.services import choices, notes

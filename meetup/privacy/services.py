@@ -8,7 +8,7 @@ from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.communities.models import OWNER, CommunityFollower, CommunityMember
 from meetup.events.models import CANCELLED, Event, HostMessage, Registration
-from meetup.events.queries import registration_of
+from meetup.events.queries.events import registration_of
 from meetup.events.services.locking import locked_event
 from meetup.events.services.registration import release_seat
 from meetup.extensions import db

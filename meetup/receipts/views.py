@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from meetup.communities.queries import managed_community
 from meetup.errors import DomainError, NotFoundError
-from meetup.events.queries import EVENT_NOT_FOUND, managed_event, registration_of, visible_event
+from meetup.events.queries.events import EVENT_NOT_FOUND, managed_event, registration_of, visible_event
 from meetup.receipts import queries
 from meetup.receipts.forms import IssuerForm, ReceiptForm
 from meetup.receipts.pdf import receipts_pdf

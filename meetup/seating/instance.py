@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from meetup.accounts.industries import OTHER
 from meetup.errors import DomainError
 from meetup.events.models import Event
-from meetup.events.queries import Attendee, attendees
+from meetup.events.queries.attendees import Attendee, attendees
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.rules.queries import forbidden_pairs, mutual_pairs

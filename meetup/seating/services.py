@@ -25,7 +25,7 @@ from meetup.accounts.models import User
 from meetup.errors import DomainError
 from meetup.events.models import CANCELLED, CONFIRMED, Event, Registration
 from meetup.events.notify import notify
-from meetup.events.queries import managed_event
+from meetup.events.queries.events import managed_event
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.grouping import InfeasibleError, parse_instance, solve
@@ -35,7 +35,7 @@ from meetup.mail import external_url
 from meetup.rules.queries import forbidden_pairs, is_forbidden
 from meetup.seating.instance import build_instance, person_key, user_id_of
 from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Encounter, RoundStart, Seat, Seating
-from meetup.seating.queries import current_seatings, grid, round_clock
+from meetup.seating.queries.tables import current_seatings, grid, round_clock
 
 TABLE_NAME_MAX = 30
 

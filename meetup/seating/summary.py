@@ -13,7 +13,7 @@ from flask_babel import get_locale
 
 from meetup.i18n import LazyPlural, LazyText, lazy_ngettext
 from meetup.i18n import lazy_gettext as _l
-from meetup.seating.queries import SeatingView
+from meetup.seating.queries.tables import SeatingView
 
 
 def summary_parts(view: SeatingView) -> list[LazyText | LazyPlural]:

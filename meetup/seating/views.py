@@ -11,10 +11,12 @@ from flask_login import current_user, login_required
 from meetup.charts import Series, chart
 from meetup.communities.queries import managed_community
 from meetup.errors import DomainError
-from meetup.events.queries import door_event, managed_event
+from meetup.events.queries.events import door_event, managed_event
 from meetup.events.timezones import local_date
-from meetup.seating import depth, queries, services
+from meetup.seating import depth, services
 from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
+from meetup.seating.queries import own_tables as own_table_queries
+from meetup.seating.queries import tables as table_queries
 from meetup.seating.summary import summary_sentence
 from meetup.timeutil import utcnow
 from meetup.web import me, no_store
@@ -27,7 +29,7 @@ depth_bp = Blueprint("depth", __name__, url_prefix="/communities/<int:community_
 @bp.app_template_global("published_table_event_ids")
 def published_table_event_ids(event_ids) -> set[int]:
     """For the home pages: which of tonight's evenings have published tables."""
-    return queries.published_event_ids(event_ids)
+    return table_queries.published_event_ids(event_ids)
 
 
 def _back(event_id: int, round_: int | None = None):
@@ -55,17 +57,17 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
 @login_required
 def tables(event_id: int):
     event = managed_event(current_user, event_id)
-    view, published = queries.host_overview(event)
+    view, published = table_queries.host_overview(event)
     now = utcnow()
-    current = queries.round_now(event, now)
+    current = table_queries.round_now(event, now)
     return no_store(
         render_template(
             "seating/tables.html",
             event=event,
             view=view,
             published=published,
-            history=queries.published_history(event.id),
-            clock=queries.round_clock(event.id),
+            history=table_queries.published_history(event.id),
+            clock=table_queries.round_clock(event.id),
             now=now,
             summary=summary_sentence(view) if view else None,
             current=current,
@@ -80,16 +82,18 @@ def tables(event_id: int):
 def version(event_id: int, version: int):
     """A seating exactly as attendees were shown it, kept after later changes."""
     event = managed_event(current_user, event_id)
-    seating = queries.shown_version(event.id, version)
+    seating = table_queries.shown_version(event.id, version)
     if seating is None:
         abort(404)
-    return no_store(render_template("seating/version.html", event=event, view=queries.seating_view(event, seating)))
+    return no_store(
+        render_template("seating/version.html", event=event, view=table_queries.seating_view(event, seating))
+    )
 
 
 def _kept_rounds(event_id: int, done: str) -> str:
     """``done``, or, once rounds have started, which rounds stayed and which were seated anew."""
-    started = queries.round_clock(event_id).started
-    seating = queries.current_seatings(event_id)[0]
+    started = table_queries.round_clock(event_id).started
+    seating = table_queries.current_seatings(event_id)[0]
     if not started or seating is None:
         return done
     last = seating.rounds
@@ -212,7 +216,7 @@ def names(event_id: int):
 def _shown_seating(event_id: int):
     """What the room sees: the draft while the host prepares, else the published seating."""
     event = managed_event(current_user, event_id)
-    seating = queries.working_seating(event.id)
+    seating = table_queries.working_seating(event.id)
     if seating is None:
         abort(404)
     return event, seating
@@ -225,11 +229,11 @@ def projector(event_id: int):
     under way (round 1 before any has started). static/projector.js follows
     the host's clicks without a reload by hand."""
     event = door_event(current_user, event_id)
-    seating = queries.projected_seating(event.id)
+    seating = table_queries.projected_seating(event.id)
     if seating is None:
         abort(404)
-    view = queries.seating_view(event, seating)
-    clock = queries.round_clock(event.id)
+    view = table_queries.seating_view(event, seating)
+    clock = table_queries.round_clock(event.id)
     number = request.args.get("round", type=int) or (clock.current or 0) + 1
     round_ = view.rounds[min(max(number, 1), len(view.rounds)) - 1]
     return no_store(
@@ -251,8 +255,8 @@ def projector(event_id: int):
 def projector_state(event_id: int):
     """What the projector page polls: the round under way and the seating shown."""
     event = door_event(current_user, event_id)
-    seating = queries.projected_seating(event.id)
-    clock = queries.round_clock(event.id)
+    seating = table_queries.projected_seating(event.id)
+    clock = table_queries.round_clock(event.id)
     return no_store(
         jsonify(
             round=None if clock.current is None else clock.current + 1,
@@ -266,20 +270,20 @@ def projector_state(event_id: int):
 @login_required
 def cards(event_id: int):
     event, seating = _shown_seating(event_id)
-    return no_store(render_template("seating/cards.html", event=event, view=queries.seating_view(event, seating)))
+    return no_store(render_template("seating/cards.html", event=event, view=table_queries.seating_view(event, seating)))
 
 
 @bp.get("/tables/name-tags")
 @login_required
 def name_tags(event_id: int):
     event, seating = _shown_seating(event_id)
-    return no_store(render_template("seating/name_tags.html", event=event, tags=queries.name_tags(seating)))
+    return no_store(render_template("seating/name_tags.html", event=event, tags=table_queries.name_tags(seating)))
 
 
 @bp.get("/my-tables")
 @login_required
 def my_tables(event_id: int):
-    mine = queries.my_tables(me(), event_id)  # not found unless the reader holds a confirmed seat
+    mine = own_table_queries.my_tables(me(), event_id)  # not found unless the reader holds a confirmed seat
     # Tables published ahead of the evening: nobody has met yet, so there is nobody to report or block.
     return no_store(
         render_template(

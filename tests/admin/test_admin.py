@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from meetup.accounts.services import make_admin
 from meetup.conduct.services import reports
-from meetup.events.queries import registration_of
+from meetup.events.queries.events import registration_of
 from meetup.events.services.checkin import CheckInError, check_in
 from meetup.extensions import db
 from meetup.rules.models import CodeOfConduct

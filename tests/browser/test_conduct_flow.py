@@ -19,8 +19,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.services.sender import send_pending
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
+from meetup.seating.queries import tables as table_queries
 from meetup.timeutil import utcnow
 from tests.browser.conftest import LAPTOP, PHONE, fits, log_in, screenshot, sign_up_people
 from tests.clock import NOW
@@ -179,9 +179,9 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
     laptop.goto(f"{base}/events/{next_month_id}/tables")
     laptop.get_by_role("button", name="Form tables").click()
     expect(laptop.get_by_text("Tables are formed.")).to_be_visible()
-    draft, _ = seating_queries.current_seatings(next_month_id)
+    draft, _ = table_queries.current_seatings(next_month_id)
     pair = {people["aiko"], people["daniel"]}
-    for tables in seating_queries.grid(draft):
+    for tables in table_queries.grid(draft):
         for table in tables:
             assert not pair <= set(table)
     assert db.session.scalar(select(db.func.count()).select_from(Event)) == 2

@@ -19,9 +19,9 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
-from meetup.seating.queries import grid
+from meetup.seating.queries import tables as table_queries
+from meetup.seating.queries.tables import grid
 from tests.browser.conftest import log_in, log_out, open_menu, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.events.helpers import event_details
@@ -184,7 +184,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
         title="Shibuya mixer, next month",
         rounds=2,
     )
-    published = seating_queries.current_seatings(second)[1]
+    published = table_queries.current_seatings(second)[1]
     aiko, kenji = people["aiko"].id, people["kenji"].id
     assert any(aiko in table and kenji in table for tables in grid(published) for table in tables)
     shift(second, timedelta(hours=-2))

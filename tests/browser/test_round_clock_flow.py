@@ -16,7 +16,8 @@ from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.rules.queries import forbidden_pairs
-from meetup.seating import queries, services
+from meetup.seating import services
+from meetup.seating.queries import tables as table_queries
 from tests import clock
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.clock import NOW
@@ -48,7 +49,7 @@ def test_the_projector_follows_the_rounds_the_host_starts(live_server, laptop, p
     phone.get_by_role("button", name="Start round 1 now").click()
     expect(phone.get_by_text("Round 1 starts now.")).to_be_visible()
     expect(projector.get_by_text("0 min")).to_be_visible()
-    started_at = queries.round_clock(event_id).started_at
+    started_at = table_queries.round_clock(event_id).started_at
     db.session.rollback()  # end the test's read, which would hold SQLite's lock against the server's writes
 
     # Twelve minutes later (on the server's clock and the page's) the projector says so, without a reload.
@@ -99,7 +100,7 @@ def test_the_projector_follows_the_rounds_the_host_starts(live_server, laptop, p
 
 def _a_swap_the_rules_allow(event_id: int, *, round_: int) -> tuple[str, str]:
     """The names of two people at tables A and B of the round who may trade places."""
-    tables = queries.grid(queries.published_seating(event_id))[round_]
+    tables = table_queries.grid(table_queries.published_seating(event_id))[round_]
     first, second = tables[0], tables[1]
     kept_apart = forbidden_pairs(first + second)
     for a, b in product(first, second):

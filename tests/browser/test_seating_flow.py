@@ -16,8 +16,8 @@ from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.rules.queries import forbidden_pairs
-from meetup.seating import queries as seating_queries
 from meetup.seating import services
+from meetup.seating.queries import tables as table_queries
 from meetup.timeutil import utcnow
 from tests.browser.conftest import fits, log_in, screenshot
 from tests.clock import NOW
@@ -105,7 +105,7 @@ def test_host_forms_explained_tables_edits_regroups_publishes_and_attendee_sees_
     expect(page.get_by_text(re.compile("You met at 渋谷")).first).to_be_visible()
     fits(page)
     screenshot(page, "phone-my-tables")
-    published = seating_queries.current_seatings(event_id)[1]
+    published = table_queries.current_seatings(event_id)[1]
     assert published is not None and not published.provisional
 
 
@@ -137,7 +137,7 @@ def _a_swap_that_seats_a_pair_twice(event_id: int) -> tuple[str, str]:
     places (no rule keeps them from their new tables) but, having traded, would
     sit with someone they also sit with in a later round: a swap the page asks
     about first. Chosen from the seating formed, whichever the optimiser made."""
-    rounds = seating_queries.grid(seating_queries.current_seatings(event_id)[0])
+    rounds = table_queries.grid(table_queries.current_seatings(event_id)[0])
     first, second = rounds[0][0], rounds[0][1]
     later = {frozenset(pair) for tables in rounds[1:] for table in tables for pair in combinations(table, 2)}
     kept_apart = forbidden_pairs(first + second)

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from meetup.conduct.services import blocks, reports
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
+from meetup.seating.queries import tables as table_queries
 from tests.conftest import csrf_token
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401
 from tests.matching.conftest import client_for, shift_event  # noqa: F401  (a client logged in as someone)
@@ -25,7 +25,7 @@ def attended(evening, host, now):
     published = seating.publish(host, event.id, now=now)
     shift_event(event.id, timedelta(hours=-2))
     by_id = {user.id: user for user in users}
-    return event, [by_id[user_id] for table in seating_queries.grid(published)[0] for user_id in table]
+    return event, [by_id[user_id] for table in table_queries.grid(published)[0] for user_id in table]
 
 
 @pytest.fixture

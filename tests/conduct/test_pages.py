@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.rules.models import Ban, Block, Match, Report, ordered
-from meetup.seating.queries import published_seating
+from meetup.seating.queries.tables import published_seating
 from meetup.seating.services import grid
 from tests.conduct.conftest import post
 from tests.events.helpers import mails

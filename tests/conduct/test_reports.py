@@ -7,7 +7,7 @@ from sqlalchemy import select
 from meetup.conduct import queries
 from meetup.conduct.services import reports
 from meetup.errors import DomainError, NotAllowedError, NotFoundError
-from meetup.events.queries import registration_of
+from meetup.events.queries.events import registration_of
 from meetup.events.services.checkin import undo_check_in
 from meetup.extensions import db
 from meetup.rules.models import Report

@@ -14,8 +14,8 @@ from meetup.conduct.services import blocks, reports
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.rules.models import Block, Report
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
+from meetup.seating.queries import tables as table_queries
 from tests.conduct.conftest import post
 
 
@@ -32,8 +32,8 @@ def _rows():
 
 def _never_at_a_table_with(event, user, users):
     """Someone at this evening who never shared a table with ``user`` at its published seating."""
-    _, published = seating_queries.current_seatings(event.id)
-    met = {u for tables in seating_queries.grid(published) for table in tables if user.id in table for u in table}
+    _, published = table_queries.current_seatings(event.id)
+    met = {u for tables in table_queries.grid(published) for table in tables if user.id in table for u in table}
     return next(other for other in users if other.id not in met)
 
 
@@ -105,8 +105,8 @@ def test_a_draft_that_seats_two_together_does_not_count(attended, host, client_f
     stranger = _never_at_a_table_with(event, reader, users)
     # The host's unpublished edit puts them at one table in round one.
     seating.swap_people(host, event.id, 0, stranger.id, users[1].id, confirmed=True)
-    draft, _ = seating_queries.current_seatings(event.id)
-    assert any(reader.id in table and stranger.id in table for table in seating_queries.grid(draft)[0])
+    draft, _ = table_queries.current_seatings(event.id)
+    assert any(reader.id in table and stranger.id in table for table in table_queries.grid(draft)[0])
     _refused_everywhere(client_for(reader), event, reader, stranger, now=now)
     seating.publish(host, event.id, now=now)  # once shown to the room, they sit together
     assert client_for(reader).get(_card(event, stranger)).status_code == 200

@@ -3,7 +3,7 @@ industries, first-timers and past no-shows."""
 
 from datetime import timedelta
 
-from meetup.events import queries
+from meetup.events.queries import attendees as attendee_queries
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import cancel_registration
 
@@ -25,13 +25,13 @@ def test_attendees_are_the_checked_in_people_with_goals_intros_and_first_time_fl
     for person in (regular, newcomer):
         check_in(host, tonight.id, registrations[person.id].id, now=tonight.starts_at)
 
-    people = queries.attendees(tonight)
+    people = attendee_queries.attendees(tonight)
     assert [(a.display_name, a.industry, a.industry_other, a.goals, a.first_time) for a in people] == [
         ("Regular", "lawyer", "", ("peers",), False),
         ("Newcomer", "other", "Florist", ("learn", "practice-speaking"), True),
     ]
     assert people[0].intro == "Regular says hi" and all(a.checked_in for a in people)
-    planned = queries.attendees(tonight, checked_in_only=False)
+    planned = attendee_queries.attendees(tonight, checked_in_only=False)
     assert [a.display_name for a in planned] == ["Regular", "Newcomer", "Absent"]
 
 
@@ -46,4 +46,4 @@ def test_no_shows_count_only_where_the_host_used_check_in(make_event, host, make
     sign_up_for(without_door, skipper)
     sign_up_for(cancelled_seat, skipper)
     cancel_registration(skipper, cancelled_seat.id, now=now)
-    assert queries.past_no_shows([skipper.id, keeper.id], later) == {skipper.id: 1}
+    assert attendee_queries.past_no_shows([skipper.id, keeper.id], later) == {skipper.id: 1}

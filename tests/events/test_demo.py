@@ -4,8 +4,8 @@ tonight's mixer, a full upcoming event with a waitlist, and a draft."""
 from sqlalchemy import func, select
 
 from meetup.demo import LOTTERY_DRAWN_TITLE, LOTTERY_OPEN_TITLE
-from meetup.events import queries
 from meetup.events.models import DRAFT, PUBLISHED, WAITLISTED, Event, Registration
+from meetup.events.queries import events as event_queries
 from meetup.extensions import db
 from meetup.timeutil import utcnow
 
@@ -19,10 +19,10 @@ def test_demo_has_history_tonight_a_full_event_with_a_waitlist_and_a_draft_once(
     assert [e.state for e in events] == [PUBLISHED] * 14 + [DRAFT]
     *past, tonight, published, draft = events
     assert published.host.email == "host@example.com"
-    counts = queries.counts(published.id)
+    counts = event_queries.counts(published.id)
     assert (counts.confirmed, counts.waitlisted) == (published.capacity, 4)
     assert draft.series_id == published.series_id is not None
-    assert queries.counts(tonight.id).checked_in == 0 < queries.counts(tonight.id).confirmed
+    assert event_queries.counts(tonight.id).checked_in == 0 < event_queries.counts(tonight.id).confirmed
     assert db.session.scalar(select(func.count()).select_from(Event)) == 17
 
 
@@ -31,10 +31,10 @@ def test_demo_has_a_lottery_before_its_draw_and_one_drawn_with_a_waitlist_in_dra
     now = utcnow()
     open_ = db.session.scalar(select(Event).where(Event.title == LOTTERY_OPEN_TITLE))
     assert open_.state == PUBLISHED and open_.drawn_at is None and open_.draw_at > now
-    assert queries.counts(open_.id).applied >= 5
+    assert event_queries.counts(open_.id).applied >= 5
     drawn = db.session.scalar(select(Event).where(Event.title == LOTTERY_DRAWN_TITLE))
     assert drawn.drawn_at is not None and drawn.starts_at > now
-    seats = queries.counts(drawn.id)
+    seats = event_queries.counts(drawn.id)
     assert (seats.confirmed, seats.applied) == (drawn.capacity, 0) and seats.waitlisted >= 3
     waiting = db.session.scalars(
         select(Registration)

@@ -131,7 +131,7 @@ def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, make_ev
 
 
 def test_pages_keep_the_filters(client, make_event, monkeypatch):
-    monkeypatch.setattr("meetup.events.queries.DISCOVERY_PAGE", 2)
+    monkeypatch.setattr("meetup.events.queries.listings.DISCOVERY_PAGE", 2)
     for n in range(5):
         make_event(title=f"Mixer {n}", area="13", starts_at=NOW + timedelta(days=3 + n))
     make_event(title="Mixer elsewhere", area="27", starts_at=NOW + timedelta(days=4))

@@ -8,7 +8,7 @@ import pytest
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CASH, OTHER, Registration
-from meetup.events.queries import counts
+from meetup.events.queries.events import counts
 from meetup.events.services.checkin import check_in, record_payment, undo_check_in, undo_payment
 from meetup.extensions import db
 from tests.conftest import csrf_token

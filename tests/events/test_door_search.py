@@ -5,7 +5,7 @@ Kunrei-shiki or passport spelling."""
 import pytest
 
 from meetup.events.models import WAITLISTED
-from meetup.events.queries import SEARCH_LIMIT, search_attendees
+from meetup.events.queries.attendees import SEARCH_LIMIT, search_attendees
 from meetup.extensions import db
 
 # Display name, reading (フリガナ as stored: katakana, "" for none).

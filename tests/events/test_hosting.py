@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from meetup.errors import DomainError, NotFoundError
-from meetup.events import queries
 from meetup.events.models import CANCELLED, CONFIRMED, DRAFT, PUBLISHED, Event, EventSeries, Registration
+from meetup.events.queries import events as event_queries
 from meetup.events.services import events as hosting
 from meetup.events.services.events import same_weekday_next_month
 from meetup.events.timezones import to_local, to_utc
@@ -79,12 +79,12 @@ def test_a_fixed_number_of_tables_replaces_the_table_size(host, now):
 
 def test_drafts_are_invisible_to_everyone_but_the_host_and_admins(make_event, host, user, make_user):
     draft = make_event(publish=False)
-    assert queries.visible_event(host, draft.id) is draft
+    assert event_queries.visible_event(host, draft.id) is draft
     with pytest.raises(NotFoundError):
-        queries.visible_event(user, draft.id)
+        event_queries.visible_event(user, draft.id)
     admin = make_user()
     admin.is_admin = True
-    assert queries.visible_event(admin, draft.id) is draft
+    assert event_queries.visible_event(admin, draft.id) is draft
 
 
 def test_only_the_host_or_an_admin_can_change_an_event(make_event, host, user, make_user, now):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from meetup.errors import DomainError
 from meetup.events.models import APPLIED, CONFIRMED, LOTTERY, WAITLISTED, Event, Registration
-from meetup.events.queries import counts, waitlist_position
+from meetup.events.queries.events import counts, waitlist_position
 from meetup.events.services import events as hosting
 from meetup.events.services.lottery import draw, draw_order, draws_due
 from meetup.events.services.messages import reach

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
-from meetup.events.queries import waitlist_position
+from meetup.events.queries.events import waitlist_position
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import (

@@ -13,7 +13,7 @@ from meetup.accounts import services as accounts
 from meetup.accounts.models import User
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, WAITLISTED, Registration
-from meetup.events.queries import counts
+from meetup.events.queries.events import counts
 from meetup.events.services.checkin import check_in
 from meetup.events.services.walkins import AlreadyHereError, WalkInError, add_walk_in
 from meetup.extensions import db

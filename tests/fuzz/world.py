@@ -28,8 +28,8 @@ from meetup.mail.services import preferences
 from meetup.mail.topics import TOPICS
 from meetup.matching.services.notes import save_note
 from meetup.rules.models import Match, Report
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
+from meetup.seating.queries import tables as table_queries
 from tests.clock import NOW
 from tests.conftest import link_in_mail
 
@@ -61,10 +61,10 @@ def build_world() -> SimpleNamespace:
     for member in members[:12]:
         check_in(host, tonight.id, _registration(tonight, member).id, now=now)
     seating.form_tables(host, tonight.id)
-    draft_grid = seating_queries.grid(seating_queries.current_seatings(tonight.id)[0])
+    draft_grid = table_queries.grid(table_queries.current_seatings(tonight.id)[0])
 
     # Last week: a pair of tablemates (the actor has not reported the other), a third to block.
-    first_round = seating_queries.grid(seating_queries.current_seatings(last_week.id)[1])[0]
+    first_round = table_queries.grid(table_queries.current_seatings(last_week.id)[1])[0]
     actor_id, tablemate_id, blocked_id = first_round[0][:3]
     actor = db.session.get(User, actor_id)
     blocks.block(actor, last_week.id, blocked_id, now=now)

@@ -10,7 +10,8 @@ from meetup.events.services.checkin import check_in
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import WindowClosedError, save_choices
 from meetup.matching.services.reveal import reveal_matches
-from meetup.seating.queries import grid, published_seating, tablemate_ids
+from meetup.seating.queries.encounters import tablemate_ids
+from meetup.seating.queries.tables import grid, published_seating
 
 
 def test_a_tablemate_can_be_chosen_and_unticking_deletes_the_choice(seated, during):

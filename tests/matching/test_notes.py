@@ -10,9 +10,9 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
 from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
-from meetup.seating import queries as seating_queries
 from meetup.seating import services as seating
 from meetup.seating.models import NOTE_MAX, Note
+from meetup.seating.queries import tables as table_queries
 from tests.clock import NOW
 from tests.conftest import CSRF_RE, csrf_token
 from tests.matching.conftest import shift_event
@@ -26,7 +26,7 @@ def met_evening(seated):
 
 
 def _mate_and_stranger(event, me):
-    from meetup.seating.queries import tablemate_ids
+    from meetup.seating.queries.encounters import tablemate_ids
 
     return tablemate_ids(event, me.id, NOW)
 
@@ -152,4 +152,4 @@ def test_a_note_is_shown_again_in_my_tables_at_a_later_event(met_evening, seated
         as_text=True
     )
     delete_note(me, db.session.scalar(select(Note.public_id)))
-    assert seating_queries.current_seatings(later.id)[1] is not None
+    assert table_queries.current_seatings(later.id)[1] is not None

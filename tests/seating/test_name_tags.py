@@ -4,7 +4,8 @@ order a host looks for them at the door; and who may print them."""
 import pytest
 
 from meetup.extensions import db
-from meetup.seating import queries, services
+from meetup.seating import services
+from meetup.seating.queries import tables as table_queries
 
 # (display name, reading): readings in katakana as profiles store them, one
 # person with none (sorted by the name itself, hiragana as katakana).
@@ -45,11 +46,11 @@ def test_every_seated_person_has_a_tag_with_their_table_in_every_round_sorted_by
     event, users = cast_evening
     services.form_tables(host, event.id)
     services.rename_tables(host, event.id, ["", "窓際"])
-    seating = queries.working_seating(event.id)
-    tags = queries.name_tags(seating)
+    seating = table_queries.working_seating(event.id)
+    tags = table_queries.name_tags(seating)
     assert [tag.display_name for tag in tags] == IN_READING_ORDER
     table_of = {}
-    for round_, tables in enumerate(queries.grid(seating)):
+    for round_, tables in enumerate(table_queries.grid(seating)):
         for table_no, people in enumerate(tables):
             for user_id in people:
                 table_of[user_id, round_] = ["A", "窓際"][table_no]
@@ -63,17 +64,17 @@ def test_tags_follow_the_draft_while_the_host_prepares_then_the_published_tables
     event, users = cast_evening
     services.form_tables(host, event.id)
     published = services.publish(host, event.id, now=now)
-    [table_a, table_b] = queries.grid(published)[0]
+    [table_a, table_b] = table_queries.grid(published)[0]
     services.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
-    tags = {tag.user_id: tag for tag in queries.name_tags(queries.working_seating(event.id))}
+    tags = {tag.user_id: tag for tag in table_queries.name_tags(table_queries.working_seating(event.id))}
     assert tags[table_a[0]].tables[0] == "B" and tags[table_b[0]].tables[0] == "A"
     services.publish(host, event.id, now=now)
-    tags = {tag.user_id: tag for tag in queries.name_tags(queries.working_seating(event.id))}
+    tags = {tag.user_id: tag for tag in table_queries.name_tags(table_queries.working_seating(event.id))}
     assert tags[table_a[0]].tables[0] == "B"
 
 
 def test_a_name_measures_kanji_and_kana_as_two_columns():
-    tag = queries.NameTag(0, "山田 Taro", "", "it", "", [])
+    tag = table_queries.NameTag(0, "山田 Taro", "", "it", "", [])
     assert tag.name_columns == 2 + 2 + 1 + 4
 
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from meetup.extensions import db
-from meetup.seating import queries, services
+from meetup.seating import services
+from meetup.seating.queries import tables as table_queries
 from tests import clock
 from tests.conftest import csrf_token
 
@@ -60,7 +61,7 @@ def test_the_host_starts_a_round_and_the_projector_shows_it_with_its_minutes(
 
     assert post(client, f"/events/{event.id}/tables/rounds/start", page, round=0).status_code == 302
     assert flashes(client, page) == [("success", started)]
-    clock_state = queries.round_clock(event.id)
+    clock_state = table_queries.round_clock(event.id)
     clock.move_to(clock_state.started_at + timedelta(minutes=12, seconds=30))
     html = client.get(page).get_data(as_text=True)
     # The start as the room's wall clock shows it, whatever instant the suite runs at.
@@ -74,8 +75,8 @@ def test_the_host_starts_a_round_and_the_projector_shows_it_with_its_minutes(
     state = client.get(f"{projector}/state").get_json()
     assert state == {
         "round": 2,
-        "started_at": queries.round_clock(event.id).started_at.isoformat() + "Z",
-        "seating": queries.current_seatings(event.id)[1].version,
+        "started_at": table_queries.round_clock(event.id).started_at.isoformat() + "Z",
+        "seating": table_queries.current_seatings(event.id)[1].version,
     }
     assert 'aria-current="page">1<' in client.get(f"{projector}?round=1").get_data(as_text=True)
 
@@ -92,7 +93,7 @@ def test_starting_rounds_refuses_what_cannot_be_done_with_a_message(client, auth
     ):
         assert post(client, f"/events/{event.id}/tables/rounds/start", page, **data).status_code == 302
         assert flashes(client, page) == [("error", message)]
-    assert queries.round_clock(event.id).current is None
+    assert table_queries.round_clock(event.id).current is None
 
 
 @pytest.mark.parametrize(
@@ -131,12 +132,12 @@ def test_a_swap_in_a_started_round_asks_on_a_confirmation_page_then_applies(
 ):
     event, _, page = published_evening(language, people=8, rounds=1)
     services.start_round(host, event.id, 0, now=now)
-    [table_a, table_b] = services.grid(queries.current_seatings(event.id)[1])[0]
+    [table_a, table_b] = services.grid(table_queries.current_seatings(event.id)[1])[0]
     swap = f"/events/{event.id}/tables/swap"
     response = post(client, swap, page, round=0, user_a=table_a[0], user_b=table_b[0])
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and asked in html and consequence in html
-    assert queries.current_seatings(event.id)[0] is None  # nothing changed yet
+    assert table_queries.current_seatings(event.id)[0] is None  # nothing changed yet
     form = html.split(f'action="{swap}"')[1].split("</form>")[0]
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
     assert hidden.pop("csrf_token") and hidden == {
@@ -148,5 +149,5 @@ def test_a_swap_in_a_started_round_asks_on_a_confirmation_page_then_applies(
     assert client.post(swap, data={**hidden, "csrf_token": csrf_token(client, page)}).status_code == 302
     assert flashes(client, page) == [("success", done)]
     db.session.expire_all()
-    draft = queries.current_seatings(event.id)[0]
+    draft = table_queries.current_seatings(event.id)[0]
     assert table_a[0] in services.grid(draft)[0][1]

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from meetup.errors import DomainError, NotFoundError
-from meetup.events.queries import registration_of
+from meetup.events.queries.events import registration_of
 from meetup.events.services.checkin import check_in, undo_check_in
 from meetup.extensions import db
 from meetup.rules.models import Block
-from meetup.seating import queries, services
+from meetup.seating import services
 from meetup.seating.models import RoundStart, Seat
+from meetup.seating.queries import tables as table_queries
 
 
 def seats_of(seating, rounds, people=None) -> set[tuple]:
@@ -51,14 +52,14 @@ def test_rounds_start_on_published_tables_and_only_go_forward(evening, host, mak
     with pytest.raises(DomainError, match="Publish the tables first"):
         services.start_round(host, event.id, 0, now=now)
     services.publish(host, event.id, now=now)
-    assert queries.round_clock(event.id) == queries.RoundClock()  # before any start: nothing runs
+    assert table_queries.round_clock(event.id) == table_queries.RoundClock()  # before any start: nothing runs
 
     services.start_round(host, event.id, 0, now=now)
     services.start_round(host, event.id, 0, now=now + timedelta(minutes=1))  # a second click changes nothing
-    assert queries.round_clock(event.id) == queries.RoundClock(0, now)
+    assert table_queries.round_clock(event.id) == table_queries.RoundClock(0, now)
     later = now + timedelta(minutes=25)
     services.start_round(host, event.id, 1, now=later)  # while round 1 still runs: fine
-    clock = queries.round_clock(event.id)
+    clock = table_queries.round_clock(event.id)
     assert (clock.current, clock.started_at, list(clock.started)) == (1, later, [0, 1])
     assert clock.minutes(later + timedelta(minutes=12, seconds=59)) == 12
 
@@ -75,7 +76,7 @@ def test_rounds_start_on_published_tables_and_only_go_forward(evening, host, mak
 
 def test_regrouping_keeps_the_started_rounds_byte_identical(started_evening, host):
     event, users = started_evening(started=2, people=12, rounds=3)
-    published = queries.current_seatings(event.id)[1]
+    published = table_queries.current_seatings(event.id)[1]
     before = seats_of(published, {0, 1})
     regrouped = services.regroup(host, event.id)
     assert seats_of(regrouped, {0, 1}) == before
@@ -86,7 +87,7 @@ def test_regrouping_keeps_the_started_rounds_byte_identical(started_evening, hos
 
 def test_a_late_arrival_joins_a_started_round_without_moving_anyone(started_evening, host, make_user, sign_up_for, now):
     event, users = started_evening(started=1, people=12, rounds=3)  # three tables of four
-    published = queries.current_seatings(event.id)[1]
+    published = table_queries.current_seatings(event.id)[1]
     before = seats_of(published, {0})
     late = sign_up_for(event, make_user(display_name="Late arrival"))
     check_in(host, event.id, late.id, now=now)
@@ -101,7 +102,7 @@ def test_a_late_arrival_joins_a_started_round_without_moving_anyone(started_even
 
 def test_someone_who_left_is_dropped_from_a_started_round_and_nobody_else_moves(started_evening, host, now):
     event, users = started_evening(started=1, people=12, rounds=2)
-    published = queries.current_seatings(event.id)[1]
+    published = table_queries.current_seatings(event.id)[1]
     leaver = users[3].id
     undo_check_in(host, event.id, registration_of(leaver, event.id).id, now=now)
     stayed = {u.id for u in users} - {leaver}
@@ -111,7 +112,7 @@ def test_someone_who_left_is_dropped_from_a_started_round_and_nobody_else_moves(
 
 def test_a_started_round_that_can_no_longer_be_balanced_gets_a_clear_message(started_evening, host, now):
     event, users = started_evening(started=1, people=12, rounds=2)
-    published = queries.current_seatings(event.id)[1]
+    published = table_queries.current_seatings(event.id)[1]
     first_table = services.grid(published)[0][0]
     for leaver in first_table[:2]:  # two of one table go home: 2, 4 and 4 cannot become 3, 3 and 4
         undo_check_in(host, event.id, registration_of(leaver, event.id).id, now=now)
@@ -122,12 +123,12 @@ def test_a_started_round_that_can_no_longer_be_balanced_gets_a_clear_message(sta
             "These tables cannot be formed without moving someone in a round that has started. "
             "Move someone there by hand, unlock someone, or add a table."
         )
-    assert queries.current_seatings(event.id)[0] is None  # no draft: nothing changed
+    assert table_queries.current_seatings(event.id)[0] is None  # no draft: nothing changed
 
 
 def test_a_swap_in_a_started_round_asks_first_and_applies_when_confirmed(started_evening, host):
     event, users = started_evening(started=1, people=8, rounds=1)  # one round: nobody can meet twice
-    published = queries.current_seatings(event.id)[1]
+    published = table_queries.current_seatings(event.id)[1]
     [table_a, table_b] = services.grid(published)[0]
     with pytest.raises(services.ConfirmationNeeded) as asked:
         services.swap_people(host, event.id, 0, table_a[0], table_b[0])
@@ -135,9 +136,9 @@ def test_a_swap_in_a_started_round_asks_first_and_applies_when_confirmed(started
         "Round 1 has started: people are already sitting at these tables."
     ]
     db.session.expire_all()
-    assert queries.current_seatings(event.id)[0] is None  # nothing changed, not even a draft
+    assert table_queries.current_seatings(event.id)[0] is None  # nothing changed, not even a draft
     services.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
-    draft = queries.current_seatings(event.id)[0]
+    draft = table_queries.current_seatings(event.id)[0]
     assert (table_of(draft, 0, table_a[0]), table_of(draft, 0, table_b[0])) == (1, 0)
 
 
@@ -178,7 +179,7 @@ def test_a_swap_that_seats_two_people_together_twice_tonight_asks_first(evening,
     lines = [str(line) for line in asked.value.consequences]
     assert f"{names[a]} and {names[c]} would sit together twice tonight (also in round 1)." in lines
     services.swap_people(host, event.id, 1, a, b, confirmed=True)
-    draft = queries.current_seatings(event.id)[0]
+    draft = table_queries.current_seatings(event.id)[0]
     assert table_of(draft, 1, a) == table_of(draft, 1, c)
 
 
@@ -188,7 +189,7 @@ def test_a_forbidden_edit_is_refused_in_the_same_words_even_where_it_would_ask_f
     # seats a blocked pair together: the host reads only the one refusal
     # that names nobody, confirmed or not.
     event, users = started_evening(started=1, people=8, rounds=1)
-    [table_a, table_b] = services.grid(queries.current_seatings(event.id)[1])[0]
+    [table_a, table_b] = services.grid(table_queries.current_seatings(event.id)[1])[0]
     services.set_lock(host, event.id, 0, table_a[0], True)
     db.session.add(Block(blocker_id=table_b[2], blocked_id=table_a[0]))
     db.session.commit()

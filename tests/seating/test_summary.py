@@ -8,12 +8,13 @@ from flask_babel import force_locale
 
 from meetup.extensions import db
 from meetup.rules.models import Match
-from meetup.seating import queries, services
+from meetup.seating import services
+from meetup.seating.queries import tables as table_queries
 from meetup.seating.summary import summary_sentence
 
 
 def sentence(event, language: str) -> str:
-    view, _ = queries.host_overview(event)
+    view, _ = table_queries.host_overview(event)
     with force_locale(language):
         return summary_sentence(view)
 

@@ -27,7 +27,7 @@ from meetup.events.models import (
     Event,
     Registration,
 )
-from meetup.events.queries import EVENT_NOT_FOUND
+from meetup.events.queries.events import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.events.tickets import ALPHABET, LENGTH, grouped, normalise_ticket_code
 from meetup.extensions import db

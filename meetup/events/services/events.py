@@ -35,7 +35,7 @@ from meetup.events.models import (
     Registration,
 )
 from meetup.events.notify import notify
-from meetup.events.queries import EVENT_NOT_FOUND, counts
+from meetup.events.queries.events import EVENT_NOT_FOUND, counts
 from meetup.events.services.locking import locked_event
 from meetup.events.services.lottery import check_admission, publish_refusal
 from meetup.events.services.registration import fill_free_seats

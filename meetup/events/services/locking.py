@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from meetup.database import lock_row
 from meetup.errors import NotFoundError
 from meetup.events.models import Event
-from meetup.events.queries import EVENT_NOT_FOUND
+from meetup.events.queries.events import EVENT_NOT_FOUND
 from meetup.extensions import db
 
 

@@ -36,7 +36,7 @@ from meetup.events.models import (
     Registration,
 )
 from meetup.events.notify import notify
-from meetup.events.queries import awaiting_draw, counts
+from meetup.events.queries.events import awaiting_draw, counts
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l

@@ -50,7 +50,7 @@ from meetup.events.models import (
     HostMessage,
     Registration,
 )
-from meetup.events.queries import EVENT_NOT_FOUND
+from meetup.events.queries.events import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.events.timezones import format_moment
 from meetup.extensions import db

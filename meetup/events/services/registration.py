@@ -26,7 +26,7 @@ from meetup.events.models import (
     Registration,
 )
 from meetup.events.notify import notify
-from meetup.events.queries import (
+from meetup.events.queries.events import (
     EVENT_NOT_FOUND,
     awaiting_draw,
     closed_reason,

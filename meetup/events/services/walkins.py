@@ -15,7 +15,7 @@ from meetup.accounts.services import add_unclaimed_account, claim_url, find_by_e
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, Registration
 from meetup.events.notify import notify
-from meetup.events.queries import EVENT_NOT_FOUND, counts, registration_of
+from meetup.events.queries.events import EVENT_NOT_FOUND, counts, registration_of
 from meetup.events.services.checkin import door_refusal
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db

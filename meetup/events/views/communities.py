@@ -14,7 +14,7 @@ from meetup.communities.forms import CommunityForm, MemberForm
 from meetup.communities.models import CO_HOST, DOOR, MANAGE, OWNER, Community
 from meetup.communities.services import CommunityDetails
 from meetup.errors import DomainError, NotFoundError
-from meetup.events import queries
+from meetup.events.queries import listings as listing_queries
 from meetup.extensions import db, limiter
 from meetup.timeutil import utcnow
 from meetup.web import apply_error, me, no_store, per_account, safe_next_url
@@ -27,7 +27,7 @@ def show(community_id: int):
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFoundError(communities.COMMUNITY_NOT_FOUND)
-    evenings = queries.community_evenings(community.id, utcnow())
+    evenings = listing_queries.community_evenings(community.id, utcnow())
     return render_template(
         "communities/show.html",
         community=community,
@@ -208,7 +208,7 @@ def delete(community_id: int):
             return redirect(url_for("communities.edit", community_id=community_id))
         flash(_("The community is deleted."), "success")
         return redirect(url_for("events.hosting"))
-    refusal = services.EVENINGS_KEEP_IT if queries.community_has_evenings(community.id) else None
+    refusal = services.EVENINGS_KEEP_IT if listing_queries.community_has_evenings(community.id) else None
     return _asks(
         _("Delete %(community)s?", community=community.name),
         [_("Its page, its description and its team go. Nobody is mailed.")],

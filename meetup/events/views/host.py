@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from meetup.communities.queries import hosted_communities
 from meetup.errors import DomainError
-from meetup.events import export, queries
+from meetup.events import export
 from meetup.events.forms import (
     CheckInSearchForm,
     DoorPaymentForm,
@@ -23,6 +23,8 @@ from meetup.events.forms import (
     offer_communities,
 )
 from meetup.events.models import CASH, DRAFT
+from meetup.events.queries import attendees as attendee_queries
+from meetup.events.queries import events as event_queries
 from meetup.events.services import checkin, walkins
 from meetup.events.services import events as hosting
 from meetup.events.views import bp, event_date, yen
@@ -50,7 +52,7 @@ def create():
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
-    event = queries.managed_event(current_user, event_id)
+    event = event_queries.managed_event(current_user, event_id)
     form = EventForm(obj=event)
     offer_communities(form, hosted_communities(current_user.id), event)
     if request.method == "GET":
@@ -68,7 +70,7 @@ def edit(event_id: int):
 
 def _act(event_id: int, operation, done_message: str, to="events.dashboard"):
     """Run one POST-only host action and go back to the dashboard."""
-    queries.managed_event(current_user, event_id)
+    event_queries.managed_event(current_user, event_id)
     try:
         result = operation(me(), event_id, now=utcnow())
     except DomainError as error:
@@ -87,7 +89,7 @@ def publish(event_id: int):
 def _consequences_of_cancelling(event) -> list[str]:
     if event.state == DRAFT:
         return [_("This is a draft: nobody has seen it, so nobody is told. You could delete it instead.")]
-    seats = queries.counts(event.id)
+    seats = event_queries.counts(event.id)
     registered = seats.confirmed + seats.waitlisted
     told = (
         ngettext(
@@ -112,7 +114,7 @@ def cancel(event_id: int):
         return _act(
             event_id, hosting.cancel_event, _("The event is cancelled. Everyone registered is being told by mail.")
         )
-    event = queries.managed_event(current_user, event_id)
+    event = event_queries.managed_event(current_user, event_id)
     refusal = hosting.cancel_refusal(event, utcnow())
     return no_store(
         render_template(
@@ -142,7 +144,7 @@ def _consequences_of_deleting(event) -> list[str]:
 @bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(event_id: int):
-    event = queries.managed_event(current_user, event_id)
+    event = event_queries.managed_event(current_user, event_id)
     if request.method == "POST":  # the second step, from the page below
         try:
             hosting.delete_draft(me(), event.id, now=utcnow())
@@ -169,7 +171,7 @@ def delete(event_id: int):
 @bp.post("/<int:event_id>/repeat")
 @login_required
 def repeat(event_id: int):
-    queries.managed_event(current_user, event_id)
+    event_queries.managed_event(current_user, event_id)
     try:
         result = hosting.repeat_event(me(), event_id, now=utcnow())
     except DomainError as error:
@@ -193,8 +195,8 @@ def repeat(event_id: int):
 @bp.get("/<int:event_id>/dashboard")
 @login_required
 def dashboard(event_id: int):
-    event = queries.managed_event(current_user, event_id)
-    board = queries.dashboard(event)
+    event = event_queries.managed_event(current_user, event_id)
+    board = attendee_queries.dashboard(event)
     return no_store(
         render_template("events/dashboard.html", event=event, board=board, code=current_code(), now=utcnow())
     )
@@ -203,8 +205,8 @@ def dashboard(event_id: int):
 @bp.get("/<int:event_id>/attendees.csv")
 @login_required
 def export_csv(event_id: int):
-    event = queries.managed_event(current_user, event_id)
-    board = queries.dashboard(event)
+    event = event_queries.managed_event(current_user, event_id)
+    board = attendee_queries.dashboard(event)
     body = export.attendees_csv(event, board.registrations, board.positions, board.no_shows)
     return no_store(
         (
@@ -221,11 +223,11 @@ def export_csv(event_id: int):
 @bp.get("/<int:event_id>/check-in")
 @login_required
 def check_in_page(event_id: int):
-    event = queries.door_event(current_user, event_id)
+    event = event_queries.door_event(current_user, event_id)
     form = CheckInSearchForm(request.args)
     query = form.q.data.strip() if form.validate() and form.q.data else ""
-    found = queries.search_attendees(event.id, query) if query else []
-    door = queries.door(event, found)
+    found = attendee_queries.search_attendees(event.id, query) if query else []
+    door = attendee_queries.door(event, found)
     return no_store(
         render_template(
             "events/checkin.html",
@@ -242,7 +244,7 @@ def check_in_page(event_id: int):
 def _door_action(event_id: int, registration_id: int, operation, done_message, *, paying: bool = False):
     """Run one door action, say what happened, and go back to the same search.
     One ``paying`` takes the amount the host typed, if any (else the fee)."""
-    queries.door_event(current_user, event_id)
+    event_queries.door_event(current_user, event_id)
     back = url_for("events.check_in_page", event_id=event_id, q=request.form.get("q", "")[:80] or None)
     if paying:
         form = DoorPaymentForm()
@@ -333,7 +335,7 @@ def _walked_in_message(result: walkins.WalkIn) -> str:
 @login_required
 def walk_in(event_id: int):
     """Add someone who came without a seat; they are checked in at once."""
-    event = queries.door_event(current_user, event_id)
+    event = event_queries.door_event(current_user, event_id)
     form = WalkInForm(language=str(get_locale()))
     already = None  # an AlreadyHereError: they have a seat, offer to check them in
     if form.validate_on_submit():
@@ -367,7 +369,7 @@ def walk_in(event_id: int):
             event=event,
             form=form,
             already=already,
-            seats=queries.counts(event.id),
+            seats=event_queries.counts(event.id),
             refusal=checkin.door_refusal(event, utcnow()),
             code=current_code(),
         )
@@ -378,7 +380,7 @@ def walk_in(event_id: int):
 @login_required
 def check_in_by_code(event_id: int):
     """A ticket's code, from the door page's camera or typed in by hand."""
-    queries.door_event(current_user, event_id)
+    event_queries.door_event(current_user, event_id)
     form = TicketCodeForm()
     if not form.validate():
         for error in form.code.errors:

@@ -7,8 +7,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from meetup.errors import DomainError
-from meetup.events import queries
 from meetup.events.forms import HostMessageForm
+from meetup.events.queries import events as event_queries
 from meetup.events.services import messages
 from meetup.events.views import bp
 from meetup.extensions import limiter
@@ -20,7 +20,7 @@ from meetup.web import apply_error, me, no_store, per_account
 @login_required
 @limiter.limit(lambda: current_app.config["HOST_MESSAGE_LIMIT"], methods=["POST"], key_func=per_account)
 def messages_page(event_id: int):
-    event = queries.managed_event(current_user, event_id)
+    event = event_queries.managed_event(current_user, event_id)
     now = utcnow()
     form = HostMessageForm()
     if form.validate_on_submit():

@@ -7,9 +7,11 @@ from flask_login import current_user, login_required
 
 from meetup.communities.queries import follows, hosted_communities, hosts
 from meetup.errors import DomainError, NotFoundError
-from meetup.events import ics, queries, tickets
+from meetup.events import ics, tickets
 from meetup.events.forms import AcknowledgeForm, EventSearchForm, RegistrationForm
 from meetup.events.models import APPLIED, CANCELLED, CONFIRMED, THEME_MAX, WAITLISTED
+from meetup.events.queries import events as event_queries
+from meetup.events.queries import listings as listing_queries
 from meetup.events.services import registration as registrations
 from meetup.events.services.registration import AlreadyRegisteredError
 from meetup.events.views import bp
@@ -27,7 +29,7 @@ def index():
     now = utcnow()
     found = None
     if form.validate():
-        found = queries.discover_events(form.search(theme), now, page=request.args.get("page", 1, type=int))
+        found = listing_queries.discover_events(form.search(theme), now, page=request.args.get("page", 1, type=int))
     filters = form.filters()
     return render_template(
         "events/index.html",
@@ -35,14 +37,14 @@ def index():
         found=found,
         filters=filters,
         searching=bool(filters or theme),
-        themes=queries.upcoming_themes(now),
+        themes=listing_queries.upcoming_themes(now),
         theme=theme,
     )
 
 
 @bp.get("/<int:event_id>")
 def show(event_id: int):
-    event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    event, page = event_queries.visible_event_page(current_user, event_id, utcnow())
     # The form is shown only to an attendee who must accept a changed code.
     return render_template(
         "events/show.html",
@@ -60,7 +62,7 @@ def show(event_id: int):
 
 @bp.get("/<int:event_id>/event.ics")
 def calendar_file(event_id: int):
-    event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    event, page = event_queries.visible_event_page(current_user, event_id, utcnow())
     body = ics.event_calendar(
         event, url_for("events.show", event_id=event.id, _external=True), with_online_link=page.shows_online_link
     )
@@ -106,12 +108,12 @@ def register(event_id: int):
                     _(
                         "The event is full: you are on the waitlist, number %(position)d. We will write to you "
                         "if a seat frees up.",
-                        position=queries.waitlist_position(registration),
+                        position=event_queries.waitlist_position(registration),
                     ),
                     "info",
                 )
             return redirect(url_for("events.show", event_id=event_id))
-    event, page = queries.visible_event_page(current_user, event_id, utcnow())
+    event, page = event_queries.visible_event_page(current_user, event_id, utcnow())
     if page.registered:
         flash(_("You are already registered for this event."), "info")
         return redirect(url_for("events.show", event_id=event.id))
@@ -153,7 +155,7 @@ def _consequences_of_cancelling(registration, page) -> list[str]:
 def cancel_registration(event_id: int):
     if request.method == "GET":  # what will happen; the POST from this page is the second step
         now = utcnow()
-        event, page = queries.visible_event_page(current_user, event_id, now)
+        event, page = event_queries.visible_event_page(current_user, event_id, now)
         refusal = registrations.cancellation_refusal(event, page.registration, now)
         status = page.registration.status if page.registration is not None else None
         question, confirm_label = {
@@ -182,7 +184,7 @@ def cancel_registration(event_id: int):
 @bp.post("/<int:event_id>/acknowledge")
 @login_required
 def acknowledge(event_id: int):
-    event = queries.visible_event(current_user, event_id)
+    event = event_queries.visible_event(current_user, event_id)
     form = AcknowledgeForm()  # CSRF is checked for every POST before this runs
     try:
         registrations.acknowledge_conduct(me(), event.id, accepted=form.acknowledge.data, now=utcnow())
@@ -198,8 +200,8 @@ def acknowledge(event_id: int):
 def ticket(event_id: int):
     """The person's own ticket: its QR code and code, for the door. Nobody
     else's: without a registration of one's own the page is not there."""
-    event = queries.visible_event(current_user, event_id)
-    registration = queries.registration_of(current_user.id, event.id)
+    event = event_queries.visible_event(current_user, event_id)
+    registration = event_queries.registration_of(current_user.id, event.id)
     if registration is None:
         raise NotFoundError()
     valid = registration.status == CONFIRMED and event.state != CANCELLED
@@ -216,7 +218,7 @@ def ticket(event_id: int):
 @login_required
 def mine():
     """An attendee's home: what they registered for, tonight's tables, past evenings."""
-    upcoming, past = queries.my_registrations(current_user.id, utcnow())
+    upcoming, past = listing_queries.my_registrations(current_user.id, utcnow())
     return render_template("events/mine.html", upcoming=upcoming, past=past, now=utcnow())
 
 
@@ -227,7 +229,7 @@ def hosting():
     now = utcnow()
     return render_template(
         "events/hosting.html",
-        home=queries.host_home(current_user.id, now),
+        home=listing_queries.host_home(current_user.id, now),
         communities=hosted_communities(current_user.id),
         now=now,
     )

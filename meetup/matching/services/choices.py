@@ -13,13 +13,13 @@ from sqlalchemy import delete, select, update
 from meetup.accounts.services import set_contacts
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event, Registration
-from meetup.events.queries import EVENT_NOT_FOUND
+from meetup.events.queries.events import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.matching import window
 from meetup.matching.models import MeetAgainChoice, Reveal
-from meetup.seating.queries import attended, tablemate_ids
+from meetup.seating.queries.encounters import attended, tablemate_ids
 
 
 class WindowClosedError(DomainError):

@@ -10,7 +10,7 @@ from meetup.extensions import db
 from meetup.i18n import lazy_gettext as _l
 from meetup.matching.queries import NO_SUCH_PERSON
 from meetup.seating.models import NOTE_MAX, Note
-from meetup.seating.queries import met
+from meetup.seating.queries.encounters import met
 
 NO_SUCH_NOTE = _l("There is no such note.")
 

@@ -33,7 +33,7 @@ from meetup.mail import external_url
 from meetup.matching import window
 from meetup.matching.models import Reveal
 from meetup.rules.queries import banned_user_ids
-from meetup.seating.queries import tablemate_ids
+from meetup.seating.queries.encounters import tablemate_ids
 
 PROMPT = "meet-again-prompt"
 LAST_CALL = "meet-again-last-call"
@@ -46,7 +46,7 @@ LONGEST_WINDOW = timedelta(days=14)
 
 
 def _attended(*conditions):
-    """Registrations of people checked in, as ``seating.queries.attended`` counts them."""
+    """Registrations of people checked in, as ``seating.queries.encounters.attended`` counts them."""
     return select(Registration).where(
         Registration.status == CONFIRMED, Registration.checked_in_at.is_not(None), *conditions
     )

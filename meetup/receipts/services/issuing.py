@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from meetup.communities.models import Community
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event, Registration
-from meetup.events.queries import EVENT_NOT_FOUND
+from meetup.events.queries.events import EVENT_NOT_FOUND
 from meetup.events.services.locking import locked_event
 from meetup.events.timezones import local_date
 from meetup.extensions import db

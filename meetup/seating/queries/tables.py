@@ -1,5 +1,5 @@
-"""What the seating pages show: tables with their people and a plain reason
-for each table, the host's overview, and an attendee's own tables.
+"""What the seating pages show the host: tables with their people and a plain
+reason for each table, the overview, name tags and where the rounds stand.
 
 Explanations never single out a mutual match: the host sees reunions (people
 who sat together before) and, for the whole evening only, how many mutual
@@ -13,16 +13,14 @@ from datetime import datetime
 from itertools import combinations
 
 import jaconv
-from sqlalchemy import and_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import select
 
 from meetup.accounts.models import User
-from meetup.errors import NotFoundError
-from meetup.events.models import CONFIRMED, Event, Registration
-from meetup.events.queries import EVENT_NOT_FOUND, Attendee, as_attendee, registration_of, visible_event
+from meetup.events.models import Event
+from meetup.events.queries.attendees import Attendee
 from meetup.extensions import db
-from meetup.seating.instance import build_instance, encounters_before
-from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, Note, RoundStart, Seat, Seating
+from meetup.seating.instance import build_instance
+from meetup.seating.models import DRAFT, PUBLISHED, SUPERSEDED, RoundStart, Seating
 
 
 def current_seatings(event_id: int) -> tuple[Seating | None, Seating | None]:
@@ -275,20 +273,6 @@ def round_now(event: Event, now: datetime) -> int | None:
     return round_clock(event.id).current or 0
 
 
-@dataclass
-class Tablemate:
-    attendee: Attendee
-    met_at: tuple[str, object] | None  # (event title, starts_at) of the latest earlier table shared
-    note: str | None = None  # the reader's private note about this person
-
-
-@dataclass
-class MyRound:
-    number: int
-    table_name: str
-    tablemates: list[Tablemate]
-
-
 def published_seating(event_id: int) -> Seating | None:
     return db.session.scalar(select(Seating).where(Seating.event_id == event_id, Seating.status == PUBLISHED))
 
@@ -300,208 +284,4 @@ def published_event_ids(event_ids) -> set[int]:
         return set()
     return set(
         db.session.scalars(select(Seating.event_id).where(Seating.event_id.in_(event_ids), Seating.status == PUBLISHED))
-    )
-
-
-# Why "My tables" has nothing to show (None: it shows the person's tables).
-NOT_PUBLISHED = "not-published"
-NOT_CHECKED_IN = "not-checked-in"
-NOT_SEATED = "not-seated"
-
-
-@dataclass
-class MyTables:
-    event: Event
-    rounds: list[MyRound]
-    # NOT_PUBLISHED, NOT_CHECKED_IN or NOT_SEATED when there are no rounds to show
-    reason: str | None
-    version: int | None
-
-
-def my_tables(user: User, event_id: int) -> MyTables:
-    """The event, and this person's tables at its published seating, or why
-    there are none. Not found for anyone who may not see the event or holds no
-    confirmed seat there."""
-    event = visible_event(user, event_id)
-    registration = registration_of(user.id, event.id)
-    if registration is None or registration.status != CONFIRMED:
-        raise NotFoundError(EVENT_NOT_FOUND)
-    seating = published_seating(event.id)
-    if seating is None:
-        return MyTables(event, [], NOT_PUBLISHED, None)
-    seats = _my_table_seats(seating, user.id)
-    mine = {seat.round: seat.table_no for seat in seats if seat.user_id == user.id}
-    if not mine:
-        # Tables are formed from the people checked in; someone checked in after
-        # they were published waits for the host to regroup.
-        reason = NOT_CHECKED_IN if registration.checked_in_at is None else NOT_SEATED
-        return MyTables(event, [], reason, seating.version)
-    people = _tablemates(event, user.id, {seat.user_id for seat in seats} - {user.id})
-    rounds = [
-        MyRound(
-            number=r,
-            table_name=seating.table_name(t),
-            tablemates=[
-                people[seat.user_id]
-                for seat in seats
-                if seat.round == r and seat.table_no == t and seat.user_id in people
-            ],
-        )
-        for r, t in sorted(mine.items())
-    ]
-    return MyTables(event, rounds, None, seating.version)
-
-
-def _my_table_seats(seating: Seating, user_id: int) -> list[Seat]:
-    """The seats at this person's tables, every round, in seat order."""
-    mine = aliased(Seat)
-    return list(
-        db.session.scalars(
-            select(Seat)
-            .join(
-                mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round, mine.table_no == Seat.table_no)
-            )
-            .where(Seat.seating_id == seating.id, mine.user_id == user_id)
-            .order_by(Seat.round, Seat.table_no, Seat.user_id)
-        )
-    )
-
-
-def _tablemates(event: Event, reader_id: int, user_ids: set[int]) -> dict[int, Tablemate]:
-    """User id → what the reader's card of that tablemate shows: their
-    registration and profile, when the reader last met them, and the reader's
-    own note about them (only its author ever reads it)."""
-    registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.user_id.in_(user_ids))
-        .options(joinedload(Registration.user))
-    )
-    history = encounters_before(event, [reader_id, *user_ids], involving=reader_id)
-    notes = dict(
-        db.session.execute(
-            select(Note.subject_id, Note.text).where(Note.author_id == reader_id, Note.subject_id.in_(user_ids))
-        ).all()
-    )
-    tablemates = {}
-    for registration in registrations:
-        other = registration.user_id
-        earlier = history.get(frozenset((reader_id, other)))
-        tablemates[other] = Tablemate(
-            as_attendee(registration, first_time=False),
-            met_at=(earlier[0].title, earlier[0].starts_at) if earlier else None,
-            note=notes.get(other),
-        )
-    return tablemates
-
-
-# Who met whom: the people a person shared a table with.
-#
-# Two people met at an event once it has started, if they sat at one table in
-# its published seating (any round); a draft, or tables published ahead of the
-# evening that has not begun, meets nobody. At a started event with no
-# published seating, everyone checked in met everyone else checked in. This is
-# the only source of "tablemates" for meet-again choices, notes, the "People
-# I've met" page, and who may see, block or report whom.
-
-
-@dataclass
-class Shared:
-    """One event two people shared, and the tables (round, name) they sat at together."""
-
-    event: Event
-    tables: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _seated_together(user_id: int, event_id: int | None, now: datetime):
-    """(seating, round, table_no, other user id) at the published seatings of started events."""
-    mine = aliased(Seat)
-    statement = (
-        select(Seating, Seat.round, Seat.table_no, Seat.user_id)
-        .join(Seat, Seat.seating_id == Seating.id)
-        .join(mine, and_(mine.seating_id == Seat.seating_id, mine.round == Seat.round, mine.table_no == Seat.table_no))
-        .join(Event, Event.id == Seating.event_id)
-        .where(Seating.status == PUBLISHED, Event.starts_at <= now, mine.user_id == user_id, Seat.user_id != user_id)
-        .order_by(Seat.round)
-    )
-    if event_id is not None:
-        statement = statement.where(Seating.event_id == event_id)
-    return db.session.execute(statement)
-
-
-def _checked_in_together(user_id: int, event_id: int | None, now: datetime):
-    """(event id, other user id) at started events without a published seating."""
-    mine = aliased(Registration)
-    published = select(Seating.event_id).where(Seating.status == PUBLISHED)
-    statement = (
-        select(Registration.event_id, Registration.user_id)
-        .join(mine, mine.event_id == Registration.event_id)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            mine.user_id == user_id,
-            mine.checked_in_at.is_not(None),
-            Registration.user_id != user_id,
-            Registration.checked_in_at.is_not(None),
-            Event.starts_at <= now,
-            Registration.event_id.not_in(published),
-        )
-    )
-    if event_id is not None:
-        statement = statement.where(Registration.event_id == event_id)
-    return db.session.execute(statement)
-
-
-def met(user_id: int, now: datetime, event_id: int | None = None) -> dict[int, list[Shared]]:
-    """Other user id → the events (latest first) where they met ``user_id``,
-    optionally only at one event. Four queries, however many events."""
-    raw: dict[int, dict[int, list[tuple[int, str]]]] = {}
-    for seating, round_, table_no, other in _seated_together(user_id, event_id, now):
-        raw.setdefault(other, {}).setdefault(seating.event_id, []).append((round_, seating.table_name(table_no)))
-    for event, other in _checked_in_together(user_id, event_id, now):
-        raw.setdefault(other, {}).setdefault(event, [])
-    event_ids = {e for events in raw.values() for e in events}
-    events = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(event_ids)))} if event_ids else {}
-    return {
-        other: sorted(
-            (Shared(events[e], tables) for e, tables in by_event.items()),
-            key=lambda shared: (shared.event.starts_at, shared.event.id),
-            reverse=True,
-        )
-        for other, by_event in raw.items()
-    }
-
-
-def have_met(user_id: int, other_id: int, now: datetime) -> bool:
-    return other_id in met(user_id, now)
-
-
-def tablemate_ids(event: Event, user_id: int, now: datetime) -> set[int]:
-    """The people ``user_id`` may name in a meet-again choice at ``event``:
-    tablemates who were checked in."""
-    others = set(met(user_id, now, event.id))
-    if not others:
-        return set()
-    present = set(
-        db.session.scalars(
-            select(Registration.user_id).where(
-                Registration.event_id == event.id,
-                Registration.user_id.in_(others),
-                Registration.checked_in_at.is_not(None),
-            )
-        )
-    )
-    return others & present
-
-
-def attended(user_id: int, event_id: int) -> bool:
-    """Checked in at the event: only they have a meet-again page for it."""
-    return (
-        db.session.scalar(
-            select(Registration.id).where(
-                Registration.event_id == event_id,
-                Registration.user_id == user_id,
-                Registration.status == CONFIRMED,
-                Registration.checked_in_at.is_not(None),
-            )
-        )
-        is not None
     )
