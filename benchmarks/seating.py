@@ -32,9 +32,9 @@ from meetup.events.models import Event, Registration
 from meetup.extensions import db
 from meetup.grouping import solve
 from meetup.rules.models import Match
-from meetup.seating import services
 from meetup.seating.instance import build_instance
 from meetup.seating.models import Encounter
+from meetup.seating.services import forming
 from meetup.timeutil import utcnow
 
 ATTENDEES = (50, 200)
@@ -166,7 +166,7 @@ def timed_solve(durations):
 
 def measure(host, event_id):
     builds, solves, totals, queries = [], [], [], []
-    services.solve = timed_solve(solves)
+    forming.solve = timed_solve(solves)
     try:
         for _ in range(RUNS):
             db.session.expire_all()
@@ -178,12 +178,12 @@ def measure(host, event_id):
             sa.event.listen(db.engine, "before_cursor_execute", listener)
             db.session.expire_all()
             start = time.perf_counter()
-            services.form_tables(host, event_id)
+            forming.form_tables(host, event_id)
             totals.append(time.perf_counter() - start)
             sa.event.remove(db.engine, "before_cursor_execute", listener)
             queries.append(len(statements))
     finally:
-        services.solve = solve
+        forming.solve = solve
     return builds, solves, totals, queries
 
 

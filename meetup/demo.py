@@ -29,10 +29,10 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.receipts.services.issuer import IssuerDetails, update_issuer
 from meetup.receipts.services.issuing import issue_receipt
-from meetup.seating import services as seating
 from meetup.seating.models import DRAFT as SEATING_DRAFT
 from meetup.seating.models import Seat, Seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import publishing
 from meetup.timeutil import utcnow
 
 DEMO_PASSWORD = "shibuya demo evening"
@@ -261,7 +261,7 @@ def _seat_by_rotation(host: User, event: Event, user_ids: list[int], k: int) -> 
         for i, user_id in enumerate(people)
     )
     db.session.commit()
-    seating.publish(host, event.id, now=event.starts_at)
+    publishing.publish(host, event.id, now=event.starts_at)
 
 
 def _past_evening(host: User, members: list[User], k: int, now: datetime) -> Event:

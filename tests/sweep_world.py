@@ -39,9 +39,9 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal, reveals_due
 from meetup.receipts.services.issuing import issue_receipt
 from meetup.rules.models import Match
-from meetup.seating import services as seating
 from meetup.seating.models import Note
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from tests.clock import NOW
 from tests.conftest import PASSWORD, Auth, csrf_token, delete_all_rows, link_in_mail
 from tests.events.helpers import event_details
@@ -127,8 +127,8 @@ def _evening(host, people, *, start: datetime, **options) -> tuple[int, dict[int
         registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=then)
         check_in(host, event.id, registration.id, now=start)
         registrations[person.id] = registration.id
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=start)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=start)
     return event.id, registrations
 
 
@@ -168,7 +168,7 @@ def build_world() -> World:
     recent, registrations = _evening(
         host, seated, start=now - timedelta(days=2), table_size=4, rounds=1, meet_again_days=14
     )
-    seating.start_round(host, recent, 0, now=now - timedelta(days=2))
+    publishing.start_round(host, recent, 0, now=now - timedelta(days=2))
     after = now - timedelta(days=1)
     save_choices(attendee, recent, [tablemate.id], now=after)
     notes.save_note(attendee, tablemate.id, "Knows a lot about inheritance law.", event_id=recent, now=after)
@@ -218,8 +218,8 @@ def build_world() -> World:
     hosting.publish_event(host, soon.id, now=now)
     for person in (attendee, people["stranger"]):
         register(person, soon.id, goals=["learn"], intro="", acknowledged=True, now=now)
-    seating.form_tables(host, soon.id)
-    seating.publish(host, soon.id, now=now)
+    forming.form_tables(host, soon.id)
+    publishing.publish(host, soon.id, now=now)
 
     other_people = [people["newcomer"], people["reported"], people["member"]]
     other, other_registrations = _evening(

@@ -37,8 +37,8 @@ from meetup.mail.topics import TOPICS
 from meetup.matching.services.choices import save_choices
 from meetup.matching.services.notes import save_note
 from meetup.matching.services.reveal import reveal_matches
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from tests.conftest import PASSWORD, Auth, link_in_mail
 
 SMALL, LARGE = 8, 48
@@ -125,8 +125,8 @@ def _evening(host, people, start, *, rounds=3, meet_again_days=3, capacity=None,
         if check and registration.status == "confirmed":
             check_in(host, event.id, registration.id, now=max(start - timedelta(minutes=30), then))
     if seat:
-        seating.form_tables(host, event.id)
-        seating.publish(host, event.id, now=start)
+        forming.form_tables(host, event.id)
+        publishing.publish(host, event.id, now=start)
     return event
 
 

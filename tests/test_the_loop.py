@@ -24,7 +24,7 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.matching import window
 from meetup.matching.services.choices import save_choices
-from meetup.seating import services as seating
+from meetup.seating.services import forming, publishing
 from tests import clock
 from tests.events.helpers import event_details
 
@@ -99,8 +99,8 @@ def test_from_sign_up_to_a_match_the_worker_sends_every_mail_once(app, make_user
     host = db.session.get(User, host_id)
     for registration_id in registrations:
         check_in(host, event_id, registration_id, now=starts_at)
-    seating.form_tables(host, event_id)
-    seating.publish(host, event_id, now=starts_at + timedelta(minutes=5))
+    forming.form_tables(host, event_id)
+    publishing.publish(host, event_id, now=starts_at + timedelta(minutes=5))
     tables = run_the_worker(app, smtp_server, starts_at + timedelta(minutes=6))
     assert tables[aiko.email] == [f"Your tables are published: {title}"]
     assert sorted(tables) == sorted(address.values())

@@ -5,7 +5,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from meetup.forms import Form
 from meetup.i18n import lazy_gettext as _l
-from meetup.seating.services import TABLE_NAME_MAX
+from meetup.seating.services.edits import TABLE_NAME_MAX
 
 _round = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=5)])
 _person = IntegerField(validators=[InputRequired(_l("Choose a person.")), NumberRange(min=1)])

@@ -13,10 +13,11 @@ from meetup.communities.queries import managed_community
 from meetup.errors import DomainError
 from meetup.events.queries.events import door_event, managed_event
 from meetup.events.timezones import local_date
-from meetup.seating import depth, services
+from meetup.seating import depth
 from meetup.seating.forms import LockForm, MoveForm, StartRoundForm, SwapForm, TableNamesForm
 from meetup.seating.queries import own_tables as own_table_queries
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import edits, forming, publishing
 from meetup.seating.summary import summary_sentence
 from meetup.timeutil import utcnow
 from meetup.web import me, no_store
@@ -43,7 +44,7 @@ def _run(event_id: int, operation, done_message: str | None, *args, round_: int 
     managed_event(current_user, event_id)
     try:
         operation(me(), event_id, *args, **kwargs)
-    except services.ConfirmationNeeded as needed:
+    except edits.ConfirmationNeeded as needed:
         return _confirm(event_id, round_, needed.consequences)
     except DomainError as error:
         flash(error.message, "error")
@@ -127,13 +128,13 @@ def _seat_everyone(event_id: int, operation, done: str):
 @bp.post("/tables/form")
 @login_required
 def form_tables(event_id: int):
-    return _seat_everyone(event_id, services.form_tables, _("Tables are formed. Check them, then publish."))
+    return _seat_everyone(event_id, forming.form_tables, _("Tables are formed. Check them, then publish."))
 
 
 @bp.post("/tables/regroup")
 @login_required
 def regroup(event_id: int):
-    return _seat_everyone(event_id, services.regroup, _("Regrouped. The people who move are listed below."))
+    return _seat_everyone(event_id, forming.regroup, _("Regrouped. The people who move are listed below."))
 
 
 @bp.post("/tables/rounds/start")
@@ -145,13 +146,13 @@ def start_round(event_id: int):
         flash(_("Choose a round to start."), "error")
         return _back(event_id)
     number = form.round.data + 1
-    return _run(event_id, services.start_round, _("Round %(n)d starts now.", n=number), form.round.data, now=utcnow())
+    return _run(event_id, publishing.start_round, _("Round %(n)d starts now.", n=number), form.round.data, now=utcnow())
 
 
 @bp.post("/tables/publish")
 @login_required
 def publish(event_id: int):
-    return _run(event_id, services.publish, _("Published. Attendees can now see their tables."), now=utcnow())
+    return _run(event_id, publishing.publish, _("Published. Attendees can now see their tables."), now=utcnow())
 
 
 def _edit(event_id: int, form, operation, done_message: str | None, *fields: str):
@@ -187,19 +188,19 @@ def _confirm(event_id: int, round_: int | None, consequences: list):
 @bp.post("/tables/swap")
 @login_required
 def swap(event_id: int):
-    return _edit(event_id, SwapForm(), services.swap_people, _("Swapped."), "round", "user_a", "user_b")
+    return _edit(event_id, SwapForm(), edits.swap_people, _("Swapped."), "round", "user_a", "user_b")
 
 
 @bp.post("/tables/move")
 @login_required
 def move(event_id: int):
-    return _edit(event_id, MoveForm(), services.move_person, _("Moved."), "round", "user_id", "table")
+    return _edit(event_id, MoveForm(), edits.move_person, _("Moved."), "round", "user_id", "table")
 
 
 @bp.post("/tables/lock")
 @login_required
 def lock(event_id: int):
-    return _edit(event_id, LockForm(), services.set_lock, None, "round", "user_id", "locked")
+    return _edit(event_id, LockForm(), edits.set_lock, None, "round", "user_id", "locked")
 
 
 @bp.post("/tables/names")
@@ -210,7 +211,7 @@ def names(event_id: int):
     if not form.validate_on_submit():
         flash(form.first_error(), "error")
         return _back(event_id)
-    return _run(event_id, services.rename_tables, _("Table names saved."), form.names.data)
+    return _run(event_id, edits.rename_tables, _("Table names saved."), form.names.data)
 
 
 def _shown_seating(event_id: int):

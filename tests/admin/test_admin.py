@@ -11,7 +11,7 @@ from meetup.events.services.checkin import CheckInError, check_in
 from meetup.extensions import db
 from meetup.rules.models import CodeOfConduct
 from meetup.rules.queries import current_code, has_acknowledged_current
-from meetup.seating import services as seating
+from meetup.seating.services import forming, publishing
 from tests.conftest import csrf_token
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 from tests.seating.conftest import evening  # noqa: F401
@@ -57,8 +57,8 @@ def test_admin_sees_every_hosts_events_and_open_reports(client, admin, evening, 
     other_host = make_user(display_name="Other Host")
     make_event(by=other_host, title="Designers' evening")
     event, users = evening(people=4, rounds=1)  # one table
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     reports.report(
         users[0], event.id, users[1].id, category="mlm", description="Business opportunity talk", now=event.ends_at
     )

@@ -19,8 +19,8 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.services.sender import send_pending
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from meetup.timeutil import utcnow
 from tests.browser.conftest import LAPTOP, PHONE, fits, log_in, screenshot, sign_up_people
 from tests.clock import NOW
@@ -62,8 +62,8 @@ def evening_over(committing_app):
             people[key], event.id, goals=["learn"], intro=f"{PEOPLE[key][1]}, hello", acknowledged=True, now=now
         )
         check_in(host, event.id, registration.id, now=now)
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     evening = db.session.get(Event, event.id)  # it is over: it started five hours ago
     for name in ("starts_at", "ends_at", "registration_deadline"):
         setattr(evening, name, getattr(evening, name) - timedelta(hours=6))

@@ -19,9 +19,9 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
 from meetup.seating.queries.tables import grid
+from meetup.seating.services import forming, publishing
 from tests.browser.conftest import log_in, log_out, open_menu, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.events.helpers import event_details
@@ -77,9 +77,9 @@ def evening(people, who, *, title, rounds, publish=True):
             people[key], event.id, goals=["learn"], intro=f"{PEOPLE[key][1]}: new to mixers", acknowledged=True, now=now
         )
         check_in(host, event.id, registration.id, now=now)
-    seating.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     if publish:
-        seating.publish(host, event.id, now=now)
+        publishing.publish(host, event.id, now=now)
     return event.id
 
 

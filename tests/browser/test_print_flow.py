@@ -18,8 +18,8 @@ from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import edits, forming
 from tests.browser.conftest import PHONE, fits, log_in, screenshot, sign_up_people
 from tests.clock import NOW
 from tests.events.helpers import event_details
@@ -89,8 +89,8 @@ def evening_tables(request, committing_app):
         guest = people[f"guest{n}"]
         registration = register(guest, event.id, goals=["learn"], intro="Hello", acknowledged=True, now=NOW)
         check_in(host, event.id, registration.id, now=NOW)
-    seating.form_tables(host, event.id)
-    seating.rename_tables(host, event.id, ["", "窓際"])
+    forming.form_tables(host, event.id)
+    edits.rename_tables(host, event.id, ["", "窓際"])
     tags = table_queries.name_tags(table_queries.working_seating(event.id))
     tags = [(tag.display_name, tag.tables) for tag in tags]
     event_id = event.id

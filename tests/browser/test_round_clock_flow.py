@@ -16,8 +16,8 @@ from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.rules.queries import forbidden_pairs
-from meetup.seating import services
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from tests import clock
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.clock import NOW
@@ -33,8 +33,8 @@ def test_the_projector_follows_the_rounds_the_host_starts(live_server, laptop, p
         select(Registration.id).where(Registration.event_id == event_id).order_by(Registration.id).limit(16)
     ):
         check_in(host, event_id, registration_id, now=NOW)
-    services.form_tables(host, event_id)
-    services.publish(host, event_id, now=NOW)
+    forming.form_tables(host, event_id)
+    publishing.publish(host, event_id, now=NOW)
 
     projector = laptop
     projector.set_viewport_size({"width": 1280, "height": 800})

@@ -16,8 +16,8 @@ from meetup.events.models import Event, Registration
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.rules.queries import forbidden_pairs
-from meetup.seating import services
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming
 from meetup.timeutil import utcnow
 from tests.browser.conftest import fits, log_in, screenshot
 from tests.clock import NOW
@@ -113,7 +113,7 @@ def test_host_swaps_two_people_by_dragging_one_onto_the_other(live_server, lapto
     load_demo()
     event = db.session.scalar(select(Event).where(Event.title.like("今夜%")))
     event_id = event.id
-    services.form_tables(event.host, event_id)
+    forming.form_tables(event.host, event_id)
 
     dragged_name, target_name = _a_swap_that_seats_a_pair_twice(event_id)
 

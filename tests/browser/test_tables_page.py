@@ -115,9 +115,9 @@ def test_one_press_forms_tables_once_and_says_what_they_do(live_server, laptop):
 def test_on_a_phone_the_round_in_progress_comes_first(live_server, phone):
     event = tonight_with_everyone_in()
     event_id, starts_at = event.id, event.starts_at
-    from meetup.seating import services
+    from meetup.seating.services import forming
 
-    services.form_tables(event.host, event_id)
+    forming.form_tables(event.host, event_id)
     for round_, minutes in ((0, 5), (1, 35)):
         db.session.add(RoundStart(event_id=event_id, round=round_, started_at=starts_at + timedelta(minutes=minutes)))
     db.session.commit()

@@ -20,9 +20,9 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.matching.models import MeetAgainChoice
 from meetup.rules.models import Match, Report, ordered
-from meetup.seating import services as seating
 from meetup.seating.depth import community_depth
 from meetup.seating.models import DRAFT, Seat, Seating
+from meetup.seating.services import publishing
 from tests.conftest import Auth
 from tests.events.conftest import host  # noqa: F401  (shared fixture)
 from tests.events.helpers import event_details
@@ -112,7 +112,7 @@ def community(app, host, make_user, now):
             for t, table in enumerate(tables):
                 db.session.add_all(Seat(seating_id=draft.id, round=r, table_no=t, user_id=people[n].id) for n in table)
         db.session.commit()
-        seating.publish(host, event.id, now=start)
+        publishing.publish(host, event.id, now=start)
         return event
 
     first = evening(90, [A, B, C, D], [[[A, B], [C, D]], [[A, C], [B, D]]])

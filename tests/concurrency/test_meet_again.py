@@ -29,7 +29,7 @@ from meetup.matching.models import MeetAgainChoice, Reveal
 from meetup.matching.services.reveal import reveal, reveals_due
 from meetup.matching.window import closes_at
 from meetup.rules.models import Match
-from meetup.seating import services as seating
+from meetup.seating.services import forming, publishing
 from meetup.timeutil import utcnow
 from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, jobs_done, logged_in
@@ -66,8 +66,8 @@ def evening_just_ended(committing_app):
     for person in people:
         registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=then)
         check_in(host, event.id, registration.id, now=then)
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=then + timedelta(hours=1))
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=then + timedelta(hours=1))
     return event.id, people
 
 

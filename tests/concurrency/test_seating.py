@@ -20,7 +20,7 @@ from meetup.events.services.checkin import check_in
 from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.seating.models import DRAFT, PUBLISHED, Encounter, Seating
-from meetup.seating.services import grid
+from meetup.seating.queries.tables import grid
 from tests.clock import NOW
 from tests.concurrency.conftest import add_people, at_once, logged_in
 from tests.conftest import read_afresh

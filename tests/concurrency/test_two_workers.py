@@ -21,8 +21,8 @@ from meetup.extensions import db
 from meetup.matching.models import Reveal
 from meetup.matching.services.choices import save_choices
 from meetup.rules.models import Match
-from meetup.seating import services as seating
-from meetup.seating.services import grid
+from meetup.seating.queries.tables import grid
+from meetup.seating.services import forming, publishing
 from tests.clock import NOW
 from tests.concurrency.conftest import add_people, jobs_done
 from tests.events.helpers import event_details, mails
@@ -52,8 +52,8 @@ def past_evenings_everyone_chose_their_tablemates() -> set[tuple[int, int]]:
         for person in people:
             registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=then)
             check_in(host, event.id, registration.id, now=starts_at)
-        seating.form_tables(host, event.id)
-        shown = seating.publish(host, event.id, now=starts_at)
+        forming.form_tables(host, event.id)
+        shown = publishing.publish(host, event.id, now=starts_at)
         tables = grid(shown)[0]
         after = starts_at + timedelta(hours=3)
         for person in people:

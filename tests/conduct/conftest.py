@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from meetup.conduct.services import blocks, reports
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from tests.conftest import csrf_token
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401
 from tests.matching.conftest import client_for, shift_event  # noqa: F401  (a client logged in as someone)
@@ -21,8 +21,8 @@ def attended(evening, host, now):
     in the first round, users[4] to users[7] the other one: only people who
     met may see, report or block each other."""
     event, users = evening(people=8, rounds=2)
-    seating.form_tables(host, event.id)
-    published = seating.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    published = publishing.publish(host, event.id, now=now)
     shift_event(event.id, timedelta(hours=-2))
     by_id = {user.id: user for user in users}
     return event, [by_id[user_id] for table in table_queries.grid(published)[0] for user_id in table]

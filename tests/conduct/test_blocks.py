@@ -15,8 +15,8 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.reveal import reveal_matches
 from meetup.rules.models import Block, Match, ordered
 from meetup.rules.queries import forbidden_pairs, is_forbidden
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from tests.matching.conftest import shift_event
 
 
@@ -93,7 +93,7 @@ def test_a_blocked_pair_is_never_seated_together_when_tables_are_formed(attended
     pairs = [(users[0], users[1]), (users[2], users[3]), (users[5], users[4])]
     for blocker, blocked in pairs:
         block_person(event, blocker, blocked)
-    result = seating.form_tables(host, event.id)  # the host forms the tables again mid-evening
+    result = forming.form_tables(host, event.id)  # the host forms the tables again mid-evening
     for tables in table_queries.grid(result):
         for table in tables:
             for blocker, blocked in pairs:
@@ -103,13 +103,13 @@ def test_a_blocked_pair_is_never_seated_together_when_tables_are_formed(attended
 def test_a_block_made_at_one_event_applies_at_the_next(evening, host, now, block_person, make_user):
     users = [make_user(display_name=f"Regular {n}") for n in range(8)]
     first, _ = evening(users=users, rounds=1)
-    seating.form_tables(host, first.id)
-    [table, _] = table_queries.grid(seating.publish(host, first.id, now=now))[0]
+    forming.form_tables(host, first.id)
+    [table, _] = table_queries.grid(publishing.publish(host, first.id, now=now))[0]
     shift_event(first.id, timedelta(hours=-2))  # under way: the tablemates have met
     blocker, blocked = (next(u for u in users if u.id == user_id) for user_id in table[:2])
     block_person(first, blocker, blocked)
     second, _ = evening(users=users, rounds=3, title="Next month")
-    result = seating.form_tables(host, second.id)
+    result = forming.form_tables(host, second.id)
     for tables in table_queries.grid(result):
         for table in tables:
             assert not (blocker.id in table and blocked.id in table)

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.rules.models import Ban, Block, Match, Report, ordered
-from meetup.seating.queries.tables import published_seating
-from meetup.seating.services import grid
+from meetup.seating.queries.tables import grid, published_seating
 from tests.conduct.conftest import post
 from tests.events.helpers import mails
 from tests.matching.conftest import shift_event

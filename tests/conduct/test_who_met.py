@@ -14,8 +14,8 @@ from meetup.conduct.services import blocks, reports
 from meetup.errors import NotFoundError
 from meetup.extensions import db
 from meetup.rules.models import Block, Report
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import edits, forming, publishing
 from tests.conduct.conftest import post
 
 
@@ -61,8 +61,8 @@ def test_before_the_evening_nobody_reaches_a_fellow_registrant(evening, host, cl
     # seated together on tables the host published early: the evening has not
     # started, so they have not met.
     event, users = evening(people=4, rounds=1)
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     reader, person = users[:2]
     client = client_for(reader)
     _refused_everywhere(client, event, reader, person, now=now)
@@ -104,18 +104,18 @@ def test_a_draft_that_seats_two_together_does_not_count(attended, host, client_f
     reader = users[0]
     stranger = _never_at_a_table_with(event, reader, users)
     # The host's unpublished edit puts them at one table in round one.
-    seating.swap_people(host, event.id, 0, stranger.id, users[1].id, confirmed=True)
+    edits.swap_people(host, event.id, 0, stranger.id, users[1].id, confirmed=True)
     draft, _ = table_queries.current_seatings(event.id)
     assert any(reader.id in table and stranger.id in table for table in table_queries.grid(draft)[0])
     _refused_everywhere(client_for(reader), event, reader, stranger, now=now)
-    seating.publish(host, event.id, now=now)  # once shown to the room, they sit together
+    publishing.publish(host, event.id, now=now)  # once shown to the room, they sit together
     assert client_for(reader).get(_card(event, stranger)).status_code == 200
 
 
 def test_the_hosts_own_pages_show_everyone_before_the_evening(evening, host, client_for, now):
     event, users = evening(people=6, rounds=1)
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     client = client_for(host)
     for page in (f"/events/{event.id}/tables", f"/events/{event.id}/attendees.csv"):
         response = client.get(page)

@@ -28,8 +28,8 @@ from meetup.mail.services import preferences
 from meetup.mail.topics import TOPICS
 from meetup.matching.services.notes import save_note
 from meetup.rules.models import Match, Report
-from meetup.seating import services as seating
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming
 from tests.clock import NOW
 from tests.conftest import link_in_mail
 
@@ -60,7 +60,7 @@ def build_world() -> SimpleNamespace:
     # Tonight: twelve people in, tables formed (a draft the host may edit).
     for member in members[:12]:
         check_in(host, tonight.id, _registration(tonight, member).id, now=now)
-    seating.form_tables(host, tonight.id)
+    forming.form_tables(host, tonight.id)
     draft_grid = table_queries.grid(table_queries.current_seatings(tonight.id)[0])
 
     # Last week: a pair of tablemates (the actor has not reported the other), a third to block.

@@ -7,7 +7,7 @@ import pytest
 
 from meetup.events.models import Event
 from meetup.extensions import db
-from meetup.seating import services as seating
+from meetup.seating.services import forming, publishing
 from tests.conftest import Auth
 from tests.events.conftest import event, host, make_event, sign_up_for  # noqa: F401  (shared fixtures)
 from tests.seating.conftest import evening  # noqa: F401
@@ -35,8 +35,8 @@ def seated(evening, host, now):
     def make(people=4, rounds=1, users=None, publish=True, **options):
         event, users = evening(people=people, rounds=rounds, users=users, **options)
         if publish:
-            seating.form_tables(host, event.id)
-            seating.publish(host, event.id, now=now)
+            forming.form_tables(host, event.id)
+            publishing.publish(host, event.id, now=now)
         return event, users
 
     return make

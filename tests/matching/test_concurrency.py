@@ -16,7 +16,7 @@ from meetup.matching.services.choices import save_choices
 from meetup.matching.services.prompts import send_prompts
 from meetup.matching.services.reveal import reveal_matches
 from meetup.rules.models import Match
-from meetup.seating import services as seating
+from meetup.seating.services import forming, publishing
 from tests.clock import NOW
 from tests.events.helpers import event_details
 from tests.events.test_concurrency import simultaneously
@@ -46,8 +46,8 @@ def _evening_with_two_mutual_pairs():
     for person in people:
         registration = register(person, event.id, goals=["learn"], intro="", acknowledged=True, now=now)
         check_in(host, event.id, registration.id, now=now)
-    seating.form_tables(host, event.id)
-    seating.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     during = now + timedelta(hours=2)
     a, b, c, d = people
     for chooser, chosen in ((a, b), (b, a), (c, d), (d, c)):

@@ -10,7 +10,6 @@ from meetup.errors import DomainError, NotFoundError
 from meetup.extensions import db
 from meetup.matching.queries import people_met
 from meetup.matching.services.notes import delete_note, save_note
-from meetup.seating import services as seating
 from meetup.seating.models import NOTE_MAX, Note
 from meetup.seating.queries import tables as table_queries
 from tests.clock import NOW

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
-from meetup.seating import services
+from meetup.seating.services import forming, publishing
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -40,8 +40,8 @@ def test_host_sees_tonight_first_then_upcoming_drafts_and_past(client, auth, eve
     assert f"/events/{tonight.id}/check-in" in tonight_part
     assert f"/events/{tonight.id}/tables" in tonight_part
     assert "/tables/projector" not in tonight_part  # nothing to project before tables are published
-    services.form_tables(host, tonight.id)
-    services.publish(host, tonight.id, now=now)
+    forming.form_tables(host, tonight.id)
+    publishing.publish(host, tonight.id, now=now)
     html = client.get("/events/hosting").get_data(as_text=True)
     assert f"/events/{tonight.id}/tables/projector" in html
     past_part = html[html.index('id="host-past"') :]
@@ -84,8 +84,8 @@ def test_attendee_sees_seat_waitlist_tonights_tables_and_past_window(
     assert "New year mixer" in upcoming_part and "Seat confirmed" in upcoming_part
     past_part = html[html.index('id="past"') :]
     assert "Last week&#39;s mixer" in past_part and "Meet-again window open until" in past_part
-    services.form_tables(host, tonight.id)
-    services.publish(host, tonight.id, now=now)
+    forming.form_tables(host, tonight.id)
+    publishing.publish(host, tonight.id, now=now)
     html = client.get("/events/mine").get_data(as_text=True)
     assert f'href="/events/{tonight.id}/my-tables"' in html
     assert "tables are not published yet. They appear under My tables" not in html
@@ -121,8 +121,8 @@ def test_my_tables_says_the_reader_is_not_checked_in_when_tables_are_published(
     event, users = evening(people=4)
     late = make_user(email="late@example.com")
     sign_up_for(event, late)  # registered, not at the door yet
-    services.form_tables(host, event.id)
-    services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     auth.login(email=late.email)
     html = client.get(f"/events/{event.id}/my-tables").get_data(as_text=True)
     assert reason(client, event) == "not-checked-in"
@@ -135,8 +135,8 @@ def test_my_tables_says_the_reader_is_not_seated_in_this_version(
     event, users = evening(people=4)
     late = make_user(email="late@example.com")
     registration = sign_up_for(event, late)
-    services.form_tables(host, event.id)
-    services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     check_in(host, event.id, registration.id, now=now)  # arrives after the tables went up
     auth.login(email=late.email)
     html = client.get(f"/events/{event.id}/my-tables").get_data(as_text=True)
@@ -148,8 +148,8 @@ def test_my_tables_reasons_read_in_japanese(client, auth, evening, make_user, si
     event, users = evening(people=4)
     late = make_user(email="late@example.com", language="ja")
     sign_up_for(event, late)
-    services.form_tables(host, event.id)
-    services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     auth.login(email=late.email)
     html = client.get(f"/events/{event.id}/my-tables", headers={"Accept-Language": "ja"}).get_data(as_text=True)
     assert "まだ受付が済んでいません" in html

@@ -9,8 +9,9 @@ from meetup.errors import DomainError
 from meetup.events.services.checkin import check_in
 from meetup.extensions import db
 from meetup.rules.models import Block, Match, Report
-from meetup.seating import services
 from meetup.seating.instance import build_instance, person_key
+from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 
 
 def test_checked_in_people_are_seated_with_their_industries_and_goals(evening):
@@ -47,10 +48,10 @@ def test_first_timers_are_people_never_checked_in_before(evening):
 def test_history_counts_earlier_published_tables_and_active_matches(evening, host, now):
     first, users = evening(people=8, rounds=1)
     assert build_instance(first).instance["history"] == []
-    seating = services.publish(host, services.form_tables(host, first.id).event_id, now=now)
+    seating = publishing.publish(host, forming.form_tables(host, first.id).event_id, now=now)
     tablemates = {
         frozenset((person_key(a), person_key(b)))
-        for table in services.grid(seating)[0]
+        for table in table_queries.grid(seating)[0]
         for a in table
         for b in table
         if a < b
@@ -71,9 +72,9 @@ def test_history_counts_earlier_published_tables_and_active_matches(evening, hos
 def test_an_evening_counts_only_what_happened_before_it(evening, host, now):
     """Looking back at last month's tables, this month's encounters and matches are not history yet."""
     first, users = evening(people=8, rounds=1)
-    services.publish(host, services.form_tables(host, first.id).event_id, now=now)
+    publishing.publish(host, forming.form_tables(host, first.id).event_id, now=now)
     second, _ = evening(users=users, starts_at=first.starts_at + timedelta(days=28), checked_in=False)
-    services.publish(host, services.form_tables(host, second.id).event_id, now=now)
+    publishing.publish(host, forming.form_tables(host, second.id).event_id, now=now)
     a, b = users[0], users[1]
     db.session.add(
         Match(

@@ -4,8 +4,8 @@ order a host looks for them at the door; and who may print them."""
 import pytest
 
 from meetup.extensions import db
-from meetup.seating import services
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import edits, forming, publishing
 
 # (display name, reading): readings in katakana as profiles store them, one
 # person with none (sorted by the name itself, hiragana as katakana).
@@ -44,8 +44,8 @@ def cast_evening(evening, make_user):
 
 def test_every_seated_person_has_a_tag_with_their_table_in_every_round_sorted_by_reading(cast_evening, host):
     event, users = cast_evening
-    services.form_tables(host, event.id)
-    services.rename_tables(host, event.id, ["", "窓際"])
+    forming.form_tables(host, event.id)
+    edits.rename_tables(host, event.id, ["", "窓際"])
     seating = table_queries.working_seating(event.id)
     tags = table_queries.name_tags(seating)
     assert [tag.display_name for tag in tags] == IN_READING_ORDER
@@ -62,13 +62,13 @@ def test_every_seated_person_has_a_tag_with_their_table_in_every_round_sorted_by
 
 def test_tags_follow_the_draft_while_the_host_prepares_then_the_published_tables(cast_evening, host, now):
     event, users = cast_evening
-    services.form_tables(host, event.id)
-    published = services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    published = publishing.publish(host, event.id, now=now)
     [table_a, table_b] = table_queries.grid(published)[0]
-    services.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
+    edits.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
     tags = {tag.user_id: tag for tag in table_queries.name_tags(table_queries.working_seating(event.id))}
     assert tags[table_a[0]].tables[0] == "B" and tags[table_b[0]].tables[0] == "A"
-    services.publish(host, event.id, now=now)
+    publishing.publish(host, event.id, now=now)
     tags = {tag.user_id: tag for tag in table_queries.name_tags(table_queries.working_seating(event.id))}
     assert tags[table_a[0]].tables[0] == "B"
 
@@ -89,7 +89,7 @@ def test_the_host_prints_name_tags_in_their_language(client, auth, cast_evening,
     event, users = cast_evening
     host.language = language
     db.session.commit()
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     auth.login(email="host@example.com")
     html = client.get(f"/events/{event.id}/tables/name-tags").get_data(as_text=True)
     for text in texts:
@@ -108,7 +108,7 @@ def test_only_the_host_reaches_the_name_tags(client, auth, evening, host, make_u
     path = f"/events/{event.id}/tables/name-tags"
     auth.login(email="host@example.com")
     assert client.get(path).status_code == 404  # no tables formed yet: nothing to print
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     assert client.get(path).status_code == 200
     auth.logout()
     assert client.get(path).status_code == 302  # log in first

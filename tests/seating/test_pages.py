@@ -7,8 +7,9 @@ import pytest
 
 from meetup.extensions import db
 from meetup.rules.models import Block, Report
-from meetup.seating import services
 from meetup.seating.models import RoundStart
+from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import edits, forming, publishing
 from tests import clock
 from tests.conftest import csrf_token
 
@@ -59,8 +60,8 @@ def test_a_refused_swap_reads_the_same_whoever_is_kept_apart_and_why(client, aut
     # other a reported pair. The two refusals are one sentence, naming nobody.
     event, users = evening(people=12, rounds=1)  # three tables of four
     host.language = language
-    seating = services.form_tables(host, event.id)
-    [table_a, table_b, table_c] = services.grid(seating)[0]
+    seating = forming.form_tables(host, event.id)
+    [table_a, table_b, table_c] = table_queries.grid(seating)[0]
     db.session.add(Block(blocker_id=table_b[1], blocked_id=table_a[0]))
     db.session.add(
         Report(
@@ -81,13 +82,13 @@ def test_a_refused_swap_reads_the_same_whoever_is_kept_apart_and_why(client, aut
         flashes.append(FLASH_RE.findall(html))
     assert flashes == [[refusal], [refusal]]
     db.session.expire_all()
-    draft, _ = services.current_seatings(event.id)
-    assert [set(table) for table in services.grid(draft)[0]] == [set(table_a), set(table_b), set(table_c)]
+    draft, _ = table_queries.current_seatings(event.id)
+    assert [set(table) for table in table_queries.grid(draft)[0]] == [set(table_a), set(table_b), set(table_c)]
 
 
 def test_bad_swap_input_is_a_message_not_an_error(client, auth, evening, host):
     event, _ = evening(people=8, rounds=1)
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     auth.login(email="host@example.com")
     page = f"/events/{event.id}/tables"
     for data in (
@@ -102,7 +103,7 @@ def test_bad_swap_input_is_a_message_not_an_error(client, auth, evening, host):
 
 def test_a_refused_table_name_says_what_is_wrong_with_it(client, auth, evening, host):
     event, _ = evening(people=8, rounds=1)
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     auth.login(email="host@example.com")
     page = f"/events/{event.id}/tables"
     post(client, f"/events/{event.id}/tables/names", page, **{"names-0": "Fuji\x07", "names-1": "Aso"})
@@ -114,8 +115,8 @@ def test_a_refused_table_name_says_what_is_wrong_with_it(client, auth, evening, 
 
 def test_projector_shows_one_round_with_a_switcher_and_cards_print_every_table(client, auth, evening, host):
     event, users = evening(people=8, rounds=3)
-    services.form_tables(host, event.id)
-    services.rename_tables(host, event.id, ["Fuji", "Aso"])
+    forming.form_tables(host, event.id)
+    edits.rename_tables(host, event.id, ["Fuji", "Aso"])
     auth.login(email="host@example.com")
     html = client.get(f"/events/{event.id}/tables/projector?round=2").get_data(as_text=True)
     assert "Round 2" in html and "Fuji" in html and "Aso" in html
@@ -126,16 +127,16 @@ def test_projector_shows_one_round_with_a_switcher_and_cards_print_every_table(c
 
 def test_attendees_see_their_tables_only_once_published(client, auth, evening, host, now):
     event, users = evening(people=8, rounds=2)
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     me = users[0]
     auth.login(email=me.email)
     page = f"/events/{event.id}/my-tables"
     assert "not published yet" in client.get(page).get_data(as_text=True)
-    services.publish(host, event.id, now=now)
+    publishing.publish(host, event.id, now=now)
     html = client.get(page).get_data(as_text=True)
     assert "Round 1" in html and "Round 2" in html
-    seating = services.current_seatings(event.id)[1]
-    mine = next(table for table in services.grid(seating)[0] if me.id in table)
+    seating = table_queries.current_seatings(event.id)[1]
+    mine = next(table for table in table_queries.grid(seating)[0] if me.id in table)
     for user in users:
         if user.id in mine and user.id != me.id:
             assert user.display_name in html
@@ -143,8 +144,8 @@ def test_attendees_see_their_tables_only_once_published(client, auth, evening, h
 
 def test_people_not_registered_cannot_see_an_events_tables(client, auth, evening, host, make_user, now):
     event, users = evening(people=8, rounds=1)
-    services.form_tables(host, event.id)
-    services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=now)
     make_user(email="stranger@example.com")
     auth.login(email="stranger@example.com")
     assert client.get(f"/events/{event.id}/my-tables").status_code == 404
@@ -152,16 +153,16 @@ def test_people_not_registered_cannot_see_an_events_tables(client, auth, evening
 
 def test_my_tables_marks_people_met_at_an_earlier_event(client, auth, evening, host, now):
     first, users = evening(people=4, rounds=1)
-    services.form_tables(host, first.id)
-    services.publish(host, first.id, now=now)
+    forming.form_tables(host, first.id)
+    publishing.publish(host, first.id, now=now)
     # That evening is a month ago now.
     first.starts_at = now - timedelta(days=30)
     first.ends_at = now - timedelta(days=30) + timedelta(hours=2)
     first.registration_deadline = first.starts_at
     db.session.commit()
     second, _ = evening(users=users, rounds=1)
-    services.form_tables(host, second.id)
-    services.publish(host, second.id, now=now)
+    forming.form_tables(host, second.id)
+    publishing.publish(host, second.id, now=now)
     auth.login(email=users[0].email)
     html = client.get(f"/events/{second.id}/my-tables").get_data(as_text=True)
     assert html.count("You met at Shibuya professionals&#39; mixer") == 3
@@ -169,11 +170,11 @@ def test_my_tables_marks_people_met_at_an_earlier_event(client, auth, evening, h
 
 def test_every_version_attendees_were_shown_stays_viewable(client, auth, evening, host, now):
     event, users = evening(people=8, rounds=1)
-    services.form_tables(host, event.id)
-    first = services.publish(host, event.id, now=now)
-    shown = services.grid(first)[0]
-    services.swap_people(host, event.id, 0, shown[0][0], shown[1][0])
-    services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    first = publishing.publish(host, event.id, now=now)
+    shown = table_queries.grid(first)[0]
+    edits.swap_people(host, event.id, 0, shown[0][0], shown[1][0])
+    publishing.publish(host, event.id, now=now)
     auth.login(email="host@example.com")
     html = client.get(f"/events/{event.id}/tables").get_data(as_text=True)
     assert "What attendees were shown" in html and "Version 1" in html and "Version 2" in html
@@ -197,7 +198,7 @@ def rounds_shown(html: str) -> list[str]:
 
 def test_once_the_evening_runs_its_current_round_comes_first(client, auth, evening, host):
     event, _ = evening(people=8, rounds=3)
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     auth.login(email="host@example.com")
     page = f"/events/{event.id}/tables"
     assert rounds_shown(client.get(page).get_data(as_text=True)) == ["1", "2", "3"]
@@ -233,10 +234,10 @@ def test_the_tables_are_summed_up_in_words_and_the_score_is_a_detail(
     event, _ = evening(people=8, rounds=2)
     host.language = language
     db.session.commit()
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     auth.login(email="host@example.com")
     html = client.get(f"/events/{event.id}/tables").get_data(as_text=True)
     summary = re.search(r'<p class="seating-summary">(.*?)</p>', html, re.S).group(1)
     assert sentence in summary
-    score = html.index("<dd>" + str(services.current_seatings(event.id)[0].score) + "</dd>")
+    score = html.index("<dd>" + str(table_queries.current_seatings(event.id)[0].score) + "</dd>")
     assert html.rindex(f"<summary>{details}</summary>", 0, score) > html.index('class="seating-summary"')

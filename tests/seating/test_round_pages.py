@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from meetup.extensions import db
-from meetup.seating import services
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import forming, publishing
 from tests import clock
 from tests.conftest import csrf_token
 
@@ -34,8 +34,8 @@ def published_evening(evening, host, now, client, auth):
     def make(language="en", **options):
         event, users = evening(**options)
         host.language = language
-        services.form_tables(host, event.id)
-        services.publish(host, event.id, now=now)
+        forming.form_tables(host, event.id)
+        publishing.publish(host, event.id, now=now)
         auth.login(email="host@example.com")
         return event, users, f"/events/{event.id}/tables"
 
@@ -83,7 +83,7 @@ def test_the_host_starts_a_round_and_the_projector_shows_it_with_its_minutes(
 
 def test_starting_rounds_refuses_what_cannot_be_done_with_a_message(client, auth, evening, host):
     event, _ = evening(people=8, rounds=2)
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     auth.login(email="host@example.com")
     page = f"/events/{event.id}/tables"
     assert "Publish the tables to start the rounds" in client.get(page).get_data(as_text=True)
@@ -105,7 +105,7 @@ def test_starting_rounds_refuses_what_cannot_be_done_with_a_message(client, auth
 )
 def test_regrouping_says_which_rounds_it_kept(client, published_evening, host, now, language, kept):
     event, _, page = published_evening(language, people=8, rounds=3)
-    services.start_round(host, event.id, 1, now=now)
+    publishing.start_round(host, event.id, 1, now=now)
     post(client, f"/events/{event.id}/tables/regroup", page)
     assert flashes(client, page) == [("success", kept)]
 
@@ -131,8 +131,8 @@ def test_a_swap_in_a_started_round_asks_on_a_confirmation_page_then_applies(
     client, published_evening, host, now, language, asked, consequence, done
 ):
     event, _, page = published_evening(language, people=8, rounds=1)
-    services.start_round(host, event.id, 0, now=now)
-    [table_a, table_b] = services.grid(table_queries.current_seatings(event.id)[1])[0]
+    publishing.start_round(host, event.id, 0, now=now)
+    [table_a, table_b] = table_queries.grid(table_queries.current_seatings(event.id)[1])[0]
     swap = f"/events/{event.id}/tables/swap"
     response = post(client, swap, page, round=0, user_a=table_a[0], user_b=table_b[0])
     html = response.get_data(as_text=True)
@@ -150,4 +150,4 @@ def test_a_swap_in_a_started_round_asks_on_a_confirmation_page_then_applies(
     assert flashes(client, page) == [("success", done)]
     db.session.expire_all()
     draft = table_queries.current_seatings(event.id)[0]
-    assert table_a[0] in services.grid(draft)[0][1]
+    assert table_a[0] in table_queries.grid(draft)[0][1]

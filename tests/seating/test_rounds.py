@@ -12,9 +12,9 @@ from meetup.events.queries.events import registration_of
 from meetup.events.services.checkin import check_in, undo_check_in
 from meetup.extensions import db
 from meetup.rules.models import Block
-from meetup.seating import services
 from meetup.seating.models import RoundStart, Seat
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import drafts, edits, forming, publishing
 
 
 def seats_of(seating, rounds, people=None) -> set[tuple]:
@@ -27,7 +27,7 @@ def seats_of(seating, rounds, people=None) -> set[tuple]:
 
 
 def table_of(seating, round_, user_id):
-    return next(t for t, table in enumerate(services.grid(seating)[round_]) if user_id in table)
+    return next(t for t, table in enumerate(table_queries.grid(seating)[round_]) if user_id in table)
 
 
 @pytest.fixture
@@ -36,10 +36,10 @@ def started_evening(evening, host, now):
 
     def make(started=1, **options):
         event, users = evening(**options)
-        services.form_tables(host, event.id)
-        services.publish(host, event.id, now=now)
+        forming.form_tables(host, event.id)
+        publishing.publish(host, event.id, now=now)
         for round_ in range(started):
-            services.start_round(host, event.id, round_, now=now + timedelta(minutes=20 * round_))
+            publishing.start_round(host, event.id, round_, now=now + timedelta(minutes=20 * round_))
         db.session.expire_all()
         return event, users
 
@@ -48,28 +48,28 @@ def started_evening(evening, host, now):
 
 def test_rounds_start_on_published_tables_and_only_go_forward(evening, host, make_user, now):
     event, _ = evening(people=8, rounds=3)
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     with pytest.raises(DomainError, match="Publish the tables first"):
-        services.start_round(host, event.id, 0, now=now)
-    services.publish(host, event.id, now=now)
+        publishing.start_round(host, event.id, 0, now=now)
+    publishing.publish(host, event.id, now=now)
     assert table_queries.round_clock(event.id) == table_queries.RoundClock()  # before any start: nothing runs
 
-    services.start_round(host, event.id, 0, now=now)
-    services.start_round(host, event.id, 0, now=now + timedelta(minutes=1))  # a second click changes nothing
+    publishing.start_round(host, event.id, 0, now=now)
+    publishing.start_round(host, event.id, 0, now=now + timedelta(minutes=1))  # a second click changes nothing
     assert table_queries.round_clock(event.id) == table_queries.RoundClock(0, now)
     later = now + timedelta(minutes=25)
-    services.start_round(host, event.id, 1, now=later)  # while round 1 still runs: fine
+    publishing.start_round(host, event.id, 1, now=later)  # while round 1 still runs: fine
     clock = table_queries.round_clock(event.id)
     assert (clock.current, clock.started_at, list(clock.started)) == (1, later, [0, 1])
     assert clock.minutes(later + timedelta(minutes=12, seconds=59)) == 12
 
     with pytest.raises(DomainError) as refusal:
-        services.start_round(host, event.id, 0, now=later)
+        publishing.start_round(host, event.id, 0, now=later)
     assert str(refusal.value) == "Round 2 is under way: an earlier round cannot start again."
     with pytest.raises(DomainError, match="There is no such round."):
-        services.start_round(host, event.id, 3, now=later)
+        publishing.start_round(host, event.id, 3, now=later)
     with pytest.raises(NotFoundError):
-        services.start_round(make_user(), event.id, 2, now=later)
+        publishing.start_round(make_user(), event.id, 2, now=later)
     starts = db.session.scalars(select(RoundStart).where(RoundStart.event_id == event.id)).all()
     assert [(s.round, s.started_at, s.started_by_id) for s in starts] == [(0, now, host.id), (1, later, host.id)]
 
@@ -78,10 +78,10 @@ def test_regrouping_keeps_the_started_rounds_byte_identical(started_evening, hos
     event, users = started_evening(started=2, people=12, rounds=3)
     published = table_queries.current_seatings(event.id)[1]
     before = seats_of(published, {0, 1})
-    regrouped = services.regroup(host, event.id)
+    regrouped = forming.regroup(host, event.id)
     assert seats_of(regrouped, {0, 1}) == before
     assert not [move for move in regrouped.moves if move[0] in (0, 1)]
-    again = services.form_tables(host, event.id)  # forming again keeps them too
+    again = forming.form_tables(host, event.id)  # forming again keeps them too
     assert seats_of(again, {0, 1}) == before
 
 
@@ -91,12 +91,12 @@ def test_a_late_arrival_joins_a_started_round_without_moving_anyone(started_even
     before = seats_of(published, {0})
     late = sign_up_for(event, make_user(display_name="Late arrival"))
     check_in(host, event.id, late.id, now=now)
-    regrouped = services.regroup(host, event.id)
+    regrouped = forming.regroup(host, event.id)
     assert before < seats_of(regrouped, {0})  # everyone where they were, plus one
     assert [move[1] for move in regrouped.moves if move[0] == 0] == [late.user_id]
-    assert sorted(len(table) for table in services.grid(regrouped)[0]) == [4, 4, 5]
-    assert all(late.user_id in {u for table in tables for u in table} for tables in services.grid(regrouped))
-    again = services.form_tables(host, event.id)  # forming again from scratch keeps them too
+    assert sorted(len(table) for table in table_queries.grid(regrouped)[0]) == [4, 4, 5]
+    assert all(late.user_id in {u for table in tables for u in table} for tables in table_queries.grid(regrouped))
+    again = forming.form_tables(host, event.id)  # forming again from scratch keeps them too
     assert before < seats_of(again, {0})
 
 
@@ -106,17 +106,17 @@ def test_someone_who_left_is_dropped_from_a_started_round_and_nobody_else_moves(
     leaver = users[3].id
     undo_check_in(host, event.id, registration_of(leaver, event.id).id, now=now)
     stayed = {u.id for u in users} - {leaver}
-    for step in (services.regroup, services.form_tables):
+    for step in (forming.regroup, forming.form_tables):
         assert seats_of(step(host, event.id), {0}) == seats_of(published, {0}, stayed)
 
 
 def test_a_started_round_that_can_no_longer_be_balanced_gets_a_clear_message(started_evening, host, now):
     event, users = started_evening(started=1, people=12, rounds=2)
     published = table_queries.current_seatings(event.id)[1]
-    first_table = services.grid(published)[0][0]
+    first_table = table_queries.grid(published)[0][0]
     for leaver in first_table[:2]:  # two of one table go home: 2, 4 and 4 cannot become 3, 3 and 4
         undo_check_in(host, event.id, registration_of(leaver, event.id).id, now=now)
-    for step in (services.regroup, services.form_tables):
+    for step in (forming.regroup, forming.form_tables):
         with pytest.raises(DomainError) as refusal:
             step(host, event.id)
         assert str(refusal.value) == (
@@ -129,33 +129,33 @@ def test_a_started_round_that_can_no_longer_be_balanced_gets_a_clear_message(sta
 def test_a_swap_in_a_started_round_asks_first_and_applies_when_confirmed(started_evening, host):
     event, users = started_evening(started=1, people=8, rounds=1)  # one round: nobody can meet twice
     published = table_queries.current_seatings(event.id)[1]
-    [table_a, table_b] = services.grid(published)[0]
-    with pytest.raises(services.ConfirmationNeeded) as asked:
-        services.swap_people(host, event.id, 0, table_a[0], table_b[0])
+    [table_a, table_b] = table_queries.grid(published)[0]
+    with pytest.raises(edits.ConfirmationNeeded) as asked:
+        edits.swap_people(host, event.id, 0, table_a[0], table_b[0])
     assert [str(line) for line in asked.value.consequences] == [
         "Round 1 has started: people are already sitting at these tables."
     ]
     db.session.expire_all()
     assert table_queries.current_seatings(event.id)[0] is None  # nothing changed, not even a draft
-    services.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
+    edits.swap_people(host, event.id, 0, table_a[0], table_b[0], confirmed=True)
     draft = table_queries.current_seatings(event.id)[0]
     assert (table_of(draft, 0, table_a[0]), table_of(draft, 0, table_b[0])) == (1, 0)
 
 
 def test_moving_a_locked_person_asks_first(evening, host):
     event, users = evening(people=9, rounds=1)  # three tables of three
-    seating = services.form_tables(host, event.id)
-    person = services.grid(seating)[0][0][0]
-    services.set_lock(host, event.id, 0, person, True)
+    seating = forming.form_tables(host, event.id)
+    person = table_queries.grid(seating)[0][0][0]
+    edits.set_lock(host, event.id, 0, person, True)
     name = next(u.display_name for u in users if u.id == person)
-    with pytest.raises(services.ConfirmationNeeded) as asked:
-        services.swap_people(host, event.id, 0, person, services.grid(seating)[0][1][0])
+    with pytest.raises(edits.ConfirmationNeeded) as asked:
+        edits.swap_people(host, event.id, 0, person, table_queries.grid(seating)[0][1][0])
     assert [str(line) for line in asked.value.consequences] == [f"{name} is locked to table A."]
 
 
 def _a_swap_that_seats_two_together_again(seating):
     """(a, b, c, earlier round): swapping a and b in round 1 seats a with c, whom a sat with in round 0."""
-    first, second = services.grid(seating)[:2]
+    first, second = table_queries.grid(seating)[:2]
     for table in first:
         for a in table:
             for c in table:
@@ -171,14 +171,14 @@ def _a_swap_that_seats_two_together_again(seating):
 
 def test_a_swap_that_seats_two_people_together_twice_tonight_asks_first(evening, host):
     event, users = evening(people=12, rounds=2)
-    seating = services.form_tables(host, event.id)
+    seating = forming.form_tables(host, event.id)
     a, b, c = _a_swap_that_seats_two_together_again(seating)
     names = {u.id: u.display_name for u in users}
-    with pytest.raises(services.ConfirmationNeeded) as asked:
-        services.swap_people(host, event.id, 1, a, b)
+    with pytest.raises(edits.ConfirmationNeeded) as asked:
+        edits.swap_people(host, event.id, 1, a, b)
     lines = [str(line) for line in asked.value.consequences]
     assert f"{names[a]} and {names[c]} would sit together twice tonight (also in round 1)." in lines
-    services.swap_people(host, event.id, 1, a, b, confirmed=True)
+    edits.swap_people(host, event.id, 1, a, b, confirmed=True)
     draft = table_queries.current_seatings(event.id)[0]
     assert table_of(draft, 1, a) == table_of(draft, 1, c)
 
@@ -189,11 +189,11 @@ def test_a_forbidden_edit_is_refused_in_the_same_words_even_where_it_would_ask_f
     # seats a blocked pair together: the host reads only the one refusal
     # that names nobody, confirmed or not.
     event, users = started_evening(started=1, people=8, rounds=1)
-    [table_a, table_b] = services.grid(table_queries.current_seatings(event.id)[1])[0]
-    services.set_lock(host, event.id, 0, table_a[0], True)
+    [table_a, table_b] = table_queries.grid(table_queries.current_seatings(event.id)[1])[0]
+    edits.set_lock(host, event.id, 0, table_a[0], True)
     db.session.add(Block(blocker_id=table_b[2], blocked_id=table_a[0]))
     db.session.commit()
-    with pytest.raises(services.SeatingConflictError) as refusal:
-        services.move_person(host, event.id, 0, table_a[0], 1, confirmed=confirmed)
-    assert not isinstance(refusal.value, services.ConfirmationNeeded)
+    with pytest.raises(drafts.SeatingConflictError) as refusal:
+        edits.move_person(host, event.id, 0, table_a[0], 1, confirmed=confirmed)
+    assert not isinstance(refusal.value, edits.ConfirmationNeeded)
     assert str(refusal.value) == "This change is not possible."

@@ -8,8 +8,8 @@ from flask_babel import force_locale
 
 from meetup.extensions import db
 from meetup.rules.models import Match
-from meetup.seating import services
 from meetup.seating.queries import tables as table_queries
+from meetup.seating.services import edits, forming, publishing
 from meetup.seating.summary import summary_sentence
 
 
@@ -36,7 +36,7 @@ def sentence(event, language: str) -> str:
 )
 def test_a_first_evening_reads_as_new_faces_at_mixed_tables(evening, host, language, expected):
     event, _ = evening(people=16, rounds=2)  # six industries: four tables of four
-    services.form_tables(host, event.id)
+    forming.form_tables(host, event.id)
     assert sentence(event, language) == expected
 
 
@@ -50,7 +50,7 @@ def returning_four(evening, host, make_user, now):
         for name, industry in (("Aoki", "lawyer"), ("Baba", "lawyer"), ("Chiba", "design"), ("Doi", "design"))
     ]
     last_month, _ = evening(users=users, rounds=1)
-    services.publish(host, services.form_tables(host, last_month.id).event_id, now=now)
+    publishing.publish(host, forming.form_tables(host, last_month.id).event_id, now=now)
     a, b = users[0], users[1]
     db.session.add(Match(user_low_id=min(a.id, b.id), user_high_id=max(a.id, b.id), event_id=last_month.id))
     db.session.commit()
@@ -75,7 +75,7 @@ def returning_four(evening, host, make_user, now):
 )
 def test_reunions_shared_industries_and_repeats_are_counted_once_per_pair(returning_four, host, language, expected):
     tonight, _ = returning_four
-    seating = services.form_tables(host, tonight.id)
+    seating = forming.form_tables(host, tonight.id)
     # The score counts every round a pair shares; the sentence counts the pair.
     assert seating.breakdown["mutual_pairs"]["count"] == 2
     assert sentence(tonight, language) == expected
@@ -93,15 +93,15 @@ def test_a_pair_who_asked_to_meet_again_seated_apart_is_counted_not_named(
 ):
     users = [make_user(display_name=f"Person {n}", industry="it") for n in range(8)]
     last_month, _ = evening(users=users, rounds=1)
-    seating = services.publish(host, services.form_tables(host, last_month.id).event_id, now=now)
-    a, b = services.grid(seating)[0][0][:2]
+    seating = publishing.publish(host, forming.form_tables(host, last_month.id).event_id, now=now)
+    a, b = table_queries.grid(seating)[0][0][:2]
     db.session.add(Match(user_low_id=min(a, b), user_high_id=max(a, b), event_id=last_month.id))
     db.session.commit()
     tonight, _ = evening(users=users, rounds=1, checked_in=False, starts_at=last_month.starts_at + timedelta(days=28))
-    tables = services.grid(services.form_tables(host, tonight.id))[0]
+    tables = table_queries.grid(forming.form_tables(host, tonight.id))[0]
     assert any({a, b} <= set(table) for table in tables)  # the engine reunites them
     [other_table] = [table for table in tables if a not in table]
-    services.swap_people(host, tonight.id, 0, b, other_table[0])  # the host seats them apart
+    edits.swap_people(host, tonight.id, 0, b, other_table[0])  # the host seats them apart
 
     text = sentence(tonight, language)
     assert text.startswith(expected)

@@ -7,14 +7,14 @@ from meetup.events.models import Registration
 from meetup.events.services.events import cancel_event
 from meetup.events.services.walkins import add_walk_in
 from meetup.extensions import db
-from meetup.seating import services
+from meetup.seating.services import forming, publishing
 from tests.conftest import PASSWORD
 from tests.events.helpers import mails
 
 
 def publish(host, event, now):
-    services.form_tables(host, event.id)
-    return services.publish(host, event.id, now=now)
+    forming.form_tables(host, event.id)
+    return publishing.publish(host, event.id, now=now)
 
 
 def test_everyone_seated_is_told_once_with_a_link_to_their_tables(evening, make_user, sign_up_for, host, now):
@@ -40,12 +40,12 @@ def test_a_publish_after_a_regroup_tells_only_the_people_never_told(evening, mak
     walk_in = add_walk_in(
         host, event.id, display_name="森 花", industry="design", email=member.email, acknowledged=True, now=now
     ).registration
-    services.regroup(host, event.id)
-    services.publish(host, event.id, now=now + timedelta(minutes=5))
+    forming.regroup(host, event.id)
+    publishing.publish(host, event.id, now=now + timedelta(minutes=5))
     assert len(mails("tables-published")) == len(users) + 1
     assert [m.recipient_id for m in mails("tables-published")][-1] == walk_in.user_id
-    services.regroup(host, event.id)
-    services.publish(host, event.id, now=now + timedelta(minutes=10))  # everyone was told already
+    forming.regroup(host, event.id)
+    publishing.publish(host, event.id, now=now + timedelta(minutes=10))  # everyone was told already
     assert len(mails("tables-published")) == len(users) + 1
 
 
@@ -61,13 +61,13 @@ def test_the_mail_is_in_the_recipients_language_and_the_events_zone(evening, mak
 
 def test_nobody_is_told_for_a_cancelled_event_or_after_the_evening(evening, host, now):
     event, _ = evening(people=4)
-    services.form_tables(host, event.id)
-    services.publish(host, event.id, now=event.ends_at + timedelta(minutes=1))
+    forming.form_tables(host, event.id)
+    publishing.publish(host, event.id, now=event.ends_at + timedelta(minutes=1))
     assert mails("tables-published") == []
     other, _ = evening(people=4)
-    services.form_tables(host, other.id)
+    forming.form_tables(host, other.id)
     cancel_event(host, other.id, now=now)
-    services.publish(host, other.id, now=now)
+    publishing.publish(host, other.id, now=now)
     assert mails("tables-published") == []
 
 
