@@ -110,7 +110,7 @@ def _init_database(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from meetup.accounts.services import load_login_session
+    from meetup.accounts.services.login_sessions import load_login_session
     from meetup.timeutil import utcnow
     from meetup.web import add_security_headers, refuse_nul, select_locale
 

@@ -118,7 +118,7 @@ def _register_all(app: Flask) -> None:
     @click.argument("email", callback=_one_line_of_text)
     def make_admin_command(email):
         """Make the account with EMAIL a site admin."""
-        from meetup.accounts.services import make_admin
+        from meetup.accounts.services.settings import make_admin
 
         try:
             user = make_admin(email)

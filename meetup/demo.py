@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import credentials, settings, signups
 from meetup.communities.models import CO_HOST, DOOR, Community
 from meetup.communities.queries import hosted_communities, role_in
 from meetup.communities.services import CommunityDetails, add_member, create_community, follow, update_community
@@ -138,9 +138,9 @@ def _ensure_community(host: User) -> Community:
 
 
 def _ensure_user(email: str, name: str, industry: str, introduction: str) -> User:
-    user = accounts.find_by_email(email)
+    user = credentials.find_by_email(email)
     if user is None:
-        user = accounts.sign_up(
+        user = signups.sign_up(
             email=email,
             password=DEMO_PASSWORD,
             display_name=name,
@@ -508,7 +508,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     logins.append(("host", host.email, host.display_name))
     admin = _ensure_user(*ADMIN)
     if not admin.is_admin:
-        accounts.make_admin(admin.email)
+        settings.make_admin(admin.email)
     logins.append(("admin", admin.email, admin.display_name))
     community = _ensure_community(host)
     for role, entry in ((CO_HOST, CO_HOST_USER), (DOOR, DOOR_USER)):

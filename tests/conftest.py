@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from meetup import create_app
-from meetup.accounts import services as accounts
+from meetup.accounts.services import signups
 from meetup.extensions import SESSION_OPTIONS, db, limiter
 from tests import clock
 
@@ -274,7 +274,7 @@ def make_user(app):
 
     def make(email=None, display_name=None, industry="it", **fields):
         n = next(counter)
-        return accounts.sign_up(
+        return signups.sign_up(
             email=email or f"member{n}@example.com",
             password=fields.pop("password", PASSWORD),
             display_name=display_name or f"Member {n}",

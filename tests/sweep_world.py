@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from meetup.accounts import services as accounts
+from meetup.accounts.services import login_sessions, password_reset, settings, signups
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import CommunityDetails, add_member, create_community, follow
 from meetup.conduct.services import blocks, moderation, reports
@@ -144,18 +144,18 @@ def build_world() -> World:
     now = NOW
     people = {}
     for n, role in enumerate(ROLES):
-        people[role] = accounts.sign_up(
+        people[role] = signups.sign_up(
             email=f"{role.replace('_', '-')}@sweep.example",
             password=PASSWORD,
             display_name=f"Sweep {role}",
             industry=("it", "lawyer", "design")[n % 3],
             confirmed_at=now,
         )
-    accounts.make_admin(people["admin"].email)
+    settings.make_admin(people["admin"].email)
     host, attendee, tablemate = people["host"], people["attendee"], people["tablemate"]
     for person in (attendee, tablemate):
-        accounts.update_contacts(person, {"email": person.email, "email_shared": True})
-        accounts.start_login_session(person, now=now)  # logged in on another device
+        settings.update_contacts(person, {"email": person.email, "email_shared": True})
+        login_sessions.start_login_session(person, now=now)  # logged in on another device
     seated = [attendee, tablemate, people["reported"], people["blocked"]]
 
     # A month ago: attendee and tablemate chose each other; the window closed and the match is revealed.
@@ -237,8 +237,8 @@ def build_world() -> World:
     for event_id in reveals_due(now):
         reveal(event_id, now=now)
 
-    accounts.request_email_change(people["newcomer"], new_email="moved@sweep.example", password=PASSWORD)
-    accounts.request_password_reset(people["member"].email)
+    signups.request_email_change(people["newcomer"], new_email="moved@sweep.example", password=PASSWORD)
+    password_reset.request_password_reset(people["member"].email)
     preferences.turn_off(people["member"].id, TOPICS["tables"], now=now)
     community = db.session.get(Event, recent).community_id
     add_member(host, community, email=people["co_host"].email, role=CO_HOST, now=now)

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask import g
 from flask_login import current_user
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import signups
 from meetup.extensions import db
 from tests.clock import NOW
 from tests.conftest import PASSWORD, Auth, delete_all_rows
@@ -29,7 +29,7 @@ def app(base_app, make_app, database_url):
             raise conn.dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
 
     with app.app_context():
-        accounts.sign_up(email=EMAIL, password=PASSWORD, display_name="Aiko Tanaka", industry="it", confirmed_at=NOW)
+        signups.sign_up(email=EMAIL, password=PASSWORD, display_name="Aiko Tanaka", industry="it", confirmed_at=NOW)
     try:
         yield app
     finally:

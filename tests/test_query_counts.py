@@ -20,7 +20,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from meetup.accounts import services as accounts
+from meetup.accounts.services import password_reset, settings, signups
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import add_member, follow
 from meetup.conduct.services import blocks, moderation, reports
@@ -133,7 +133,7 @@ def _evening(host, people, start, *, rounds=3, meet_again_days=3, capacity=None,
 def build_world(make_user, now, size: int, tag: str) -> World:
     host = make_user(email=f"{tag}-host@example.com", display_name=f"{tag} Host", industry="sme-consultant")
     admin = make_user(email=f"{tag}-admin@example.com", display_name=f"{tag} Admin")
-    accounts.make_admin(admin.email)
+    settings.make_admin(admin.email)
     outsider = make_user(email=f"{tag}-outsider@example.com", display_name=f"{tag} Outsider")
     people = [
         make_user(
@@ -143,9 +143,9 @@ def build_world(make_user, now, size: int, tag: str) -> World:
     ]
     member = people[0]
     by_id = {p.id: p for p in people}
-    accounts.update_contacts(member, {"email": "member@example.com", "email_shared": True})
+    settings.update_contacts(member, {"email": "member@example.com", "email_shared": True})
     for person in people[1:]:
-        accounts.update_contacts(
+        settings.update_contacts(
             person,
             {"phone": "090-0000-0000", "phone_shared": True, "website": "https://example.com", "website_shared": True},
         )
@@ -306,13 +306,13 @@ def _report_token(user) -> str:
 
 
 def _reset_link(user) -> str:
-    accounts.request_password_reset(user.email)
+    password_reset.request_password_reset(user.email)
     return link_in_mail(user.email, "password-reset")
 
 
 def _address_change_link(user) -> str:
     new_email = f"moved-{user.id}@example.com"
-    accounts.request_email_change(user, new_email=new_email, password=PASSWORD)
+    signups.request_email_change(user, new_email=new_email, password=PASSWORD)
     return link_in_mail(new_email, "account-confirm")
 
 

@@ -16,7 +16,8 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from meetup.accounts import industries
 from meetup.accounts.models import EMAIL_MAX, INTRO_MAX, NAME_MAX
-from meetup.accounts.services import PASSWORD_MAX, PASSWORD_MIN, READING_NOT_KANA, normalise_reading
+from meetup.accounts.services.credentials import PASSWORD_MAX, PASSWORD_MIN
+from meetup.accounts.services.signups import READING_NOT_KANA, normalise_reading
 from meetup.forms import Form, at_most
 from meetup.i18n import lazy_gettext as _l
 from meetup.mail.topics import TOPICS

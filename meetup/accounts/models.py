@@ -32,7 +32,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(NAME_MAX))
-    # フリガナ: the name's reading in katakana, or "" (see services.normalise_reading).
+    # フリガナ: the name's reading in katakana, or "" (see services.signups.normalise_reading).
     name_reading: Mapped[str] = mapped_column(String(NAME_MAX), default="", server_default="")
     industry: Mapped[str] = mapped_column(String(40))
     industry_other: Mapped[str] = mapped_column(String(NAME_MAX), default="")
@@ -55,7 +55,7 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         if self.login_session_id is None:
-            raise RuntimeError("log in through accounts.services.start_login_session")
+            raise RuntimeError("log in through accounts.services.login_sessions.start_login_session")
         return self.login_session_id
 
     @property

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from meetup.accounts import login_delays, services
+from meetup.accounts import login_delays
 from meetup.accounts.forms import (
     ButtonForm,
     ContactsForm,
@@ -23,6 +23,7 @@ from meetup.accounts.forms import (
     SignupForm,
 )
 from meetup.accounts.industries import industry_name
+from meetup.accounts.services import credentials, login_sessions, password_reset, settings, signups
 from meetup.errors import DomainError
 from meetup.extensions import csrf, limiter
 from meetup.mail.services import preferences
@@ -34,7 +35,7 @@ bp = Blueprint("accounts", __name__)
 
 
 def _login_account() -> str:
-    return services.normalise_email(request.form.get("email", ""))[:254]
+    return credentials.normalise_email(request.form.get("email", ""))[:254]
 
 
 def _login_pair_key() -> str:
@@ -56,7 +57,7 @@ def _failed(response) -> bool:
 
 
 def _log_in(user, *, remember: bool = False) -> None:
-    services.start_login_session(user, now=utcnow())
+    login_sessions.start_login_session(user, now=utcnow())
     fresh_session()
     login_user(user, remember=remember)
 
@@ -71,7 +72,7 @@ def signup():
         form.language.data = str(get_locale())
     if form.validate_on_submit():
         try:
-            services.sign_up(
+            signups.sign_up(
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
@@ -86,7 +87,7 @@ def signup():
         else:
             # The same answer whether or not the address had an account: the
             # mail says which.
-            session["mail_sent_to"] = services.normalise_email(form.email.data)
+            session["mail_sent_to"] = credentials.normalise_email(form.email.data)
             return redirect(url_for("accounts.check_mail"))
     return render_template("accounts/signup.html", form=form, next_url=_next())
 
@@ -103,9 +104,9 @@ def confirm_email(token: str):
     form = ButtonForm()
     try:
         if form.validate_on_submit():
-            user = services.confirm_email(token, now=utcnow())
+            user = signups.confirm_email(token, now=utcnow())
         else:
-            user, address = services.read_confirmation(token, now=utcnow())
+            user, address = signups.read_confirmation(token, now=utcnow())
             return render_template("accounts/confirm_email.html", form=form, address=address)
     except DomainError as error:
         flash(error.message, "error")
@@ -124,7 +125,7 @@ def resend_confirmation():
     next_url = safe_next_url(request.form.get("next"))
     if ButtonForm().validate_on_submit():
         try:
-            services.resend_confirmation(me(), next_url=next_url)
+            signups.resend_confirmation(me(), next_url=next_url)
         except DomainError as error:
             flash(error.message, "info")
         else:
@@ -140,8 +141,8 @@ def resend_confirmation():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, next_url=_next())
-        session["mail_sent_to"] = services.normalise_email(form.email.data)
+        password_reset.request_password_reset(form.email.data, next_url=_next())
+        session["mail_sent_to"] = credentials.normalise_email(form.email.data)
         return redirect(url_for("accounts.reset_mail_sent"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -159,21 +160,21 @@ def _reset_page(form, user, claiming: bool) -> str:
 def reset_password(token: str):
     form = ResetPasswordForm()
     try:
-        user = services.user_for_reset(token, now=utcnow())
+        user = password_reset.user_for_reset(token, now=utcnow())
         # A walk-in's account, made at the door, is claimed by choosing its first password here.
         claiming = not user.has_password
         if form.validate_on_submit():
-            user = services.reset_password(token, new_password=form.password.data, now=utcnow())
+            user = password_reset.reset_password(token, new_password=form.password.data, now=utcnow())
         else:
             return no_store(_reset_page(form, user, claiming))
-    except services.LinkError as error:
+    except signups.LinkError as error:
         flash(error.message, "error")
         return redirect(url_for("accounts.forgot_password"))
     except DomainError as error:
         apply_error(form, error)
         return no_store(_reset_page(form, user, claiming))
     if current_user.is_authenticated:
-        services.end_login_session(current_user.login_session_id)
+        login_sessions.end_login_session(current_user.login_session_id)
     _log_in(user)
     if claiming:
         flash(_("Your account is yours now: your password is set and you are logged in."), "success")
@@ -200,7 +201,7 @@ def login():
         return redirect(url_for("accounts.profile"))
     form = LoginForm()
     if form.validate_on_submit():
-        account = services.normalise_email(form.email.data)
+        account = credentials.normalise_email(form.email.data)
         wait = login_delays.seconds_to_wait(account)
         if wait:
             form.password.errors.append(
@@ -215,7 +216,7 @@ def login():
             response = current_app.make_response((page, 429))
             response.headers["Retry-After"] = str(wait)
             return response
-        user = services.authenticate(form.email.data, form.password.data)
+        user = credentials.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_delays.record_success(account)
             _log_in(user, remember=form.remember.data)
@@ -228,7 +229,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        services.end_login_session(current_user.login_session_id)
+        login_sessions.end_login_session(current_user.login_session_id)
     fresh_session()
     logout_user()  # after the fresh session: it marks the remember cookie for removal
     flash(_("You are logged out."), "info")
@@ -276,7 +277,7 @@ def unsubscribe_page(token: str):
     """Says which mail the button turns off. A GET changes nothing: mail
     scanners open every link they find."""
     try:
-        user, topic = services.read_unsubscribe_link(token, now=utcnow())
+        user, topic = settings.read_unsubscribe_link(token, now=utcnow())
     except DomainError as error:
         return _dead_unsubscribe_link(error)
     return _unsubscribe_page(user, topic, done=False)
@@ -290,7 +291,7 @@ def unsubscribe_page(token: str):
 @limiter.exempt
 def unsubscribe(token: str):
     try:
-        user, topic = services.unsubscribe(token, now=utcnow())
+        user, topic = settings.unsubscribe(token, now=utcnow())
     except DomainError as error:
         return _dead_unsubscribe_link(error)
     return _unsubscribe_page(user, topic, done=True)
@@ -304,7 +305,7 @@ def edit_profile():
         form.language.data = current_user.language or ""
     if form.validate_on_submit():
         try:
-            services.update_profile(
+            settings.update_profile(
                 current_user,
                 display_name=form.display_name.data,
                 industry=form.industry.data,
@@ -326,7 +327,7 @@ def edit_profile():
 def contacts():
     form = ContactsForm(obj=current_user.contacts)
     if form.validate_on_submit():
-        services.update_contacts(current_user, form.data)
+        settings.update_contacts(current_user, form.data)
         flash(_("Your contact details are saved."), "success")
         return redirect(url_for("accounts.contacts"))
     return no_store(render_template("accounts/contacts.html", form=form))
@@ -338,7 +339,7 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(
+            credentials.change_password(
                 current_user,
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
@@ -359,14 +360,14 @@ def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
         try:
-            services.request_email_change(me(), new_email=form.email.data, password=form.password.data)
+            signups.request_email_change(me(), new_email=form.email.data, password=form.password.data)
         except DomainError as error:
             apply_error(form, error)
         else:
             flash(
                 _(
                     "We sent a link to %(email)s. Your address changes when you follow it (within 24 hours).",
-                    email=services.normalise_email(form.email.data),
+                    email=credentials.normalise_email(form.email.data),
                 ),
                 "success",
             )
@@ -380,5 +381,5 @@ def set_language():
     if form.validate_on_submit():
         session["language"] = form.language.data
         if current_user.is_authenticated:
-            services.set_language(current_user, form.language.data)
+            settings.set_language(current_user, form.language.data)
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from meetup.accounts.services import find_by_email
+from meetup.accounts.services.credentials import find_by_email
 from meetup.communities.models import (
     CO_HOST,
     DESCRIPTION_MAX,

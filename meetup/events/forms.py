@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from meetup.accounts import industries
 from meetup.accounts.forms import LANGUAGES, industry_choices
 from meetup.accounts.models import EMAIL_MAX, NAME_MAX
-from meetup.accounts.services import READING_NOT_KANA, normalise_reading
+from meetup.accounts.services.signups import READING_NOT_KANA, normalise_reading
 from meetup.communities.models import NAME_MAX as COMMUNITY_NAME_MAX
 from meetup.events import areas, goals, timezones
 from meetup.events.models import (

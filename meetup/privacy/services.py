@@ -4,8 +4,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import credentials, settings
 from meetup.communities.models import OWNER, CommunityFollower, CommunityMember
 from meetup.events.models import CANCELLED, Event, HostMessage, Registration
 from meetup.events.queries.events import registration_of
@@ -21,7 +21,7 @@ from meetup.seating.models import Note
 def delete_account(user: User, *, password: str, now: datetime) -> None:
     """Remove this person's data everywhere; raises WrongPasswordError (and
     changes nothing) unless ``password`` is theirs."""
-    accounts.check_current_password(user, password)
+    credentials.check_current_password(user, password)
     upcoming = db.session.scalars(
         select(Registration.event_id)
         .join(Event, Event.id == Registration.event_id)
@@ -51,4 +51,4 @@ def delete_account(user: User, *, password: str, now: datetime) -> None:
         .where(or_(Match.user_low_id == user.id, Match.user_high_id == user.id), Match.ended_at.is_(None))
         .values(ended_at=now)
     )
-    accounts.delete_account(user, password=password)  # scrubs the account and commits it all
+    settings.delete_account(user, password=password)  # scrubs the account and commits it all

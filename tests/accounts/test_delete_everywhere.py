@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.accounts.services import WrongPasswordError
+from meetup.accounts.services.credentials import WrongPasswordError
 from meetup.communities import queries as communities
 from meetup.communities import services as community_services
 from meetup.communities.models import CO_HOST, DOOR, OWNER

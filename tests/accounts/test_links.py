@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import LoginSession, User
+from meetup.accounts.services import credentials, login_sessions, password_reset, signups
 from meetup.errors import DomainError
 from meetup.extensions import db
 from meetup.mail import enqueue
@@ -28,7 +28,7 @@ def mail_kinds() -> list[tuple[str, str]]:
 
 
 def reset_link(user) -> str:
-    accounts.request_password_reset(user.email)
+    password_reset.request_password_reset(user.email)
     return link_in_mail(user.email, "password-reset")
 
 
@@ -43,55 +43,55 @@ def newcomer(make_user):
 
 def test_a_reset_link_works_for_an_hour_and_not_a_minute_longer(user, now):
     token = token_of(reset_link(user))
-    assert accounts.user_for_reset(token, now=now + timedelta(minutes=59)) is user
-    with pytest.raises(accounts.LinkError):
-        accounts.user_for_reset(token, now=now + timedelta(minutes=61))
-    with pytest.raises(accounts.LinkError):
-        accounts.reset_password(token, new_password=NEW_PASSWORD, now=now + timedelta(minutes=61))
-    assert accounts.authenticate(user.email, PASSWORD) is user
+    assert password_reset.user_for_reset(token, now=now + timedelta(minutes=59)) is user
+    with pytest.raises(signups.LinkError):
+        password_reset.user_for_reset(token, now=now + timedelta(minutes=61))
+    with pytest.raises(signups.LinkError):
+        password_reset.reset_password(token, new_password=NEW_PASSWORD, now=now + timedelta(minutes=61))
+    assert credentials.authenticate(user.email, PASSWORD) is user
 
 
 def test_a_reset_link_works_once(user, now):
     token = token_of(reset_link(user))
-    accounts.reset_password(token, new_password=NEW_PASSWORD, now=now)
-    with pytest.raises(accounts.LinkError, match="already used"):
-        accounts.reset_password(token, new_password="another fresh phrase here", now=now)
-    assert accounts.authenticate(user.email, NEW_PASSWORD) is user
+    password_reset.reset_password(token, new_password=NEW_PASSWORD, now=now)
+    with pytest.raises(signups.LinkError, match="already used"):
+        password_reset.reset_password(token, new_password="another fresh phrase here", now=now)
+    assert credentials.authenticate(user.email, NEW_PASSWORD) is user
 
 
 def test_a_reset_link_dies_when_the_password_is_changed_another_way(user, now):
     token = token_of(reset_link(user))
-    accounts.change_password(user, current_password=PASSWORD, new_password=NEW_PASSWORD, keep_session=None)
-    with pytest.raises(accounts.LinkError):
-        accounts.user_for_reset(token, now=now)
+    credentials.change_password(user, current_password=PASSWORD, new_password=NEW_PASSWORD, keep_session=None)
+    with pytest.raises(signups.LinkError):
+        password_reset.user_for_reset(token, now=now)
 
 
 def test_forged_and_other_purpose_links_are_refused(user, newcomer, now):
     token = token_of(reset_link(user))
     for bad in (token[:-2] + "xx", "nonsense", token_of(link_in_mail(newcomer.email, "account-confirm"))):
-        with pytest.raises(accounts.LinkError):
-            accounts.user_for_reset(bad, now=now)
-    with pytest.raises(accounts.LinkError):
-        accounts.read_confirmation(token, now=now)
+        with pytest.raises(signups.LinkError):
+            password_reset.user_for_reset(bad, now=now)
+    with pytest.raises(signups.LinkError):
+        signups.read_confirmation(token, now=now)
 
 
 def test_a_new_password_follows_the_sign_up_rules_and_a_refusal_leaves_the_link_working(user, now):
     token = token_of(reset_link(user))
     with pytest.raises(DomainError, match="most commonly used"):
-        accounts.reset_password(token, new_password="password1", now=now)
-    assert accounts.user_for_reset(token, now=now) is user
-    assert accounts.authenticate(user.email, PASSWORD) is user
+        password_reset.reset_password(token, new_password="password1", now=now)
+    assert password_reset.user_for_reset(token, now=now) is user
+    assert credentials.authenticate(user.email, PASSWORD) is user
 
 
 def test_setting_a_new_password_ends_every_log_in_session(user, now):
-    accounts.start_login_session(user, now=now)
-    accounts.start_login_session(user, now=now)
-    accounts.reset_password(token_of(reset_link(user)), new_password=NEW_PASSWORD, now=now)
+    login_sessions.start_login_session(user, now=now)
+    login_sessions.start_login_session(user, now=now)
+    password_reset.reset_password(token_of(reset_link(user)), new_password=NEW_PASSWORD, now=now)
     assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
 
 
 def test_following_a_reset_link_confirms_the_address_it_came_to(newcomer, now):
-    accounts.reset_password(token_of(reset_link(newcomer)), new_password=NEW_PASSWORD, now=now)
+    password_reset.reset_password(token_of(reset_link(newcomer)), new_password=NEW_PASSWORD, now=now)
     assert newcomer.email_confirmed_at == now
 
 
@@ -160,13 +160,13 @@ def test_reset_requests_are_limited_per_address_asked_about(client, user):
 def test_sign_up_mails_a_confirmation_link_that_works_for_a_day(newcomer, now):
     assert newcomer.email_confirmed_at is None
     token = token_of(link_in_mail(newcomer.email, "account-confirm"))
-    assert accounts.read_confirmation(token, now=now + timedelta(hours=23)) == (newcomer, newcomer.email)
-    with pytest.raises(accounts.LinkError):
-        accounts.confirm_email(token, now=now + timedelta(hours=25))
+    assert signups.read_confirmation(token, now=now + timedelta(hours=23)) == (newcomer, newcomer.email)
+    with pytest.raises(signups.LinkError):
+        signups.confirm_email(token, now=now + timedelta(hours=25))
     assert newcomer.email_confirmed_at is None
-    accounts.confirm_email(token, now=now + timedelta(hours=1))
+    signups.confirm_email(token, now=now + timedelta(hours=1))
     assert newcomer.email_confirmed_at == now + timedelta(hours=1)
-    accounts.confirm_email(token, now=now + timedelta(hours=2))  # again: nothing changes
+    signups.confirm_email(token, now=now + timedelta(hours=2))  # again: nothing changes
     assert newcomer.email_confirmed_at == now + timedelta(hours=1)
 
 
@@ -228,7 +228,7 @@ def test_a_confirmation_can_be_sent_again_from_the_profile(client, auth, newcome
 
 
 def test_the_same_answer_for_an_address_with_an_account_and_a_mail_that_says_so(user):
-    assert accounts.sign_up(email=user.email, password=PASSWORD, display_name="Someone", industry="it") is None
+    assert signups.sign_up(email=user.email, password=PASSWORD, display_name="Someone", industry="it") is None
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
     assert mail_kinds() == [(user.email, "account-exists")]
     body = db.session.scalar(select(OutboxMessage.body))
@@ -239,38 +239,38 @@ def test_the_same_answer_for_an_address_with_an_account_and_a_mail_that_says_so(
 
 
 def test_the_address_changes_only_when_the_link_sent_to_the_new_one_is_followed(user, now):
-    accounts.request_email_change(user, new_email=" New@Example.com", password=PASSWORD)
+    signups.request_email_change(user, new_email=" New@Example.com", password=PASSWORD)
     assert user.email == "member@example.com"
     assert mail_kinds() == [("new@example.com", "account-confirm")]
     message = db.session.scalar(select(OutboxMessage))
     assert message.recipient_id == user.id and "new email address" in message.subject
-    accounts.confirm_email(token_of(link_in_mail("new@example.com", "account-confirm")), now=now)
+    signups.confirm_email(token_of(link_in_mail("new@example.com", "account-confirm")), now=now)
     assert user.email == "new@example.com" and user.email_confirmed_at == now
-    assert accounts.authenticate("new@example.com", PASSWORD) is user
+    assert credentials.authenticate("new@example.com", PASSWORD) is user
 
 
 def test_an_address_change_needs_the_password_and_a_new_address(user):
-    with pytest.raises(accounts.WrongPasswordError):
-        accounts.request_email_change(user, new_email="new@example.com", password="wrong password")
+    with pytest.raises(credentials.WrongPasswordError):
+        signups.request_email_change(user, new_email="new@example.com", password="wrong password")
     with pytest.raises(DomainError, match="already"):
-        accounts.request_email_change(user, new_email="MEMBER@example.com", password=PASSWORD)
+        signups.request_email_change(user, new_email="MEMBER@example.com", password=PASSWORD)
     assert mail_kinds() == []
 
 
 def test_moving_to_an_address_with_an_account_tells_that_address_and_changes_nothing(user, make_user):
     other = make_user(email="other@example.com")
-    accounts.request_email_change(user, new_email=other.email, password=PASSWORD)
+    signups.request_email_change(user, new_email=other.email, password=PASSWORD)
     assert mail_kinds() == [("other@example.com", "account-exists")]
     assert user.email == "member@example.com"
 
 
 def test_an_older_change_link_dies_once_the_address_changed(user, now):
-    accounts.request_email_change(user, new_email="first@example.com", password=PASSWORD)
-    accounts.request_email_change(user, new_email="second@example.com", password=PASSWORD)
+    signups.request_email_change(user, new_email="first@example.com", password=PASSWORD)
+    signups.request_email_change(user, new_email="second@example.com", password=PASSWORD)
     first = token_of(link_in_mail("first@example.com", "account-confirm"))
-    accounts.confirm_email(token_of(link_in_mail("second@example.com", "account-confirm")), now=now)
-    with pytest.raises(accounts.LinkError):
-        accounts.confirm_email(first, now=now)
+    signups.confirm_email(token_of(link_in_mail("second@example.com", "account-confirm")), now=now)
+    with pytest.raises(signups.LinkError):
+        signups.confirm_email(first, now=now)
     assert user.email == "second@example.com"
 
 

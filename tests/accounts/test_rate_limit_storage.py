@@ -32,7 +32,7 @@ SERVER = textwrap.dedent("""
     from tests.clock import follow_parent_clock
     follow_parent_clock()
     from meetup import create_app
-    from meetup.accounts import services
+    from meetup.accounts.services import credentials, signups
     from meetup.extensions import db
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                       "RATELIMIT_STORAGE_URI": sys.argv[1]})
@@ -45,8 +45,8 @@ SERVER = textwrap.dedent("""
         app.config.update(defaults)
         app.config.update(job["config"])
         with app.app_context():
-            if services.find_by_email(job["owner"]) is None:
-                services.sign_up(email=job["owner"], password=job["password"], display_name="Owner", industry="it")
+            if credentials.find_by_email(job["owner"]) is None:
+                signups.sign_up(email=job["owner"], password=job["password"], display_name="Owner", industry="it")
         answers = []
         for email, given, address, times, patient in job["steps"]:
             for _ in range(times):

@@ -4,8 +4,8 @@ logging in (the CSRF token) is valid after it."""
 
 from datetime import datetime, timedelta
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import LoginSession
+from meetup.accounts.services import credentials, login_sessions, password_reset
 from meetup.extensions import db
 from tests.conftest import PASSWORD, Auth, csrf_token, link_in_mail
 
@@ -75,12 +75,12 @@ def test_the_csrf_token_from_before_logging_in_is_refused_after_it(app, client, 
 
 
 def test_setting_a_new_password_through_a_reset_link_also_starts_with_a_new_csrf_token(client, user):
-    accounts.request_password_reset(user.email)
+    password_reset.request_password_reset(user.email)
     link = link_in_mail(user.email, "password-reset")
     before = csrf_token(client, link)
     response = client.post(link, data={"password": "a brand new phrase", "csrf_token": before})
     assert response.status_code == 302
-    assert accounts.authenticate(user.email, "a brand new phrase") is user
+    assert credentials.authenticate(user.email, "a brand new phrase") is user
     assert client.post("/profile/contacts", data={"phone": "03", "csrf_token": before}).status_code == 400
 
 
@@ -92,17 +92,17 @@ def test_the_chosen_language_survives_logging_in_and_out(client, auth, user):
 
 
 def test_a_log_in_lasts_as_long_as_its_remember_cookie(app, user):
-    session_id = accounts.start_login_session(user, now=NOW)
+    session_id = login_sessions.start_login_session(user, now=NOW)
     lifetime = timedelta(seconds=app.config["REMEMBER_COOKIE_DURATION"])
-    assert accounts.load_login_session(session_id, now=NOW + lifetime - timedelta(seconds=1)) == user
-    assert accounts.load_login_session(session_id, now=NOW + lifetime) is None
+    assert login_sessions.load_login_session(session_id, now=NOW + lifetime - timedelta(seconds=1)) == user
+    assert login_sessions.load_login_session(session_id, now=NOW + lifetime) is None
 
 
 def test_expired_log_ins_are_cleared_when_the_person_logs_in_again(app, user, make_user):
     other = make_user()
-    old, others_old = (accounts.start_login_session(u, now=NOW) for u in (user, other))
+    old, others_old = (login_sessions.start_login_session(u, now=NOW) for u in (user, other))
     later = NOW + timedelta(days=60)
-    current = accounts.start_login_session(user, now=later)
+    current = login_sessions.start_login_session(user, now=later)
     assert db.session.get(LoginSession, old) is None
     assert db.session.get(LoginSession, current) is not None
     assert db.session.get(LoginSession, others_old) is not None  # only this person's
@@ -110,5 +110,5 @@ def test_expired_log_ins_are_cleared_when_the_person_logs_in_again(app, user, ma
 
 def test_an_id_in_the_old_cookie_format_logs_no_one_in(app, user):
     """Cookies from before login_sessions carried "user id:token": they log out once."""
-    accounts.start_login_session(user, now=NOW)
-    assert accounts.load_login_session(f"{user.id}:old-token", now=NOW) is None
+    login_sessions.start_login_session(user, now=NOW)
+    assert login_sessions.load_login_session(f"{user.id}:old-token", now=NOW) is None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from meetup.accounts.services import make_admin
+from meetup.accounts.services.settings import make_admin
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ search, events, open reports across hosts, publishing a new code of conduct."""
 import pytest
 from sqlalchemy import select
 
-from meetup.accounts.services import make_admin
+from meetup.accounts.services.settings import make_admin
 from meetup.conduct.services import reports
 from meetup.events.queries.events import registration_of
 from meetup.events.services.checkin import CheckInError, check_in

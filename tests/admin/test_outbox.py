@@ -7,7 +7,7 @@ from html import escape
 import pytest
 from flask_babel import force_locale
 
-from meetup.accounts.services import make_admin
+from meetup.accounts.services.settings import make_admin
 from meetup.admin.queries import OUTBOX_PAGE_SIZE
 from meetup.events.timezones import format_moment
 from meetup.extensions import db

@@ -180,7 +180,7 @@ def log_out(page) -> None:
 
 def sign_up_people(people: dict[str, tuple[str, str, str]]) -> dict:
     """Accounts for a test's cast: key → (email, display name, industry)."""
-    from meetup.accounts.services import sign_up
+    from meetup.accounts.services.signups import sign_up
 
     return {
         key: sign_up(email=email, password=PASSWORD, display_name=name, industry=industry, confirmed_at=clock.NOW)

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import settings, signups
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
@@ -167,7 +167,7 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
 
     now = utcnow()
     others = [
-        accounts.sign_up(
+        signups.sign_up(
             email=f"guest{n}@example.com", password=PASSWORD, display_name=f"Guest {n}", industry="it", confirmed_at=NOW
         )
         for n in range(6)
@@ -189,7 +189,7 @@ def test_report_warn_ban_refuse_and_block_keep_people_apart(live_server, laptop,
 
 def test_admin_pages_on_a_phone_and_a_laptop(live_server, laptop, evening_over):
     base = live_server
-    accounts.make_admin(PEOPLE["sakura"][0])
+    settings.make_admin(PEOPLE["sakura"][0])
     log_in(laptop, base, PEOPLE["sakura"][0])
     laptop.get_by_role("link", name="Admin").click()
     expect(laptop.get_by_role("heading", name="Open reports")).to_be_visible()

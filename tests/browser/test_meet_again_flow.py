@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import ContactDetails
+from meetup.accounts.services import settings
 from meetup.events.models import Event
 from meetup.events.services import events as hosting
 from meetup.events.services.checkin import check_in
@@ -50,7 +50,7 @@ def _contacts(phone):
 def people(committing_app):
     made = sign_up_people(PEOPLE)
     for key, phone in PHONES.items():
-        accounts.update_contacts(made[key], _contacts(phone))
+        settings.update_contacts(made[key], _contacts(phone))
     db.session.commit()
     return made
 

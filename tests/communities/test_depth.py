@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from meetup.accounts.services import make_admin
+from meetup.accounts.services.settings import make_admin
 from meetup.communities.depth import Evening, evening_depths
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import add_member

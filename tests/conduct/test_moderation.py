@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.accounts.services import make_admin
+from meetup.accounts.services.settings import make_admin
 from meetup.communities import services as communities
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.conduct.models import ModerationAction

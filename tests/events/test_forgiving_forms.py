@@ -5,7 +5,7 @@ name's reading (フリガナ) in hiragana, katakana or half-width katakana."""
 import pytest
 from sqlalchemy import select
 
-from meetup.accounts.services import normalise_reading
+from meetup.accounts.services.signups import normalise_reading
 from meetup.events.models import Event
 from meetup.extensions import db
 from tests.conftest import PASSWORD, csrf_token

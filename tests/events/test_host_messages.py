@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from meetup.accounts.services import make_admin
+from meetup.accounts.services.settings import make_admin
 from meetup.communities.models import CO_HOST, DOOR
 from meetup.communities.services import add_member
 from meetup.conduct.services.reports import AlreadyReportedError, report_message

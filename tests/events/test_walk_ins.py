@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import credentials, password_reset, signups
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, WAITLISTED, Registration
 from meetup.events.queries.events import counts
@@ -129,7 +129,7 @@ def test_an_unclaimed_account_cannot_log_in(event, walk_in, client):
     walk_in(event, email="hana@example.com")
     db.session.commit()
     for attempt in ("", "!", PASSWORD, NEW_PASSWORD):
-        assert accounts.authenticate("hana@example.com", attempt) is None
+        assert credentials.authenticate("hana@example.com", attempt) is None
     response = client.post(
         "/login",
         data={"email": "hana@example.com", "password": "!", "csrf_token": csrf_token(client, "/login")},
@@ -158,19 +158,19 @@ def test_the_claim_link_arrives_by_smtp_sets_a_password_and_logs_them_in(
     assert "森 花" in client.get("/profile").get_data(as_text=True)  # logged in as them
     # Their evening is theirs: the event page knows them as checked in.
     assert client.get(f"/events/{event.id}").status_code == 200
-    assert accounts.authenticate("hana@example.com", NEW_PASSWORD) is person
+    assert credentials.authenticate("hana@example.com", NEW_PASSWORD) is person
     # The link worked once.
     assert client.get(link).status_code == 302
 
 
 def test_a_claim_link_lasts_thirty_days_then_forgot_password_takes_over(event, walk_in, now):
     person = walk_in(event, email="hana@example.com").registration.user
-    token = accounts.claim_url(person).rsplit("/", 1)[1]  # signed now, by the suite's clock
-    assert accounts.user_for_reset(token, now=now + timedelta(days=29)) is person
+    token = signups.claim_url(person).rsplit("/", 1)[1]  # signed now, by the suite's clock
+    assert password_reset.user_for_reset(token, now=now + timedelta(days=29)) is person
     with pytest.raises(DomainError, match="expired"):
-        accounts.user_for_reset(token, now=now + timedelta(days=31))
+        password_reset.user_for_reset(token, now=now + timedelta(days=31))
     # The ordinary reset mail reaches an unclaimed account too.
-    accounts.request_password_reset("hana@example.com")
+    password_reset.request_password_reset("hana@example.com")
     assert [m.kind for m in mails(to=person)] == ["account-claim", "password-reset"]
 
 

@@ -346,7 +346,7 @@ def _as_body(values: dict) -> list[tuple[str, str]]:
 
 def _log_in_as(client, user_id):
     from meetup.accounts.models import User
-    from meetup.accounts.services import start_login_session
+    from meetup.accounts.services.login_sessions import start_login_session
 
     with client.session_transaction() as session:
         session.pop("_user_id", None)

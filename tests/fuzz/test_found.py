@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from wtforms import IntegerField, SelectMultipleField
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import settings
 from meetup.events import goals
 from meetup.events.models import CONFIRMED, Event
 from meetup.events.services.checkin import check_in
@@ -176,7 +176,7 @@ def test_an_id_beyond_what_the_columns_hold_is_not_found(client, auth, user, pat
     ],
 )
 def test_nul_in_a_path_or_query_string_is_refused_before_any_query(client, auth, user, method, path, status):
-    accounts.make_admin(user.email)
+    settings.make_admin(user.email)
     auth.login()
     response = client.get(path) if method == "GET" else post(client, path, {})
     assert response.status_code == status
@@ -226,7 +226,7 @@ def test_a_sign_up_without_an_optional_field_reads_it_as_empty(client, left_out)
 
 @pytest.mark.parametrize("left_out", ["industry_other", "introduction", "language"])
 def test_a_profile_saved_without_an_optional_field_keeps_it(client, auth, user, left_out):
-    accounts.update_profile(
+    settings.update_profile(
         user,
         display_name="Aiko Tanaka",
         industry="other",

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from meetup.accounts import services as accounts
 from meetup.accounts.models import User
+from meetup.accounts.services import password_reset, signups
 from meetup.conduct.services import blocks
 from meetup.demo import (
     DEMO_EVENT_TITLE,
@@ -70,11 +70,11 @@ def build_world() -> SimpleNamespace:
     blocks.block(actor, last_week.id, blocked_id, now=now)
     note = save_note(actor, tablemate_id, "Talked about cycling in Chiba.", event_id=last_week.id, now=now)
     # Links from account mail: one who has not confirmed yet, one who forgot their password.
-    unconfirmed = accounts.sign_up(
+    unconfirmed = signups.sign_up(
         email="unconfirmed@example.com", password=DEMO_PASSWORD, display_name="Newly Arrived", industry="it"
     )
     forgetful = members[-1]
-    accounts.request_password_reset(forgetful.email)
+    password_reset.request_password_reset(forgetful.email)
     # The host wrote to tonight's attendees: the attendee's mail carries a link to report it.
     send_message(host, tonight.id, subject="Room 8B", body="We are in room 8B tonight.", now=now)
     mail = db.session.scalars(

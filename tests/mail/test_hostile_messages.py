@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from meetup.accounts.services import update_profile
+from meetup.accounts.services.settings import update_profile
 from meetup.conduct.services import moderation
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage

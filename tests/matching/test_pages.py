@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetup.accounts.services import update_contacts
+from meetup.accounts.services.settings import update_contacts
 from meetup.extensions import db
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import save_choices

@@ -26,7 +26,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from meetup.accounts.services import make_admin, update_contacts
+from meetup.accounts.services.settings import make_admin, update_contacts
 from meetup.events.models import Event
 from meetup.extensions import db, limiter
 from meetup.mail.models import OutboxMessage

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from meetup.accounts.services import delete_account
+from meetup.accounts.services.settings import delete_account
 from meetup.events.models import Registration
 from meetup.events.services.checkin import check_in
 from meetup.events.services.events import cancel_event

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from meetup.accounts.models import ContactDetails
-from meetup.accounts.services import set_language, update_contacts
+from meetup.accounts.services.settings import set_language, update_contacts
 from meetup.extensions import db
 from meetup.matching.queries import my_choices
 from meetup.matching.services.choices import WindowClosedError, save_choices

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from meetup.accounts.services import delete_account
+from meetup.accounts.services.settings import delete_account
 from meetup.events.models import Registration
 from meetup.events.services.events import cancel_event
 from meetup.events.services.walkins import add_walk_in

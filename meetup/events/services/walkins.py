@@ -11,7 +11,8 @@ the seat is marked ``beyond_capacity``.
 from dataclasses import dataclass
 from datetime import datetime
 
-from meetup.accounts.services import add_unclaimed_account, claim_url, find_by_email
+from meetup.accounts.services.credentials import find_by_email
+from meetup.accounts.services.signups import add_unclaimed_account, claim_url
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import CONFIRMED, Registration
 from meetup.events.notify import notify

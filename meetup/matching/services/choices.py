@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from meetup.accounts.services import set_contacts
+from meetup.accounts.services.settings import set_contacts
 from meetup.errors import DomainError, NotFoundError
 from meetup.events.models import Event, Registration
 from meetup.events.queries.events import EVENT_NOT_FOUND

@@ -33,9 +33,7 @@ class MyRound:
 
 # Why "My tables" has nothing to show (None: it shows the person's tables).
 NOT_PUBLISHED = "not-published"
-
 NOT_CHECKED_IN = "not-checked-in"
-
 NOT_SEATED = "not-seated"
 
 
