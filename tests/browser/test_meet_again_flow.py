@@ -20,7 +20,6 @@ from meetup.events.services.registration import register
 from meetup.extensions import db
 from meetup.mail.models import OutboxMessage
 from meetup.seating.queries import tables as table_queries
-from meetup.seating.queries.tables import grid
 from meetup.seating.services import forming, publishing
 from tests.browser.conftest import log_in, log_out, open_menu, screenshot, sign_up_people
 from tests.clock import NOW
@@ -186,7 +185,7 @@ def test_mutual_choices_become_a_match_one_sided_ones_leave_no_trace(
     )
     published = table_queries.current_seatings(second)[1]
     aiko, kenji = people["aiko"].id, people["kenji"].id
-    assert any(aiko in table and kenji in table for tables in grid(published) for table in tables)
+    assert any(aiko in table and kenji in table for tables in table_queries.grid(published) for table in tables)
     shift(second, timedelta(hours=-2))
     log_in(phone, base, PEOPLE["aiko"][0])
     phone.goto(base + f"/events/{second}/my-tables")
